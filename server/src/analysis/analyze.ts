@@ -1,0 +1,59 @@
+/** Runs the registered rules over a schema: the single entry point shared by the server and the CLI. */
+import { rules as allRules } from './rules/index';
+import type { Finding, Rule, TextEdit } from './rules/types';
+import { buildSchema } from './schema/build';
+import type { PrismaSchema, SchemaFile } from './schema/model';
+
+export interface SchemaAnalysis {
+  schema: PrismaSchema;
+  findings: Finding[];
+  /** Rules that threw; the others still report. */
+  errors: string[];
+}
+
+export interface AnalysisOptions {
+  rules?: readonly Rule[];
+  /** Checked between rules so that a stale request stops early. */
+  isCancelled?: () => boolean;
+}
+
+export function analyzeSchema(files: readonly SchemaFile[], options: AnalysisOptions = {}): SchemaAnalysis {
+  const schema = buildSchema(files);
+  return { schema, ...runSchemaRules(schema, options) };
+}
+
+export function runSchemaRules(schema: PrismaSchema, options: AnalysisOptions = {}): Omit<SchemaAnalysis, 'schema'> {
+  const findings: Finding[] = [];
+  const errors: string[] = [];
+  for (const rule of options.rules ?? allRules) {
+    if (options.isCancelled?.()) break;
+    if (!rule.appliesTo.includes('prisma')) continue;
+    try {
+      for (const finding of rule.check({ schema })) findings.push({ ...finding, ruleId: rule.id, severity: rule.severity });
+    } catch (error) {
+      errors.push(`${rule.id}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+  findings.sort((a, b) => (a.uri === b.uri ? a.span.start - b.span.start : a.uri < b.uri ? -1 : 1));
+  return { findings, errors };
+}
+
+/**
+ * The edits of every safe fix for one file, merged so that several insertions at one point
+ * (two indexes added to one model) keep a single blank-line separator, in finding order.
+ */
+export function safeFixEdits(findings: readonly Finding[], uri: string): TextEdit[] {
+  const edits: TextEdit[] = [];
+  for (const finding of findings) {
+    const fix = finding.fixes?.find((candidate) => candidate.applicability === 'safe');
+    if (!fix || fix.edits.some((edit) => edit.uri !== uri)) continue;
+    for (const edit of fix.edits) {
+      const overlaps = edits.some((other) => edit.start < other.end && other.start < edit.end);
+      if (overlaps) continue;
+      const samePoint = edits.find((other) => other.start === edit.start && other.end === edit.start && edit.start === edit.end);
+      if (samePoint) samePoint.text += edit.text.replace(/^\r?\n(?=[ \t]*\S)/, '');
+      else edits.push({ ...edit });
+    }
+  }
+  return edits;
+}

@@ -1,0 +1,117 @@
+/** Flags foreign keys that no index covers, so parent lookups and referential actions scan the child table. */
+import type { Datasource, Index, Model, Relation } from '../schema/model';
+import { defineRule, type Fix, type RuleFinding } from './types';
+
+/** Index types whose B-tree or hash structure answers `fk = $1` lookups. */
+const LOOKUP_INDEX_TYPES = new Set([undefined, 'BTree', 'Hash']);
+
+export default defineRule({
+  id: 'missing-fk-index',
+  appliesTo: ['prisma'],
+  severity: 'warning',
+  docs: {
+    summary: 'Foreign-key fields that no index covers as its leading columns.',
+    why: [
+      'PostgreSQL, SQLite, SQL Server and CockroachDB create an index for a primary key and a unique constraint, but never for a foreign key.',
+      'Without one, every query that loads a parent\'s children (`include: { posts: true }`, `where: { authorId }`) and every delete or key update of a parent row (to apply `ON DELETE`/`ON UPDATE`) reads the whole child table.',
+      'MySQL\'s InnoDB indexes foreign keys by itself, so the rule is silent there, unless `relationMode = "prisma"`: then there are no foreign keys in the database, Prisma emulates the referential actions with queries, and nothing indexes the column.',
+      'An index covers the foreign key when the key\'s fields are its leading columns, in any order: `@@index([authorId])`, `@@index([authorId, createdAt])`, `@@unique([authorId, slug])` or `@@id([authorId, tagId])` all do; `@@unique([slug, authorId])` does not, and neither do full-text, GIN, GiST or BRIN indexes.',
+    ].join('\n\n'),
+    bad: [
+      'model Post {',
+      '  id       Int  @id @default(autoincrement())',
+      '  authorId Int',
+      '  author   User @relation(fields: [authorId], references: [id])',
+      '}',
+    ].join('\n'),
+    good: [
+      'model Post {',
+      '  id       Int  @id @default(autoincrement())',
+      '  authorId Int',
+      '  author   User @relation(fields: [authorId], references: [id])',
+      '',
+      '  @@index([authorId])',
+      '}',
+    ].join('\n'),
+    fixSafety:
+      'Safe: adding `@@index([…])` to the model changes no query result. The next migration will run `CREATE INDEX`, which blocks writes to the table while it builds; on a large production table, create it with `CREATE INDEX CONCURRENTLY` in a migration of its own.',
+  },
+  check({ schema }) {
+    if (!foreignKeysNeedIndexes(schema.datasource)) return [];
+    const findings: RuleFinding[] = [];
+    const reported = new Set<string>();
+    for (const relation of schema.relations) {
+      if (relation.model.kind !== 'model') continue;
+      const columns = relation.fkFields.map((field) => field.name);
+      const key = `${relation.model.name}(${[...columns].sort().join(',')})`;
+      if (reported.has(key) || isCovered(relation.model.indexes, columns)) continue;
+      reported.add(key);
+      const text = schema.files.find((file) => file.uri === relation.model.uri)?.text ?? '';
+      findings.push(findingFor(relation, schema.datasource, columns, text));
+    }
+    return findings;
+  },
+});
+
+function foreignKeysNeedIndexes(datasource: Datasource | undefined): boolean {
+  if (datasource?.provider === 'mongodb') return false;
+  if (datasource?.provider === 'mysql') return datasource.relationMode === 'prisma';
+  return true;
+}
+
+/** True when some index's leading columns are exactly the foreign-key fields, in any order. */
+export function isCovered(indexes: readonly Index[], columns: readonly string[]): boolean {
+  return indexes.some((index) => {
+    if (index.kind === 'fulltext' || !LOOKUP_INDEX_TYPES.has(index.type)) return false;
+    if (index.fields.length < columns.length) return false;
+    const leading = new Set(index.fields.slice(0, columns.length).map((field) => field.name));
+    return columns.every((column) => leading.has(column));
+  });
+}
+
+function findingFor(relation: Relation, datasource: Datasource | undefined, columns: string[], text: string): RuleFinding {
+  const { model, target, opposite } = relation;
+  const first = relation.fkFields[0]!;
+  const subject = columns.length === 1 ? `\`${model.name}.${first.name}\`` : `\`${model.name}\`(${columns.map((c) => `\`${c}\``).join(', ')})`;
+  const table = `\`${model.dbName}\``;
+  const loading = opposite ? `loading \`${target.name}.${opposite.name}\`` : `finding the \`${model.name}\` rows of a parent`;
+  const action = referentialAction(relation);
+  const deleting =
+    datasource?.relationMode === 'prisma'
+      ? `each delete on \`${target.name}\` (Prisma emulates ${action} with a query, as relationMode = "prisma")`
+      : `each delete or key update on \`${target.name}\` (to apply ${action})`;
+  const indexText = `@@index([${columns.join(', ')}])`;
+  return {
+    uri: model.uri,
+    span: first.nameSpan,
+    message: `${subject} has no index: ${loading} and ${deleting} scan the whole ${table} table.`,
+    help: `Add \`${indexText}\` to model \`${model.name}\`. On a large table in production, build it with CREATE INDEX CONCURRENTLY in a migration of its own.`,
+    fixes: insertIndexFix(model, relation, indexText, text),
+  };
+}
+
+function referentialAction(relation: Relation): string {
+  const written = relation.field.relation?.onDelete;
+  const action = written ?? (relation.fkFields.every((field) => field.isOptional) ? 'SetNull' : 'Restrict');
+  const sql = action.replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+  return `ON DELETE ${sql}`;
+}
+
+/** Inserts the index as the model's last line, after a blank line when fields precede it, as `prisma format` lays it out. */
+function insertIndexFix(model: Model, relation: Relation, indexText: string, text: string): Fix[] {
+  if (model.closeBrace === undefined) return [];
+  const closeLineStart = text.lastIndexOf('\n', model.closeBrace - 1) + 1;
+  const closeOnOwnLine = text.slice(closeLineStart, model.closeBrace).trim() === '';
+  const firstField = relation.fkFields[0]!;
+  const indent = /^[ \t]*/.exec(text.slice(firstField.lineSpan.start, firstField.lineSpan.end))?.[0] || '  ';
+  const bodyBefore = text.slice(model.nameSpan.end, closeOnOwnLine ? closeLineStart : model.closeBrace);
+  const lastLine = bodyBefore.split('\n').map((line) => line.trim()).filter((line) => line !== '').pop() ?? '';
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const separator = lastLine.startsWith('@@') || lastLine.endsWith('{') ? '' : eol;
+  const line = `${separator}${indent}${indexText}${eol}`;
+  const edit = closeOnOwnLine
+    ? { uri: model.uri, start: closeLineStart, end: closeLineStart, text: line }
+    : { uri: model.uri, start: model.closeBrace, end: model.closeBrace, text: `${eol}${line}` };
+  return [{ title: `Add ${indexText} to ${model.name}`, applicability: 'safe', edits: [edit] }];
+}
+

@@ -1,0 +1,130 @@
+/**
+ * rust-analyzer-style fixtures: `//- path` starts a file, and a `//  ^^^ severity: text` line marks
+ * the exact columns of a finding on the line above it. Marker lines are removed before analysis.
+ */
+import assert from 'node:assert/strict';
+import { analyzeSchema, safeFixEdits } from '../../server/src/analysis/analyze';
+import type { Finding, Rule, TextEdit } from '../../server/src/analysis/rules/types';
+import type { SchemaFile } from '../../server/src/analysis/schema/model';
+import { LineIndex } from '../../server/src/analysis/text';
+
+export interface Marker {
+  path: string;
+  line: number;
+  startCharacter: number;
+  endCharacter: number;
+  severity: string;
+  text: string;
+}
+
+export interface Fixture {
+  files: SchemaFile[];
+  markers: Marker[];
+}
+
+const MARKER = /^(\s*\/\/\s*)(\^+)\s+(error|warning|info|hint):\s*(.*?)\s*$/;
+const FILE_HEADER = /^\/\/- (\S+)\s*$/;
+export const FIXTURE_ROOT = 'file:///fixture/';
+
+/** Splits a fixture into files (default `schema.prisma`) and markers. */
+export function parseFixture(fixture: string): Fixture {
+  const sections: { path: string; lines: string[] }[] = [];
+  const markers: Marker[] = [];
+  let current: { path: string; lines: string[] } | undefined;
+  for (const raw of fixture.replace(/^\n/, '').split('\n')) {
+    const header = FILE_HEADER.exec(raw);
+    if (header) {
+      current = { path: header[1]!, lines: [] };
+      sections.push(current);
+      continue;
+    }
+    if (!current) {
+      current = { path: 'schema.prisma', lines: [] };
+      sections.push(current);
+    }
+    const marker = MARKER.exec(raw);
+    if (marker && current.lines.length > 0) {
+      const start = marker[1]!.length;
+      markers.push({
+        path: current.path,
+        line: current.lines.length - 1,
+        startCharacter: start,
+        endCharacter: start + marker[2]!.length,
+        severity: marker[3]!,
+        text: marker[4]!,
+      });
+      continue;
+    }
+    current.lines.push(raw);
+  }
+  const files = sections.map((section) => ({ uri: FIXTURE_ROOT + section.path, text: section.lines.join('\n'), version: 1 }));
+  return { files, markers };
+}
+
+export function findingsOf(rule: Rule, files: SchemaFile[]): Finding[] {
+  const analysis = analyzeSchema(files, { rules: [rule] });
+  assert.deepEqual(analysis.errors, [], 'rules must not throw');
+  return analysis.findings;
+}
+
+/** Asserts that `rule` reports exactly the findings the markers describe: no more, no fewer. */
+export function check(rule: Rule, fixture: string): Finding[] {
+  const { files, markers } = parseFixture(fixture);
+  const findings = findingsOf(rule, files);
+  const actual = findings.map((finding) => describeFinding(finding, files)).sort();
+  const expected = markers
+    .map((marker) => `${marker.path}:${marker.line}:${marker.startCharacter}-${marker.endCharacter} ${marker.severity}`)
+    .sort();
+  assert.deepEqual(
+    actual.map((line) => line.split(' :: ')[0]),
+    expected,
+    `findings differ from markers:\n${actual.join('\n') || '(none)'}`,
+  );
+  for (const marker of markers) {
+    const finding = findings.find((candidate) => describeFinding(candidate, files).startsWith(`${marker.path}:${marker.line}:${marker.startCharacter}-`));
+    assert.ok(finding?.message.includes(marker.text), `message "${finding?.message}" should contain "${marker.text}"`);
+  }
+  return findings;
+}
+
+function describeFinding(finding: Finding, files: SchemaFile[]): string {
+  const file = files.find((candidate) => candidate.uri === finding.uri)!;
+  const index = new LineIndex(file.text);
+  const start = index.positionAt(finding.span.start);
+  const end = index.positionAt(finding.span.end);
+  assert.equal(start.line, end.line, 'findings span one line');
+  return `${finding.uri.slice(FIXTURE_ROOT.length)}:${start.line}:${start.character}-${end.character} ${finding.severity} :: ${finding.message}`;
+}
+
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  let result = text;
+  for (const edit of [...edits].sort((a, b) => b.start - a.start)) {
+    result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
+  }
+  return result;
+}
+
+/** Applies the fix titled `title` (or the only fix) of the single finding and compares the file's text. */
+export function checkFix(rule: Rule, before: string, after: string, title?: string): void {
+  const { files } = parseFixture(before);
+  const findings = findingsOf(rule, files);
+  const fixes = findings.flatMap((finding) => finding.fixes ?? []).filter((fix) => title === undefined || fix.title === title);
+  assert.equal(fixes.length, 1, `expected one fix${title ? ` titled "${title}"` : ''}, got: ${fixes.map((fix) => fix.title).join(', ')}`);
+  const fix = fixes[0]!;
+  const file = files.find((candidate) => candidate.uri === fix.edits[0]!.uri)!;
+  assert.equal(applyEdits(file.text, fix.edits), stripLeadingNewline(after));
+}
+
+/** Applies every safe fix of the first file at once, as "fix all in file" does. */
+export function checkFixAll(rule: Rule, before: string, after: string): void {
+  const { files } = parseFixture(before);
+  const file = files[0]!;
+  const edits = safeFixEdits(findingsOf(rule, files), file.uri);
+  const fixed = applyEdits(file.text, edits);
+  assert.equal(fixed, stripLeadingNewline(after));
+  assert.deepEqual(findingsOf(rule, [{ ...file, text: fixed }, ...files.slice(1)]), [], 'fix all leaves nothing to fix');
+}
+
+function stripLeadingNewline(text: string): string {
+  return text.replace(/^\n/, '');
+}
