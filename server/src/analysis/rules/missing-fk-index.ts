@@ -104,8 +104,7 @@ function insertIndexFix(model: Model, relation: Relation, indexText: string, tex
   const closeOnOwnLine = text.slice(closeLineStart, model.closeBrace).trim() === '';
   const firstField = relation.fkFields[0]!;
   const indent = /^[ \t]*/.exec(text.slice(firstField.lineSpan.start, firstField.lineSpan.end))?.[0] || '  ';
-  const bodyBefore = text.slice(model.nameSpan.end, closeOnOwnLine ? closeLineStart : model.closeBrace);
-  const lastLine = bodyBefore.split('\n').map((line) => line.trim()).filter((line) => line !== '').pop() ?? '';
+  const lastLine = lastNonBlankLine(text, model.nameSpan.end, closeOnOwnLine ? closeLineStart : model.closeBrace);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const separator = lastLine.startsWith('@@') || lastLine.endsWith('{') ? '' : eol;
   const line = `${separator}${indent}${indexText}${eol}`;
@@ -115,3 +114,15 @@ function insertIndexFix(model: Model, relation: Relation, indexText: string, tex
   return [{ title: `Add ${indexText} to ${model.name}`, applicability: 'safe', edits: [edit] }];
 }
 
+
+/** The trimmed last non-blank line between two offsets, found by scanning back (no copies of the body). */
+function lastNonBlankLine(text: string, from: number, to: number): string {
+  let end = to;
+  while (end > from) {
+    const start = Math.max(from, text.lastIndexOf('\n', end - 1) + 1);
+    const line = text.slice(start, end).trim();
+    if (line !== '') return line;
+    end = start - 1;
+  }
+  return '';
+}

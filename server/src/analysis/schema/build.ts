@@ -20,6 +20,12 @@ import type {
 
 const PROVIDERS: readonly Provider[] = ['postgresql', 'mysql', 'sqlite', 'sqlserver', 'cockroachdb', 'mongodb'];
 
+/**
+ * Converted models of the last build of each file, by block text: an edit re-reads only the block it
+ * touched, and blocks after it are only shifted by the edit's length change.
+ */
+const modelsByFile = new Map<string, Map<string, Model>>();
+
 /** Reads every file of a schema into one model. Never throws; unreadable parts become `problems`. */
 export function buildSchema(files: readonly SchemaFile[]): PrismaSchema {
   const models: Model[] = [];
@@ -27,9 +33,21 @@ export function buildSchema(files: readonly SchemaFile[]): PrismaSchema {
   const problems: SchemaProblem[] = [];
   let datasource: Datasource | undefined;
   for (const file of files) {
+    const previous = modelsByFile.get(file.uri);
+    const current = new Map<string, Model>();
     for (const block of splitBlocks(file.text)) {
       const blockText = file.text.slice(block.span.start, block.span.end);
-      const parsed = parseBlock(blockText, block.closeBrace !== undefined);
+      const terminated = block.closeBrace !== undefined;
+      let cacheKey = terminated ? blockText : `${blockText}\u0000`;
+      while (current.has(cacheKey)) cacheKey += '\u0001';
+      const known = previous?.get(cacheKey);
+      if (known) {
+        const model = known.span.start === block.span.start ? known : shiftModel(known, block);
+        current.set(cacheKey, model);
+        models.push(model);
+        continue;
+      }
+      const parsed = parseBlock(blockText, terminated);
       if (parsed.error) {
         problems.push({ uri: file.uri, span: block.nameSpan, message: `${block.keyword} ${block.name}: ${parsed.error}` });
       }
@@ -37,13 +55,17 @@ export function buildSchema(files: readonly SchemaFile[]): PrismaSchema {
       if (!ast) continue;
       const at = new BlockPlacement(file, block);
       if (ast.type === 'model' || ast.type === 'view' || ast.type === 'type') {
-        models.push(readModel(ast, at, parsed.droppedLines.length > 0 || block.closeBrace === undefined));
+        const model = readModel(ast, at, parsed.droppedLines.length > 0 || !terminated);
+        // Models read with errors are not reused: their problems must be reported again.
+        if (!parsed.error) current.set(cacheKey, model);
+        models.push(model);
       } else if (ast.type === 'enum') {
         enums.push({ name: ast.name, values: readEnumValues(ast), uri: file.uri, span: block.span });
       } else if (ast.type === 'datasource' && !datasource) {
         datasource = readDatasource(ast, file.uri, block.span);
       }
     }
+    modelsByFile.set(file.uri, current);
   }
   const modelsByName = new Map<string, Model>();
   for (const model of models) if (!modelsByName.has(model.name)) modelsByName.set(model.name, model);
@@ -55,6 +77,25 @@ export function buildSchema(files: readonly SchemaFile[]): PrismaSchema {
     relations: resolveRelations(models, modelsByName),
     modelsByName,
     problems,
+  };
+}
+
+/** The same model at the place its unchanged block moved to. */
+function shiftModel(model: Model, block: RawBlock): Model {
+  const delta = block.span.start - model.span.start;
+  const shift = (span: Span): Span => ({ start: span.start + delta, end: span.end + delta });
+  return {
+    ...model,
+    span: block.span,
+    nameSpan: block.nameSpan,
+    closeBrace: block.closeBrace,
+    fields: model.fields.map((field) => ({
+      ...field,
+      nameSpan: shift(field.nameSpan),
+      lineSpan: shift(field.lineSpan),
+      relation: field.relation && { ...field.relation, span: shift(field.relation.span) },
+    })),
+    indexes: model.indexes.map((index) => ({ ...index, span: shift(index.span) })),
   };
 }
 

@@ -1,0 +1,55 @@
+/** Activates Prisma Lens: starts the language server and registers the client-side commands. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { FIX_ALL_COMMAND, SHOW_RULE_DOCS_COMMAND } from './protocol';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const languages = ['prisma', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: languages.flatMap((language) => [
+      { scheme: 'file', language },
+      { scheme: 'untitled', language },
+    ]),
+    initializationOptions: { debounceMs: vscode.workspace.getConfiguration('prismaLens').get<number>('diagnostics.debounceMs', 150) },
+    outputChannelName: 'Prisma Lens',
+  };
+  client = new LanguageClient('prismaLens', 'Prisma Lens', serverOptions, clientOptions);
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('prismaLens.fixAllInFile', async (uri?: vscode.Uri) => {
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+      if (!target || !client) return;
+      await client.sendRequest('workspace/executeCommand', { command: FIX_ALL_COMMAND, arguments: [target.toString()] });
+    }),
+    vscode.commands.registerCommand(SHOW_RULE_DOCS_COMMAND, async (ruleId?: string) => {
+      const id = ruleId ?? (await pickRule(context));
+      if (!id) return;
+      const docs = vscode.Uri.file(context.asAbsolutePath(path.join('docs', 'rules', `${id}.md`)));
+      await vscode.commands.executeCommand('markdown.showPreview', docs);
+    }),
+    vscode.commands.registerCommand('prismaLens.restartServer', async () => {
+      await client?.restart();
+    }),
+  );
+  await client.start();
+}
+
+async function pickRule(context: vscode.ExtensionContext): Promise<string | undefined> {
+  const folder = vscode.Uri.file(context.asAbsolutePath(path.join('docs', 'rules')));
+  const entries = await vscode.workspace.fs.readDirectory(folder);
+  const ids = entries.map(([name]) => name).filter((name) => name.endsWith('.md')).map((name) => name.slice(0, -3));
+  return vscode.window.showQuickPick(ids, { placeHolder: 'Rule' });
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

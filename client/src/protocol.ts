@@ -1,0 +1,3 @@
+/** Names shared with the server (mirrors server/src/lsp/protocol.ts). */
+export const FIX_ALL_COMMAND = 'prismaLens.server.fixAllInFile';
+export const SHOW_RULE_DOCS_COMMAND = 'prismaLens.showRuleDocumentation';

@@ -1,0 +1,30 @@
+/** Names shared by the server and the client (mirrored in client/src/protocol.ts). */
+
+/** Diagnostic source shown in the Problems panel. */
+export const DIAGNOSTIC_SOURCE = 'prisma-lens';
+
+/** Server-side command behind "Prisma Lens: Fix All Safe Problems in File"; argument: the document URI. */
+export const FIX_ALL_COMMAND = 'prismaLens.server.fixAllInFile';
+
+/** Client command that opens a rule's documentation; argument: the rule id. */
+export const SHOW_RULE_DOCS_COMMAND = 'prismaLens.showRuleDocumentation';
+
+/** Code action kind of the fix-all action, so `editor.codeActionsOnSave` can name it. */
+export const FIX_ALL_KIND = 'source.fixAll.prismaLens';
+
+/** What `Diagnostic.data` carries: the fixes, already in LSP terms, so code actions only deserialize. */
+export interface DiagnosticData {
+  ruleId: string;
+  fixes: SerializedFix[];
+}
+
+export interface SerializedFix {
+  title: string;
+  applicability: 'safe' | 'unsafe';
+  edits: { uri: string; range: LspRange; newText: string }[];
+}
+
+export interface LspRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}

@@ -1,0 +1,147 @@
+/**
+ * The server's view of the schemas it analyses: which files form a schema, their current text
+ * (open documents win over disk), and the last analysis per schema, keyed by the files' versions.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { analyzeSchema, type SchemaAnalysis } from '../analysis/analyze';
+import type { SchemaFile } from '../analysis/schema/model';
+import { LineIndex } from '../analysis/text';
+import { schemaSetForFile } from './discovery';
+
+/** Files larger than this are not analysed: a schema is never that big, junk often is. */
+export const MAX_SCHEMA_FILE_BYTES = 5 * 1024 * 1024;
+
+export interface OpenDocument {
+  uri: string;
+  version: number;
+  text: string;
+}
+
+export interface AnalysedSchema {
+  /** Identifies the schema (its folder or file) across edits. */
+  schemaKey: string;
+  /** Identifies the exact text analysed: changes whenever any file of the schema changes. */
+  versionKey: string;
+  analysis: SchemaAnalysis;
+  lineIndexes: ReadonlyMap<string, LineIndex>;
+  /** Files left out, with the reason, shown to the user on the file itself. */
+  skipped: ReadonlyMap<string, string>;
+}
+
+interface DiskText {
+  mtimeMs: number;
+  text: string | undefined;
+  skipReason?: string;
+}
+
+export class SchemaWorkspace {
+  private readonly setByFile = new Map<string, Promise<{ key: string; uris: string[] }>>();
+  private readonly diskTexts = new Map<string, DiskText>();
+  private readonly analyses = new Map<string, AnalysedSchema>();
+
+  constructor(
+    private readonly workspaceFolders: () => string[],
+    private readonly openDocument: (uri: string) => OpenDocument | undefined,
+  ) {}
+
+  /** Forgets what is known about files on disk, after the client reports created, changed or deleted files. */
+  invalidateDisk(uris: readonly string[] = []): void {
+    this.setByFile.clear();
+    if (uris.length === 0) this.diskTexts.clear();
+    for (const uri of uris) this.diskTexts.delete(uri);
+  }
+
+  /** The schema a file belongs to: the files Prisma would read together with it. */
+  async schemaOf(uri: string): Promise<{ key: string; uris: string[] }> {
+    let pending = this.setByFile.get(uri);
+    if (!pending) {
+      pending = this.resolveSchema(uri);
+      this.setByFile.set(uri, pending);
+    }
+    return pending;
+  }
+
+  private async resolveSchema(uri: string): Promise<{ key: string; uris: string[] }> {
+    if (!uri.startsWith('file:')) return { key: uri, uris: [uri] };
+    try {
+      const set = await schemaSetForFile(fileURLToPath(uri), this.workspaceFolders());
+      if (set && set.files.length > 0) {
+        const uris = set.files.map((file) => pathToFileURL(file).toString());
+        if (uris.includes(uri)) return { key: pathToFileURL(set.schemaPath).toString(), uris };
+      }
+    } catch {
+      // Discovery problems (permissions, races with deletes) fall back to the file on its own.
+    }
+    return { key: uri, uris: [uri] };
+  }
+
+  /** Analyses the schema that `uri` belongs to, reusing the previous result when nothing changed. */
+  async analyse(uri: string, isCancelled?: () => boolean): Promise<AnalysedSchema | undefined> {
+    const schema = await this.schemaOf(uri);
+    const files: SchemaFile[] = [];
+    const skipped = new Map<string, string>();
+    for (const member of schema.uris) {
+      const file = await this.currentFile(member);
+      if (isCancelled?.()) return undefined;
+      if ('skipReason' in file) skipped.set(member, file.skipReason);
+      else files.push(file);
+    }
+    const versionKey = files.map((file) => `${file.uri}@${file.version}`).join('|');
+    const previous = this.analyses.get(schema.key);
+    if (previous && previous.versionKey === versionKey && sameKeys(previous.skipped, skipped)) return previous;
+    const analysis = analyzeSchema(files, { isCancelled });
+    if (isCancelled?.()) return undefined;
+    const lineIndexes = new Map<string, LineIndex>();
+    for (const file of files) lineIndexes.set(file.uri, previous?.lineIndexes.get(file.uri)?.text === file.text ? previous.lineIndexes.get(file.uri)! : new LineIndex(file.text));
+    const result: AnalysedSchema = { schemaKey: schema.key, versionKey, analysis, lineIndexes, skipped };
+    this.analyses.set(schema.key, result);
+    return result;
+  }
+
+  private async currentFile(uri: string): Promise<SchemaFile | { skipReason: string }> {
+    const open = this.openDocument(uri);
+    if (open) {
+      const reason = unreadableReason(open.text, open.text.length);
+      return reason ? { skipReason: reason } : { uri, text: open.text, version: open.version };
+    }
+    const disk = await this.readDisk(uri);
+    if (disk.text === undefined) return { skipReason: disk.skipReason ?? 'the file could not be read' };
+    return { uri, text: disk.text, version: -Math.round(disk.mtimeMs) };
+  }
+
+  private async readDisk(uri: string): Promise<DiskText> {
+    const path = fileURLToPath(uri);
+    try {
+      const info = await stat(path);
+      const cached = this.diskTexts.get(uri);
+      if (cached && cached.mtimeMs === info.mtimeMs) return cached;
+      let entry: DiskText;
+      if (info.size > MAX_SCHEMA_FILE_BYTES) {
+        entry = { mtimeMs: info.mtimeMs, text: undefined, skipReason: tooLargeMessage(info.size) };
+      } else {
+        const text = await readFile(path, 'utf8');
+        const reason = unreadableReason(text, info.size);
+        entry = reason ? { mtimeMs: info.mtimeMs, text: undefined, skipReason: reason } : { mtimeMs: info.mtimeMs, text };
+      }
+      this.diskTexts.set(uri, entry);
+      return entry;
+    } catch (error) {
+      return { mtimeMs: 0, text: undefined, skipReason: `the file could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+    }
+  }
+}
+
+function unreadableReason(text: string, size: number): string | undefined {
+  if (size > MAX_SCHEMA_FILE_BYTES) return tooLargeMessage(size);
+  if (text.includes('\u0000')) return 'the file contains binary data (NUL bytes), so it is not analysed';
+  return undefined;
+}
+
+function tooLargeMessage(size: number): string {
+  return `the file is ${(size / 1024 / 1024).toFixed(1)} MB, over the 5 MB that Prisma Lens analyses`;
+}
+
+function sameKeys(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  return a.size === b.size && [...a.keys()].every((key) => b.has(key));
+}

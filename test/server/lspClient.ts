@@ -1,0 +1,98 @@
+/** A minimal LSP client over stdio for driving the built server (dist/server.js) in tests. */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
+
+export const SERVER_PATH = join(__dirname, '..', '..', 'dist', 'server.js');
+
+export interface Published {
+  uri: string;
+  version?: number;
+  diagnostics: { code?: string | number; message: string; range: { start: { line: number } } }[];
+}
+
+export class LspTestClient {
+  readonly process: ChildProcessWithoutNullStreams;
+  readonly connection: MessageConnection;
+  readonly published: Published[] = [];
+  readonly logs: string[] = [];
+  refreshRequests = 0;
+  private publishWaiters: { predicate: (p: Published) => boolean; resolve: (p: Published) => void }[] = [];
+  applyEdit: (edit: unknown) => boolean = () => false;
+
+  constructor() {
+    this.process = spawn(process.execPath, [SERVER_PATH, '--stdio'], { stdio: 'pipe' });
+    this.process.stderr.on('data', (chunk: Buffer) => this.logs.push(chunk.toString()));
+    this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout), new StreamMessageWriter(this.process.stdin));
+    this.connection.onNotification('textDocument/publishDiagnostics', (params: Published) => {
+      this.published.push(params);
+      this.publishWaiters = this.publishWaiters.filter((waiter) => {
+        if (!waiter.predicate(params)) return true;
+        waiter.resolve(params);
+        return false;
+      });
+    });
+    this.connection.onNotification('window/logMessage', (params: { message: string }) => this.logs.push(params.message));
+    this.connection.onNotification('window/showMessage', (params: { message: string }) => this.logs.push(params.message));
+    this.connection.onRequest('workspace/diagnostic/refresh', () => {
+      this.refreshRequests++;
+      return null;
+    });
+    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('workspace/applyEdit', (params: { edit: unknown }) => ({ applied: this.applyEdit(params.edit) }));
+    this.connection.listen();
+  }
+
+  async initialize(rootPath: string, options: { pull: boolean }): Promise<{ capabilities: Record<string, unknown> }> {
+    const rootUri = `file://${rootPath}`;
+    const result = await this.connection.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
+      processId: process.pid,
+      rootUri,
+      workspaceFolders: [{ uri: rootUri, name: 'test' }],
+      capabilities: {
+        workspace: { applyEdit: true, workspaceEdit: { documentChanges: true }, diagnostics: { refreshSupport: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
+        textDocument: {
+          ...(options.pull ? { diagnostic: { dynamicRegistration: false } } : {}),
+          publishDiagnostics: { versionSupport: true },
+          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } } },
+        },
+      },
+    });
+    await this.connection.sendNotification('initialized', {});
+    return result;
+  }
+
+  open(uri: string, text: string, languageId = 'prisma', version = 1): Promise<void> {
+    return this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version, text } });
+  }
+
+  change(uri: string, version: number, text: string): Promise<void> {
+    return this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+  }
+
+  pull(uri: string, previousResultId?: string): Promise<{ kind: string; resultId?: string; items: Published['diagnostics'] }> {
+    return this.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri }, previousResultId });
+  }
+
+  waitForPublish(predicate: (published: Published) => boolean): Promise<Published> {
+    const already = this.published.find(predicate);
+    if (already) return Promise.resolve(already);
+    return new Promise((resolve) => this.publishWaiters.push({ predicate, resolve }));
+  }
+
+  async close(): Promise<void> {
+    try {
+      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((resolve) => setTimeout(resolve, 2000))]);
+      await this.connection.sendNotification('exit');
+    } catch {
+      // The server may already be gone; the kill below makes sure.
+    }
+    this.connection.dispose();
+    this.process.kill();
+  }
+}
