@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { analyzeSchema, type SchemaAnalysis } from '../analysis/analyze';
 import type { SchemaFile } from '../analysis/schema/model';
 import { LineIndex } from '../analysis/text';
-import { schemaSetForFile } from './discovery';
+import { forgetSchemaSets, schemaSetForFile } from './discovery';
 
 /** Files larger than this are not analysed: a schema is never that big, junk often is. */
 export const MAX_SCHEMA_FILE_BYTES = 5 * 1024 * 1024;
@@ -48,6 +48,7 @@ export class SchemaWorkspace {
   /** Forgets what is known about files on disk, after the client reports created, changed or deleted files. */
   invalidateDisk(uris: readonly string[] = []): void {
     this.setByFile.clear();
+    forgetSchemaSets();
     if (uris.length === 0) this.diskTexts.clear();
     for (const uri of uris) this.diskTexts.delete(uri);
   }
@@ -87,9 +88,10 @@ export class SchemaWorkspace {
       if ('skipReason' in file) skipped.set(member, file.skipReason);
       else files.push(file);
     }
-    const versionKey = files.map((file) => `${file.uri}@${file.version}`).join('|');
+    // Skipped files take part by their reason: two junk versions with one reason show the same message.
+    const versionKey = [...files.map((file) => `${file.uri}@${file.version}`), ...[...skipped].map(([member, reason]) => `${member}!${reason}`)].join('|');
     const previous = this.analyses.get(schema.key);
-    if (previous && previous.versionKey === versionKey && sameKeys(previous.skipped, skipped)) return previous;
+    if (previous && previous.versionKey === versionKey) return previous;
     const analysis = analyzeSchema(files, { isCancelled });
     if (isCancelled?.()) return undefined;
     const lineIndexes = new Map<string, LineIndex>();
@@ -140,8 +142,4 @@ function unreadableReason(text: string, size: number): string | undefined {
 
 function tooLargeMessage(size: number): string {
   return `the file is ${(size / 1024 / 1024).toFixed(1)} MB, over the 5 MB that Prisma Lens analyses`;
-}
-
-function sameKeys(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
-  return a.size === b.size && [...a.keys()].every((key) => b.has(key));
 }
