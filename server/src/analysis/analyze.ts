@@ -1,6 +1,6 @@
 /** Runs the registered rules over a schema: the single entry point shared by the server and the CLI. */
 import { rules as allRules } from './rules/index';
-import type { Finding, Rule, TextEdit } from './rules/types';
+import { isSchemaRule, type Finding, type Rule, type TextEdit } from './rules/types';
 import { buildSchema } from './schema/build';
 import type { PrismaSchema, SchemaFile } from './schema/model';
 
@@ -27,7 +27,7 @@ export function runSchemaRules(schema: PrismaSchema, options: AnalysisOptions = 
   const errors: string[] = [];
   for (const rule of options.rules ?? allRules) {
     if (options.isCancelled?.()) break;
-    if (!rule.appliesTo.includes('prisma')) continue;
+    if (!isSchemaRule(rule)) continue;
     try {
       for (const finding of rule.check({ schema })) findings.push({ ...finding, ruleId: rule.id, severity: rule.severity });
     } catch (error) {

@@ -1,11 +1,11 @@
 /** Flags foreign keys that no index covers, so parent lookups and referential actions scan the child table. */
 import type { Datasource, Index, Model, Relation } from '../schema/model';
-import { defineRule, type Fix, type RuleFinding } from './types';
+import { defineRule, type Fix, type RuleFinding, type SchemaRule } from './types';
 
 /** Index types whose B-tree or hash structure answers `fk = $1` lookups. */
 const LOOKUP_INDEX_TYPES = new Set([undefined, 'BTree', 'Hash']);
 
-export default defineRule({
+export default defineRule<SchemaRule>({
   id: 'missing-fk-index',
   appliesTo: ['prisma'],
   severity: 'warning',

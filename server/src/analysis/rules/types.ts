@@ -1,4 +1,5 @@
 /** What a rule is and what it returns: plain data, independent of how an editor shows it. */
+import type { CodeRuleContext } from '../code/context';
 import type { PrismaSchema } from '../schema/model';
 import type { Span } from '../text';
 
@@ -49,15 +50,35 @@ export interface SchemaRuleContext {
   schema: PrismaSchema;
 }
 
-export interface Rule {
+interface RuleBase {
   /** Kebab-case, names the pattern, stable forever. */
   id: string;
-  appliesTo: Language[];
   severity: Severity;
   docs: RuleDocs;
+}
+
+/** A rule over the whole schema (all files of a multi-file schema at once). */
+export interface SchemaRule extends RuleBase {
+  appliesTo: ['prisma'];
   check(context: SchemaRuleContext): RuleFinding[];
 }
 
-export function defineRule(rule: Rule): Rule {
+/** A rule over one TypeScript/JavaScript file, with the schema its queries run against. */
+export interface CodeRule extends RuleBase {
+  appliesTo: ['typescript'];
+  check(context: CodeRuleContext): RuleFinding[];
+}
+
+export type Rule = SchemaRule | CodeRule;
+
+export function defineRule<R extends Rule>(rule: R): R {
   return rule;
+}
+
+export function isSchemaRule(rule: Rule): rule is SchemaRule {
+  return rule.appliesTo[0] === 'prisma';
+}
+
+export function isCodeRule(rule: Rule): rule is CodeRule {
+  return rule.appliesTo[0] === 'typescript';
 }
