@@ -1,0 +1,73 @@
+/** Parses the CLI's command line into a command, or a one-line usage error. */
+
+export type OutputFormat = 'text' | 'json' | 'sarif';
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'check'; paths: string[]; format: OutputFormat; output: string | undefined }
+  | { kind: 'usage-error'; message: string };
+
+const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
+
+export const HELP = `Usage: prisma-lens check [paths...] [options]
+
+Reviews Prisma schemas like a senior database engineer would.
+
+Each path is a folder, searched for Prisma projects the way Prisma's CLI finds their schema
+(prisma.config.*, package.json "prisma.schema", prisma/schema.prisma, prisma/schema/), or a
+schema file or schema folder. Without paths, the current folder is searched. Dependencies,
+build output and generated Prisma clients are skipped.
+
+Options:
+  -f, --format <format>  text (default), json or sarif
+  -o, --output <file>    write the report to <file> instead of standard output
+  -h, --help             show this help
+  -v, --version          print the version
+
+Paths in the report are relative to the folder given (with several paths, to the deepest
+folder that holds them all). SARIF paths are relative to the current folder, as GitHub code
+scanning expects when the CLI runs at the repository root.
+
+Exit status: 0 when nothing is found, 1 when problems are found, 2 on a usage or input error.
+`;
+
+export function parseArgs(argv: readonly string[]): Command {
+  if (argv.length === 0) return usageError('missing command: try `prisma-lens check`');
+  const [command, ...rest] = argv;
+  if (command === '-h' || command === '--help' || command === 'help') return { kind: 'help' };
+  if (command === '-v' || command === '--version') return { kind: 'version' };
+  if (command !== 'check') return usageError(command!.startsWith('-') ? `unknown option '${command}'` : `unknown command '${command}'`);
+
+  const paths: string[] = [];
+  let format: OutputFormat = 'text';
+  let output: string | undefined;
+  for (let index = 0; index < rest.length; index++) {
+    const arg = rest[index]!;
+    if (arg === '--') {
+      paths.push(...rest.slice(index + 1));
+      break;
+    }
+    if (arg === '-h' || arg === '--help') return { kind: 'help' };
+    if (arg === '-v' || arg === '--version') return { kind: 'version' };
+    const option = /^(--format|-f|--output|-o)(?:=(.*))?$/.exec(arg);
+    if (option) {
+      const value = option[2] ?? rest[++index];
+      if (value === undefined || value === '') return usageError(`option '${option[1]}' needs a value`);
+      if (option[1] === '--format' || option[1] === '-f') {
+        if (!FORMATS.includes(value as OutputFormat)) return usageError(`unknown format '${value}' (expected text, json or sarif)`);
+        format = value as OutputFormat;
+      } else {
+        output = value;
+      }
+      continue;
+    }
+    if (arg.startsWith('-') && arg !== '-') return usageError(`unknown option '${arg}'`);
+    paths.push(arg);
+  }
+  return { kind: 'check', paths: paths.length > 0 ? paths : ['.'], format, output };
+}
+
+function usageError(message: string): Command {
+  return { kind: 'usage-error', message };
+}

@@ -1,0 +1,86 @@
+/** Runs the analysis for the CLI: discovers the schemas under each path, reads them and collects findings. */
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { analyzeSchema } from '../analysis/analyze';
+import type { Rule } from '../analysis/rules/types';
+import { discoverSchemas, readSchemaFiles, schemaSetForFile, type SchemaSet } from '../workspace/discovery';
+import { commonFolder, reportFindings, sortFindings, type Report } from './report';
+
+export interface CheckTarget {
+  /** As the user typed it, for messages. */
+  input: string;
+  absolute: string;
+  isFile: boolean;
+}
+
+export interface CheckProblem {
+  path: string;
+  message: string;
+}
+
+export interface CheckOutcome {
+  report: Report;
+  /** Files that could not be analysed (too large, binary, unreadable): input errors. */
+  unreadable: CheckProblem[];
+  /** Configured locations that were not usable; the files were still reviewed. */
+  warnings: CheckProblem[];
+  /** Rules that threw, with the schema they threw on; the other rules still reported. */
+  ruleErrors: string[];
+  /** Folder targets holding no schema at all. */
+  emptyTargets: CheckTarget[];
+}
+
+interface Planned {
+  set: SchemaSet;
+  /** Absent: report every file of the set; present: only these (file arguments). */
+  onlyFiles: Set<string> | undefined;
+}
+
+export async function checkTargets(targets: readonly CheckTarget[], options: { rules?: readonly Rule[] } = {}): Promise<CheckOutcome> {
+  const base = commonFolder(targets.map((target) => (target.isFile ? path.dirname(target.absolute) : target.absolute)));
+  const outcome: CheckOutcome = { report: { findings: [], schemaCount: 0, base }, unreadable: [], warnings: [], ruleErrors: [], emptyTargets: [] };
+  const planned = new Map<string, Planned>();
+  for (const target of targets) {
+    for (const { set, onlyFile } of await setsForTarget(target, outcome)) plan(planned, set, onlyFile);
+  }
+  for (const { set, onlyFiles } of planned.values()) {
+    const read = await readSchemaFiles(set);
+    outcome.unreadable.push(...read.problems);
+    if (read.files.length === 0) continue;
+    outcome.report.schemaCount++;
+    const analysis = analyzeSchema(read.files, { rules: options.rules });
+    for (const error of analysis.errors) outcome.ruleErrors.push(`${error.split('\n')[0]} (in ${set.schemaPath})`);
+    const findings = onlyFiles ? analysis.findings.filter((finding) => onlyFiles.has(finding.uri)) : analysis.findings;
+    outcome.report.findings.push(...reportFindings(findings, read.files, base));
+  }
+  sortFindings(outcome.report.findings);
+  return outcome;
+}
+
+async function setsForTarget(target: CheckTarget, outcome: CheckOutcome): Promise<{ set: SchemaSet; onlyFile?: string }[]> {
+  if (target.isFile) {
+    // A file is reviewed with the rest of its schema (its relations may point into sibling
+    // files), but only its own findings are reported. A file no project claims, even one in a
+    // skipped folder, is reviewed on its own: naming it is asking for it.
+    const owner = await schemaSetForFile(target.absolute, []);
+    const set = owner ?? { projectRoot: path.dirname(target.absolute), schemaPath: target.absolute, files: [target.absolute], source: 'loose' as const };
+    return [{ set, onlyFile: target.absolute }];
+  }
+  const discovery = await discoverSchemas(target.absolute);
+  outcome.warnings.push(...discovery.problems);
+  if (discovery.sets.length === 0) outcome.emptyTargets.push(target);
+  return discovery.sets.map((set) => ({ set }));
+}
+
+function plan(planned: Map<string, Planned>, set: SchemaSet, onlyFile: string | undefined): void {
+  const key = `${set.schemaPath}\u0000${set.files.join('\u0000')}`;
+  const existing = planned.get(key);
+  const only = onlyFile === undefined ? undefined : new Set([pathToFileURL(onlyFile).toString()]);
+  if (!existing) {
+    planned.set(key, { set, onlyFiles: only });
+  } else if (existing.onlyFiles) {
+    // A whole-schema request wins over file requests; file requests add up.
+    if (only) for (const uri of only) existing.onlyFiles.add(uri);
+    else existing.onlyFiles = undefined;
+  }
+}

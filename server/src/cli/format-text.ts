@@ -1,0 +1,38 @@
+/** The human report: one `file:line:column` line per finding (terminals and editors make it a link), its help, a summary. */
+import type { Severity } from '../analysis/rules/types';
+import type { Report } from './report';
+
+export interface TextOptions {
+  color: boolean;
+}
+
+const SEVERITY_COLORS: Record<Severity, string> = { error: '31', warning: '33', info: '36', hint: '36' };
+
+export function formatText(report: Report, options: TextOptions): string {
+  const paint = (code: string, text: string): string => (options.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const lines: string[] = [];
+  for (const finding of report.findings) {
+    const location = paint('1', `${finding.file}:${finding.line}:${finding.column}`);
+    const severity = paint(SEVERITY_COLORS[finding.severity], finding.severity);
+    lines.push(`${location}  ${severity}  ${finding.message}  ${paint('2', `[${finding.rule}]`)}`);
+    if (finding.help) lines.push(`    ${paint('2', 'help:')} ${finding.help}`);
+  }
+  if (lines.length > 0) lines.push('');
+  lines.push(summary(report));
+  return `${lines.join('\n')}\n`;
+}
+
+/** `5 problems (0 errors, 5 warnings) in 1 schema`; infos and hints are counted only when present. */
+export function summary(report: Report): string {
+  const schemas = plural(report.schemaCount, 'schema');
+  if (report.findings.length === 0) return report.schemaCount === 0 ? 'No Prisma schema found.' : `No problems in ${schemas}.`;
+  const count = (severity: Severity): number => report.findings.filter((finding) => finding.severity === severity).length;
+  const parts = [plural(count('error'), 'error'), plural(count('warning'), 'warning')];
+  if (count('info') > 0) parts.push(plural(count('info'), 'info'));
+  if (count('hint') > 0) parts.push(plural(count('hint'), 'hint'));
+  return `${plural(report.findings.length, 'problem')} (${parts.join(', ')}) in ${schemas}`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

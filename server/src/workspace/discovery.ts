@@ -1,0 +1,238 @@
+/**
+ * Finds a workspace's Prisma schemas the way Prisma's CLI does, one schema set per project
+ * (monorepos hold several), plus sets for `.prisma` files no project claims.
+ */
+import { stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { groupLooseFiles } from './loose-schemas';
+import { declaresDatasource, generatorOutputs, PRISMA_CONFIG_NAMES } from './prisma-project';
+import { resolveProjectSchema, type ResolvedSource } from './project-schema';
+import { comparePaths, isInside, listPrismaFiles, readStampedText, scanTree, stampsAreCurrent, type Stamps, type WalkProblem } from './walk';
+
+export { readSchemaFiles, MAX_SCHEMA_FILE_BYTES, type ReadSchemaFilesResult, type SchemaFileProblem } from './schema-files';
+
+export type SchemaSource = ResolvedSource | 'loose';
+
+/** The files Prisma reads together as one schema. */
+export interface SchemaSet {
+  /** The folder Prisma's CLI would run in: where the package.json or prisma.config.* is (or the searched root). */
+  projectRoot: string;
+  /** The schema file, or the folder of a multi-file schema. */
+  schemaPath: string;
+  /** Absolute paths of its `.prisma` files, sorted. */
+  files: string[];
+  source: SchemaSource;
+}
+
+export type DiscoveryProblem = WalkProblem;
+
+export interface Discovery {
+  sets: SchemaSet[];
+  /** Configured locations that do not exist or cannot be read, unreadable folders. */
+  problems: DiscoveryProblem[];
+}
+
+export async function findSchemaSets(root: string): Promise<SchemaSet[]> {
+  return (await discoverSchemas(root)).sets;
+}
+
+/** Schema sets under `root`, sorted by schema path, with what went wrong on the way. */
+export async function discoverSchemas(root: string, options: { stamps?: Stamps } = {}): Promise<Discovery> {
+  const top = path.resolve(root);
+  const scan = await scanTree(top, options);
+  const problems: DiscoveryProblem[] = [...scan.problems];
+  const facts = await readSchemaFacts(scan.prismaFiles, options.stamps);
+  const outputs = generatedOutputFolders(facts);
+  const isGeneratedOutput = (file: string): boolean => outputs.some((folder) => isInside(file, folder));
+  const projectDirs = scan.projectDirs.includes(top) ? scan.projectDirs : [top, ...scan.projectDirs];
+
+  const resolved = await Promise.all(
+    projectDirs.map(async (projectRoot): Promise<SchemaSet | undefined> => {
+      const resolution = await resolveProjectSchema(projectRoot, options.stamps);
+      problems.push(...resolution.problems);
+      const schema = resolution.schema;
+      if (!schema) return undefined;
+      if (!schema.isFolder) return { projectRoot, schemaPath: schema.schemaPath, files: [schema.schemaPath], source: schema.source };
+      const listed = await listPrismaFiles(schema.schemaPath, options);
+      problems.push(...listed.problems);
+      const files = listed.files.filter((file) => !isGeneratedOutput(file));
+      if (files.length === 0) {
+        problems.push({ path: schema.schemaPath, message: `the schema folder of ${describeSource(schema.source)} holds no .prisma files` });
+        return undefined;
+      }
+      return { projectRoot, schemaPath: schema.schemaPath, files, source: schema.source };
+    }),
+  );
+  const sets = preferExplicitSources(resolved.filter((set): set is SchemaSet => set !== undefined));
+
+  const claimed = new Set(sets.flatMap((set) => set.files));
+  const loose = scan.prismaFiles
+    .filter((file) => !claimed.has(file) && !isGeneratedOutput(file))
+    .map((file) => ({ file, hasDatasource: facts.get(file)?.hasDatasource ?? false, projectRoot: nearestProject(file, projectDirs) }));
+  for (const schema of groupLooseFiles(loose)) sets.push({ ...schema, source: 'loose' });
+
+  sets.sort((a, b) => comparePaths(a.schemaPath, b.schemaPath) || comparePaths(a.projectRoot, b.projectRoot));
+  problems.sort((a, b) => comparePaths(a.path, b.path) || comparePaths(a.message, b.message));
+  return { sets, problems };
+}
+
+interface SchemaFacts {
+  /** Absolute `output` folders of the file's generators. */
+  outputs: string[];
+  hasDatasource: boolean;
+}
+
+async function readSchemaFacts(files: readonly string[], stamps: Stamps | undefined): Promise<Map<string, SchemaFacts>> {
+  const facts = new Map<string, SchemaFacts>();
+  await Promise.all(
+    files.map(async (file) => {
+      const text = await readStampedText(file, stamps);
+      if (text === undefined || text.includes('\u0000')) return;
+      const outputs = generatorOutputs(text).map((output) => path.resolve(path.dirname(file), output));
+      facts.set(file, { outputs, hasDatasource: declaresDatasource(text) });
+    }),
+  );
+  return facts;
+}
+
+/**
+ * Folders that some generator writes its client to (Prisma resolves `output` against the schema
+ * file). An output that contains the schema itself (`output = "."`) is ignored: excluding it would
+ * hide the very schema that declares it.
+ */
+function generatedOutputFolders(facts: ReadonlyMap<string, SchemaFacts>): string[] {
+  const folders = new Set<string>();
+  for (const [file, { outputs }] of facts) {
+    for (const output of outputs) if (!isInside(file, output)) folders.add(output);
+  }
+  return [...folders];
+}
+
+const SOURCE_RANK: Record<SchemaSource, number> = {
+  'prisma.config': 0,
+  'package.json': 1,
+  'default-file': 2,
+  'default-folder': 2,
+  loose: 3,
+};
+
+/**
+ * Two projects may name the same schema (a monorepo root's config pointing into a package that
+ * also finds it by default): one set is kept, the one named explicitly, else the nearest project.
+ */
+function preferExplicitSources(sets: readonly SchemaSet[]): SchemaSet[] {
+  const bySchema = new Map<string, SchemaSet>();
+  for (const set of sets) {
+    const kept = bySchema.get(set.schemaPath);
+    const better =
+      !kept ||
+      SOURCE_RANK[set.source] < SOURCE_RANK[kept.source] ||
+      (SOURCE_RANK[set.source] === SOURCE_RANK[kept.source] && set.projectRoot.length > kept.projectRoot.length);
+    if (better) bySchema.set(set.schemaPath, set);
+  }
+  return [...bySchema.values()];
+}
+
+function nearestProject(file: string, projectDirs: readonly string[]): string {
+  let nearest = projectDirs[0]!;
+  for (const dir of projectDirs) if (isInside(file, dir) && dir.length > nearest.length) nearest = dir;
+  return nearest;
+}
+
+function describeSource(source: ResolvedSource): string {
+  return source === 'default-folder' ? 'the default location prisma/schema/' : `the ${source} file`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The language server's entry point: which schema a file belongs to, cached per root.
+
+interface CachedDiscovery {
+  stamps: Stamps;
+  result: Promise<Discovery>;
+  checkedAt: number;
+  pendingCheck?: Promise<Discovery>;
+}
+
+/** Results younger than this are reused without checking the disk: one burst of requests, one check. */
+const FRESH_MS = 200;
+const cache = new Map<string, CachedDiscovery>();
+
+/**
+ * The set holding `file`, discovered from the innermost workspace folder that contains it (or,
+ * outside every folder, from the file's nearest project). The discovery is cached and revalidated
+ * by comparing the modification times of what it read, so calling again costs a few `stat`s.
+ */
+export async function schemaSetForFile(file: string, workspaceFolders: readonly string[]): Promise<SchemaSet | undefined> {
+  const target = normalizeDrive(path.resolve(file));
+  const root = await discoveryRootFor(target, workspaceFolders.map((folder) => normalizeDrive(path.resolve(folder))));
+  const discovery = await cachedDiscovery(root);
+  return discovery.sets.find((set) => set.files.includes(target));
+}
+
+/** Drops every cached discovery, for callers that know the disk changed (a file-watcher event). */
+export function forgetSchemaSets(): void {
+  cache.clear();
+}
+
+async function cachedDiscovery(root: string): Promise<Discovery> {
+  const entry = cache.get(root);
+  if (!entry) return rediscover(root);
+  if (Date.now() - entry.checkedAt < FRESH_MS) return entry.result;
+  entry.pendingCheck ??= (async () => {
+    try {
+      await entry.result;
+      if (await stampsAreCurrent(entry.stamps)) {
+        entry.checkedAt = Date.now();
+        return entry.result;
+      }
+    } catch {
+      // A failed discovery is retried below.
+    }
+    return rediscover(root);
+  })().finally(() => {
+    entry.pendingCheck = undefined;
+  });
+  return entry.pendingCheck;
+}
+
+function rediscover(root: string): Promise<Discovery> {
+  const stamps: Stamps = new Map();
+  const result = discoverSchemas(root, { stamps });
+  cache.set(root, { stamps, result, checkedAt: Date.now() });
+  result.catch(() => cache.delete(root));
+  return result;
+}
+
+async function discoveryRootFor(file: string, workspaceFolders: readonly string[]): Promise<string> {
+  const containing = workspaceFolders.filter((folder) => isInside(file, folder));
+  if (containing.length > 0) return containing.reduce((a, b) => (b.length > a.length ? b : a));
+  return (await nearestProjectAbove(file)) ?? path.dirname(file);
+}
+
+/**
+ * The nearest folder above a file that has a package.json or Prisma config, without climbing out
+ * of a repository (a `.git` folder) or into the home folder, so a stray file does not make the
+ * whole disk the search root.
+ */
+async function nearestProjectAbove(file: string): Promise<string | undefined> {
+  const home = process.env.HOME ?? process.env.USERPROFILE;
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    if (home && path.resolve(dir) === path.resolve(home)) return undefined;
+    for (const marker of ['package.json', ...PRISMA_CONFIG_NAMES]) if (await exists(path.join(dir, marker))) return dir;
+    if ((await exists(path.join(dir, '.git'))) || path.dirname(dir) === dir) return undefined;
+  }
+}
+
+async function exists(target: string): Promise<boolean> {
+  try {
+    await stat(target);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `c:\…` and `C:\…` are one path on Windows; file URIs and workspace folders disagree on the case. */
+function normalizeDrive(file: string): string {
+  return /^[a-z]:/.test(file) ? file[0]!.toUpperCase() + file.slice(1) : file;
+}
