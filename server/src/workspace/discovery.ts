@@ -236,3 +236,16 @@ async function exists(target: string): Promise<boolean> {
 function normalizeDrive(file: string): string {
   return /^[a-z]:/.test(file) ? file[0]!.toUpperCase() + file.slice(1) : file;
 }
+
+/**
+ * The schema that a TypeScript/JavaScript file's queries run against: the set of the nearest
+ * project above the file, or the only schema of its workspace folder.
+ */
+export async function schemaSetForCodeFile(file: string, workspaceFolders: readonly string[]): Promise<SchemaSet | undefined> {
+  const target = normalizeDrive(path.resolve(file));
+  const root = await discoveryRootFor(target, workspaceFolders.map((folder) => normalizeDrive(path.resolve(folder))));
+  const { sets } = await cachedDiscovery(root);
+  const owners = sets.filter((set) => set.source !== 'loose' && isInside(target, set.projectRoot));
+  if (owners.length > 0) return owners.reduce((a, b) => (b.projectRoot.length > a.projectRoot.length ? b : a));
+  return sets.length === 1 ? sets[0] : undefined;
+}

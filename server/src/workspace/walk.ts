@@ -83,7 +83,7 @@ async function visit(dir: string, isRoot: boolean, scan: TreeScan, options: Walk
   await Promise.all(subfolders.map((folder) => visit(folder, false, scan, options)));
 }
 
-async function isGeneratedClientFolder(dir: string, names: readonly string[], options: WalkOptions): Promise<boolean> {
+export async function isGeneratedClientFolder(dir: string, names: readonly string[], options: WalkOptions): Promise<boolean> {
   const evidence = generatedClientEvidence(names);
   if (evidence !== 'package-json') return evidence === 'generated';
   const text = await readStampedText(path.join(dir, 'package.json'), options.stamps);
