@@ -447,11 +447,18 @@ model Post {
     );
   });
 
-  it('appends after existing block attributes, in the model\'s own indentation and line endings', () => {
-    const before = `${POSTGRES}\n${USER}\nmodel Post {\n    id       Int  @id\n    authorId Int\n    author   User @relation(fields: [authorId], references: [id])\n\n    @@map("posts")\n}\n`;
-    const after = before.replace('    @@map("posts")\n', '    @@map("posts")\n    @@index([authorId])\n');
+  it('goes after existing indexes and before @@map, in the model\'s own indentation and line endings', () => {
+    const before = `${POSTGRES}\n${USER}\nmodel Post {\n    id       Int  @id\n    authorId Int\n    author   User @relation(fields: [authorId], references: [id])\n    slug     String\n\n    @@unique([slug])\n    @@map("posts")\n    @@schema("blog")\n}\n`;
+    const after = before.replace('    @@unique([slug])\n', '    @@unique([slug])\n    @@index([authorId])\n');
     checkFix(rule, before, after);
     checkFix(rule, before.replace(/\n/g, '\r\n'), after.replace(/\n/g, '\r\n'));
+  });
+
+  it('keeps one blank line between fields and a new index placed before @@map', () => {
+    const withBlank = `${POSTGRES}\n${USER}\nmodel Post {\n  id       Int  @id\n  authorId Int\n  author   User @relation(fields: [authorId], references: [id])\n\n  @@map("posts")\n}\n`;
+    checkFix(rule, withBlank, withBlank.replace('\n  @@map', '\n  @@index([authorId])\n  @@map'));
+    const withoutBlank = withBlank.replace('\n\n  @@map', '\n  @@map');
+    checkFix(rule, withoutBlank, withoutBlank.replace('\n  @@map', '\n\n  @@index([authorId])\n  @@map'));
   });
 
   it('fixes a composite key and a one-line model', () => {

@@ -74,7 +74,7 @@ describe('language server over stdio (pull diagnostics)', () => {
     const fix = actions.find((action) => action.title === 'Add @@index([authorId]) to Post')!;
     assert.equal(fix.isPreferred, true);
     document = applyActionEdit(document, fix);
-    assert.ok(document.getText().includes('  @@map("posts")\n  @@index([authorId])\n}'), 'the index is the last line of model Post');
+    assert.ok(document.getText().includes('  @@index([categoryId])\n  @@index([authorId])\n  @@map("posts")\n}'), 'the index follows the model\'s indexes, before @@map');
     await client.change(schemaUri, document.version, document.getText());
     const after = await client.pull(schemaUri);
     assert.equal(after.items.length, 4);

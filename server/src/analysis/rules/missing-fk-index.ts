@@ -97,32 +97,37 @@ function referentialAction(relation: Relation): string {
   return `ON DELETE ${sql}`;
 }
 
-/** Inserts the index as the model's last line, after a blank line when fields precede it, as `prisma format` lays it out. */
+/** Block attributes that name the table rather than index it; `prisma format` users keep them last. */
+const TRAILING_ATTRIBUTE = /^\s*@@(?:map|schema|ignore)\b/;
+
+/**
+ * Inserts the index after the model's fields and indexes (before a trailing `@@map`/`@@schema`),
+ * after a blank line when fields precede it, as `prisma format` lays a model out.
+ */
 function insertIndexFix(model: Model, relation: Relation, indexText: string, text: string): Fix[] {
   if (model.closeBrace === undefined) return [];
-  const closeLineStart = text.lastIndexOf('\n', model.closeBrace - 1) + 1;
-  const closeOnOwnLine = text.slice(closeLineStart, model.closeBrace).trim() === '';
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const firstField = relation.fkFields[0]!;
   const indent = /^[ \t]*/.exec(text.slice(firstField.lineSpan.start, firstField.lineSpan.end))?.[0] || '  ';
-  const lastLine = lastNonBlankLine(text, model.nameSpan.end, closeOnOwnLine ? closeLineStart : model.closeBrace);
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const separator = lastLine.startsWith('@@') || lastLine.endsWith('{') ? '' : eol;
-  const line = `${separator}${indent}${indexText}${eol}`;
-  const edit = closeOnOwnLine
-    ? { uri: model.uri, start: closeLineStart, end: closeLineStart, text: line }
-    : { uri: model.uri, start: model.closeBrace, end: model.closeBrace, text: `${eol}${line}` };
-  return [{ title: `Add ${indexText} to ${model.name}`, applicability: 'safe', edits: [edit] }];
+  const closeLineStart = text.lastIndexOf('\n', model.closeBrace - 1) + 1;
+  const title = `Add ${indexText} to ${model.name}`;
+  if (text.slice(closeLineStart, model.closeBrace).trim() !== '') {
+    // `… }` on one line: open a new line for the index and put the brace on its own.
+    const edit = { uri: model.uri, start: model.closeBrace, end: model.closeBrace, text: `${eol}${eol}${indent}${indexText}${eol}` };
+    return [{ title, applicability: 'safe', edits: [edit] }];
+  }
+  let at = closeLineStart;
+  for (let previous = lineBefore(text, at); previous && previous.start > model.nameSpan.end && TRAILING_ATTRIBUTE.test(previous.text); previous = lineBefore(text, at)) {
+    at = previous.start;
+  }
+  const before = lineBefore(text, at)?.text.trim() ?? '';
+  const separator = before === '' || before.startsWith('@@') || before.endsWith('{') ? '' : eol;
+  return [{ title, applicability: 'safe', edits: [{ uri: model.uri, start: at, end: at, text: `${separator}${indent}${indexText}${eol}` }] }];
 }
 
-
-/** The trimmed last non-blank line between two offsets, found by scanning back (no copies of the body). */
-function lastNonBlankLine(text: string, from: number, to: number): string {
-  let end = to;
-  while (end > from) {
-    const start = Math.max(from, text.lastIndexOf('\n', end - 1) + 1);
-    const line = text.slice(start, end).trim();
-    if (line !== '') return line;
-    end = start - 1;
-  }
-  return '';
+/** The line that ends just before the line starting at `lineStart`. */
+function lineBefore(text: string, lineStart: number): { start: number; text: string } | undefined {
+  if (lineStart <= 0) return undefined;
+  const start = text.lastIndexOf('\n', lineStart - 2) + 1;
+  return { start, text: text.slice(start, lineStart - 1).replace(/\r$/, '') };
 }
