@@ -1,10 +1,14 @@
 /**
  * rust-analyzer-style fixtures: `//- path` starts a file, and a `//  ^^^ severity: text` line marks
- * the exact columns of a finding on the line above it. Marker lines are removed before analysis.
+ * the exact columns of a finding on the line above it; `//  ~~~ ok: why` marks code that must stay
+ * silent. Marker lines are removed before analysis. A fixture may mix `.prisma` files and code files
+ * (`.ts`, `.tsx`, `.js`…): schema rules read the former, code rules the latter against the schema
+ * built from the fixture's `.prisma` files.
  */
 import assert from 'node:assert/strict';
-import { analyzeSchema, safeFixEdits } from '../../server/src/analysis/analyze';
-import type { Finding, Rule, TextEdit } from '../../server/src/analysis/rules/types';
+import { analyzeCode, analyzeSchema, safeFixEdits } from '../../server/src/analysis/analyze';
+import { isSchemaRule, type Finding, type Rule, type TextEdit } from '../../server/src/analysis/rules/types';
+import { buildSchema } from '../../server/src/analysis/schema/build';
 import type { SchemaFile } from '../../server/src/analysis/schema/model';
 import { LineIndex } from '../../server/src/analysis/text';
 
@@ -20,16 +24,25 @@ export interface Marker {
 export interface Fixture {
   files: SchemaFile[];
   markers: Marker[];
+  /** `~~~ ok: why` markers: code that must produce no finding (severity is `ok`). */
+  silent: Marker[];
 }
 
 const MARKER = /^(\s*\/\/\s*)(\^+)\s+(error|warning|info|hint):\s*(.*?)\s*$/;
+const SILENT_MARKER = /^(\s*\/\/\s*)(~+)\s+ok:\s*(.*?)\s*$/;
 const FILE_HEADER = /^\/\/- (\S+)\s*$/;
+const CODE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 export const FIXTURE_ROOT = 'file:///fixture/';
+
+export function isCodeFile(file: SchemaFile): boolean {
+  return CODE_FILE.test(file.uri);
+}
 
 /** Splits a fixture into files (default `schema.prisma`) and markers. */
 export function parseFixture(fixture: string): Fixture {
   const sections: { path: string; lines: string[] }[] = [];
   const markers: Marker[] = [];
+  const silent: Marker[] = [];
   let current: { path: string; lines: string[] } | undefined;
   for (const raw of fixture.replace(/^\n/, '').split('\n')) {
     const header = FILE_HEADER.exec(raw);
@@ -55,20 +68,44 @@ export function parseFixture(fixture: string): Fixture {
       });
       continue;
     }
+    const quiet = SILENT_MARKER.exec(raw);
+    if (quiet && current.lines.length > 0) {
+      const start = quiet[1]!.length;
+      silent.push({ path: current.path, line: current.lines.length - 1, startCharacter: start, endCharacter: start + quiet[2]!.length, severity: 'ok', text: quiet[3]! });
+      continue;
+    }
     current.lines.push(raw);
   }
   const files = sections.map((section) => ({ uri: FIXTURE_ROOT + section.path, text: section.lines.join('\n'), version: 1 }));
-  return { files, markers };
+  return { files, markers, silent };
 }
 
-export function findingsOf(rule: Rule, files: SchemaFile[]): Finding[] {
-  const analysis = analyzeSchema(files, { rules: [rule] });
-  assert.deepEqual(analysis.errors, [], 'rules must not throw');
-  return analysis.findings;
+/** The findings of `rules` over a fixture's files: schema rules over its schema, code rules over each code file. */
+export function findingsOf(rule: Rule | readonly Rule[], files: SchemaFile[]): Finding[] {
+  const rules = Array.isArray(rule) ? (rule as readonly Rule[]) : [rule as Rule];
+  const schemaFiles = files.filter((file) => !isCodeFile(file));
+  const codeFiles = files.filter(isCodeFile);
+  const findings: Finding[] = [];
+  const schemaRules = rules.filter(isSchemaRule);
+  if (schemaRules.length) {
+    const analysis = analyzeSchema(schemaFiles, { rules: schemaRules });
+    assert.deepEqual(analysis.errors, [], 'rules must not throw');
+    findings.push(...analysis.findings);
+  }
+  const codeRules = rules.filter((candidate) => !isSchemaRule(candidate));
+  if (codeRules.length) {
+    const schema = schemaFiles.length ? buildSchema(schemaFiles) : undefined;
+    for (const file of codeFiles) {
+      const analysis = analyzeCode(file, schema, { rules: codeRules });
+      assert.deepEqual(analysis.errors, [], 'rules must not throw');
+      findings.push(...analysis.findings);
+    }
+  }
+  return findings;
 }
 
 /** Asserts that `rule` reports exactly the findings the markers describe: no more, no fewer. */
-export function check(rule: Rule, fixture: string): Finding[] {
+export function check(rule: Rule | readonly Rule[], fixture: string): Finding[] {
   const { files, markers } = parseFixture(fixture);
   const findings = findingsOf(rule, files);
   const actual = findings.map((finding) => describeFinding(finding, files)).sort();
@@ -87,7 +124,7 @@ export function check(rule: Rule, fixture: string): Finding[] {
   return findings;
 }
 
-function describeFinding(finding: Finding, files: SchemaFile[]): string {
+export function describeFinding(finding: Finding, files: SchemaFile[]): string {
   const file = files.find((candidate) => candidate.uri === finding.uri)!;
   const index = new LineIndex(file.text);
   const start = index.positionAt(finding.span.start);
@@ -105,7 +142,7 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
 }
 
 /** Applies the fix titled `title` (or the only fix) of the single finding and compares the file's text. */
-export function checkFix(rule: Rule, before: string, after: string, title?: string): void {
+export function checkFix(rule: Rule | readonly Rule[], before: string, after: string, title?: string): void {
   const { files } = parseFixture(before);
   const findings = findingsOf(rule, files);
   const fixes = findings.flatMap((finding) => finding.fixes ?? []).filter((fix) => title === undefined || fix.title === title);

@@ -1,6 +1,8 @@
-/** Runs the registered rules over a schema: the single entry point shared by the server and the CLI. */
+/** Runs the registered rules over a schema or a code file: the single entry point shared by the server and the CLI. */
+import { createCodeContext, type CodeFile, type CodeRuleContext } from './code/context';
+import type { QuerySite } from './code/query-sites';
 import { rules as allRules } from './rules/index';
-import { isSchemaRule, type Finding, type Rule, type TextEdit } from './rules/types';
+import { isCodeRule, isSchemaRule, type Finding, type Rule, type TextEdit } from './rules/types';
 import { buildSchema } from './schema/build';
 import type { PrismaSchema, SchemaFile } from './schema/model';
 
@@ -36,6 +38,44 @@ export function runSchemaRules(schema: PrismaSchema, options: AnalysisOptions = 
   }
   findings.sort((a, b) => (a.uri === b.uri ? a.span.start - b.span.start : a.uri < b.uri ? -1 : 1));
   return { findings, errors };
+}
+
+export interface CodeAnalysis {
+  findings: Finding[];
+  /** Rules that threw (or a file that could not be read); the other rules still report. */
+  errors: string[];
+  /** Every Prisma Client call of the file, in source order. */
+  querySites: QuerySite[];
+}
+
+/**
+ * Runs the registered code rules over one TypeScript/JavaScript file: parsed once, query sites
+ * resolved through `schema` (undefined when the file belongs to no schema). Never throws.
+ */
+export function analyzeCode(file: CodeFile, schema: PrismaSchema | undefined, options: AnalysisOptions = {}): CodeAnalysis {
+  let context: CodeRuleContext;
+  try {
+    context = createCodeContext(file, schema);
+  } catch (error) {
+    return { findings: [], errors: [`${file.uri}: ${describeError(error)}`], querySites: [] };
+  }
+  const findings: Finding[] = [];
+  const errors: string[] = [];
+  for (const rule of options.rules ?? allRules) {
+    if (options.isCancelled?.()) break;
+    if (!isCodeRule(rule)) continue;
+    try {
+      for (const finding of rule.check(context)) findings.push({ ...finding, ruleId: rule.id, severity: rule.severity });
+    } catch (error) {
+      errors.push(`${rule.id}: ${describeError(error)}`);
+    }
+  }
+  findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  return { findings, errors, querySites: [...context.querySites] };
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
 /**

@@ -1,9 +1,33 @@
-/** What a code rule sees: one TypeScript/JavaScript file and the schema its queries run against. */
+/** What a code rule sees: one TypeScript/JavaScript file, parsed once, its query sites, and the schema they run against. */
+import type ts from 'typescript';
 import type { PrismaSchema } from '../schema/model';
+import { indexFile, type FileIndex } from './file-index';
+import { findQuerySites, type QuerySite } from './query-sites';
+import { parseSource } from './syntax';
+
+export interface CodeFile {
+  uri: string;
+  text: string;
+  version?: number;
+}
 
 export interface CodeRuleContext {
   uri: string;
   text: string;
   /** The schema of the project the file belongs to; undefined when none was found. */
   schema: PrismaSchema | undefined;
+  /** The file parsed by the TypeScript parser (parent pointers set), shared by every rule. */
+  sourceFile: ts.SourceFile;
+  /** What one walk over the file found: operation calls, client names, local functions and calls. */
+  index: FileIndex;
+  /** Every Prisma Client call of the file, in source order. */
+  querySites: readonly QuerySite[];
+}
+
+/** Parses and indexes a file once; every code rule then reads the same context. */
+export function createCodeContext(file: CodeFile, schema: PrismaSchema | undefined): CodeRuleContext {
+  const sourceFile = parseSource(file.uri, file.text);
+  const index = indexFile(sourceFile);
+  const querySites = findQuerySites(index, file.uri, schema);
+  return { uri: file.uri, text: file.text, schema, sourceFile, index, querySites };
 }

@@ -1,0 +1,297 @@
+/**
+ * One walk over a parsed file that collects what the query-site index and the code rules need:
+ * calls of Prisma operations, names bound to clients, delegate aliases, local functions and calls.
+ */
+import ts from 'typescript';
+import { isClientExpression } from './clients';
+import { ARRAY_METHODS, COLLECTION_FUNCTIONS } from './iteration';
+import { MODEL_OPERATIONS, RAW_OPERATIONS } from './operations';
+import { calleeName, terminalName, unwrap } from './syntax';
+
+export type OperationCall = ts.CallExpression | ts.TaggedTemplateExpression;
+
+/** A name bound to something that may be a client, decided once the whole file has been read. */
+interface PendingBinding {
+  name: string;
+  initializer: ts.Expression;
+}
+
+interface PendingDelegate {
+  name: string;
+  delegate: string;
+  client: ts.Expression;
+}
+
+export interface DelegateAlias {
+  delegate: string;
+  client: ts.Expression;
+}
+
+export interface FileIndex {
+  sourceFile: ts.SourceFile;
+  /** `x.y.findMany(…)`, `x.$queryRaw\`…\``: every call whose callee ends in a Prisma operation name. */
+  operationCalls: OperationCall[];
+  /** Names (variables, parameters, class members) bound to a Prisma client by their declaration. */
+  clientNames: Set<string>;
+  /** Classes that extend PrismaClient, directly or through another class of the file. */
+  clientClasses: Set<ts.ClassLikeDeclaration>;
+  /** Names bound to one model delegate: `const users = prisma.user`, `const { post } = db`. */
+  delegateAliases: Map<string, DelegateAlias>;
+  /** Functions of the file that have a name: declarations, `const f = () => …`, class methods. */
+  functions: Map<string, ts.FunctionLikeDeclaration[]>;
+  /** Calls of a plain name or `this.name`, and JSX elements of a component: candidate helper calls. */
+  localCalls: (ts.CallExpression | ts.JsxOpeningLikeElement)[];
+  /** Functions passed by name to an iterating call: `loadPosts` in `users.map(loadPosts)`. */
+  functionReferences: ts.Expression[];
+  /** Identifiers passed to `$transaction(…)`, by name: `ops` in `$transaction(ops)` or `$transaction([...ops])`. */
+  transactionArguments: Map<string, ts.Identifier[]>;
+  /** Whether a local function returns a client (`tenantClient(orgId)` → `base.$extends(…)`), decided on first use. */
+  clientFactories: Map<string, boolean>;
+}
+
+/** Types that declare a Prisma client: `PrismaClient`, `Prisma.TransactionClient`, a `PrismaService`. */
+const CLIENT_TYPE = /PrismaClient|PrismaService|TransactionClient|\bPrisma(?:Tx|Transaction)\b|^typeof\s+(?:prisma|db)\b/;
+/** Base classes that make a class a client: `class PrismaService extends PrismaClient`. */
+const CLIENT_BASE = /PrismaClient|\$extends/;
+
+export function indexFile(sourceFile: ts.SourceFile): FileIndex {
+  const index: FileIndex = {
+    sourceFile,
+    operationCalls: [],
+    clientNames: new Set(),
+    clientClasses: new Set(),
+    delegateAliases: new Map(),
+    functions: new Map(),
+    localCalls: [],
+    functionReferences: [],
+    transactionArguments: new Map(),
+    clientFactories: new Map(),
+  };
+  const pendingAliases: PendingBinding[] = [];
+  const pendingDelegates: PendingDelegate[] = [];
+  const classes: ts.ClassLikeDeclaration[] = [];
+  const newExpressions: { className: string; node: ts.NewExpression }[] = [];
+  const objectMethodCalls: ts.CallExpression[] = [];
+
+  const visit = (node: ts.Node): void => {
+    switch (node.kind) {
+      case ts.SyntaxKind.CallExpression:
+        visitCall(node as ts.CallExpression);
+        break;
+      case ts.SyntaxKind.TaggedTemplateExpression: {
+        const tag = (node as ts.TaggedTemplateExpression).tag;
+        if (ts.isPropertyAccessExpression(tag) && RAW_OPERATIONS.has(tag.name.text)) index.operationCalls.push(node as ts.TaggedTemplateExpression);
+        break;
+      }
+      case ts.SyntaxKind.NewExpression: {
+        const name = calleeName(node as ts.NewExpression);
+        if (name === 'PrismaClient') bindDeclaredName(node as ts.Expression, index.clientNames);
+        else if (name) newExpressions.push({ className: name, node: node as ts.NewExpression });
+        break;
+      }
+      case ts.SyntaxKind.VariableDeclaration:
+        visitVariable(node as ts.VariableDeclaration);
+        break;
+      case ts.SyntaxKind.Parameter:
+      case ts.SyntaxKind.PropertyDeclaration:
+        visitTypedDeclaration(node as ts.ParameterDeclaration | ts.PropertyDeclaration);
+        break;
+      case ts.SyntaxKind.FunctionDeclaration:
+      case ts.SyntaxKind.MethodDeclaration: {
+        const declaration = node as ts.FunctionDeclaration | ts.MethodDeclaration;
+        const name = declaration.name && (ts.isIdentifier(declaration.name) || ts.isPrivateIdentifier(declaration.name)) ? declaration.name.text : undefined;
+        if (name) addFunction(name, declaration);
+        break;
+      }
+      case ts.SyntaxKind.ClassDeclaration:
+      case ts.SyntaxKind.ClassExpression:
+        classes.push(node as ts.ClassLikeDeclaration);
+        break;
+      case ts.SyntaxKind.JsxSelfClosingElement:
+      case ts.SyntaxKind.JsxOpeningElement: {
+        const tag = (node as ts.JsxOpeningLikeElement).tagName;
+        if (ts.isIdentifier(tag) && /^[A-Z]/.test(tag.text)) index.localCalls.push(node as ts.JsxOpeningLikeElement);
+        break;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+
+  const visitCall = (call: ts.CallExpression): void => {
+    const callee = call.expression;
+    if (ts.isPropertyAccessExpression(callee)) {
+      const name = callee.name.text;
+      if (MODEL_OPERATIONS.has(name) || RAW_OPERATIONS.has(name)) index.operationCalls.push(call);
+      if (name === '$extends') bindDeclaredName(call, index.clientNames);
+      if (name === '$transaction') visitTransaction(call);
+      if (callee.expression.kind === ts.SyntaxKind.ThisKeyword) index.localCalls.push(call);
+      else if (ts.isIdentifier(callee.expression)) objectMethodCalls.push(call);
+    } else if (ts.isIdentifier(callee)) {
+      index.localCalls.push(call);
+    }
+    const name = calleeName(call);
+    if (name && (ARRAY_METHODS.has(name) || COLLECTION_FUNCTIONS.has(name))) {
+      for (const argument of call.arguments) {
+        if (ts.isIdentifier(argument) || (ts.isPropertyAccessExpression(argument) && argument.expression.kind === ts.SyntaxKind.ThisKeyword)) {
+          index.functionReferences.push(argument);
+        }
+      }
+    }
+  };
+
+  const visitTransaction = (call: ts.CallExpression): void => {
+    const first = call.arguments[0] && unwrap(call.arguments[0]);
+    if (!first) return;
+    if (ts.isArrowFunction(first) || ts.isFunctionExpression(first)) {
+      const parameter = first.parameters[0];
+      if (parameter && ts.isIdentifier(parameter.name)) index.clientNames.add(parameter.name.text);
+    } else if (ts.isIdentifier(first)) {
+      addTransactionArgument(first);
+    } else if (ts.isArrayLiteralExpression(first)) {
+      for (const element of first.elements) {
+        const value = ts.isSpreadElement(element) ? unwrap(element.expression) : undefined;
+        if (value && ts.isIdentifier(value)) addTransactionArgument(value);
+      }
+    }
+  };
+
+  const addTransactionArgument = (identifier: ts.Identifier): void => {
+    const list = index.transactionArguments.get(identifier.text);
+    if (list) list.push(identifier);
+    else index.transactionArguments.set(identifier.text, [identifier]);
+  };
+
+  const visitVariable = (declaration: ts.VariableDeclaration): void => {
+    const initializer = declaration.initializer;
+    if (ts.isIdentifier(declaration.name)) {
+      const name = declaration.name.text;
+      if (declaration.type && CLIENT_TYPE.test(declaration.type.getText(sourceFile))) index.clientNames.add(name);
+      if (!initializer) return;
+      const value = unwrap(initializer);
+      if (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) {
+        addFunction(name, value);
+      } else if (ts.isObjectLiteralExpression(value)) {
+        // `const userService = { async load(id) { … } }`: callable as `userService.load(…)`.
+        for (const property of value.properties) {
+          const fn = ts.isMethodDeclaration(property) ? property : ts.isPropertyAssignment(property) ? unwrap(property.initializer) : undefined;
+          const key = property.name && ts.isIdentifier(property.name) ? property.name.text : undefined;
+          if (key && fn && (ts.isMethodDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) addFunction(`${name}.${key}`, fn);
+        }
+      } else if (ts.isPropertyAccessExpression(value) && ts.isIdentifier(value.name)) {
+        pendingDelegates.push({ name, delegate: value.name.text, client: value.expression });
+        pendingAliases.push({ name, initializer: value });
+      } else {
+        pendingAliases.push({ name, initializer: value });
+      }
+    } else if (ts.isObjectBindingPattern(declaration.name) && initializer) {
+      for (const element of declaration.name.elements) {
+        if (!ts.isIdentifier(element.name) || element.dotDotDotToken) continue;
+        const property = element.propertyName ?? element.name;
+        if (ts.isIdentifier(property)) pendingDelegates.push({ name: element.name.text, delegate: property.text, client: initializer });
+      }
+    }
+  };
+
+  const visitTypedDeclaration = (declaration: ts.ParameterDeclaration | ts.PropertyDeclaration): void => {
+    const name = declaration.name;
+    const text = ts.isIdentifier(name) || ts.isPrivateIdentifier(name) ? name.text.replace(/^#/, '') : undefined;
+    if (!text) return;
+    if (declaration.type && CLIENT_TYPE.test(declaration.type.getText(sourceFile))) index.clientNames.add(text);
+    if (ts.isPropertyDeclaration(declaration) && declaration.initializer) {
+      const value = unwrap(declaration.initializer);
+      if (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) addFunction(text, value);
+      else pendingAliases.push({ name: text, initializer: value });
+    }
+  };
+
+  const addFunction = (name: string, declaration: ts.FunctionLikeDeclaration): void => {
+    const list = index.functions.get(name);
+    if (list) list.push(declaration);
+    else index.functions.set(name, [declaration]);
+  };
+
+  visit(sourceFile);
+  for (const call of objectMethodCalls) {
+    const callee = call.expression as ts.PropertyAccessExpression;
+    if (index.functions.has(`${(callee.expression as ts.Identifier).text}.${callee.name.text}`)) index.localCalls.push(call);
+  }
+
+  resolveClientClasses(classes, index.clientClasses);
+  const clientClassNames = new Set([...index.clientClasses].flatMap((declaration) => (declaration.name ? [declaration.name.text] : [])));
+  for (const { className, node } of newExpressions) {
+    if (clientClassNames.has(className)) bindDeclaredName(node, index.clientNames);
+  }
+  // Aliases of aliases (`const db = globalThis.prisma ?? client`): a few rounds reach a fixed point.
+  for (let round = 0; round < 3; round++) {
+    let grew = false;
+    for (const { name, initializer } of pendingAliases) {
+      if (!index.clientNames.has(name) && isClientExpression(index, initializer)) {
+        index.clientNames.add(name);
+        grew = true;
+      }
+    }
+    if (!grew) break;
+  }
+  for (const pending of pendingDelegates) {
+    if (!index.clientNames.has(pending.name) && isClientExpression(index, pending.client)) {
+      index.delegateAliases.set(pending.name, { delegate: pending.delegate, client: pending.client });
+    }
+  }
+  return index;
+}
+
+function resolveClientClasses(classes: readonly ts.ClassLikeDeclaration[], into: Set<ts.ClassLikeDeclaration>): void {
+  const baseOf = (declaration: ts.ClassLikeDeclaration): ts.ExpressionWithTypeArguments | undefined =>
+    declaration.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+  for (const declaration of classes) {
+    const base = baseOf(declaration);
+    if (base && CLIENT_BASE.test(base.expression.getText())) into.add(declaration);
+  }
+  for (let round = 0; round < 3; round++) {
+    const names = new Set([...into].flatMap((declaration) => (declaration.name ? [declaration.name.text] : [])));
+    let grew = false;
+    for (const declaration of classes) {
+      const base = baseOf(declaration);
+      const baseName = base && terminalName(base.expression);
+      if (!into.has(declaration) && baseName && names.has(baseName)) {
+        into.add(declaration);
+        grew = true;
+      }
+    }
+    if (!grew) break;
+  }
+}
+
+/**
+ * Records the name a client value is stored under: `const db = new PrismaClient()`,
+ * `prisma = globalThis.prisma ?? new PrismaClient()`, `readonly client = base.$extends(…)`.
+ */
+function bindDeclaredName(value: ts.Expression, into: Set<string>): void {
+  let node: ts.Node = value;
+  for (let depth = 0; depth < 6 && node.parent; depth++) {
+    const parent: ts.Node = node.parent;
+    if (ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent) || ts.isPropertyAssignment(parent)) {
+      const name = parent.name;
+      if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) into.add(name.text.replace(/^#/, ''));
+      return;
+    }
+    if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const name = terminalName(parent.left);
+      if (name) into.add(name);
+      return;
+    }
+    const passesValue =
+      ts.isParenthesizedExpression(parent) ||
+      ts.isAsExpression(parent) ||
+      ts.isSatisfiesExpression(parent) ||
+      ts.isNonNullExpression(parent) ||
+      ts.isAwaitExpression(parent) ||
+      ts.isConditionalExpression(parent) ||
+      ts.isBinaryExpression(parent) ||
+      // `new PrismaClient().$extends(…)` is still a client; `new PrismaClient().user` is not.
+      (ts.isPropertyAccessExpression(parent) && parent.expression === node && parent.name.text === '$extends') ||
+      (ts.isCallExpression(parent) && parent.expression === node && ts.isPropertyAccessExpression(node));
+    if (!passesValue) return;
+    node = parent;
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Queries that run once per iteration of a loop, directly or through a local helper function,
+ * after setting aside loops that drive them (pagination, retry, chunks), findUnique calls that
+ * the dataloader merges, and queries collected for one `$transaction([...])`.
+ */
+import ts from 'typescript';
+import type { Span } from '../text';
+import { isBatchableSite, noAwaitOnPath, reachedInSameTick } from './batching';
+import type { CodeRuleContext } from './context';
+import { iterationContext, referenceLoop, type IterationContext, type Loop } from './iteration';
+import { resolveLocalCall, type LocalCall, type ResolvedCall } from './local-functions';
+import { loopRole, type RepeatedUse } from './loop-roles';
+import type { QuerySite } from './query-sites';
+import { flowsIntoTransaction } from './transaction-batches';
+import { unwrap } from './syntax';
+
+export interface RepeatedQuery {
+  /** The query that runs once per iteration (for a helper call: the first query the helper runs). */
+  site: QuerySite;
+  /** The local function call that runs it, when the query sits in a helper. */
+  helper: (ResolvedCall & { sites: QuerySite[] }) | undefined;
+  /** Where the finding points: the query's callee, or the helper call. */
+  span: Span;
+  /** The innermost loop that repeats it. */
+  loop: Loop;
+  /** Enclosing loops that repeat it too (nested loops), innermost first. */
+  outerLoops: Loop[];
+}
+
+const MAX_HELPER_DEPTH = 3;
+/** Queries named per helper: enough to report, bounded for generated code where everything calls everything. */
+const MAX_SUMMARY_SITES = 20;
+const cache = new WeakMap<CodeRuleContext, RepeatedQuery[]>();
+
+/** Every query of the file that runs once per loop iteration, in source order. */
+export function repeatedQueries(context: CodeRuleContext): RepeatedQuery[] {
+  const cached = cache.get(context);
+  if (cached) return cached;
+  const result = new PerIterationAnalysis(context).run();
+  cache.set(context, result);
+  return result;
+}
+
+interface Repetition {
+  loop: Loop;
+  outerLoops: Loop[];
+}
+
+class PerIterationAnalysis {
+  private readonly siteByCall = new Map<ts.Node, QuerySite>();
+  private readonly sitesByOwner = new Map<ts.Node | undefined, QuerySite[]>();
+  private readonly callsByOwner = new Map<ts.Node | undefined, LocalCall[]>();
+  private readonly siteRepetitions = new Map<QuerySite, Repetition | undefined>();
+  private readonly summaries = new Map<ts.FunctionLikeDeclaration, QuerySite[]>();
+  private readonly summarizing = new Set<ts.FunctionLikeDeclaration>();
+
+  constructor(private readonly context: CodeRuleContext) {
+    for (const site of context.querySites) {
+      this.siteByCall.set(site.node, site);
+      push(this.sitesByOwner, iterationContext(site.node).owner, site);
+    }
+    for (const call of context.index.localCalls) push(this.callsByOwner, iterationContext(call).owner, call);
+  }
+
+  run(): RepeatedQuery[] {
+    const found: RepeatedQuery[] = [];
+    for (const site of this.context.querySites) {
+      const repetition = this.siteRepetition(site);
+      if (repetition) found.push({ site, helper: undefined, span: site.span, ...repetition });
+    }
+    const calls: LocalCall[] = [...this.context.index.localCalls, ...this.context.index.functionReferences];
+    for (const call of calls) {
+      const resolved = resolveLocalCall(this.context.index, call);
+      if (!resolved) continue;
+      const outcome = this.callRepetition(resolved);
+      if (outcome) found.push({ site: outcome.sites[0]!, helper: { ...resolved, sites: outcome.sites }, span: resolved.span, loop: outcome.loop, outerLoops: outcome.outerLoops });
+    }
+    return found.sort((a, b) => a.span.start - b.span.start);
+  }
+
+  private siteRepetition(site: QuerySite): Repetition | undefined {
+    if (this.siteRepetitions.has(site)) return this.siteRepetitions.get(site);
+    const use: RepeatedUse = { node: site.node, operations: [site.operation], inputs: site.args ? [unwrap(site.args)] : [] };
+    const batchable = isBatchableSite(site, this.context.schema);
+    const repetition = this.repetition(use, iterationContext(site.node), batchable, true);
+    this.siteRepetitions.set(site, repetition);
+    return repetition;
+  }
+
+  private callRepetition(resolved: ResolvedCall): (Repetition & { sites: QuerySite[] }) | undefined {
+    const sites = resolved.targets.flatMap((fn) => this.summary(fn, 0));
+    if (sites.length === 0) return undefined;
+    const batchable = sites.every((site) => {
+      const owner = iterationContext(site.node).owner;
+      return owner !== undefined && resolved.targets.includes(owner) && isBatchableSite(site, this.context.schema) && noAwaitOnPath(site.node, owner, this.isMergedAwait);
+    });
+    const inputs = ts.isCallExpression(resolved.call) ? resolved.call.arguments : ts.isJsxOpeningElement(resolved.call) || ts.isJsxSelfClosingElement(resolved.call) ? [resolved.call.attributes] : [];
+    const use: RepeatedUse = { node: resolved.call, operations: sites.map((site) => site.operation), inputs: [...inputs] };
+    let context = iterationContext(resolved.call);
+    let ownLoop: Loop | undefined;
+    if (!ts.isCallExpression(resolved.call) && !ts.isJsxOpeningElement(resolved.call) && !ts.isJsxSelfClosingElement(resolved.call)) {
+      // `users.map(loadPosts)`: the reference makes a loop of its own around the helper.
+      ownLoop = referenceLoop(resolved.call, resolved.targets[0]!);
+      if (!ownLoop) return undefined;
+      context = { ...context, loops: [ownLoop, ...context.loops] };
+    }
+    const repetition = this.repetition(use, context, batchable, false, ownLoop);
+    return repetition && { ...repetition, sites };
+  }
+
+  /** The loops that run `use` once per element, or undefined when none does. */
+  private repetition(use: RepeatedUse, context: IterationContext, batchable: boolean, isQuery: boolean, referenceLoop?: Loop): Repetition | undefined {
+    if (context.inTestHook) return undefined;
+    const counted: Loop[] = [];
+    for (const [position, loop] of context.loops.entries()) {
+      if (loopRole(loop, use, context.loops.slice(0, position)) !== 'per-element') continue;
+      // A function passed by reference is the callback itself: its own queries were checked for awaits already.
+      const start = loop === referenceLoop ? loop.body : use.node;
+      if (batchable && reachedInSameTick(start, loop, this.isMergedAwait)) continue;
+      if (isQuery && flowsIntoTransaction(use.node, loop, this.context.index)) continue;
+      counted.push(loop);
+    }
+    const [loop, ...outerLoops] = counted;
+    return loop && { loop, outerLoops };
+  }
+
+  /** Queries one call of `fn` runs and that no loop inside `fn` already reports, through helpers it calls too. */
+  private summary(fn: ts.FunctionLikeDeclaration, depth: number): QuerySite[] {
+    const known = this.summaries.get(fn);
+    if (known) return known;
+    if (this.summarizing.has(fn) || depth > MAX_HELPER_DEPTH) return [];
+    this.summarizing.add(fn);
+    const sites = new Set((this.sitesByOwner.get(fn) ?? []).filter((site) => !this.siteRepetition(site) && !iterationContext(site.node).inTestHook));
+    for (const call of this.callsByOwner.get(fn) ?? []) {
+      if (sites.size >= MAX_SUMMARY_SITES) break;
+      const resolved = resolveLocalCall(this.context.index, call);
+      if (!resolved || iterationContext(call).loops.length > 0) continue;
+      for (const target of resolved.targets) for (const site of this.summary(target, depth + 1)) sites.add(site);
+    }
+    const summary = [...sites].slice(0, MAX_SUMMARY_SITES).sort((a, b) => a.span.start - b.span.start);
+    this.summarizing.delete(fn);
+    this.summaries.set(fn, summary);
+    return summary;
+  }
+
+  /** `await prisma.user.findUnique(…)` resolves with the rest of its batch, so what follows still shares a tick. */
+  private readonly isMergedAwait = (expression: ts.AwaitExpression): boolean => {
+    let value = unwrap(expression.expression);
+    // The fluent API (`findUnique(…).posts()`) batches like findUnique itself.
+    if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && !this.siteByCall.has(value)) value = unwrap(value.expression.expression);
+    const site = this.siteByCall.get(value);
+    return site !== undefined && isBatchableSite(site, this.context.schema);
+  };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

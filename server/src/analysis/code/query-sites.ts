@@ -1,0 +1,139 @@
+/** The query-site index: every Prisma Client call of a file, with its model resolved through the schema. */
+import ts from 'typescript';
+import type { Model, PrismaSchema } from '../schema/model';
+import type { Span } from '../text';
+import { isClientExpression } from './clients';
+import type { FileIndex, OperationCall } from './file-index';
+import { MODEL_OPERATIONS, modelsByDelegate, RAW_OPERATIONS } from './operations';
+import { compactText, isSingleLine, spanOf, unwrap } from './syntax';
+
+export interface QuerySite {
+  uri: string;
+  kind: 'model' | 'raw';
+  /** The callee as written, whitespace removed: `prisma.post.findMany`, `ctx.db.$queryRaw`. */
+  callee: string;
+  /** The client expression: `prisma`, `ctx.db`, `tx`, `this.prisma`. */
+  client: string;
+  /** The delegate (`post`) of a model operation. */
+  delegate: string | undefined;
+  /** The model the delegate belongs to, when the schema declares it. */
+  model: Model | undefined;
+  operation: string;
+  /** Where findings about the query point: the callee, on one line. */
+  span: Span;
+  /** The whole call, arguments included. */
+  callSpan: Span;
+  /** The call (or tagged template) itself. */
+  node: OperationCall;
+  /** The first argument, kept as a syntax tree (the `{ where, select, … }` object of a model operation). */
+  args: ts.Expression | undefined;
+}
+
+const MAX_CLIENT_TEXT = 40;
+
+/** Resolves the operation calls the walk collected into query sites, in source order. */
+export function findQuerySites(index: FileIndex, uri: string, schema: PrismaSchema | undefined): QuerySite[] {
+  const sites: QuerySite[] = [];
+  const delegates = schema ? modelsByDelegate(schema) : undefined;
+  // Without a schema any delegate-shaped name is accepted: Prisma lower-cases a model's first letter.
+  const isDelegate = (name: string): boolean => (delegates ? delegates.has(name) : /^[a-z][A-Za-z0-9_]*$/.test(name));
+  for (const call of index.operationCalls) {
+    const site = resolveCall(index, uri, call, isDelegate, delegates);
+    if (site) sites.push(site);
+  }
+  return sites;
+}
+
+function resolveCall(
+  index: FileIndex,
+  uri: string,
+  call: OperationCall,
+  isDelegate: (name: string) => boolean,
+  delegates: ReadonlyMap<string, Model> | undefined,
+): QuerySite | undefined {
+  const callee = ts.isCallExpression(call) ? call.expression : call.tag;
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const operation = callee.name.text;
+  const sourceFile = index.sourceFile;
+  const args = ts.isCallExpression(call) ? call.arguments[0] : call.template;
+  if (RAW_OPERATIONS.has(operation)) {
+    if (!isClientExpression(index, callee.expression)) return undefined;
+    return site(index, uri, call, callee, 'raw', clientText(callee.expression, sourceFile), undefined, undefined, operation, args);
+  }
+  if (!MODEL_OPERATIONS.has(operation) || !ts.isCallExpression(call)) return undefined;
+  const target = unwrap(callee.expression);
+  let delegate: string | undefined;
+  let client: ts.Expression | undefined;
+  let viaAlias = false;
+  if (ts.isPropertyAccessExpression(target) && ts.isIdentifier(target.name)) {
+    delegate = target.name.text;
+    client = target.expression;
+  } else if (ts.isElementAccessExpression(target) && ts.isStringLiteral(target.argumentExpression)) {
+    delegate = target.argumentExpression.text;
+    client = target.expression;
+  } else if (ts.isIdentifier(target)) {
+    const alias = index.delegateAliases.get(target.text);
+    if (alias) {
+      delegate = alias.delegate;
+      client = alias.client;
+      viaAlias = true;
+    }
+  }
+  if (!delegate || !client || delegate.startsWith('$') || !isDelegate(delegate)) return undefined;
+  // An alias was only recorded because its client resolved; re-checking it would consult the alias itself.
+  if (!viaAlias && !isClientExpression(index, client)) return undefined;
+  const resolved = site(index, uri, call, callee, 'model', clientText(client, sourceFile), delegate, delegates?.get(delegate), operation, args);
+  // Messages name what the code wrote: `tasks.findMany` for `const { task: tasks } = prisma`.
+  return viaAlias ? { ...resolved, callee: compactText(callee, sourceFile) } : resolved;
+}
+
+function site(
+  index: FileIndex,
+  uri: string,
+  call: OperationCall,
+  callee: ts.PropertyAccessExpression,
+  kind: QuerySite['kind'],
+  client: string,
+  delegate: string | undefined,
+  model: Model | undefined,
+  operation: string,
+  args: ts.Expression | undefined,
+): QuerySite {
+  const sourceFile = index.sourceFile;
+  const calleeText = delegate ? `${client}.${delegate}.${operation}` : `${client}.${operation}`;
+  return {
+    uri,
+    kind,
+    callee: calleeText,
+    client,
+    delegate,
+    model,
+    operation,
+    span: reportSpan(callee, sourceFile),
+    callSpan: spanOf(call, sourceFile),
+    node: call,
+    args,
+  };
+}
+
+/** The client as a message names it; a long expression (`prisma.$extends({ … })`) is shortened. */
+function clientText(client: ts.Expression, sourceFile: ts.SourceFile): string {
+  const text = compactText(client, sourceFile);
+  if (text.length <= MAX_CLIENT_TEXT) return text;
+  const value = unwrap(client);
+  if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression)) return `${clientText(value.expression.expression, sourceFile)}.${value.expression.name.text}(…)`;
+  return `${text.slice(0, MAX_CLIENT_TEXT - 1)}…`;
+}
+
+/** The callee when it fits on one line; else `user.update` or `update` on the line that holds the operation. */
+function reportSpan(callee: ts.PropertyAccessExpression, sourceFile: ts.SourceFile): Span {
+  const text = sourceFile.text;
+  const whole = spanOf(callee, sourceFile);
+  if (isSingleLine(whole, text)) return whole;
+  const target = unwrap(callee.expression);
+  if (ts.isPropertyAccessExpression(target)) {
+    const tail = { start: target.name.getStart(sourceFile), end: whole.end };
+    if (isSingleLine(tail, text)) return tail;
+  }
+  return spanOf(callee.name, sourceFile);
+}

@@ -1,0 +1,144 @@
+/** Flags Prisma queries executed once per loop iteration (N+1), directly or through a local helper. */
+import ts from 'typescript';
+import { collectionQuery } from '../code/bindings';
+import type { CodeRuleContext } from '../code/context';
+import { createManyFix } from '../code/fix-create-many';
+import { includeFix } from '../code/fix-include';
+import { mapLookupFix } from '../code/fix-map-lookup';
+import type { Loop } from '../code/iteration';
+import { operationKind } from '../code/operations';
+import { repeatedQueries, type RepeatedQuery } from '../code/per-iteration';
+import type { QuerySite } from '../code/query-sites';
+import { relationLoad, singleCriterion, type RelationLoad } from '../code/relation-load';
+import { shortText, unwrap } from '../code/syntax';
+import { defineRule, type CodeRule, type Fix, type RuleFinding } from './types';
+
+export default defineRule<CodeRule>({
+  id: 'n-plus-one',
+  appliesTo: ['typescript'],
+  severity: 'warning',
+  docs: {
+    summary: 'Prisma queries that run once per element of a loop (N+1).',
+    why: [
+      'Each Prisma query is at least one round trip to the database. A query inside a `for` loop, or in the callback of `map`, `forEach`, `reduce` or `pMap`, runs once per element: loading 200 users and then their posts one user at a time costs 201 round trips, and the page gets slower as the data grows. Writes in a loop hold a connection, and often a transaction, for just as long.',
+      'The rule follows queries through wrappers (`withRetry(() => …)`, `.then`), transactions (`tx` in `$transaction(async (tx) => …)`), and local helper functions called in the loop, which it reports at the call.',
+      'It stays quiet where one query per iteration is the design: pagination loops (`take` with `skip`, `cursor` or a keyset `where`), retry and compare-and-swap loops, loops over chunks that query each chunk with `in` or a `*Many` operation, queries collected into one `$transaction([...])`, and test hooks. It also stays quiet for `findUnique` calls that Prisma Client batches itself: calls issued in the same tick (such as `Promise.all(ids.map((id) => prisma.user.findUnique({ where: { id } })))`) whose `where` holds only equality criteria on scalar fields or a compound unique key, with the same selection. `findFirst`, and any query awaited one iteration after another, are never batched.',
+    ].join('\n\n'),
+    bad: [
+      'const users = await prisma.user.findMany();',
+      'for (const user of users) {',
+      '  const posts = await prisma.post.findMany({ where: { authorId: user.id } });',
+      '  report(user, posts);',
+      '}',
+    ].join('\n'),
+    good: [
+      'const users = await prisma.user.findMany({ include: { posts: true } });',
+      'for (const user of users) {',
+      '  report(user, user.posts);',
+      '}',
+    ].join('\n'),
+    fixSafety:
+      'Unsafe: every quick fix changes when and how often queries run, so it is offered one finding at a time and never applied by "fix all". Loading with `findMany({ where: { key: { in: … } } })` before the loop reads all rows at once (a value that occurs twice is read once, and rows written inside the loop are not seen); `createMany` skips nested writes and returns a count instead of the rows; adding `include` changes the shape of the parent query\'s result.',
+  },
+  check(context) {
+    return repeatedQueries(context).map((repeated) => findingFor(context, repeated));
+  },
+});
+
+function findingFor(context: CodeRuleContext, repeated: RepeatedQuery): RuleFinding {
+  const { site, helper, loop } = repeated;
+  const source = collectionQuery(context, loop);
+  const load = helper ? undefined : relationLoad(site, loop, context.schema, source);
+  const subject = helper
+    ? `\`${helper.text}\` runs \`${site.callee}\`${helper.sites.length > 1 ? ` and ${helper.sites.length - 1} more ${helper.sites.length === 2 ? 'query' : 'queries'}` : ''}`
+    : `\`${site.callee}\` runs`;
+  const outer = repeated.outerLoops[0];
+  const nesting = outer ? `, inside a loop over ${outer.collection ? `\`${describeCollection(outer, context)}\`` : 'iterations'}` : '';
+  const message = `${subject} once per ${describeUnit(loop, context)} (${loop.kind})${nesting}: ${cost(site, repeated, source !== undefined)}.`;
+  const fixes: Fix[] = [];
+  if (!helper) {
+    for (const fix of [includeFix(context, repeated, load), mapLookupFix(context, repeated), createManyFix(context, repeated)]) if (fix) fixes.push(fix);
+  }
+  return { uri: context.uri, span: repeated.span, message, help: helpFor(context, repeated, load), ...(fixes.length ? { fixes } : {}) };
+}
+
+function describeUnit(loop: Loop, context: CodeRuleContext): string {
+  const element = loop.element && ts.isIdentifier(loop.element) ? loop.element.text : undefined;
+  if (loop.collection) {
+    const collection = describeCollection(loop, context);
+    return element && loop.kind !== 'for' ? `\`${element}\` of \`${collection}\`` : `element of \`${collection}\``;
+  }
+  return loop.condition ? `iteration while \`${shortText(loop.condition, context.sourceFile)}\`` : 'iteration';
+}
+
+function describeCollection(loop: Loop, context: CodeRuleContext): string {
+  let collection = unwrap(loop.collection!);
+  if (ts.isAwaitExpression(collection)) collection = unwrap(collection.expression);
+  return shortText(collection, context.sourceFile);
+}
+
+function cost(site: QuerySite, repeated: RepeatedQuery, collectionFromQuery: boolean): string {
+  if (repeated.outerLoops.length > 0) return 'N × M queries';
+  if (operationKind(site.operation) === 'write' && !repeated.helper) return 'N writes, one round trip each';
+  return collectionFromQuery ? '1 + N queries' : 'N queries where one would do';
+}
+
+function helpFor(context: CodeRuleContext, repeated: RepeatedQuery, load: RelationLoad | undefined): string {
+  const { helper } = repeated;
+  const remedy = remedyFor(context, repeated, load);
+  if (!helper) return remedy;
+  const name = helper.text.replace(/\(.*$/, '').replace(/^<|>$/g, '');
+  return `Make \`${name}\` load for all the elements at once instead of once per call: ${remedy.charAt(0).toLowerCase()}${remedy.slice(1)}`;
+}
+
+function remedyFor(context: CodeRuleContext, repeated: RepeatedQuery, load: RelationLoad | undefined): string {
+  const { site, loop } = repeated;
+  const base = site.delegate ? `${site.client}.${site.delegate}` : site.client;
+  const key = (site.kind === 'model' && singleCriterion(site)?.key) || 'id';
+  const parentQuery = load?.collectionQuery ? `the query that loads \`${describeCollection(loop, context)}\`` : `the query that loads the ${load ? `\`${load.parent.name}\` rows` : 'elements'}`;
+  const include = load ? `\`include: { ${load.field}: true }\` on ${parentQuery}` : undefined;
+  switch (site.operation) {
+    case 'findUnique':
+    case 'findUniqueOrThrow':
+    case 'findFirst':
+    case 'findFirstOrThrow': {
+      const batch = `load them all before the loop with one \`${base}.findMany({ where: { ${key}: { in: … } } })\` and look each one up in a \`Map\``;
+      const concurrent = site.operation.startsWith('findUnique') ? ' (or start them together in `Promise.all`: Prisma batches `findUnique` calls made in the same tick)' : '';
+      return capitalize(include ? `add ${include}, or ${batch}.` : `${batch}${concurrent}.`);
+    }
+    case 'findMany':
+    case 'aggregate':
+    case 'groupBy': {
+      const batch = `one \`${base}.findMany({ where: { ${key}: { in: … } } })\` grouped by \`${key}\` in memory`;
+      return capitalize(include ? `load them with ${include}, or with ${batch}.` : `load them for all elements with ${batch}.`);
+    }
+    case 'count': {
+      const grouped = `one \`${base}.groupBy({ by: ['${key}'], where: { ${key}: { in: … } }, _count: true })\``;
+      return load?.cardinality === 'many'
+        ? `Count them with \`_count: { select: { ${load.field}: true } }\` on ${parentQuery}, or with ${grouped}.`
+        : `Count them for all elements with ${grouped}.`;
+    }
+    case 'create':
+      return `Insert the rows with one \`${base}.createMany({ data: … })\` (\`createManyAndReturn\` when you need them back).`;
+    case 'update':
+    case 'updateMany':
+    case 'updateManyAndReturn':
+      return `Use one \`${base}.updateMany({ where: { ${key}: { in: … } }, data })\` when every row gets the same change; otherwise send the updates together in one \`${site.client}.$transaction([...])\`.`;
+    case 'upsert':
+      return `Read the existing rows with one \`${base}.findMany\`, insert the missing ones with \`createMany\`, and send the updates together in one \`${site.client}.$transaction([...])\`.`;
+    case 'delete':
+    case 'deleteMany':
+      return `Delete them with one \`${base}.deleteMany({ where: { ${key}: { in: … } } })\`.`;
+    case 'createMany':
+    case 'createManyAndReturn':
+      return `Collect the rows of all elements and insert them with one \`${base}.${site.operation}({ data: … })\`.`;
+    default:
+      return site.kind === 'raw'
+        ? 'Run one statement for all elements, passing their values as one array parameter (`= ANY(${ids})` on PostgreSQL, `IN (${Prisma.join(ids)})` elsewhere).'
+        : `Run one query for all elements instead of one per element.`;
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,51 @@
+/** Marker tests for transaction-per-row-writes, the lower-severity companion of n-plus-one for `$transaction([...])` batches. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import nPlusOne from '../../server/src/analysis/rules/n-plus-one';
+import rule from '../../server/src/analysis/rules/transaction-per-row-writes';
+import { check, checkFix } from '../support/fixture';
+
+const SCHEMA = readFileSync(join(__dirname, '..', 'corpus', 'n-plus-one', 'prisma', 'schema.prisma'), 'utf8');
+
+function code(source: string): string {
+  return `//- prisma/schema.prisma\n${SCHEMA}\n//- src/app.ts\n${source.replace(/^\n/, '')}`;
+}
+
+describe('transaction-per-row-writes', () => {
+  it('suggests createMany, deleteMany and updateMany for per-row writes in one transaction, and n-plus-one stays quiet', () => {
+    check([rule, nPlusOne], code(`
+await prisma.$transaction(items.map((item) => prisma.orderItem.create({ data: { orderId: order.id, productId: item.id, quantity: 1, price: item.price } })));
+                                            //^^^^^^^^^^^^^^^^^^^^^^^ info: \`prisma.orderItem.create\` runs once per \`item\` of \`items\` inside one \`$transaction\`: N statements where one \`createMany\` would do.
+await prisma.$transaction([
+  ...staleIds.map((id) => prisma.notification.delete({ where: { id } })),
+                        //^^^^^^^^^^^^^^^^^^^^^^^^^^ info: one \`deleteMany\` would do
+  prisma.auditLog.create({ data: { actorId, action: 'cleanup' } }),
+]);
+const ops = [];
+for (const task of tasks) ops.push(tx.task.update({ where: { id: task.id }, data: { status: 'archived' } }));
+                                 //^^^^^^^^^^^^^^ info: one \`updateMany\` would do
+await prisma.$transaction(ops);
+`));
+  });
+
+  it('stays quiet when each row gets its own data, for upserts and for nested writes', () => {
+    check([rule, nPlusOne], code(`
+await prisma.$transaction(items.map((item) => prisma.product.update({ where: { id: item.id }, data: { stock: item.stock } })));
+await prisma.$transaction(rows.map((row) => prisma.product.upsert({ where: { sku: row.sku }, create: row, update: row })));
+await prisma.$transaction(carts.map((cart) => prisma.order.create({ data: { userId: cart.userId, items: { create: cart.items } } })));
+`));
+  });
+
+  it('replaces the transaction with one createMany when its result is not used', () => {
+    checkFix(
+      rule,
+      code(`
+await prisma.$transaction(tags.map((name) => prisma.tag.create({ data: { name } })));
+`),
+      `
+await prisma.tag.createMany({ data: tags.map((name) => ({ name })) });
+`,
+    );
+  });
+});
