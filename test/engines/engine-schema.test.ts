@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { blankConnectionProperties, toEngineSchema } from '../../server/src/engines/engine-schema';
 
-const require = createRequire(import.meta.url);
 const wasm = require('@prisma/prisma-schema-wasm') as { lint(input: string): string };
 
 function lint(text: string): Array<{ text: string; is_warning: boolean }> {
@@ -55,7 +54,7 @@ describe('blankConnectionProperties', () => {
   });
 
   it('accepts the bundled example project', () => {
-    const text = readFileSync(new URL('../../examples/blog/prisma/schema.prisma', import.meta.url), 'utf8');
+    const text = readFileSync(path.join(__dirname, '../../examples/blog/prisma/schema.prisma'), 'utf8');
     assert.deepEqual(lint(blankConnectionProperties(text)).filter((d) => !d.is_warning), []);
   });
 });

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { configJsonSchema, configuredRules, levelOf, mergeConfigs, parseConfig } from '../../server/src/analysis/policy/config';
+import { rules } from '../../server/src/analysis/rules/index';
+
+describe('configuration', () => {
+  it('reads levels and reports unknown rules with a suggestion, bad levels and unknown keys', () => {
+    const { config, problems } = parseConfig({ $schema: './x.json', rules: { 'n-plus-one': 'error', 'n-plus-on': 'off', 'missing-fk-index': 'loud' }, colour: 1 }, rules);
+    assert.deepEqual(config.rules, { 'n-plus-one': 'error' });
+    assert.deepEqual(problems.map((p) => p.path), ['rules.n-plus-on', 'rules.missing-fk-index', 'colour']);
+    assert.match(problems[0]!.message, /did you mean "n-plus-one"/);
+  });
+
+  it('rejects a non-object', () => {
+    assert.equal(parseConfig([1], rules).problems.length, 1);
+    assert.equal(parseConfig('x', rules).problems.length, 1);
+  });
+
+  it('lets the project file win over the editor settings, rule by rule', () => {
+    const settings = parseConfig({ rules: { 'n-plus-one': 'off', 'missing-fk-index': 'error' } }, rules).config;
+    const file = parseConfig({ rules: { 'n-plus-one': 'info' } }, rules).config;
+    const merged = mergeConfigs(settings, file);
+    const nPlusOne = rules.find((r) => r.id === 'n-plus-one')!;
+    const fk = rules.find((r) => r.id === 'missing-fk-index')!;
+    assert.equal(levelOf(nPlusOne, merged), 'info');
+    assert.equal(levelOf(fk, merged), 'error');
+  });
+
+  it('drops rules turned off and re-levels the others without changing the registry', () => {
+    const config = parseConfig({ rules: { 'missing-fk-index': 'off', 'n-plus-one': 'error' } }, rules).config;
+    const configured = configuredRules(rules, config);
+    assert.ok(!configured.some((r) => r.id === 'missing-fk-index'));
+    assert.equal(configured.find((r) => r.id === 'n-plus-one')!.severity, 'error');
+    assert.equal(rules.find((r) => r.id === 'n-plus-one')!.severity, 'warning');
+  });
+
+  it('generates a JSON Schema that lists every rule', () => {
+    const schema = configJsonSchema(rules) as { properties: { rules: { properties: Record<string, unknown> } } };
+    assert.deepEqual(Object.keys(schema.properties.rules.properties).sort(), rules.map((r) => r.id).sort());
+  });
+});
