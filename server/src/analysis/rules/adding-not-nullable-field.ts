@@ -1,0 +1,55 @@
+/** Flags `ALTER COLUMN … SET NOT NULL` on an existing table: a full scan under an exclusive lock. */
+import { quoteIdent } from '../migrations/advice';
+import { describeTable, targetOf, type MigrationRuleFinding } from '../migrations/context';
+import { alterColumnOffset, alterTable } from '../migrations/nodes';
+import { defineRule, type MigrationRule } from './types';
+
+export default defineRule<MigrationRule>({
+  id: 'adding-not-nullable-field',
+  appliesTo: ['sql'],
+  severity: 'warning',
+  docs: {
+    summary: '`SET NOT NULL` on an existing column: every row is scanned while reads and writes wait.',
+    why: [
+      '`ALTER TABLE … ALTER COLUMN … SET NOT NULL` takes an ACCESS EXCLUSIVE lock on the table and reads every row to prove that none is NULL. On a large table, every query on it, reads included, waits for the scan; and the migration fails if a NULL is left.',
+      'Prisma generates it when an optional field (`String?`) becomes required (`String`).',
+      'From PostgreSQL 12 on, a validated `CHECK (column IS NOT NULL)` constraint lets `SET NOT NULL` skip the scan, and validating a constraint only takes a lock that lets reads and writes go on.',
+    ].join('\n\n'),
+    bad: 'ALTER TABLE "Post" ALTER COLUMN "title" SET NOT NULL;',
+    good: [
+      '-- Migration 1',
+      'ALTER TABLE "Post" ADD CONSTRAINT "Post_title_not_null" CHECK ("title" IS NOT NULL) NOT VALID;',
+      '-- Migration 2',
+      'ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_title_not_null";',
+      '-- Migration 3 (no scan: the validated constraint proves it)',
+      'ALTER TABLE "Post" ALTER COLUMN "title" SET NOT NULL;',
+      'ALTER TABLE "Post" DROP CONSTRAINT "Post_title_not_null";',
+    ].join('\n'),
+    fixSafety: 'No automatic fix: the safe form spans several migrations.',
+  },
+  check(context) {
+    const findings: MigrationRuleFinding[] = [];
+    for (const statement of context.statements) {
+      const alter = alterTable(statement);
+      if (!alter || context.isNewTable(alter.table, statement)) continue;
+      for (const command of alter.commands) {
+        if (command.subtype !== 'AT_SetNotNull' || !command.name) continue;
+        const table = describeTable(alter.table);
+        const name = quoteIdent(alter.table!.name);
+        const check = quoteIdent(`${alter.table!.name}_${command.name}_not_null`);
+        findings.push({
+          uri: context.uri,
+          span: context.lineFrom(statement, alterColumnOffset(context.text, statement, command.name)),
+          message: `\`SET NOT NULL\` on \`${command.name}\` locks ${table} against reads and writes while it scans every row for NULLs; it fails if one is left.`,
+          help:
+            context.postgresVersion >= 12
+              ? `Backfill the NULLs first; then add \`CHECK (${quoteIdent(command.name)} IS NOT NULL) NOT VALID\` as ${check}, \`VALIDATE CONSTRAINT\` it in a later migration (reads and writes go on), and only then SET NOT NULL, which skips the scan; drop the check afterwards.`
+              : `Backfill the NULLs first, and run it when the table is quiet: before PostgreSQL 12 there is no way to skip the scan. Alternatively keep a validated \`CHECK (${quoteIdent(command.name)} IS NOT NULL)\` constraint on ${name} instead of NOT NULL.`,
+          target: targetOf(statement, { table: alter.table?.name, schema: alter.table?.schema, column: command.name }),
+        });
+      }
+    }
+    return findings;
+  },
+});
+

@@ -1,0 +1,143 @@
+/** Diagnostics for open migration SQL files (`**\/migrations/**\/*.sql`): pull, or debounced push. */
+import { fileURLToPath } from 'node:url';
+import {
+  DiagnosticSeverity,
+  DocumentDiagnosticReportKind,
+  type CancellationToken,
+  type Connection,
+  type Diagnostic,
+  type DocumentDiagnosticReport,
+  type TextDocuments,
+} from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyzeMigration } from '../analysis/analyze';
+import { loadSqlParser } from '../analysis/migrations/sql';
+import { LineIndex } from '../analysis/text';
+import { isMigrationSqlPath, migrationFileContext, migrationSkipReason, type MigrationFileContext } from '../workspace/migrations';
+import { toDiagnostic } from './convert';
+import { DIAGNOSTIC_SOURCE } from './protocol';
+
+export interface MigrationFilesOptions {
+  usePull: () => boolean;
+  debounceMs: () => number;
+  log: (message: string) => void;
+}
+
+export interface MigrationFiles {
+  /** True for the documents this module answers for. */
+  handles(uri: string): boolean;
+  /** Answers `textDocument/diagnostic` for a migration file. */
+  pull(uri: string, previousResultId: string | undefined, token: CancellationToken): Promise<DocumentDiagnosticReport>;
+}
+
+export function isMigrationSqlUri(uri: string): boolean {
+  if (!uri.startsWith('file:')) return false;
+  try {
+    return isMigrationSqlPath(fileURLToPath(uri.split(/[?#]/)[0]!));
+  } catch {
+    return false;
+  }
+}
+
+/** Settings read from the client (`prismaLens.migrations.postgresVersion`), default PostgreSQL 15. */
+const DEFAULT_POSTGRES_VERSION = 15;
+const CONFIGURATION_TIMEOUT_MS = 500;
+
+export function registerMigrationFiles(connection: Connection, documents: TextDocuments<TextDocument>, options: MigrationFilesOptions): MigrationFiles {
+  const parserReady = loadSqlParser().catch((error: unknown) => {
+    options.log(`the PostgreSQL parser did not load: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  const contexts = new Map<string, { version: number; value: Promise<MigrationFileContext> }>();
+  const timers = new Map<string, NodeJS.Timeout>();
+
+  /** Re-read for each new version of the document (a few ms of async IO, off the typing path), shared by its pulls. */
+  const contextOf = (uri: string, version: number): Promise<MigrationFileContext> => {
+    const cached = contexts.get(uri);
+    if (cached && cached.version === version) return cached.value;
+    const value = migrationFileContext(fileURLToPath(uri)).catch(() => ({ newTables: [], deployment: 'unknown' as const }));
+    contexts.set(uri, { version, value });
+    return value;
+  };
+
+  const postgresVersion = async (uri: string): Promise<number> => {
+    try {
+      // A client without `workspace/configuration` may never answer: the default wins after a moment.
+      const setting: unknown = await Promise.race([
+        connection.workspace.getConfiguration({ scopeUri: uri, section: 'prismaLens.migrations.postgresVersion' }),
+        new Promise((resolve) => setTimeout(resolve, CONFIGURATION_TIMEOUT_MS)),
+      ]);
+      return typeof setting === 'number' && setting >= 9 ? setting : DEFAULT_POSTGRES_VERSION;
+    } catch {
+      return DEFAULT_POSTGRES_VERSION;
+    }
+  };
+
+  const analyse = async (uri: string): Promise<{ resultId: string; items: Diagnostic[] } | undefined> => {
+    const document = documents.get(uri);
+    if (!document) return undefined;
+    await parserReady;
+    const text = document.getText();
+    const context = await contextOf(uri, document.version);
+    const version = await postgresVersion(uri);
+    const resultId = `${document.version}#${version}#${context.newTables.join(',')}`;
+    const skipped = migrationSkipReason(Buffer.byteLength(text, 'utf8'), context.folder?.provider);
+    if (skipped) return { resultId, items: [notice(`Prisma Lens does not check this migration: ${skipped}.`)] };
+    const analysis = analyzeMigration(text, { uri, postgresVersion: version, newTables: context.newTables });
+    for (const error of analysis.errors) options.log(`rule failed on ${uri}: ${error}`);
+    const lines = new LineIndex(text);
+    const items = analysis.findings.map((finding) => toDiagnostic(finding, lines, (other) => (other === uri ? lines : undefined)));
+    for (const error of analysis.parseErrors) {
+      items.push({
+        range: { start: lines.positionAt(error.span.start), end: lines.positionAt(error.span.end) },
+        severity: DiagnosticSeverity.Warning,
+        source: DIAGNOSTIC_SOURCE,
+        message: `PostgreSQL cannot parse this statement (${error.message}); the migration rules skip it.`,
+      });
+    }
+    return { resultId, items };
+  };
+
+  const pull = async (uri: string, previousResultId: string | undefined, token: CancellationToken): Promise<DocumentDiagnosticReport> => {
+    try {
+      const result = await analyse(uri);
+      if (!result || token.isCancellationRequested) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+      if (previousResultId === result.resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: result.resultId };
+      return { kind: DocumentDiagnosticReportKind.Full, resultId: result.resultId, items: result.items };
+    } catch (error) {
+      options.log(`diagnostics for ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    }
+  };
+
+  const publish = async (uri: string, version: number): Promise<void> => {
+    try {
+      const result = await analyse(uri);
+      if (!result || documents.get(uri)?.version !== version) return;
+      await connection.sendDiagnostics({ uri, version, diagnostics: result.items });
+    } catch (error) {
+      options.log(`diagnostics for ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  };
+
+  documents.onDidChangeContent((event) => {
+    const uri = event.document.uri;
+    if (!isMigrationSqlUri(uri) || options.usePull()) return;
+    clearTimeout(timers.get(uri));
+    const version = event.document.version;
+    timers.set(uri, setTimeout(() => void publish(uri, version), options.debounceMs()));
+  });
+  documents.onDidClose((event) => {
+    const uri = event.document.uri;
+    if (!isMigrationSqlUri(uri)) return;
+    clearTimeout(timers.get(uri));
+    timers.delete(uri);
+    contexts.delete(uri);
+    if (!options.usePull()) void connection.sendDiagnostics({ uri, diagnostics: [] });
+  });
+
+  return { handles: isMigrationSqlUri, pull };
+}
+
+function notice(message: string): Diagnostic {
+  return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: DIAGNOSTIC_SOURCE, message };
+}

@@ -1,0 +1,140 @@
+/**
+ * A project's Prisma migrations on disk: where the folder is, which migrations it holds, its
+ * provider, and which migrations count as not deployed yet.
+ *
+ * "Not deployed" cannot be known without the production database, so Prisma Lens uses git: a
+ * migration folder that is not in the last commit (`HEAD`) has not been deployed, since deploys
+ * run committed code. Tables that such a migration creates are empty when the later undeployed
+ * migrations run, so statements on them are not flagged. Without git (or outside a repository)
+ * every earlier migration counts as deployed, and only tables created earlier in the same file
+ * are known to be empty.
+ */
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { tablesCreatedBy } from '../analysis/migrations/lint';
+
+export { tablesCreatedBy };
+import { PRISMA_CONFIG_NAMES } from './prisma-project';
+
+/** Larger migration files are not linted: they are data dumps, not schema changes. */
+export const MAX_MIGRATION_BYTES = 5 * 1024 * 1024;
+
+export interface MigrationFolder {
+  /** Absolute path of the migrations folder. */
+  folder: string;
+  /** The `provider` of migration_lock.toml, when the file says. */
+  provider?: string;
+  /** Migration folder names in the order Prisma applies them (sorted by name). */
+  migrations: string[];
+}
+
+/** True for a Prisma migration script (`migration.sql`, wherever a config puts it) or a `.sql` file inside a `migrations` folder. */
+export function isMigrationSqlPath(file: string): boolean {
+  const parts = file.split(/[\\/]/);
+  return parts[parts.length - 1] === 'migration.sql' || (/\.sql$/i.test(file) && parts.slice(0, -1).includes('migrations'));
+}
+
+/**
+ * The migrations folder of a schema: `migrations.path` of the project's prisma.config.* when it
+ * names one, else `migrations/` next to the schema file (or inside a multi-file schema folder).
+ */
+export async function migrationsFolderFor(projectRoot: string, schemaPath: string): Promise<string | undefined> {
+  const candidates: string[] = [];
+  for (const name of PRISMA_CONFIG_NAMES) {
+    const config = path.join(projectRoot, name);
+    const text = await fs.readFile(config, 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    const configured = migrationsPathFromPrismaConfig(text);
+    if (configured) candidates.push(path.resolve(projectRoot, configured));
+    break;
+  }
+  const stat = await fs.stat(schemaPath).catch(() => undefined);
+  const schemaFolder = stat?.isDirectory() ? schemaPath : path.dirname(schemaPath);
+  candidates.push(path.join(schemaFolder, 'migrations'));
+  // A multi-file schema folder (`prisma/schema/`) may keep its migrations beside it (`prisma/migrations`).
+  if (stat?.isDirectory()) candidates.push(path.join(path.dirname(schemaFolder), 'migrations'));
+  for (const candidate of candidates) {
+    if ((await fs.stat(candidate).catch(() => undefined))?.isDirectory()) return candidate;
+  }
+  return undefined;
+}
+
+/** `migrations: { path: '…' }` in a prisma.config file, read as text (string literals only). */
+export function migrationsPathFromPrismaConfig(text: string): string | undefined {
+  const code = text.replace(/\/\*[\s\S]*?\*\/|(^|[^:])\/\/.*$/gm, '$1');
+  const block = /\bmigrations\s*:\s*\{([\s\S]*?)\}/.exec(code);
+  const literal = block && /\bpath\s*:\s*(['"`])((?:(?!\1).)*)\1/.exec(block[1]!);
+  return literal?.[2] || undefined;
+}
+
+/** Lists a migrations folder: its migrations in order and the provider of its lock file. */
+export async function readMigrationFolder(folder: string): Promise<MigrationFolder> {
+  const entries = await fs.readdir(folder, { withFileTypes: true }).catch(() => []);
+  const migrations: string[] = [];
+  for (const entry of entries) {
+    if (entry.isDirectory() && (await fs.stat(path.join(folder, entry.name, 'migration.sql')).catch(() => undefined))?.isFile()) migrations.push(entry.name);
+  }
+  migrations.sort();
+  const lock = await fs.readFile(path.join(folder, 'migration_lock.toml'), 'utf8').catch(() => undefined);
+  const provider = lock ? /^\s*provider\s*=\s*"([^"]*)"/m.exec(lock)?.[1] : undefined;
+  return { folder, provider, migrations };
+}
+
+/**
+ * Migration names present in a git commit (`HEAD` by default; in CI, the branch deployed from,
+ * e.g. `origin/main`); undefined when git cannot tell (no git, no repository, unknown ref).
+ */
+export function committedMigrations(folder: string, ref = 'HEAD'): Promise<Set<string> | undefined> {
+  return new Promise((resolve) => {
+    execFile('git', ['ls-tree', '-r', '--name-only', ref, '--', '.'], { cwd: folder, timeout: 5000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
+      if (error) return resolve(undefined);
+      const names = new Set<string>();
+      for (const line of stdout.split('\n')) {
+        const [first, second] = line.split('/');
+        if (first && second === 'migration.sql') names.add(first);
+      }
+      resolve(names);
+    });
+  });
+}
+
+/** Why a file is not linted (too large, binary, another database), or undefined when it is. */
+export function migrationSkipReason(bytes: number, provider: string | undefined): string | undefined {
+  if (bytes > MAX_MIGRATION_BYTES) return `it is larger than ${MAX_MIGRATION_BYTES / 1024 / 1024} MB`;
+  if (provider && provider !== 'postgresql' && provider !== 'postgres') return `its migrations are for ${provider} (migration_lock.toml), and the migration rules are for PostgreSQL`;
+  return undefined;
+}
+
+export interface MigrationFileContext {
+  /** The migrations folder and its listing, when the file sits in one. */
+  folder?: MigrationFolder;
+  /** Tables created by earlier migrations that are not deployed yet (`"Name"` or `"schema"."Name"`). */
+  newTables: string[];
+  /** How `newTables` was decided, for logs and reports. */
+  deployment: 'git' | 'unknown';
+}
+
+/**
+ * The context of one migration.sql: when it is not committed (not deployed), the tables that
+ * earlier uncommitted migrations create are still empty when it runs. Reads the earlier files;
+ * `committed: null` skips git (every migration counts as deployed), `listing` saves re-reading the folder.
+ */
+export async function migrationFileContext(file: string, committed?: Set<string> | undefined | null, listing?: MigrationFolder): Promise<MigrationFileContext> {
+  const migrationFolder = path.dirname(file);
+  const folder = listing?.folder === path.dirname(migrationFolder) ? listing : await readMigrationFolder(path.dirname(migrationFolder));
+  const name = path.basename(migrationFolder);
+  if (!folder.migrations.includes(name)) return { newTables: [], deployment: 'unknown' };
+  const inHead = committed === null ? undefined : (committed ?? (await committedMigrations(folder.folder)));
+  if (!inHead) return { folder, newTables: [], deployment: 'unknown' };
+  if (inHead.has(name)) return { folder, newTables: [], deployment: 'git' };
+  const newTables = new Set<string>();
+  for (const earlier of folder.migrations) {
+    if (earlier >= name) break;
+    if (inHead.has(earlier)) continue;
+    const text = await fs.readFile(path.join(folder.folder, earlier, 'migration.sql'), 'utf8').catch(() => '');
+    if (text.length > MAX_MIGRATION_BYTES) continue;
+    for (const table of tablesCreatedBy(text)) newTables.add(table);
+  }
+  return { folder, newTables: [...newTables], deployment: 'git' };
+}

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Comment_taskId_idx" ON "Comment"("taskId");

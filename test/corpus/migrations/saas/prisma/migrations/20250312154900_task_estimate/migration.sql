@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Task" ADD COLUMN     "estimate" INTEGER,
+ADD COLUMN     "spent" INTEGER NOT NULL DEFAULT 0;

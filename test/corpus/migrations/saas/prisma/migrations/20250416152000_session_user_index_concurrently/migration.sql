@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX CONCURRENTLY "Session_userId_expiresAt_idx" ON "Session"("userId", "expiresAt");

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Label" ALTER COLUMN "color" SET DATA TYPE VARCHAR(7);

@@ -1,0 +1,2 @@
+-- DropForeignKey
+ALTER TABLE "AuditLog" DROP CONSTRAINT "AuditLog_actorId_fkey";

@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX CONCURRENTLY "Notification_userId_readAt_idx";

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX CONCURRENTLY "Notification_userId_createdAt_idx" ON "Notification"("userId", "createdAt");

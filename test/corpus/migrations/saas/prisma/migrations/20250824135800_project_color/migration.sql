@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Project" ADD COLUMN     "color" TEXT,
+ADD COLUMN     "icon" TEXT;

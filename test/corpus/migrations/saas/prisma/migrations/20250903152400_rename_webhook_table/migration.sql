@@ -1,0 +1,2 @@
+-- Custom
+ALTER TABLE "WebhookDelivery" RENAME TO "WebhookAttempt";

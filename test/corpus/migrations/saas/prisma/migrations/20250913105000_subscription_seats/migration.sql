@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Subscription" ADD COLUMN     "seats" INTEGER NOT NULL DEFAULT 1;
