@@ -118,4 +118,32 @@ ALTER TABLE "Draft" ALTER COLUMN "title" SET NOT NULL;
 ALTER TABLE "Post" ALTER COLUMN "title" DROP NOT NULL;
 `);
   });
+
+  it('is quiet after a validated CHECK (column IS NOT NULL) proves the column on PostgreSQL 12+', () => {
+    check(addingNotNullableField, `
+${MIGRATION}
+ALTER TABLE "Post" ADD CONSTRAINT "title_present" CHECK ("title" IS NOT NULL) NOT VALID;
+ALTER TABLE "Post" VALIDATE CONSTRAINT "title_present";
+ALTER TABLE "Post" ALTER COLUMN "title" SET NOT NULL;
+ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_body_not_null";
+ALTER TABLE "Post" ALTER COLUMN "body" SET NOT NULL;
+`);
+  });
+
+  it('still flags a column the validated check does not prove, or a check validated after SET NOT NULL', () => {
+    check(addingNotNullableField, `
+${MIGRATION}
+ALTER TABLE "Post" ADD CONSTRAINT "title_present" CHECK ("title" IS NOT NULL) NOT VALID;
+ALTER TABLE "Post" VALIDATE CONSTRAINT "title_present";
+ALTER TABLE "Post" ALTER COLUMN "body" SET NOT NULL;
+                 --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: \`SET NOT NULL\` on \`body\` locks \`Post\` against reads and writes
+ALTER TABLE "Post" ALTER COLUMN "slug" SET NOT NULL;
+                 --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: \`SET NOT NULL\` on \`slug\` locks \`Post\` against reads and writes
+ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_slug_not_null";
+ALTER TABLE "Post" ADD CONSTRAINT "other" CHECK ("summary" <> '') NOT VALID;
+ALTER TABLE "Post" VALIDATE CONSTRAINT "other";
+ALTER TABLE "Post" ALTER COLUMN "summary" SET NOT NULL;
+                 --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: \`SET NOT NULL\` on \`summary\` locks \`Post\` against reads and writes
+`);
+  });
 });

@@ -2,6 +2,7 @@
 import { quoteIdent } from '../migrations/advice';
 import { describeTable, targetOf, type MigrationRuleFinding } from '../migrations/context';
 import { alterColumnOffset, alterTable } from '../migrations/nodes';
+import type { SqlStatement } from '../migrations/sql';
 import { defineRule, type MigrationRule } from './types';
 
 export default defineRule<MigrationRule>({
@@ -29,11 +30,14 @@ export default defineRule<MigrationRule>({
   },
   check(context) {
     const findings: MigrationRuleFinding[] = [];
+    const proven = new NotNullProofs();
     for (const statement of context.statements) {
       const alter = alterTable(statement);
+      proven.record(statement);
       if (!alter || context.isNewTable(alter.table, statement)) continue;
       for (const command of alter.commands) {
         if (command.subtype !== 'AT_SetNotNull' || !command.name) continue;
+        if (context.postgresVersion >= 12 && proven.covers(alter.table?.name, command.name)) continue;
         const table = describeTable(alter.table);
         const name = quoteIdent(alter.table!.name);
         const check = quoteIdent(`${alter.table!.name}_${command.name}_not_null`);
@@ -53,3 +57,51 @@ export default defineRule<MigrationRule>({
   },
 });
 
+
+/**
+ * Columns that a validated `CHECK (column IS NOT NULL)` already proves, so that `SET NOT NULL` skips
+ * the scan (PostgreSQL 12+). A constraint validated earlier in the same file counts when it was
+ * added in this file with that expression, or, when it was added by an earlier migration, when its
+ * name names the column (`<table>_<column>_not_null`, the name the safe expand/contract steps use).
+ */
+class NotNullProofs {
+  private readonly checks = new Map<string, string>();
+  private readonly validated = new Set<string>();
+
+  record(statement: SqlStatement): void {
+    const alter = alterTable(statement);
+    const table = alter?.table?.name;
+    if (!alter || !table) return;
+    for (const command of alter.commands) {
+      if (command.subtype === 'AT_AddConstraint') {
+        const constraint = (command.def as { Constraint?: { contype?: string; conname?: string; skip_validation?: boolean; raw_expr?: unknown } } | undefined)?.Constraint;
+        const column = notNullTestColumn(constraint?.raw_expr);
+        if (constraint?.contype === 'CONSTR_CHECK' && constraint.conname && column) {
+          this.checks.set(`${table}\u0000${constraint.conname}`, column);
+          if (!constraint.skip_validation) this.validated.add(`${table}\u0000${column}`);
+        }
+      } else if (command.subtype === 'AT_ValidateConstraint' && command.name) {
+        const column = this.checks.get(`${table}\u0000${command.name}`);
+        if (column) this.validated.add(`${table}\u0000${column}`);
+        else this.validated.add(`${table}\u0000?${command.name}`);
+      }
+    }
+  }
+
+  covers(table: string | undefined, column: string): boolean {
+    if (!table) return false;
+    if (this.validated.has(`${table}\u0000${column}`)) return true;
+    for (const key of this.validated) {
+      const [validatedTable, name] = key.split('\u0000') as [string, string];
+      if (validatedTable === table && name.startsWith('?') && name.slice(1) === `${table}_${column}_not_null`) return true;
+    }
+    return false;
+  }
+}
+
+function notNullTestColumn(expression: unknown): string | undefined {
+  const test = (expression as { NullTest?: { nulltesttype?: string; arg?: { ColumnRef?: { fields?: { String?: { sval?: string } }[] } } } } | undefined)?.NullTest;
+  if (test?.nulltesttype !== 'IS_NOT_NULL') return undefined;
+  const fields = test.arg?.ColumnRef?.fields ?? [];
+  return fields.length === 1 ? fields[0]?.String?.sval : undefined;
+}
