@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { addedColumnType, expandContractMigrations, migrationTimestamp } from '../../server/src/analysis/pending/expand-contract';
+import { lintMigrationSql, loadSqlParser } from '../../server/src/analysis/migrations/lint';
 import { diff, disposeSchemaEngine, schemaFromMigrations } from '../../server/src/engines/schema-engine';
 import { postgres15Available, startPasswordPostgres, type PasswordPostgres } from '../explain/plan-postgres-server';
 import { fixtureMigrations } from './support';
@@ -30,6 +31,16 @@ describe('expand/contract migrations for a new required field', () => {
       'ALTER TABLE "User" ALTER COLUMN "role" SET NOT NULL;',
       'ALTER TABLE "User" DROP CONSTRAINT "User_role_not_null";',
     ]);
+  });
+
+  it('passes the migration rules: each step is safe on a table that holds rows', async () => {
+    await loadSqlParser();
+    const plans = expandContractMigrations(ROLE, new Date(Date.UTC(2024, 4, 1, 12, 30, 5)), ['20240101000000_init']);
+    for (const plan of plans) {
+      const { findings, parseErrors } = lintMigrationSql(plan.sql, { postgresVersion: 15 });
+      assert.deepEqual(parseErrors, [], plan.name);
+      assert.deepEqual(findings.map((finding) => `${finding.ruleId}: ${finding.message}`), [], plan.name);
+    }
   });
 
   it('names the folders after the latest existing migration when the clock is behind it', () => {
