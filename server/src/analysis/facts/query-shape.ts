@@ -1,0 +1,172 @@
+/**
+ * The columns a Prisma query filters and sorts on, per table it reads: what decides whether an index
+ * can serve it. `where: { status, OR: [{ a }, { b }] }` reads two ways (`status, a` and `status, b`);
+ * a relation filter (`author: { email }`) reads the related table too.
+ */
+import ts from 'typescript';
+import type { QuerySite } from '../code/query-sites';
+import { objectArgument, propertyName, unwrap } from '../code/syntax';
+import type { Field, Model, PrismaSchema } from '../schema/model';
+
+/** One way a query reads one table. */
+export interface AccessPath {
+  model: Model;
+  /** Columns compared with `=` or `IN`, in the order written. */
+  equality: string[];
+  /** Columns compared with `<`, `<=`, `>`, `>=`. */
+  range: string[];
+  /** Boolean columns compared with `=`: too few values to need an index, but worth leading a sorted one. */
+  flags: string[];
+  /** `orderBy` columns of a query that returns a limited number of rows (`take`, `findFirst`). */
+  sort: string[];
+  /** The relation field the path goes through (`author`), when it reads a related table. */
+  via?: string;
+  /** True when the `where` has parts the analysis cannot see (a spread, a variable). */
+  open: boolean;
+}
+
+/** Operations whose `where` picks rows by an arbitrary filter (not by a unique key). */
+export const FILTERING_OPERATIONS = new Set(['findMany', 'findFirst', 'findFirstOrThrow', 'count', 'aggregate', 'groupBy', 'updateMany', 'updateManyAndReturn', 'deleteMany']);
+
+const EQUALITY_OPERATORS = new Set(['equals', 'in']);
+const RANGE_OPERATORS = new Set(['lt', 'lte', 'gt', 'gte']);
+/** Field types an ordinary index is not worth having on: too few distinct values, or not comparable. */
+const UNINDEXED_TYPES = new Set(['Boolean', 'Json', 'Bytes']);
+const MAX_PATHS = 16;
+
+/** The access paths of a model query (empty for raw queries and unresolved models). */
+export function accessPaths(site: QuerySite, schema: PrismaSchema): AccessPath[] {
+  if (site.kind !== 'model' || !site.model) return [];
+  const args = objectArgument(site.node);
+  if (!args) return [];
+  const where = valueOf(args, 'where');
+  const limited = site.operation.startsWith('findFirst') || valueOf(args, 'take') !== undefined;
+  const sort = limited ? sortColumns(schema, site.model, valueOf(args, 'orderBy')) : [];
+  const root: AccessPath = { model: site.model, equality: [], range: [], flags: [], sort, open: false };
+  if (!where) return [root];
+  const value = unwrap(where);
+  if (!ts.isObjectLiteralExpression(value)) return [{ ...root, open: true }];
+  return readFilter(schema, site.model, value, root);
+}
+
+function valueOf(object: ts.ObjectLiteralExpression, name: string): ts.Expression | undefined {
+  for (const property of object.properties) {
+    if (propertyName(property) !== name) continue;
+    if (ts.isPropertyAssignment(property)) return property.initializer;
+    if (ts.isShorthandPropertyAssignment(property)) return property.name;
+  }
+  return undefined;
+}
+
+function fieldOf(model: Model, name: string): Field | undefined {
+  return model.fields.find((field) => field.name === name);
+}
+
+function sortColumns(schema: PrismaSchema, model: Model, orderBy: ts.Expression | undefined): string[] {
+  if (!orderBy) return [];
+  const value = unwrap(orderBy);
+  const objects = ts.isArrayLiteralExpression(value) ? value.elements.map(unwrap) : [value];
+  const columns: string[] = [];
+  for (const object of objects) {
+    if (!ts.isObjectLiteralExpression(object)) break;
+    for (const property of object.properties) {
+      const name = propertyName(property);
+      const field = name ? fieldOf(model, name) : undefined;
+      if (!field || schema.modelsByName.has(field.type)) return columns;
+      columns.push(field.name);
+    }
+  }
+  return columns;
+}
+
+/** Reads a filter object into the paths it takes, each extending `base`. */
+function readFilter(schema: PrismaSchema, model: Model, filter: ts.ObjectLiteralExpression, base: AccessPath): AccessPath[] {
+  let current: AccessPath = { ...base, equality: [...base.equality], range: [...base.range], flags: [...base.flags] };
+  const related: AccessPath[] = [];
+  const branchings: ts.ObjectLiteralExpression[][] = [];
+  for (const property of filter.properties) {
+    if (ts.isSpreadAssignment(property)) {
+      current.open = true;
+      continue;
+    }
+    const name = propertyName(property);
+    const value = ts.isPropertyAssignment(property) ? unwrap(property.initializer) : ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
+    if (!name || !value) continue;
+    if (name === 'AND') {
+      const parts = ts.isArrayLiteralExpression(value) ? value.elements.map(unwrap) : [value];
+      for (const part of parts) {
+        if (!ts.isObjectLiteralExpression(part)) {
+          current.open = true;
+          continue;
+        }
+        // An AND of plain conditions adds to this path; one with its own OR branches is kept for below.
+        const paths = readFilter(schema, model, part, { ...current, equality: [], range: [], flags: [], sort: [], open: false });
+        const own = paths.filter((path) => path.model === model && !path.via);
+        if (own.length === 1) {
+          current = { ...current, equality: [...current.equality, ...own[0]!.equality], range: [...current.range, ...own[0]!.range], flags: [...current.flags, ...own[0]!.flags], open: current.open || own[0]!.open };
+          related.push(...paths.filter((path) => path !== own[0]));
+        } else {
+          branchings.push([part]);
+        }
+      }
+      continue;
+    }
+    if (name === 'OR') {
+      if (ts.isArrayLiteralExpression(value) && value.elements.every((element) => ts.isObjectLiteralExpression(unwrap(element)))) {
+        branchings.push(value.elements.map((element) => unwrap(element) as ts.ObjectLiteralExpression));
+      } else {
+        current.open = true;
+      }
+      continue;
+    }
+    if (name === 'NOT') continue;
+    const field = fieldOf(model, name);
+    if (!field) continue;
+    const target = schema.modelsByName.get(field.type);
+    if (target) {
+      related.push(...relationPaths(schema, model, field, target, value));
+      continue;
+    }
+    if (field.type === 'Boolean' && !field.isList && comparison(value) === 'equality') current.flags.push(field.name);
+    if (field.isList || UNINDEXED_TYPES.has(field.type)) continue;
+    const kind = comparison(value);
+    if (kind === 'equality') current.equality.push(field.name);
+    else if (kind === 'range') current.range.push(field.name);
+  }
+  let paths = [current];
+  for (const branches of branchings) {
+    const next: AccessPath[] = [];
+    for (const path of paths) {
+      for (const branch of branches) next.push(...readFilter(schema, model, branch, path));
+    }
+    paths = next.slice(0, MAX_PATHS);
+  }
+  return [...paths, ...related];
+}
+
+/** The paths of a relation filter: `author: { email }`, `posts: { some: { published: true } }`. */
+function relationPaths(schema: PrismaSchema, model: Model, field: Field, target: Model, value: ts.Expression): AccessPath[] {
+  if (!ts.isObjectLiteralExpression(value)) return [];
+  const keys = value.properties.map(propertyName);
+  let inner: ts.Expression | undefined = value;
+  if (keys.some((key) => key === 'some' || key === 'is')) inner = valueOf(value, 'some') ?? valueOf(value, 'is');
+  else if (keys.some((key) => key === 'every' || key === 'none' || key === 'isNot')) return [];
+  const object = inner && unwrap(inner);
+  if (!object || !ts.isObjectLiteralExpression(object)) return [];
+  // A to-many filter reads the child table by its foreign key: `EXISTS (… WHERE child.fk = parent.id AND …)`.
+  const childKeys = field.isList ? (schema.relations.find((relation) => relation.model === target && relation.target === model && relation.opposite === field)?.fkFields ?? []) : [];
+  const base: AccessPath = { model: target, equality: childKeys.map((key) => key.name), range: [], flags: [], sort: [], via: field.name, open: false };
+  return readFilter(schema, target, object, base).map((path) => ({ ...path, via: path.via ?? field.name }));
+}
+
+/** How a scalar filter value compares: `x` and `{ in: xs }` are equalities, `{ gte: d }` a range. */
+function comparison(value: ts.Expression): 'equality' | 'range' | undefined {
+  const node = unwrap(value);
+  if (node.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(node) && node.text === 'undefined')) return undefined;
+  if (!ts.isObjectLiteralExpression(node)) return 'equality';
+  const keys = node.properties.map(propertyName);
+  if (keys.includes('mode')) return undefined;
+  if (keys.some((key) => key !== undefined && EQUALITY_OPERATORS.has(key))) return 'equality';
+  if (keys.some((key) => key !== undefined && RANGE_OPERATORS.has(key))) return 'range';
+  return undefined;
+}

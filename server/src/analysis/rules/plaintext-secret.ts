@@ -1,0 +1,123 @@
+/** Flags writes of passwords, secrets and API keys into `String` fields with no hashing or encryption in sight. */
+import ts from 'typescript';
+import type { CodeRuleContext } from '../code/context';
+import type { QuerySite } from '../code/query-sites';
+import { objectArgument, propertyName, shortText, spanOf, unwrap } from '../code/syntax';
+import type { Field, Model } from '../schema/model';
+import { constInitializer, declarationOf } from '../facts/code-scope';
+import { nameWords } from '../facts/schema-text';
+import { defineRule, type CodeRule, type RuleFinding } from './types';
+
+/** Code that hashes or encrypts: `bcrypt.hash`, `argon2.hash`, `scrypt`, `createHash`, `encrypt(…)`, `hashedPassword`. */
+const PROTECTION = /hash|bcrypt|argon|scrypt|pbkdf|encrypt|cipher|digest|hmac|\bseal|kms|vault/i;
+/** Field-name words that say what is stored is already protected, or is not the secret itself. */
+const PROTECTED_WORDS = new Set(['hash', 'hashed', 'digest', 'encrypted', 'enc', 'cipher', 'ciphertext', 'salt', 'bcrypt', 'argon', 'hint', 'policy', 'expires', 'expiry', 'changed', 'updated', 'last4', 'prefix', 'hint', 'id', 'type', 'name', 'strength', 'version']);
+/** Tokens other systems issue and that must be sent back as they are (OAuth, sessions): encryption, not hashing, is their remedy, and Auth.js adapters write them. */
+const ISSUED_TOKENS = new Set(['access', 'refresh', 'id', 'session', 'oauth', 'push', 'fcm', 'device', 'csrf']);
+const WRITES = new Set(['create', 'createMany', 'createManyAndReturn', 'update', 'updateMany', 'updateManyAndReturn', 'upsert']);
+
+export default defineRule<CodeRule>({
+  id: 'plaintext-secret',
+  appliesTo: ['typescript'],
+  severity: 'warning',
+  docs: {
+    summary: 'Passwords, secrets and API keys written to `String` fields with no hashing or encryption in the code that writes them.',
+    why: [
+      'A database is copied into backups, replicas, analytics exports and laptops, and is leaked more often than any one server is breached. Passwords stored as received expose every account (and, since people reuse them, their other accounts too); API keys, reset tokens and client secrets stored as received are credentials an attacker can use straight away.',
+      'Hash what you only need to compare: passwords with a slow, salted hash (`argon2`, `bcrypt`, `scrypt`), random tokens and API keys with SHA-256 (they are long and random, so a fast hash is enough), and look them up by the hash. Encrypt what you must read back (a third-party secret, a TOTP seed) with a key kept outside the database.',
+      'The rule needs both the schema and the code: the schema says which fields are secrets (a `String` named like `password`, `secret`, `apiKey`, `resetToken`, and not like `passwordHash` or `encryptedSecret`), and the code shows what is written to them. It reports a `create`/`update`/`upsert` that writes such a field from a value with no sign of hashing or encryption (no `hash`, `bcrypt`, `argon2`, `scrypt`, `encrypt`, `cipher`… in the value, the `const` it comes from, or its name). OAuth and session tokens (`access_token`, `refreshToken`, `sessionToken`) must be sent back as they are and are left alone, and so are files with a Prisma Client extension that hashes on write.',
+    ].join('\n\n'),
+    bad: ['await prisma.user.create({', '  data: { email, password: input.password },', '});'].join('\n'),
+    good: ['await prisma.user.create({', '  data: { email, password: await argon2.hash(input.password) },', '});'].join('\n'),
+    fixSafety: 'No fix: hashing changes how sign-in compares passwords, and existing rows need a migration of their own.',
+  },
+  check(context) {
+    const schema = context.schema;
+    if (!schema) return [];
+    // A client extension or middleware in the file that hashes on write protects every write below it.
+    if (/\$extends|\$use\(/.test(context.text) && PROTECTION.test(context.text.slice(context.text.search(/\$extends|\$use\(/)))) return [];
+    const findings: RuleFinding[] = [];
+    for (const site of context.querySites) {
+      if (site.kind !== 'model' || !site.model || !WRITES.has(site.operation)) continue;
+      const secrets = secretFields(site.model);
+      if (secrets.size === 0) continue;
+      for (const data of dataObjects(site)) {
+        for (const property of data.properties) {
+          const field = secrets.get(propertyName(property) ?? '');
+          if (!field) continue;
+          const value = ts.isPropertyAssignment(property) ? property.initializer : ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
+          if (!value || isProtected(value) || isEmpty(value)) continue;
+          findings.push(findingFor(context, site, site.model, field, property, value));
+        }
+      }
+    }
+    return findings;
+  },
+});
+
+/** The model's secret fields by name: `String` fields named like a password, secret or key, not like its hash. */
+export function secretFields(model: Model): Map<string, Field> {
+  const fields = new Map<string, Field>();
+  for (const field of model.fields) {
+    if (field.type !== 'String' || field.isList) continue;
+    if (isSecretName(field.name)) fields.set(field.name, field);
+  }
+  return fields;
+}
+
+export function isSecretName(name: string): boolean {
+  const words = nameWords(name);
+  if (words.some((word) => PROTECTED_WORDS.has(word))) return false;
+  const joined = words.join('');
+  if (/password|passwd|passphrase|passcode|^pwd$/.test(joined)) return true;
+  if (words.includes('secret') || /apikey|privatekey|secretkey|signingkey|webhooksecret/.test(joined)) return true;
+  if (words.includes('token')) return !words.some((word) => ISSUED_TOKENS.has(word));
+  return false;
+}
+
+/** The object literals written: `data`, each element of `data: [...]`, and an upsert's `create` and `update`. */
+function dataObjects(site: QuerySite): ts.ObjectLiteralExpression[] {
+  const args = objectArgument(site.node);
+  if (!args) return [];
+  const objects: ts.ObjectLiteralExpression[] = [];
+  for (const property of args.properties) {
+    const name = propertyName(property);
+    if (!ts.isPropertyAssignment(property) || !(name === 'data' || (site.operation === 'upsert' && (name === 'create' || name === 'update')))) continue;
+    const value = unwrap(property.initializer);
+    if (ts.isObjectLiteralExpression(value)) objects.push(value);
+    else if (ts.isArrayLiteralExpression(value)) for (const element of value.elements) if (ts.isObjectLiteralExpression(unwrap(element))) objects.push(unwrap(element) as ts.ObjectLiteralExpression);
+  }
+  return objects;
+}
+
+/** A sign of hashing or encryption in the value, in the `const` it comes from, or in its name. */
+function isProtected(value: ts.Expression, depth = 0): boolean {
+  const node = unwrap(value);
+  if (PROTECTION.test(node.getText())) return true;
+  if (ts.isIdentifier(node) && depth < 2) {
+    const initializer = constInitializer(node.text, node);
+    if (initializer) return isProtected(initializer, depth + 1);
+    const declaration = declarationOf(node.text, node);
+    // `let hashed; hashed = await bcrypt.hash(…)`: any protected assignment in the function counts.
+    if (declaration && ts.isVariableDeclaration(declaration)) return PROTECTION.test(declaration.parent.parent.parent.getText());
+  }
+  if (ts.isAwaitExpression(node)) return isProtected(node.expression, depth);
+  return false;
+}
+
+function isEmpty(value: ts.Expression): boolean {
+  const node = unwrap(value);
+  return node.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(node) && node.text === 'undefined') || (ts.isStringLiteralLike(node) && node.text === '');
+}
+
+function findingFor(context: CodeRuleContext, site: QuerySite, model: Model, field: Field, property: ts.ObjectLiteralElementLike, value: ts.Expression): RuleFinding {
+  const isPassword = /password|passwd|passphrase|passcode|pwd/i.test(field.name);
+  return {
+    uri: context.uri,
+    span: spanOf(property.name!, context.sourceFile),
+    message: `\`${site.callee}\` stores \`${shortText(value, context.sourceFile)}\` in \`${model.name}.${field.name}\` as it is: no hashing or encryption in sight, so anyone who reads the database (a backup, a replica, a leak) can use it.`,
+    help: isPassword
+      ? 'Store a slow, salted hash (`argon2.hash`, `bcrypt.hash`) and compare with its `verify`; name the field `passwordHash`.'
+      : 'Store a SHA-256 hash of the value (and look it up by its hash), or encrypt it with a key kept outside the database if you must read it back.',
+  };
+}

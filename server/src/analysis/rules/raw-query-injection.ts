@@ -1,0 +1,179 @@
+/** Flags `$queryRawUnsafe`/`$executeRawUnsafe`/`Prisma.raw` given SQL built from values: SQL injection. */
+import ts from 'typescript';
+import type { CodeRuleContext } from '../code/context';
+import { calleeName, spanOf, unwrap } from '../code/syntax';
+import { constInitializer } from '../facts/code-scope';
+import { defineRule, type CodeRule, type Fix, type RuleFinding } from './types';
+
+const UNSAFE_OPERATIONS: Record<string, string> = { $queryRawUnsafe: '$queryRaw', $executeRawUnsafe: '$executeRaw' };
+/** Calls whose result is a number, which cannot carry SQL. */
+const NUMERIC_CALLS = new Set(['Number', 'parseInt', 'parseFloat', 'toFixed', 'round', 'floor', 'ceil', 'trunc', 'abs', 'min', 'max']);
+/** What may precede a `${value}` for it to become a bind parameter unchanged. */
+const VALUE_POSITION = /(?:=|<>|!=|<|>|<=|>=|\(|,|\b(?:LIMIT|OFFSET|LIKE|ILIKE|AND|OR|THEN|ELSE|BETWEEN|VALUES|SET [\w"]+ =))\s*$/i;
+
+export default defineRule<CodeRule>({
+  id: 'raw-query-injection',
+  appliesTo: ['typescript'],
+  severity: 'error',
+  docs: {
+    summary: '`$queryRawUnsafe`, `$executeRawUnsafe` or `Prisma.raw` given SQL built from values by concatenation or interpolation.',
+    why: [
+      '`` $queryRawUnsafe(`SELECT … WHERE email = \'${email}\'`) `` pastes the value into the SQL text. A value such as `\' OR \'1\'=\'1` changes what the statement does: it reads every row, or with `$executeRawUnsafe` (or stacked statements on some drivers) updates or deletes them. That is SQL injection, the top entry of every web security list, and escaping by hand is never complete.',
+      'The tagged templates ``prisma.$queryRaw`…` `` and ``prisma.$executeRaw`…` `` send each `${value}` as a bind parameter, apart from the SQL text, so no value can change the statement. For a list, use `${Prisma.join(ids)}`; for a table or column name chosen in code, pick it from a fixed list and pass it through `Prisma.raw` (only ever with constant text).',
+      'The rule reports the unsafe calls when their SQL comes from a template literal with interpolations or from `+`/`concat` with a value that is not a constant. Constants (string literals, `const` names bound to them) and numbers (`Number(x)`, `parseInt(x)`) are not values an attacker controls, and a `$queryRawUnsafe(sql, a, b)` call with constant SQL and `$1` placeholders is already parameterized.',
+    ].join('\n\n'),
+    bad: ['const rows = await prisma.$queryRawUnsafe(`SELECT * FROM "User" WHERE email = \'${email}\'`);'].join('\n'),
+    good: ['const rows = await prisma.$queryRaw`SELECT * FROM "User" WHERE email = ${email}`;'].join('\n'),
+    fixSafety:
+      'Safe: when every interpolation stands where a value goes (`= ${x}`, `\'${x}\'`, `LIMIT ${n}`), the fix turns the call into the tagged template, removing the quotes around quoted values. The SQL and the values stay the same; the values now travel as bind parameters, so a value that contains a quote is stored as text instead of changing the statement. Interpolations that build identifiers or lists are left for you to rewrite. One difference to know: a bind parameter is typed, so with Prisma\'s query engine (Prisma 6 and earlier) a JavaScript string compared with a number column needs a cast (`= ${id}::int`), where the quoted literal was converted silently.',
+  },
+  check(context) {
+    const findings: RuleFinding[] = [];
+    for (const site of context.querySites) {
+      const replacement = UNSAFE_OPERATIONS[site.operation];
+      if (site.kind !== 'raw' || !replacement || !ts.isCallExpression(site.node)) continue;
+      const sql = site.node.arguments[0];
+      if (!sql || !buildsFromValues(sql)) continue;
+      const fix = taggedTemplateFix(context, site.node, replacement);
+      findings.push({
+        uri: context.uri,
+        span: site.span,
+        message: `\`${site.callee}\` runs SQL built from values (${describeBuild(sql, context.sourceFile)}): a value containing a quote changes the statement (SQL injection).`,
+        help: `Use the tagged template \`\`${site.client}.${replacement}\`…\` \`\`, which sends each \`\${value}\` as a bind parameter (\`Prisma.join\` for lists).`,
+        ...(fix ? { fixes: [fix] } : {}),
+      });
+    }
+    if (!context.text.includes('Prisma.raw')) return findings;
+    forEachPrismaRaw(context.sourceFile, (call) => {
+      const sql = call.arguments[0];
+      if (!sql || !buildsFromValues(sql)) return;
+      findings.push({
+        uri: context.uri,
+        span: spanOf(call.expression, context.sourceFile),
+        message: `\`Prisma.raw\` inserts text built from values (${describeBuild(sql, context.sourceFile)}) into the SQL unescaped: a value containing a quote changes the statement (SQL injection).`,
+        help: 'Interpolate values into the `$queryRaw` template directly (they become bind parameters); keep `Prisma.raw` for constant text such as a column name picked from a fixed list.',
+      });
+    });
+    return findings;
+  },
+});
+
+function forEachPrismaRaw(sourceFile: ts.SourceFile, visit: (call: ts.CallExpression) => void): void {
+  const walk = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'raw' && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === 'Prisma') visit(node);
+    ts.forEachChild(node, walk);
+  };
+  walk(sourceFile);
+}
+
+/** True when the SQL text is built from something other than constants. */
+function buildsFromValues(expression: ts.Expression, depth = 0): boolean {
+  const node = unwrap(expression);
+  if (ts.isTemplateExpression(node)) return node.templateSpans.some((span) => !isConstant(span.expression, depth));
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) return !isConstant(node.left, depth) || !isConstant(node.right, depth);
+  if (ts.isCallExpression(node) && calleeName(node) === 'concat') return node.arguments.some((argument) => !isConstant(argument, depth)) || (ts.isPropertyAccessExpression(node.expression) && !isConstant(node.expression.expression, depth));
+  if (ts.isIdentifier(node) && depth < 3) {
+    const initializer = constInitializer(node.text, node) ?? assignedOnce(node);
+    return initializer !== undefined && buildsFromValues(initializer, depth + 1);
+  }
+  return false;
+}
+
+/** The initializer of a `let` that is never reassigned before use: `let sql = \`…${x}\``. */
+function assignedOnce(identifier: ts.Identifier): ts.Expression | undefined {
+  for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
+    if (!ts.isBlock(scope) && !ts.isSourceFile(scope)) continue;
+    for (const statement of scope.statements) {
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const declaration of statement.declarationList.declarations) {
+        if (ts.isIdentifier(declaration.name) && declaration.name.text === identifier.text && declaration.initializer) return declaration.initializer;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Constants and numbers: text that no request can choose. */
+function isConstant(expression: ts.Expression, depth: number): boolean {
+  const node = unwrap(expression);
+  if (ts.isStringLiteralLike(node) || ts.isNumericLiteral(node) || node.kind === ts.SyntaxKind.TrueKeyword || node.kind === ts.SyntaxKind.FalseKeyword || node.kind === ts.SyntaxKind.NullKeyword) return true;
+  if (ts.isTemplateExpression(node)) return node.templateSpans.every((span) => isConstant(span.expression, depth));
+  if (ts.isBinaryExpression(node)) return isConstant(node.left, depth) && isConstant(node.right, depth);
+  if (ts.isConditionalExpression(node)) return isConstant(node.whenTrue, depth) && isConstant(node.whenFalse, depth);
+  if (ts.isCallExpression(node)) return NUMERIC_CALLS.has(calleeName(node) ?? '');
+  if (ts.isIdentifier(node)) {
+    if (depth >= 3) return false;
+    const initializer = constInitializer(node.text, node);
+    if (initializer !== undefined) return isConstant(initializer, depth + 1);
+    const list = loopedConstants(node);
+    return list !== undefined && isConstantList(list, depth + 1);
+  }
+  if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && /^[A-Z][A-Z0-9_]*$/.test(node.name.text)) return true;
+  return false;
+}
+
+/** The list a `for (const x of LIST)` loop takes `x` from, when `identifier` is that loop's variable. */
+function loopedConstants(identifier: ts.Identifier): ts.Expression | undefined {
+  for (let node: ts.Node | undefined = identifier.parent; node; node = node.parent) {
+    if (ts.isForOfStatement(node) && ts.isVariableDeclarationList(node.initializer) && node.initializer.flags & ts.NodeFlags.Const) {
+      const declared = node.initializer.declarations[0]?.name;
+      if (declared && ts.isIdentifier(declared) && declared.text === identifier.text) return node.expression;
+    }
+  }
+  return undefined;
+}
+
+/** `['User', 'Post']`, or a `const` bound to such a list. */
+function isConstantList(expression: ts.Expression, depth: number): boolean {
+  const node = unwrap(expression);
+  if (ts.isArrayLiteralExpression(node)) return node.elements.every((element) => !ts.isSpreadElement(element) && isConstant(element, depth));
+  if (ts.isIdentifier(node) && depth < 3) {
+    const initializer = constInitializer(node.text, node);
+    return initializer !== undefined && isConstantList(initializer, depth + 1);
+  }
+  return false;
+}
+
+function describeBuild(expression: ts.Expression, sourceFile: ts.SourceFile): string {
+  const node = unwrap(expression);
+  if (ts.isTemplateExpression(node)) {
+    const names = node.templateSpans.filter((span) => !isConstant(span.expression, 0)).map((span) => `\`\${${span.expression.getText(sourceFile)}}\``);
+    return `interpolates ${names.slice(0, 3).join(', ')}`;
+  }
+  if (ts.isIdentifier(node)) return `\`${node.text}\` is assembled from values`;
+  return 'concatenation';
+}
+
+/** `$queryRawUnsafe(\`… = '${x}' LIMIT ${n}\`)` → `$queryRaw\`… = ${x} LIMIT ${n}\``, when every hole is a value. */
+function taggedTemplateFix(context: CodeRuleContext, call: ts.CallExpression, replacement: string): Fix | undefined {
+  if (call.arguments.length !== 1 || call.typeArguments) return undefined;
+  const template = unwrap(call.arguments[0]!);
+  if (!ts.isTemplateExpression(template) || !ts.isPropertyAccessExpression(call.expression)) return undefined;
+  const sourceFile = context.sourceFile;
+  const raw = (node: ts.TemplateHead | ts.TemplateMiddle | ts.TemplateTail): string => node.getText(sourceFile).replace(/^[`}]/, '').replace(/(?:\$\{|`)$/, '');
+  const pieces = [raw(template.head), ...template.templateSpans.map((span) => raw(span.literal))];
+  let out = '';
+  for (let i = 0; i < template.templateSpans.length; i++) {
+    let before = pieces[i]!;
+    let after = pieces[i + 1]!;
+    const quoted = before.endsWith("'") && after.startsWith("'");
+    if (quoted) {
+      before = before.slice(0, -1);
+      after = after.slice(1);
+      pieces[i + 1] = after;
+    } else if (!VALUE_POSITION.test(before)) {
+      return undefined;
+    }
+    const expression = template.templateSpans[i]!.expression.getText(sourceFile);
+    if (/\.join\(/.test(expression)) return undefined;
+    out += `${before}\${${expression}}`;
+  }
+  out += pieces[pieces.length - 1];
+  const clientText = call.expression.expression.getText(sourceFile);
+  const span = spanOf(call, sourceFile);
+  return {
+    title: `Use ${replacement} with bind parameters`,
+    applicability: 'safe',
+    edits: [{ uri: context.uri, start: span.start, end: span.end, text: `${clientText}.${replacement}\`${out}\`` }],
+  };
+}

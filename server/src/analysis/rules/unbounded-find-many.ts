@@ -1,0 +1,84 @@
+/** Flags `findMany` without `take` in a request handler, on a table that grows: responses and memory grow with it. */
+import ts from 'typescript';
+import type { QuerySite } from '../code/query-sites';
+import type { PrismaSchema } from '../schema/model';
+import { objectArgument, propertyName, unwrap } from '../code/syntax';
+import { enclosingFunction, isRequestHandler } from '../facts/code-scope';
+import { accessPaths } from '../facts/query-shape';
+import { isLookupTable } from '../facts/table-growth';
+import { defineRule, type CodeRule, type RuleFinding } from './types';
+
+export default defineRule<CodeRule>({
+  id: 'unbounded-find-many',
+  appliesTo: ['typescript'],
+  severity: 'warning',
+  docs: {
+    summary: '`findMany` with no `take` in a request handler, on a model whose table grows.',
+    why: [
+      'A `findMany` without `take` returns every matching row. On the first day that is ten rows; a year later the same endpoint reads, serializes and sends a hundred thousand, holding them all in memory, and the page times out.',
+      'Bound every list a request returns: `take` with cursor pagination (`cursor: { id: lastId }, skip: 1`) stays fast at any depth. Lookup tables (no foreign key, no timestamp, a few columns: categories, countries) stay small and are left alone, as are queries whose filter bounds them (`id: { in: ids }`, a unique field, or the parent of rows named as its parts, such as `OrderItem` by its `orderId`) and queries outside request handlers (scripts and jobs that mean to read everything).',
+      'Request handlers are exported `GET`/`POST`/`loader`/`action` functions, callbacks given to `app.get(…)`-style routers and tRPC `.query(…)`, and controller methods decorated with `@Get()` and friends.',
+    ].join('\n\n'),
+    bad: ['export async function GET() {', '  const posts = await prisma.post.findMany({ where: { published: true } });', '  return Response.json(posts);', '}'].join('\n'),
+    good: [
+      'export async function GET(request: Request) {',
+      '  const cursor = new URL(request.url).searchParams.get("cursor");',
+      '  const posts = await prisma.post.findMany({',
+      '    where: { published: true },',
+      '    take: 50,',
+      '    ...(cursor ? { cursor: { id: Number(cursor) }, skip: 1 } : {}),',
+      '    orderBy: { id: "asc" },',
+      '  });',
+      '  return Response.json(posts);',
+      '}',
+    ].join('\n'),
+    fixSafety: 'No fix: a limit changes what the endpoint returns, and its clients must learn to ask for the next page.',
+  },
+  check(context) {
+    const findings: RuleFinding[] = [];
+    const schema = context.schema;
+    for (const site of context.querySites) {
+      if (site.kind !== 'model' || site.operation !== 'findMany' || !site.model || !schema) continue;
+      if (site.model.kind === 'model' && isLookupTable(schema, site.model)) continue;
+      const args = ts.isCallExpression(site.node) ? site.node.arguments[0] : undefined;
+      const object = objectArgument(site.node);
+      if (args && !object) continue;
+      if (object && object.properties.some((property) => ts.isSpreadAssignment(property) || propertyName(property) === 'take')) continue;
+      if (boundedByFilter(schema, site)) continue;
+      const fn = enclosingFunction(site.node);
+      if (!fn || !isRequestHandler(fn)) continue;
+      findings.push({
+        uri: context.uri,
+        span: site.span,
+        message: `\`${site.callee}\` has no \`take\` in a request handler: it returns every matching \`${site.model.name}\` row, and the response grows with the table.`,
+        help: 'Add `take` and paginate with a cursor (`cursor: { id: lastId }, skip: 1`), ordered by a unique column.',
+      });
+    }
+    return findings;
+  },
+});
+
+/** A filter that bounds the result: `id: { in: ids }` or equality on a unique field. */
+function boundedByFilter(schema: PrismaSchema, site: QuerySite): boolean {
+  const model = site.model!;
+  const object = objectArgument(site.node);
+  const where = object?.properties.find((property) => propertyName(property) === 'where');
+  if (where && ts.isPropertyAssignment(where)) {
+    const value = unwrap(where.initializer);
+    if (ts.isObjectLiteralExpression(value)) {
+      for (const property of value.properties) {
+        const inner = ts.isPropertyAssignment(property) ? unwrap(property.initializer) : undefined;
+        if (inner && ts.isObjectLiteralExpression(inner) && inner.properties.some((candidate) => propertyName(candidate) === 'in')) return true;
+      }
+    }
+  }
+  const uniques = model.indexes.filter((index) => index.kind === 'id' || index.kind === 'unique');
+  // `OrderItem` of `Order`, `CartLine` of `Cart`: parts named after their parent, a handful per parent.
+  const parts = schema.relations.filter((relation) => relation.model === model && model.name.length > relation.target.name.length && model.name.startsWith(relation.target.name));
+  return accessPaths(site, schema).some(
+    (path) =>
+      path.model === model &&
+      !path.via &&
+      (uniques.some((index) => index.fields.every((field) => path.equality.includes(field.name))) || parts.some((relation) => relation.fkFields.every((field) => path.equality.includes(field.name)))),
+  );
+}

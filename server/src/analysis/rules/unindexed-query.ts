@@ -1,0 +1,123 @@
+/** Flags queries whose filter (or sort with a limit) no index can serve, with a fix that adds the index. */
+import type { CodeRuleContext } from '../code/context';
+import type { QuerySite } from '../code/query-sites';
+import type { PrismaSchema } from '../schema/model';
+import { addIndexEdit } from '../facts/schema-edits';
+import { fileTextOf } from '../facts/schema-text';
+import { accessPaths, FILTERING_OPERATIONS, type AccessPath } from '../facts/query-shape';
+import { isLookupTable } from '../facts/table-growth';
+import { defineRule, type CodeRule, type Fix, type RuleFinding } from './types';
+
+/** Index types whose first column answers equality and range lookups and ordered reads. */
+const ORDERED_TYPES = new Set([undefined, 'BTree', 'Brin']);
+
+export default defineRule<CodeRule>({
+  id: 'unindexed-query',
+  appliesTo: ['typescript'],
+  severity: 'warning',
+  docs: {
+    summary: 'Queries whose `where` (or `orderBy` with `take`) no index of the model can serve.',
+    why: [
+      'A query that filters on a column no index starts with makes the database read the whole table: fine with a thousand rows, seconds with ten million, and it gets slower every day the table grows. The same holds for `orderBy` with `take` (the latest 20 posts): without an index on the sort column the database reads and sorts every row to return 20.',
+      'The rule reads each `findMany`, `findFirst`, `count`, `aggregate`, `groupBy`, `updateMany` and `deleteMany`: the scalar columns compared with `=`, `in`, `lt`/`gt`…, inside `AND` and in each `OR` branch (every branch needs its own index), and the filters on related models (`author: { email }`, `comments: { some: { … } }`), which read the related table. A filter is served when an index, unique constraint or primary key starts with one of its columns. Booleans, `null` checks, `contains`/`endsWith` and case-insensitive filters are not ones an ordinary index serves, and small lookup tables are left alone.',
+      'The quick fix adds `@@index` with the equality columns first, then the sort columns (with `take`) or the range column: the order in which a B-tree can use them.',
+    ].join('\n\n'),
+    bad: [
+      'model Post {',
+      '  id       Int      @id',
+      '  authorId Int',
+      '  status   String',
+      '  postedAt DateTime',
+      '  @@index([authorId])',
+      '}',
+      '',
+      'await prisma.post.findMany({ where: { status: "PUBLISHED" }, orderBy: { postedAt: "desc" }, take: 20 });',
+    ].join('\n'),
+    good: [
+      'model Post {',
+      '  id       Int      @id',
+      '  authorId Int',
+      '  status   String',
+      '  postedAt DateTime',
+      '  @@index([authorId])',
+      '  @@index([status, postedAt])',
+      '}',
+      '',
+      'await prisma.post.findMany({ where: { status: "PUBLISHED" }, orderBy: { postedAt: "desc" }, take: 20 });',
+    ].join('\n'),
+    fixSafety:
+      'Safe: adding `@@index([…])` to the schema changes no query result. The next migration runs `CREATE INDEX`, which blocks writes to the table while it builds; on a large production table, create it with `CREATE INDEX CONCURRENTLY` in a migration of its own. Every index also costs some time on each write, so add the ones your hot queries need.',
+  },
+  check(context) {
+    const schema = context.schema;
+    if (!schema) return [];
+    const findings: RuleFinding[] = [];
+    for (const site of context.querySites) {
+      if (site.kind !== 'model' || !site.model || !FILTERING_OPERATIONS.has(site.operation)) continue;
+      const unserved = accessPaths(site, schema).filter((path) => needsIndex(schema, path) && !isServed(path));
+      if (unserved.length === 0) continue;
+      findings.push(findingFor(context, schema, site, unserved));
+    }
+    return findings;
+  },
+});
+
+/** The columns an index should hold for this path: equality first, then sort (with a limit) or one range. */
+export function suggestedColumns(path: AccessPath): string[] {
+  const tail = path.sort.length > 0 ? path.sort : path.range.slice(0, 1);
+  // `published = true ORDER BY postedAt`: a flag leading the sorted index turns the read into one index range.
+  const columns = [...new Set([...path.equality, ...(tail.length > 0 ? path.flags : [])])];
+  for (const column of tail) if (!columns.includes(column)) columns.push(column);
+  return columns;
+}
+
+function needsIndex(schema: PrismaSchema, path: AccessPath): boolean {
+  if (path.model.kind !== 'model' || isLookupTable(schema, path.model)) return false;
+  return path.equality.length + path.range.length > 0 || path.sort.length > 0;
+}
+
+/** Some index starts with a filtered column, or (with no filter) with the first sort column. */
+export function isServed(path: AccessPath): boolean {
+  const filtered = [...path.equality, ...path.range];
+  return path.model.indexes.some((index) => {
+    const first = index.fields[0]?.name;
+    if (!first || index.kind === 'fulltext') return false;
+    if (index.type === 'Hash') return path.equality.includes(first);
+    if (!ORDERED_TYPES.has(index.type)) return false;
+    return filtered.length > 0 ? filtered.includes(first) : path.sort[0] === first;
+  });
+}
+
+function findingFor(context: CodeRuleContext, schema: PrismaSchema, site: QuerySite, paths: AccessPath[]): RuleFinding {
+  const first = paths[0]!;
+  const columns = suggestedColumns(first);
+  const model = first.model;
+  const what = [...first.equality, ...first.range].length > 0 ? `filters \`${model.name}\` on ${list(uniq([...first.equality, ...first.range]))}` : `sorts \`${model.name}\` by ${list(first.sort)} to take the first rows`;
+  const through = first.via ? ` (through \`${first.via}\`)` : '';
+  const more = paths.length > 1 ? `; ${paths.length - 1} more \`OR\` branch${paths.length > 2 ? 'es' : ''} or related filter${paths.length > 2 ? 's' : ''} also lack one` : '';
+  const fixes: Fix[] = [];
+  const seen = new Set<string>();
+  for (const path of paths) {
+    const indexText = `@@index([${suggestedColumns(path).join(', ')}])`;
+    const key = `${path.model.name} ${indexText}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const edit = addIndexEdit(path.model, fileTextOf(schema, path.model.uri), indexText);
+    if (edit) fixes.push({ title: `Add ${indexText} to ${path.model.name}`, applicability: 'safe', edits: [edit] });
+  }
+  return {
+    uri: context.uri,
+    span: site.span,
+    message: `\`${site.callee}\` ${what}${through}, and no index of \`${model.name}\` starts with ${uniq([...first.equality, ...first.range]).length > 1 ? 'any of them' : 'it'}: the database reads the whole \`${model.dbName}\` table${more}.`,
+    help: `Add \`@@index([${columns.join(', ')}])\` to model \`${model.name}\`.`,
+    ...(fixes.length ? { fixes } : {}),
+  };
+}
+
+function uniq(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+function list(columns: readonly string[]): string {
+  return columns.map((column) => `\`${column}\``).join(', ');
+}

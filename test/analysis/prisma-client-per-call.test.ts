@@ -1,0 +1,83 @@
+/** Marker tests for prisma-client-per-call: clients created per call or iteration, and the singletons that are fine. */
+import { describe, it } from 'node:test';
+import rule from '../../server/src/analysis/rules/prisma-client-per-call';
+import { check } from '../support/fixture';
+
+describe('prisma-client-per-call', () => {
+  it('flags clients created in handlers, functions, methods, loops and per-call factories', () => {
+    check(rule, `
+//- src/routes.ts
+import { PrismaClient } from '@prisma/client';
+export async function GET() {
+  const prisma = new PrismaClient();
+//               ^^^^^^^^^^^^^^^^ warning: \`PrismaClient\` is created on every call of \`GET\`
+  return Response.json(await prisma.user.findMany({ take: 10 }));
+}
+app.get('/users', async (req, res) => {
+  const db = new PrismaClient({ log: ['query'] });
+//           ^^^^^^^^^^^^^^^^ warning: on every call of the function around it
+  res.json(await db.user.findMany());
+});
+class UserService {
+  async load(id: number) {
+    const client = new PrismaClient();
+//                 ^^^^^^^^^^^^^^^^ warning: on every call of \`load\`
+    return client.user.findUnique({ where: { id } });
+  }
+}
+for (const tenant of tenants) {
+  const client = new PrismaClient({ datasourceUrl: tenant.url });
+//               ^^^^^^^^^^^^^^^^ warning: in every iteration of a loop
+  await client.user.count();
+}
+function makeClient() {
+  return new PrismaClient();
+//       ^^^^^^^^^^^^^^^^ warning: by \`makeClient()\` on every call of \`handle\`
+}
+export async function handle() {
+  const prisma = makeClient();
+  return prisma.post.findMany();
+}
+`);
+  });
+
+  it('leaves alone module-level clients, singletons, the globalThis pattern, scripts and test hooks', () => {
+    check(rule, `
+//- src/db.ts
+import { PrismaClient } from '@prisma/client';
+export const prisma = new PrismaClient();
+const createPrismaClient = () => new PrismaClient({ log: ['error'] });
+const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
+export const db = globalForPrisma.prisma ?? createPrismaClient();
+let client: PrismaClient | undefined;
+export function getClient() {
+  if (!client) client = new PrismaClient();
+  return client;
+}
+export function getLazy() {
+  globalThis.lazy ??= new PrismaClient();
+  return globalThis.lazy;
+}
+async function main() {
+  const seedClient = new PrismaClient();
+  await seedClient.user.create({ data: {} });
+}
+main();
+let testClient: PrismaClient;
+beforeAll(() => {
+  testClient = new PrismaClient();
+});
+class PrismaService extends PrismaClient {
+  constructor() {
+    super();
+  }
+}
+class Holder {
+  constructor() {
+    this.client = new PrismaClient();
+  }
+}
+const cache = new Map();
+`);
+  });
+});

@@ -1,0 +1,104 @@
+/** Marker tests for unbounded-find-many: unlimited lists in request handlers, and bounded or non-request reads. */
+import { describe, it } from 'node:test';
+import rule from '../../server/src/analysis/rules/unbounded-find-many';
+import { check } from '../support/fixture';
+
+const SCHEMA = `//- prisma/schema.prisma
+model User {
+  id        Int       @id
+  email     String    @unique
+  createdAt DateTime  @default(now())
+  posts     Post[]
+}
+model Post {
+  id        Int      @id
+  authorId  Int
+  author    User     @relation(fields: [authorId], references: [id])
+  published Boolean
+}
+model Order {
+  id        Int         @id
+  userId    Int
+  createdAt DateTime    @default(now())
+  items     OrderItem[]
+}
+model OrderItem {
+  id       Int   @id
+  orderId  Int
+  order    Order @relation(fields: [orderId], references: [id])
+  quantity Int
+}
+model Category {
+  id       Int        @id
+  name     String
+  parentId Int?
+  parent   Category?  @relation("Tree", fields: [parentId], references: [id])
+  children Category[] @relation("Tree")
+}`;
+
+describe('unbounded-find-many', () => {
+  it('flags findMany without take in handlers of every framework shape', () => {
+    check(rule, `
+${SCHEMA}
+//- app/posts/route.ts
+export async function GET() {
+  return Response.json(await prisma.post.findMany({ where: { published: true } }));
+//                           ^^^^^^^^^^^^^^^^^^^^ warning: \`prisma.post.findMany\` has no \`take\` in a request handler: it returns every matching \`Post\` row
+}
+export const POST = async () => {
+  const users = await prisma.user.findMany();
+//                    ^^^^^^^^^^^^^^^^^^^^ warning: every matching \`User\` row
+  return Response.json(users);
+};
+app.get('/users/:id/posts', async (req, res) => {
+  res.json(await db.post.findMany({ where: { authorId: Number(req.params.id) } }));
+//               ^^^^^^^^^^^^^^^^ warning: \`db.post.findMany\`
+});
+export const router = t.router({
+  list: t.procedure.query(async ({ ctx }) => ctx.db.post.findMany({ orderBy: { id: 'desc' } })),
+//                                           ^^^^^^^^^^^^^^^^^^^^ warning: \`ctx.db.post.findMany\`
+});
+class UsersController {
+  @Get()
+  list() {
+    return this.prisma.user.findMany({ select: { id: true } });
+//         ^^^^^^^^^^^^^^^^^^^^^^^^^ warning: \`this.prisma.user.findMany\`
+  }
+}
+export async function action() {
+  return prisma.order.findMany({ where: { userId: 1 } });
+//       ^^^^^^^^^^^^^^^^^^^^^ warning: every matching \`Order\` row
+}
+export async function loader() {
+  return prisma.post.findMany({ include: { author: true } });
+//       ^^^^^^^^^^^^^^^^^^^^ warning: no \`take\`
+}
+`);
+  });
+
+  it('leaves alone take, spreads, lookup tables, bounded filters, scripts and non-handlers', () => {
+    check(rule, `
+${SCHEMA}
+//- app/posts/route.ts
+export async function GET() {
+  await prisma.post.findMany({ take: 20 });
+  await prisma.post.findMany({ where: { published: true }, ...paginate(page) });
+  await prisma.category.findMany();
+  await prisma.category.findMany({ where: { parentId: 1 } });
+  await prisma.post.findMany({ where: { id: { in: ids } } });
+  await prisma.user.findMany({ where: { email } });
+  await prisma.post.findMany(args);
+  await prisma.orderItem.findMany({ where: { orderId: 1 } });
+  return null;
+}
+async function backfill() {
+  for (const post of await prisma.post.findMany()) await index(post);
+}
+function GET2() {
+  return prisma.post.findMany();
+}
+const cache = new Map();
+cache.get('key', () => prisma.post.findMany());
+`);
+  });
+});

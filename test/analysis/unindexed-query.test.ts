@@ -1,0 +1,117 @@
+/** Marker tests for unindexed-query: filters and limited sorts no index serves, and the ones an index does. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import rule from '../../server/src/analysis/rules/unindexed-query';
+import { applyEdits, check, findingsOf, parseFixture } from '../support/fixture';
+
+const SCHEMA = `//- prisma/schema.prisma
+model User {
+  id        Int       @id
+  email     String    @unique
+  name      String
+  country   String
+  createdAt DateTime  @default(now())
+  posts     Post[]
+  comments  Comment[]
+
+  @@map("users")
+}
+model Post {
+  id        Int       @id
+  authorId  Int
+  author    User      @relation(fields: [authorId], references: [id])
+  status    String
+  title     String
+  published Boolean
+  postedAt  DateTime
+  deletedAt DateTime?
+  comments  Comment[]
+
+  @@index([authorId, postedAt])
+}
+model Comment {
+  id        Int      @id
+  postId    Int
+  post      Post     @relation(fields: [postId], references: [id])
+  authorId  Int
+  author    User     @relation(fields: [authorId], references: [id])
+  flagged   Boolean
+  createdAt DateTime
+
+  @@index([postId])
+  @@index([createdAt], type: Hash)
+}
+model Country {
+  code String @id
+  name String
+}`;
+
+describe('unindexed-query', () => {
+  it('flags filters, OR branches, relation filters, ranges and limited sorts no index serves', () => {
+    check(rule, `
+${SCHEMA}
+//- src/queries.ts
+export async function queries(status: string, since: Date, email: string) {
+  await prisma.post.findMany({ where: { status }, take: 20 });
+//      ^^^^^^^^^^^^^^^^^^^^ warning: \`prisma.post.findMany\` filters \`Post\` on \`status\`, and no index of \`Post\` starts with it: the database reads the whole \`Post\` table.
+  await prisma.user.count({ where: { createdAt: { gte: since } } });
+//      ^^^^^^^^^^^^^^^^^ warning: filters \`User\` on \`createdAt\`
+  await prisma.user.findFirst({ where: { OR: [{ email }, { name: email }] } });
+//      ^^^^^^^^^^^^^^^^^^^^^ warning: filters \`User\` on \`name\`, and no index of \`User\` starts with it: the database reads the whole \`users\` table.
+  await prisma.post.findMany({ where: { author: { country: 'NL' } }, take: 10 });
+//      ^^^^^^^^^^^^^^^^^^^^ warning: filters \`User\` on \`country\` (through \`author\`)
+  await prisma.post.findMany({ orderBy: { postedAt: 'desc' }, take: 20 });
+//      ^^^^^^^^^^^^^^^^^^^^ warning: sorts \`Post\` by \`postedAt\` to take the first rows
+  await prisma.user.findMany({ where: { comments: { some: { flagged: true, createdAt: { gt: since } } } } });
+//      ^^^^^^^^^^^^^^^^^^^^ warning: filters \`Comment\` on \`authorId\`, \`createdAt\` (through \`comments\`)
+  await prisma.post.deleteMany({ where: { AND: [{ status: 'DRAFT' }, { postedAt: { lt: since } }] } });
+//      ^^^^^^^^^^^^^^^^^^^^^^ warning: filters \`Post\` on \`status\`, \`postedAt\`
+}
+`);
+  });
+
+  it('leaves alone indexed columns, unique lookups, booleans, null checks, text search, lookup tables and unlimited sorts', () => {
+    check(rule, `
+${SCHEMA}
+//- src/queries.ts
+export async function queries(authorId: number, email: string, q: string) {
+  await prisma.post.findMany({ where: { authorId, status: 'PUBLISHED' }, orderBy: { postedAt: 'desc' }, take: 20 });
+  await prisma.user.findFirst({ where: { email } });
+  await prisma.user.findUnique({ where: { id: 1 } });
+  await prisma.post.findMany({ where: { published: true, deletedAt: null }, take: 5 });
+  await prisma.post.findMany({ where: { title: { contains: q } } });
+  await prisma.user.findMany({ where: { name: { equals: q, mode: 'insensitive' } } });
+  await prisma.country.findMany({ where: { name: q } });
+  await prisma.post.findMany({ orderBy: { postedAt: 'desc' } });
+  await prisma.comment.findMany({ where: { createdAt: { in: [d1, d2] } } });
+  await prisma.post.findMany({ where: filters });
+  await prisma.post.update({ where: { id: 1 }, data: { status: 'X' } });
+  await prisma.user.findMany({ where: { posts: { none: { status: 'DRAFT' } } } });
+}
+`);
+  });
+
+  it('adds the index with equality columns first, then the sort columns, to the schema file', () => {
+    const { files } = parseFixture(`
+${SCHEMA}
+//- src/queries.ts
+await prisma.post.findMany({ where: { status: 'PUBLISHED', title: t }, orderBy: { postedAt: 'desc' }, take: 20 });
+`);
+    const [finding] = findingsOf(rule, files);
+    const fix = finding!.fixes![0]!;
+    assert.equal(fix.title, 'Add @@index([status, title, postedAt]) to Post');
+    assert.equal(fix.applicability, 'safe');
+    const schema = files.find((file) => file.uri === fix.edits[0]!.uri)!;
+    assert.match(applyEdits(schema.text, fix.edits), /  @@index\(\[authorId, postedAt\]\)\n  @@index\(\[status, title, postedAt\]\)\n\}/);
+  });
+
+  it('leads a sorted index with a boolean flag the query compares, without asking for an index on the flag alone', () => {
+    const { files } = parseFixture(`
+${SCHEMA}
+//- src/queries.ts
+await prisma.post.findMany({ where: { published: true }, orderBy: { postedAt: 'desc' }, take: 20 });
+await prisma.post.findMany({ where: { published: true, title: t } });
+`);
+    assert.deepEqual(findingsOf(rule, files).map((finding) => finding.fixes![0]!.title), ['Add @@index([published, postedAt]) to Post', 'Add @@index([title]) to Post']);
+  });
+});

@@ -1,0 +1,81 @@
+/** Marker tests for unused-index: indexes no workspace query uses, given the workspace's query facts. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyzeCode, analyzeSchema } from '../../server/src/analysis/analyze';
+import { workspaceQueries, type WorkspaceFacts } from '../../server/src/analysis/facts/workspace-facts';
+import rule from '../../server/src/analysis/rules/unused-index';
+import { buildSchema } from '../../server/src/analysis/schema/build';
+import { describeFinding, parseFixture } from '../support/fixture';
+
+/** Builds the facts from the fixture's code files the way the workspace index does, then checks the schema. */
+function checkWithFacts(fixture: string): void {
+  const { files, markers } = parseFixture(fixture);
+  const schemaFiles = files.filter((file) => file.uri.endsWith('.prisma'));
+  const schema = buildSchema(schemaFiles);
+  const queries = files
+    .filter((file) => !file.uri.endsWith('.prisma'))
+    .flatMap((file) => workspaceQueries(analyzeCode(file, schema, { rules: [] }).querySites, schema));
+  const facts: WorkspaceFacts = { queries };
+  const findings = analyzeSchema(schemaFiles, { rules: [rule], facts }).findings;
+  const actual = findings.map((finding) => describeFinding(finding, files).split(' :: ')[0]).sort();
+  const expected = markers.map((marker) => `${marker.path}:${marker.line}:${marker.startCharacter}-${marker.endCharacter} ${marker.severity}`).sort();
+  assert.deepEqual(actual, expected, findings.map((finding) => describeFinding(finding, files)).join('\n'));
+  for (const marker of markers) assert.ok(findings.some((finding) => finding.message.includes(marker.text)), marker.text);
+}
+
+const SCHEMA = `//- prisma/schema.prisma
+model User {
+  id    Int    @id
+  posts Post[]
+}
+model Post {
+  id        Int      @id
+  authorId  Int
+  author    User     @relation(fields: [authorId], references: [id])
+  status    String
+  slug      String
+  title     String
+  kind      String
+  score     Int
+  postedAt  DateTime
+  archived  DateTime
+  views     Int
+  lang      String
+
+  @@index([authorId])
+  @@index([status, postedAt])
+  @@index([postedAt])
+  @@index([title])
+  @@index([kind])
+  @@index([score])
+  @@index([archived])
+  @@index([views])
+  @@index([lang])
+  @@unique([slug])
+}`;
+
+describe('unused-index', () => {
+  it('flags indexes whose first column no query filters or sorts on, and only those', () => {
+    checkWithFacts(`
+${SCHEMA.replace('  @@index([title])', '  @@index([title])\n//^^^^^^^^^^^^^^^^ info: No query in the workspace filters or sorts `Post` on `title`').replace('  @@index([kind])', '  @@index([kind])\n//^^^^^^^^^^^^^^^ info: on `kind`').replace('  @@index([archived])', '  @@index([archived])\n//^^^^^^^^^^^^^^^^^^^ info: on `archived`').replace('  @@index([views])', '  @@index([views])\n//^^^^^^^^^^^^^^^^ info: on `views`').replace('  @@index([lang])', '  @@index([lang])\n//^^^^^^^^^^^^^^^ info: on `lang`')}
+//- src/posts.ts
+export async function list(status: string, since: Date) {
+  await prisma.post.findMany({ where: { status }, take: 10 });
+  await prisma.post.findMany({ orderBy: { postedAt: 'desc' }, take: 10 });
+  await prisma.post.count({ where: { OR: [{ score: { gt: 10 } }, { status }] } });
+  await prisma.post.findMany({ where: { title: { contains: 'x' } } });
+  await prisma.post.findMany({ orderBy: { archived: 'desc' } });
+  await prisma.post.update({ where: { id: 1 }, data: { views: 2 }, select: { views: true } });
+  await prisma.post.findMany({ where: { NOT: { lang: 'en' } }, take: 5 });
+  await prisma.post.findUnique({ where: { slug: 'a' } });
+}
+`);
+  });
+
+  it('reports nothing without workspace facts, and is off by default', () => {
+    const files = [{ uri: 'file:///s.prisma', text: 'model Post {\n  id Int @id\n  kind String\n\n  @@index([kind])\n}\n' }];
+    assert.equal(analyzeSchema(files, { rules: [rule] }).findings.length, 0);
+    assert.equal(analyzeSchema(files, { facts: { queries: [] } }).findings.filter((finding) => finding.ruleId === rule.id).length, 0);
+    assert.equal(analyzeSchema(files, { rules: [rule], facts: { queries: [] } }).findings.length, 1);
+  });
+});
