@@ -9,14 +9,14 @@ const LANGUAGE_NAMES = { prisma: 'Prisma schema', typescript: 'TypeScript/JavaSc
 
 export function renderRuleDoc(rule: Rule): string {
   const languages: readonly Language[] = rule.appliesTo;
-  const fence = languages.includes('prisma') ? 'prisma' : languages.includes('sql') ? 'sql' : 'ts';
+  const fence = languages.length > 1 ? 'ts' : languages.includes('prisma') ? 'prisma' : languages.includes('sql') ? 'sql' : 'ts';
   return [
     `<!-- Generated from the rule's metadata by \`npm run docs\`; edit server/src/analysis/rules/${rule.id}.ts instead. -->`,
     `# ${rule.id}`,
     '',
     rule.docs.summary,
     '',
-    `- Default severity: **${rule.severity}**`,
+    `- Default severity: **${rule.severity}**${rule.enabledByDefault === false ? ' (off by default: runs only when enabled)' : ''}`,
     `- Checks: ${rule.appliesTo.map((language) => LANGUAGE_NAMES[language]).join(', ')}`,
     '',
     '## Why',
@@ -43,7 +43,7 @@ export function renderRuleDoc(rule: Rule): string {
 }
 
 export function renderRuleTable(): string {
-  const rows = rules.map((rule) => `| [\`${rule.id}\`](docs/rules/${rule.id}.md) | ${rule.severity} | ${rule.docs.summary} |`);
+  const rows = rules.map((rule) => `| [\`${rule.id}\`](docs/rules/${rule.id}.md) | ${rule.severity}${rule.enabledByDefault === false ? ' (off by default)' : ''} | ${rule.docs.summary} |`);
   return ['| Rule | Severity | What it finds |', '| --- | --- | --- |', ...rows].join('\n');
 }
 

@@ -6,8 +6,9 @@
  * built from the fixture's `.prisma` files.
  */
 import assert from 'node:assert/strict';
-import { analyzeCode, analyzeSchema, safeFixEdits } from '../../server/src/analysis/analyze';
-import { isSchemaRule, type Finding, type Rule, type TextEdit } from '../../server/src/analysis/rules/types';
+import { analyzeCode, analyzeMigration, analyzeSchema, safeFixEdits } from '../../server/src/analysis/analyze';
+import type { MigrationContext } from '../../server/src/analysis/migrations/context';
+import { isCodeRule, isMigrationRule, isSchemaRule, type Finding, type Rule, type TextEdit } from '../../server/src/analysis/rules/types';
 import { buildSchema } from '../../server/src/analysis/schema/build';
 import type { SchemaFile } from '../../server/src/analysis/schema/model';
 import { LineIndex } from '../../server/src/analysis/text';
@@ -28,11 +29,19 @@ export interface Fixture {
   silent: Marker[];
 }
 
-const MARKER = /^(\s*\/\/\s*)(\^+)\s+(error|warning|info|hint):\s*(.*?)\s*$/;
-const SILENT_MARKER = /^(\s*\/\/\s*)(~+)\s+ok:\s*(.*?)\s*$/;
+const MARKER = /^(\s*(?:\/\/|--)\s*)(\^+)\s+(error|warning|info|hint):\s*(.*?)\s*$/;
+const SILENT_MARKER = /^(\s*(?:\/\/|--)\s*)(~+)\s+ok:\s*(.*?)\s*$/;
 const FILE_HEADER = /^\/\/- (\S+)\s*$/;
 const CODE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 export const FIXTURE_ROOT = 'file:///fixture/';
+
+/** Migration SQL files (`.sql`) take `--` markers and are checked by migration rules. */
+export function isSqlFile(file: SchemaFile): boolean {
+  return /\.sql$/.test(file.uri);
+}
+
+/** Settings for migration rules in fixtures (PostgreSQL version, undeployed tables). */
+export const fixtureMigrationContext: { current: MigrationContext } = { current: {} };
 
 export function isCodeFile(file: SchemaFile): boolean {
   return CODE_FILE.test(file.uri);
@@ -83,7 +92,7 @@ export function parseFixture(fixture: string): Fixture {
 /** The findings of `rules` over a fixture's files: schema rules over its schema, code rules over each code file. */
 export function findingsOf(rule: Rule | readonly Rule[], files: SchemaFile[]): Finding[] {
   const rules = Array.isArray(rule) ? (rule as readonly Rule[]) : [rule as Rule];
-  const schemaFiles = files.filter((file) => !isCodeFile(file));
+  const schemaFiles = files.filter((file) => !isCodeFile(file) && !isSqlFile(file));
   const codeFiles = files.filter(isCodeFile);
   const findings: Finding[] = [];
   const schemaRules = rules.filter(isSchemaRule);
@@ -92,7 +101,16 @@ export function findingsOf(rule: Rule | readonly Rule[], files: SchemaFile[]): F
     assert.deepEqual(analysis.errors, [], 'rules must not throw');
     findings.push(...analysis.findings);
   }
-  const codeRules = rules.filter((candidate) => !isSchemaRule(candidate));
+  const migrationRules = rules.filter(isMigrationRule);
+  if (migrationRules.length) {
+    for (const file of files.filter(isSqlFile)) {
+      const analysis = analyzeMigration(file.text, { ...fixtureMigrationContext.current, uri: file.uri }, { rules: migrationRules });
+      assert.deepEqual(analysis.errors, [], 'rules must not throw');
+      assert.deepEqual(analysis.parseErrors, [], 'fixture SQL must parse');
+      findings.push(...analysis.findings);
+    }
+  }
+  const codeRules = rules.filter(isCodeRule);
   if (codeRules.length) {
     const schema = schemaFiles.length ? buildSchema(schemaFiles) : undefined;
     for (const file of codeFiles) {

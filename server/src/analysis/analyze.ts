@@ -2,8 +2,11 @@
 import { createCodeContext, type CodeFile, type CodeRuleContext } from './code/context';
 import type { QuerySite } from './code/query-sites';
 import { rules as allRules } from './rules/index';
-import { isCodeRule, isSchemaRule, type Finding, type Rule, type TextEdit } from './rules/types';
+import { isCodeRule, isMigrationRule, isSchemaRule, type Finding, type Rule, type TextEdit } from './rules/types';
 import { buildSchema } from './schema/build';
+import { createMigrationRuleContext, type MigrationContext, type MigrationTarget } from './migrations/context';
+import { parseScript, type SqlParseError } from './migrations/sql';
+import type { WorkspaceFacts } from './facts/workspace-facts';
 import type { PrismaSchema, SchemaFile } from './schema/model';
 
 export interface SchemaAnalysis {
@@ -14,7 +17,10 @@ export interface SchemaAnalysis {
 }
 
 export interface AnalysisOptions {
+  /** The rules to run; by default every registered rule except those with `enabledByDefault: false`. */
   rules?: readonly Rule[];
+  /** Workspace-wide facts (which queries exist) for the schema rules that read them. */
+  facts?: WorkspaceFacts;
   /** Checked between rules so that a stale request stops early. */
   isCancelled?: () => boolean;
 }
@@ -27,11 +33,11 @@ export function analyzeSchema(files: readonly SchemaFile[], options: AnalysisOpt
 export function runSchemaRules(schema: PrismaSchema, options: AnalysisOptions = {}): Omit<SchemaAnalysis, 'schema'> {
   const findings: Finding[] = [];
   const errors: string[] = [];
-  for (const rule of options.rules ?? allRules) {
+  for (const rule of options.rules ?? defaultRules()) {
     if (options.isCancelled?.()) break;
     if (!isSchemaRule(rule)) continue;
     try {
-      for (const finding of rule.check({ schema })) findings.push({ ...finding, ruleId: rule.id, severity: rule.severity });
+      for (const finding of rule.check({ schema, facts: options.facts })) findings.push({ ...finding, ruleId: rule.id, severity: rule.severity });
     } catch (error) {
       errors.push(`${rule.id}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
@@ -61,7 +67,7 @@ export function analyzeCode(file: CodeFile, schema: PrismaSchema | undefined, op
   }
   const findings: Finding[] = [];
   const errors: string[] = [];
-  for (const rule of options.rules ?? allRules) {
+  for (const rule of options.rules ?? defaultRules()) {
     if (options.isCancelled?.()) break;
     if (!isCodeRule(rule)) continue;
     try {
@@ -72,6 +78,42 @@ export function analyzeCode(file: CodeFile, schema: PrismaSchema | undefined, op
   }
   findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return { findings, errors, querySites: [...context.querySites] };
+}
+
+export interface MigrationAnalysis {
+  /** Findings with what each is about (statement, table, column…), sorted by position. */
+  findings: (Finding & { target: MigrationTarget })[];
+  /** Statements that did not parse; the others are still checked. */
+  parseErrors: SqlParseError[];
+  /** Rules that threw; the others still report. */
+  errors: string[];
+}
+
+/**
+ * Runs the migration rules over one PostgreSQL migration script, parsed once. Needs
+ * `loadSqlParser()` to have resolved (it reports a parse error otherwise). Never throws.
+ */
+export function analyzeMigration(text: string, context: MigrationContext = {}, options: AnalysisOptions = {}): MigrationAnalysis {
+  const parsed = parseScript(text);
+  const ruleContext = createMigrationRuleContext(text, parsed.statements, context);
+  const findings: MigrationAnalysis['findings'] = [];
+  const errors: string[] = [];
+  for (const rule of options.rules ?? defaultRules()) {
+    if (options.isCancelled?.()) break;
+    if (!isMigrationRule(rule)) continue;
+    try {
+      for (const finding of rule.check(ruleContext)) findings.push({ ...finding, ruleId: rule.id, severity: rule.severity });
+    } catch (error) {
+      errors.push(`${rule.id}: ${describeError(error)}`);
+    }
+  }
+  findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || (a.ruleId < b.ruleId ? -1 : 1));
+  return { findings, parseErrors: parsed.errors, errors };
+}
+
+/** The registered rules that run when none are named: all but those off by default. */
+export function defaultRules(): readonly Rule[] {
+  return allRules.filter((rule) => rule.enabledByDefault !== false);
 }
 
 function describeError(error: unknown): string {

@@ -1,7 +1,9 @@
 /** What a rule is and what it returns: plain data, independent of how an editor shows it. */
 import type { CodeRuleContext } from '../code/context';
+import type { MigrationRuleContext, MigrationRuleFinding } from '../migrations/context';
 import type { PrismaSchema } from '../schema/model';
 import type { Span } from '../text';
+import type { WorkspaceFacts } from '../facts/workspace-facts';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type Language = 'prisma' | 'typescript' | 'sql';
@@ -48,12 +50,19 @@ export interface RuleDocs {
 
 export interface SchemaRuleContext {
   schema: PrismaSchema;
+  /** What the workspace's code does with the schema; undefined when no code index is available. */
+  facts?: WorkspaceFacts;
 }
 
 interface RuleBase {
   /** Kebab-case, names the pattern, stable forever. */
   id: string;
   severity: Severity;
+  /**
+   * False for rules that only run when asked (by name, or later by configuration): their findings
+   * are right for some projects and noise for others. Undefined means enabled.
+   */
+  enabledByDefault?: boolean;
   docs: RuleDocs;
 }
 
@@ -69,16 +78,38 @@ export interface CodeRule extends RuleBase {
   check(context: CodeRuleContext): RuleFinding[];
 }
 
-export type Rule = SchemaRule | CodeRule;
+/** A rule over one migration script (PostgreSQL), parsed once for all rules. */
+export interface MigrationRule extends RuleBase {
+  appliesTo: ['sql'];
+  check(context: MigrationRuleContext): MigrationRuleFinding[];
+}
+
+/**
+ * A rule about the suppression comments themselves, in every language. The runner applies it after
+ * the other rules (it needs their findings), so it has no check of its own.
+ */
+export interface SuppressionRule extends RuleBase {
+  appliesTo: ['prisma', 'typescript', 'sql'];
+}
+
+export type Rule = SchemaRule | CodeRule | MigrationRule | SuppressionRule;
 
 export function defineRule<R extends Rule>(rule: R): R {
   return rule;
 }
 
 export function isSchemaRule(rule: Rule): rule is SchemaRule {
-  return rule.appliesTo[0] === 'prisma';
+  return rule.appliesTo.length === 1 && rule.appliesTo[0] === 'prisma';
 }
 
 export function isCodeRule(rule: Rule): rule is CodeRule {
-  return rule.appliesTo[0] === 'typescript';
+  return rule.appliesTo.length === 1 && rule.appliesTo[0] === 'typescript';
+}
+
+export function isMigrationRule(rule: Rule): rule is MigrationRule {
+  return rule.appliesTo.length === 1 && rule.appliesTo[0] === 'sql';
+}
+
+export function isSuppressionRule(rule: Rule): rule is SuppressionRule {
+  return rule.appliesTo.length > 1;
 }

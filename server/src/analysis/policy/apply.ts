@@ -1,0 +1,88 @@
+/**
+ * The last step for every file, in the editor and the CLI alike: drops the findings that
+ * suppression comments silence and reports the suppressions that are stale or malformed.
+ */
+import type { Finding, Language, Rule, Severity, TextEdit } from '../rules/types';
+import { LineIndex } from '../text';
+import { applySuppressions, type Suppression } from './suppressions';
+
+export interface PolicyFile {
+  uri: string;
+  text: string;
+  language: Language;
+  lines?: LineIndex;
+}
+
+export interface PolicyOptions {
+  /** The rules that ran on this file, with their configured severity (used to tell a stale suppression from one of a rule that is off). */
+  ranRules: readonly Rule[];
+  /** Every rule id that exists. */
+  knownRuleIds: ReadonlySet<string>;
+  /** Severity of `unused-suppression`, or undefined when it is off. */
+  unusedSeverity: Severity | undefined;
+  /** Severity of `invalid-suppression`, or undefined when it is off. */
+  invalidSeverity: Severity | undefined;
+}
+
+/** Applies the file's suppression comments to its findings and adds the findings about the comments. */
+export function applyPolicy(findings: readonly Finding[], file: PolicyFile, options: PolicyOptions): { findings: Finding[]; suppressed: number } {
+  if (!file.text.includes('prisma-lens-ignore')) return { findings: [...findings], suppressed: 0 };
+  const lines = file.lines ?? new LineIndex(file.text);
+  const outcome = applySuppressions(findings, file.text, file.language, lines);
+  const result = outcome.kept;
+  const ran = new Set(options.ranRules.map((rule) => rule.id));
+  if (options.invalidSeverity) {
+    for (const problem of outcome.invalid) {
+      result.push({ uri: file.uri, span: problem.span, message: problem.message, help: problem.help, ruleId: 'invalid-suppression', severity: options.invalidSeverity });
+    }
+  }
+  for (const { suppression, rule, span } of outcome.unused) {
+    if (!options.knownRuleIds.has(rule) && rule !== 'all') {
+      if (options.invalidSeverity) {
+        result.push({
+          uri: file.uri,
+          span,
+          message: `\`${rule}\` is not a Prisma Lens rule, so this suppression silences nothing.`,
+          help: 'Check the spelling; the rule id is shown with each finding and in the rule documentation.',
+          ruleId: 'invalid-suppression',
+          severity: options.invalidSeverity,
+        });
+      }
+      continue;
+    }
+    // A suppression of a rule that did not run here (turned off, or for another kind of file) is not known to be stale.
+    if (!options.unusedSeverity || (rule !== 'all' && !ran.has(rule))) continue;
+    result.push({
+      uri: file.uri,
+      span,
+      message: `\`${rule}\` reports nothing ${suppression.scope === 'file' ? 'in this file' : 'on the line this comment covers'}, so this suppression is stale.`,
+      help: 'Remove it, so it does not hide a different finding later.',
+      ruleId: 'unused-suppression',
+      severity: options.unusedSeverity,
+      fixes: [{ title: `Remove the stale suppression of \`${rule}\``, applicability: 'safe', edits: [removeRuleEdit(file, lines, suppression, rule)] }],
+    });
+  }
+  result.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  return { findings: result, suppressed: outcome.suppressed.length };
+}
+
+/** Removes one rule from a suppression, or the whole comment (with its line when it stands alone) when it is the only rule. */
+function removeRuleEdit(file: PolicyFile, lines: LineIndex, suppression: Suppression, rule: string): TextEdit {
+  const index = suppression.rules.indexOf(rule);
+  if (suppression.rules.length > 1) {
+    const span = suppression.ruleSpans[index]!;
+    // Remove the id with the separator that joins it to its neighbour.
+    const after = /^\s*,\s*/.exec(file.text.slice(span.end));
+    if (after) return { uri: file.uri, start: span.start, end: span.end + after[0].length, text: '' };
+    const before = /\s*,\s*$/.exec(file.text.slice(0, span.start));
+    return { uri: file.uri, start: span.start - (before ? before[0].length : 0), end: span.end, text: '' };
+  }
+  const line = lines.positionAt(suppression.span.start).line;
+  const lineStart = lines.offsetAt({ line, character: 0 });
+  if (file.text.slice(lineStart, suppression.span.start).trim() === '') {
+    const nextLine = lines.offsetAt({ line: line + 1, character: 0 });
+    return { uri: file.uri, start: lineStart, end: line + 1 < lines.lineCount ? nextLine : suppression.span.end, text: '' };
+  }
+  const trailing = /[ \t]*$/.exec(file.text.slice(lineStart, suppression.span.start))![0].length;
+  return { uri: file.uri, start: suppression.span.start - trailing, end: suppression.span.end, text: '' };
+}
