@@ -245,7 +245,12 @@ export async function schemaSetForCodeFile(file: string, workspaceFolders: reado
   const target = normalizeDrive(path.resolve(file));
   const root = await discoveryRootFor(target, workspaceFolders.map((folder) => normalizeDrive(path.resolve(folder))));
   const { sets } = await cachedDiscovery(root);
-  const owners = sets.filter((set) => set.source !== 'loose' && isInside(target, set.projectRoot));
+  return schemaSetOwningCodeFile(sets, target);
+}
+
+/** Of the sets one discovery found, the one a code file's queries run against (see `schemaSetForCodeFile`). */
+export function schemaSetOwningCodeFile(sets: readonly SchemaSet[], file: string): SchemaSet | undefined {
+  const owners = sets.filter((set) => set.source !== 'loose' && isInside(file, set.projectRoot));
   if (owners.length > 0) return owners.reduce((a, b) => (b.projectRoot.length > a.projectRoot.length ? b : a));
   return sets.length === 1 ? sets[0] : undefined;
 }

@@ -1,0 +1,67 @@
+/** Runs the code rules for the CLI: the TypeScript/JavaScript files under each folder (or named), each with its project's schema. */
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { analyzeCode, analyzeSchema } from '../analysis/analyze';
+import type { Rule } from '../analysis/rules/types';
+import type { PrismaSchema } from '../analysis/schema/model';
+import { isCodeFile, listCodeFiles } from '../workspace/code-files';
+import { namesPrismaOperation, readCodeText } from '../workspace/code-index';
+import { discoverSchemas, readSchemaFiles, schemaSetForCodeFile, schemaSetOwningCodeFile, type SchemaSet } from '../workspace/discovery';
+import type { CheckOutcome, CheckTarget } from './check';
+import { reportFindings } from './report';
+
+export interface CodeCheckOptions {
+  rules?: readonly Rule[];
+  /** Schemas the schema check already built, by schema path; others are read here. */
+  schemas: ReadonlyMap<string, PrismaSchema>;
+}
+
+interface PlannedCodeFile {
+  set: SchemaSet | undefined;
+  /** Named on the command line: a file that cannot be read is an input error, not a warning. */
+  named: boolean;
+}
+
+/** Analyses the code files of `targets` and adds their findings, problems and count to `outcome`. */
+export async function checkCodeFiles(targets: readonly CheckTarget[], outcome: CheckOutcome, options: CodeCheckOptions): Promise<void> {
+  const planned = new Map<string, PlannedCodeFile>();
+  for (const target of targets) {
+    if (target.isFile) {
+      if (isCodeFile(path.basename(target.absolute))) planned.set(target.absolute, { set: await schemaSetForCodeFile(target.absolute, []), named: true });
+      continue;
+    }
+    const files = await listCodeFiles(target.absolute);
+    if (files.length === 0) continue;
+    const { sets } = await discoverSchemas(target.absolute);
+    for (const file of files) if (!planned.has(file)) planned.set(file, { set: schemaSetOwningCodeFile(sets, file), named: false });
+  }
+
+  const schemas = new Map<string, Promise<PrismaSchema | undefined>>();
+  const schemaOf = (set: SchemaSet | undefined): Promise<PrismaSchema | undefined> => {
+    if (!set) return Promise.resolve(undefined);
+    const known = options.schemas.get(set.schemaPath);
+    if (known) return Promise.resolve(known);
+    let pending = schemas.get(set.schemaPath);
+    if (!pending) {
+      pending = readSchemaFiles(set).then((read) => (read.files.length > 0 ? analyzeSchema(read.files, { rules: [] }).schema : undefined));
+      schemas.set(set.schemaPath, pending);
+    }
+    return pending;
+  };
+
+  let checked = 0;
+  for (const [file, { set, named }] of [...planned].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const read = await readCodeText(file);
+    if ('problem' in read) {
+      (named ? outcome.unreadable : outcome.warnings).push({ path: file, message: read.problem });
+      continue;
+    }
+    checked++;
+    if (!namesPrismaOperation(read.text)) continue;
+    const uri = pathToFileURL(file).toString();
+    const analysis = analyzeCode({ uri, text: read.text }, await schemaOf(set), { rules: options.rules });
+    for (const error of analysis.errors) outcome.ruleErrors.push(`${error.split('\n')[0]} (in ${file})`);
+    outcome.report.findings.push(...reportFindings(analysis.findings, [{ uri, text: read.text }], outcome.report.base));
+  }
+  outcome.report.codeFileCount = (outcome.report.codeFileCount ?? 0) + checked;
+}
