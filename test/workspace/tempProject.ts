@@ -46,7 +46,7 @@ export const USER_AND_POST = `model User {
 model Post {
   id       Int  @id @default(autoincrement())
   authorId Int
-  author   User @relation(fields: [authorId], references: [id])
+  author   User @relation(fields: [authorId], references: [id], onDelete: Restrict)
 }
 `;
 
