@@ -1,4 +1,5 @@
 /** Parses the CLI's command line into a command, or a one-line usage error. */
+import { parseExplainArgs, type ExplainCommand } from './explain';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
 
@@ -6,6 +7,7 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'check'; paths: string[]; format: OutputFormat; output: string | undefined }
+  | ExplainCommand
   | { kind: 'usage-error'; message: string };
 
 const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
@@ -19,6 +21,9 @@ Each path is a folder, searched for Prisma projects the way Prisma's CLI finds t
 schema file or schema folder. Without paths, the current folder is searched. Dependencies,
 build output and generated Prisma clients are skipped.
 
+A folder's TypeScript and JavaScript files (those .gitignore does not exclude) are checked
+against the schema of their project; a code file given as a path is checked on its own.
+
 Options:
   -f, --format <format>  text (default), json or sarif
   -o, --output <file>    write the report to <file> instead of standard output
@@ -30,6 +35,14 @@ folder that holds them all). SARIF paths are relative to the current folder, as 
 scanning expects when the CLI runs at the repository root.
 
 Exit status: 0 when nothing is found, 1 when problems are found, 2 on a usage or input error.
+
+Usage: prisma-lens explain <file>:<line> [--database-url URL] [--format text|json] [--rows N]
+
+Prints the SQL statements Prisma runs for the call on that line, compiled by Prisma's own query
+compiler, and PostgreSQL's plan for each: on the database of --database-url, else of the
+project's DATABASE_URL (.env files, prisma.config.ts, the environment); when there is none or it
+does not answer, on an embedded PostgreSQL with the schema's tables and N generated rows per
+queried table (default 100000). JSON: {"statements":[{"sql","params","plan"}],"database"}.
 `;
 
 export function parseArgs(argv: readonly string[]): Command {
@@ -37,6 +50,10 @@ export function parseArgs(argv: readonly string[]): Command {
   const [command, ...rest] = argv;
   if (command === '-h' || command === '--help' || command === 'help') return { kind: 'help' };
   if (command === '-v' || command === '--version') return { kind: 'version' };
+  if (command === 'explain') {
+    const explain = parseExplainArgs(rest);
+    return typeof explain === 'string' ? usageError(explain) : explain;
+  }
   if (command !== 'check') return usageError(command!.startsWith('-') ? `unknown option '${command}'` : `unknown command '${command}'`);
 
   const paths: string[] = [];

@@ -2,16 +2,17 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyzeCode, analyzeSchema } from '../analysis/analyze';
-import type { Rule } from '../analysis/rules/types';
 import type { PrismaSchema } from '../analysis/schema/model';
 import { isCodeFile, listCodeFiles } from '../workspace/code-files';
 import { namesPrismaOperation, readCodeText } from '../workspace/code-index';
 import { discoverSchemas, readSchemaFiles, schemaSetForCodeFile, schemaSetOwningCodeFile, type SchemaSet } from '../workspace/discovery';
 import type { CheckOutcome, CheckTarget } from './check';
+import type { CliPolicy } from './policy';
 import { reportFindings } from './report';
 
 export interface CodeCheckOptions {
-  rules?: readonly Rule[];
+  /** The rules each file runs under, and its suppression comments. */
+  policy: CliPolicy;
   /** Schemas the schema check already built, by schema path; others are read here. */
   schemas: ReadonlyMap<string, PrismaSchema>;
 }
@@ -59,9 +60,11 @@ export async function checkCodeFiles(targets: readonly CheckTarget[], outcome: C
     checked++;
     if (!namesPrismaOperation(read.text)) continue;
     const uri = pathToFileURL(file).toString();
-    const analysis = analyzeCode({ uri, text: read.text }, await schemaOf(set), { rules: options.rules });
+    const ran = await options.policy.rulesFor(file);
+    const analysis = analyzeCode({ uri, text: read.text }, await schemaOf(set), { rules: ran.rules });
     for (const error of analysis.errors) outcome.ruleErrors.push(`${error.split('\n')[0]} (in ${file})`);
-    outcome.report.findings.push(...reportFindings(analysis.findings, [{ uri, text: read.text }], outcome.report.base));
+    const findings = options.policy.finish(analysis.findings, { uri, text: read.text, language: 'typescript' }, ran);
+    outcome.report.findings.push(...reportFindings(findings, [{ uri, text: read.text }], outcome.report.base));
   }
   outcome.report.codeFileCount = (outcome.report.codeFileCount ?? 0) + checked;
 }

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyzeMigration } from '../analysis/analyze';
 import { loadSqlParser } from '../analysis/migrations/sql';
-import { isMigrationRule, type Rule } from '../analysis/rules/types';
+import { isMigrationRule } from '../analysis/rules/types';
+import type { CliPolicy } from './policy';
 import type { SchemaSet } from '../workspace/discovery';
 import { committedMigrations, migrationFileContext, migrationsFolderFor, migrationSkipReason, readMigrationFolder, type MigrationFolder } from '../workspace/migrations';
 import type { CheckOutcome, CheckTarget } from './check';
@@ -29,9 +30,7 @@ export function isMigrationTarget(target: CheckTarget): boolean {
  * Lints the migrations of the schemas checked whole, and the migration files named as arguments.
  * A folder of another provider (migration_lock.toml) is skipped with a warning.
  */
-export async function checkMigrations(targets: readonly CheckTarget[], sets: readonly SchemaSet[], outcome: CheckOutcome, options: { rules?: readonly Rule[] } = {}): Promise<void> {
-  const rules = options.rules?.filter(isMigrationRule);
-  if (rules && rules.length === 0) return;
+export async function checkMigrations(targets: readonly CheckTarget[], sets: readonly SchemaSet[], outcome: CheckOutcome, options: { policy: CliPolicy }): Promise<void> {
   const named = new Set(targets.filter(isMigrationTarget).map((target) => target.absolute));
   const files = new Set(named);
   for (const set of sets) {
@@ -73,9 +72,12 @@ export async function checkMigrations(targets: readonly CheckTarget[], sets: rea
       continue;
     }
     const uri = pathToFileURL(file).toString();
-    const analysis = analyzeMigration(text, { uri, postgresVersion: POSTGRES_VERSION, newTables: context.newTables }, { rules });
+    const ran = await options.policy.rulesFor(file);
+    if (!ran.rules.some(isMigrationRule)) continue;
+    const analysis = analyzeMigration(text, { uri, postgresVersion: ran.config.postgresVersion ?? POSTGRES_VERSION, newTables: context.newTables }, { rules: ran.rules });
     for (const error of analysis.errors) outcome.ruleErrors.push(`${error.split('\n')[0]} (in ${file})`);
     for (const error of analysis.parseErrors) outcome.warnings.push({ path: file, message: `a statement does not parse, the migration rules skip it: ${error.message}` });
-    outcome.report.findings.push(...reportFindings(analysis.findings, [{ uri, text, version: 0 }], outcome.report.base));
+    const findings = options.policy.finish(analysis.findings, { uri, text, language: 'sql' }, ran);
+    outcome.report.findings.push(...reportFindings(findings, [{ uri, text, version: 0 }], outcome.report.base));
   }
 }

@@ -5,6 +5,11 @@ import { analyzeSchema } from '../analysis/analyze';
 import type { Rule } from '../analysis/rules/types';
 import { discoverSchemas, readSchemaFiles, schemaSetForFile, type SchemaSet } from '../workspace/discovery';
 import { commonFolder, reportFindings, sortFindings, type Report } from './report';
+import { checkCodeFiles } from './check-code';
+import type { PrismaSchema } from '../analysis/schema/model';
+import { checkMigrations, isMigrationTarget } from './check-migrations';
+import { CliPolicy } from './policy';
+import { rules as registeredRules } from '../analysis/rules/index';
 
 export interface CheckTarget {
   /** As the user typed it, for messages. */
@@ -41,18 +46,28 @@ export async function checkTargets(targets: readonly CheckTarget[], options: { r
   const outcome: CheckOutcome = { report: { findings: [], schemaCount: 0, base }, unreadable: [], warnings: [], ruleErrors: [], emptyTargets: [] };
   const planned = new Map<string, Planned>();
   for (const target of targets) {
+    if (isMigrationTarget(target)) continue; // Linted by checkMigrations below, not read as a schema.
     for (const { set, onlyFile } of await setsForTarget(target, outcome)) plan(planned, set, onlyFile);
   }
+  const policy = new CliPolicy(options.rules ?? registeredRules, outcome);
+  const schemas = new Map<string, PrismaSchema>();
   for (const { set, onlyFiles } of planned.values()) {
     const read = await readSchemaFiles(set);
     outcome.unreadable.push(...read.problems);
     if (read.files.length === 0) continue;
     outcome.report.schemaCount++;
-    const analysis = analyzeSchema(read.files, { rules: options.rules });
+    const ran = await policy.rulesFor(set.schemaPath);
+    const analysis = analyzeSchema(read.files, { rules: ran.rules });
+    schemas.set(set.schemaPath, analysis.schema);
     for (const error of analysis.errors) outcome.ruleErrors.push(`${error.split('\n')[0]} (in ${set.schemaPath})`);
-    const findings = onlyFiles ? analysis.findings.filter((finding) => onlyFiles.has(finding.uri)) : analysis.findings;
-    outcome.report.findings.push(...reportFindings(findings, read.files, base));
+    for (const file of read.files) {
+      if (onlyFiles && !onlyFiles.has(file.uri)) continue;
+      const findings = policy.finish(analysis.findings.filter((finding) => finding.uri === file.uri), { uri: file.uri, text: file.text, language: 'prisma' }, ran);
+      outcome.report.findings.push(...reportFindings(findings, read.files, base));
+    }
   }
+  await checkMigrations(targets, [...planned.values()].filter((entry) => !entry.onlyFiles).map((entry) => entry.set), outcome, { policy });
+  await checkCodeFiles(targets, outcome, { policy, schemas });
   sortFindings(outcome.report.findings);
   return outcome;
 }

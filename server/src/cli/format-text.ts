@@ -22,15 +22,19 @@ export function formatText(report: Report, options: TextOptions): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** `5 problems (0 errors, 5 warnings) in 1 schema`; infos and hints are counted only when present. */
+/**
+ * `5 problems (0 errors, 5 warnings) in 1 schema and 12 code files`; infos and hints are counted
+ * only when present, code files only when some were analysed.
+ */
 export function summary(report: Report): string {
-  const schemas = plural(report.schemaCount, 'schema');
-  if (report.findings.length === 0) return report.schemaCount === 0 ? 'No Prisma schema found.' : `No problems in ${schemas}.`;
+  const codeFiles = report.codeFileCount ?? 0;
+  const scope = codeFiles > 0 ? `${plural(report.schemaCount, 'schema')} and ${plural(codeFiles, 'code file')}` : plural(report.schemaCount, 'schema');
+  if (report.findings.length === 0) return report.schemaCount === 0 && codeFiles === 0 ? 'No Prisma schema found.' : `No problems in ${scope}.`;
   const count = (severity: Severity): number => report.findings.filter((finding) => finding.severity === severity).length;
   const parts = [plural(count('error'), 'error'), plural(count('warning'), 'warning')];
   if (count('info') > 0) parts.push(plural(count('info'), 'info'));
   if (count('hint') > 0) parts.push(plural(count('hint'), 'hint'));
-  return `${plural(report.findings.length, 'problem')} (${parts.join(', ')}) in ${schemas}`;
+  return `${plural(report.findings.length, 'problem')} (${parts.join(', ')}) in ${scope}`;
 }
 
 function plural(count: number, noun: string): string {

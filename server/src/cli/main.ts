@@ -5,6 +5,7 @@ import { rules as registeredRules } from '../analysis/rules/index';
 import type { Rule } from '../analysis/rules/types';
 import { HELP, parseArgs, type OutputFormat } from './args';
 import { checkTargets, type CheckOutcome, type CheckTarget } from './check';
+import { runExplain } from './explain';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
@@ -37,6 +38,8 @@ export async function main(argv: readonly string[], io: CliIo, options: { rules?
       return EXIT_CLEAN;
     case 'usage-error':
       return fail(`${command.message} (see prisma-lens --help)`);
+    case 'explain':
+      return runExplain(command, io);
     case 'check':
       break;
   }
@@ -54,7 +57,8 @@ export async function main(argv: readonly string[], io: CliIo, options: { rules?
   }
 
   const rules = options.rules ?? registeredRules;
-  const outcome = await checkTargets(targets, { rules });
+  // Rules that are off by default run only when named (by the caller, or later by configuration).
+  const outcome = await checkTargets(targets, { rules: options.rules ?? registeredRules });
   const color = command.output === undefined && io.stdout.isTTY === true && !io.env.NO_COLOR;
   const rendered = render(outcome, command.format, { rules, color, cwd: io.cwd });
   if (command.output === undefined) {

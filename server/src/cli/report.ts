@@ -26,6 +26,8 @@ export interface Report {
   /** Sorted by file, line, column. */
   findings: ReportedFinding[];
   schemaCount: number;
+  /** TypeScript/JavaScript files analysed (absent: none were looked for). */
+  codeFileCount?: number;
   /** The folder `file` paths are relative to. */
   base: string;
 }

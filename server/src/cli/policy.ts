@@ -1,0 +1,50 @@
+/**
+ * Configuration and suppressions for the CLI: the rules each file runs under (its nearest
+ * `.prismalens.json`, the same file the editor reads) and the suppression comments applied to its
+ * findings, exactly as the language server applies them.
+ */
+import { applyPolicy } from '../analysis/policy/apply';
+import { configuredRules, levelOf, type LensConfig } from '../analysis/policy/config';
+import { rules as registeredRules } from '../analysis/rules/index';
+import type { Finding, Language, Rule } from '../analysis/rules/types';
+import { ConfigFiles } from '../workspace/config-file';
+import type { CheckOutcome } from './check';
+
+export class CliPolicy {
+  private readonly configs = new ConfigFiles(registeredRules);
+  private readonly reported = new Set<string>();
+  private readonly knownRuleIds = new Set(registeredRules.map((rule) => rule.id));
+
+  /** `candidates`: the rules the command may run (all registered ones unless a caller narrows them). */
+  constructor(
+    private readonly candidates: readonly Rule[],
+    private readonly outcome: CheckOutcome,
+  ) {}
+
+  /** The rules that run for a file or folder, with their configured severities; configuration problems become warnings once per file. */
+  async rulesFor(fileOrFolder: string, isFolder = false): Promise<{ rules: Rule[]; config: LensConfig }> {
+    const loaded = await this.configs.forPath(fileOrFolder, isFolder);
+    if (loaded.file && !this.reported.has(loaded.file)) {
+      this.reported.add(loaded.file);
+      for (const problem of loaded.problems) this.outcome.warnings.push({ path: loaded.file, message: problem.path ? `${problem.path}: ${problem.message}` : problem.message });
+    }
+    return { rules: configuredRules(this.candidates, loaded.config), config: loaded.config };
+  }
+
+  /** Applies the file's suppression comments to its findings and adds findings about stale or malformed ones. */
+  finish(findings: readonly Finding[], file: { uri: string; text: string; language: Language }, ran: { rules: readonly Rule[]; config: LensConfig }): Finding[] {
+    const level = (id: string) => {
+      const rule = this.candidates.find((candidate) => candidate.id === id);
+      const value = rule ? levelOf(rule, ran.config) : 'off';
+      return value === 'off' ? undefined : value;
+    };
+    return applyPolicy(findings, file, { ranRules: ran.rules, knownRuleIds: this.knownRuleIds, unusedSeverity: level('unused-suppression'), invalidSeverity: level('invalid-suppression') }).findings;
+  }
+}
+
+/** The language a reported file is analysed as. */
+export function languageOfUri(uri: string): Language {
+  if (/\.prisma$/i.test(uri)) return 'prisma';
+  if (/\.sql$/i.test(uri)) return 'sql';
+  return 'typescript';
+}
