@@ -78,6 +78,10 @@ export function editTable(result: SizeResult): string {
       row('p90', (summary) => summary.p90),
       row('max', (summary) => summary.max),
       ['findings before → after the edits', `${count(edits.lensFindingsBefore)} → ${count(edits.lensFindingsAfter)}`, '(same analysis)', `${count(edits.peerDiagnosticsBefore)} → ${count(edits.peerDiagnosticsAfter)}`, ''],
+      ...(edits.lensServerCpu
+        ? [['server main thread on CPU per edit: median / p90', `${ms(edits.lensServerCpu.median)} / ${ms(edits.lensServerCpu.p90)}`, '', '', '']]
+        : []),
+      ['pull response (JSON)', `${(edits.responseBytes / 1024).toFixed(0)} KiB`, '', '', ''],
     ],
   );
 }
@@ -125,7 +129,8 @@ export function renderResults(results: BenchResults): string {
         "The run checks that the peer's `validate` accepts every schema and every edited text.",
       '',
       'The two tools do different work: `lint` parses and validates the whole schema and reports Prisma errors (none here, as the schema is valid); ' +
-        'Prisma Lens parses it and reviews it (one finding per unindexed foreign key). The comparison shows what Prisma Lens adds to the time an editor already spends per keystroke.',
+        'Prisma Lens parses it and runs every schema rule enabled by default on it (the generated schema leaves a third of its foreign keys without an index, ' +
+        'so `missing-fk-index` reports one finding for each, and other rules report what they find). The comparison shows what Prisma Lens adds to the time an editor already spends per keystroke.',
       '',
       '**Ratio** = Prisma Lens time / peer time: below 1× Prisma Lens took less time, above 1× it took more. Benchmarks record timings; they never assert them.',
     ].join('\n'),
@@ -148,15 +153,16 @@ export function renderResults(results: BenchResults): string {
     `## In-process analysis, ${models} models`,
     "`analyzeSchema([{ uri, text, version }])` from `server/src/analysis/analyze.ts` beside `lint`, in the benchmark's own process. " +
       `Cold is the first call of each in a new process. Warm runs alternate the two tools and follow unmeasured calls of each (${primary.plan.warmUp * 3} before the unchanged-text runs, which come first, ` +
-      `${primary.plan.warmUp} before the new-text runs). Prisma Lens caches parsed blocks by their text, ` +
+      `${primary.plan.warmUp} before the new-text runs). Prisma Lens keeps the last build of each file and reuses whatever an edit did not touch, ` +
       'so two warm cases are shown: a new text (the same schema with different spacing in every block header, so that every block is parsed again) ' +
-      'and the unchanged text (every block comes from the cache; `lint` has no cache and does the same work as before).',
+      'and the unchanged text (the last build is reused and only the rules run again; `lint` has no cache and does the same work as before).',
     inProcessTable(primary),
     `## Edit → new diagnostics, ${models} models`,
     'The built server (`dist/server.js --stdio`) opens the schema and answers one pull as a warm-up ' +
       `(didOpen → first pull response: ${ms(primary.edits.firstPullMs)}). Then ${primary.edits.edits} keystroke-like edits follow, each in a different model ` +
       '(one more character in a field name, one less, or an added `@@index` for a finding), 50 ms apart. Each time is from sending the full-text ' +
       '`textDocument/didChange` to receiving the `textDocument/diagnostic` response, checked to hold the findings of the edited text. ' +
+      'The server\'s on-CPU time per edit (its main thread, from `/proc/<pid>/schedstat`) is shown too: unlike the wall time, it does not grow when other work on the machine delays the server. ' +
       'Beside it: `analyzeSchema` and the peer\'s `lint` on the same edited texts in-process. The peer column leaves out what the official server adds around ' +
       '`lint` (reading the schema files, IPC, building LSP diagnostics), so the peer column is a lower bound of the official server\'s time per edit and the ratio errs in the peer\'s favour.',
     editTable(primary),
@@ -170,6 +176,25 @@ export function renderResults(results: BenchResults): string {
       scalingTable(results.scaling),
     );
   }
-  sections.push(`The whole benchmark took ${(results.durationMs / 1000).toFixed(1)} s, after the build.`);
+  sections.push(`The whole benchmark took ${(results.durationMs / 1000).toFixed(1)} s, after the build.`, WHAT_MAKES_EDITS_FAST);
   return `${sections.join('\n\n')}\n`;
 }
+
+/** How the server keeps edit → diagnostics short on a large schema; the README of bench/ explains the measurements. */
+const WHAT_MAKES_EDITS_FAST = [
+  '## What makes an edit fast',
+  [
+    '- **Only the edited block is read again.** The server keeps the last build of each schema file. After an edit it compares the new text with the previous one ' +
+      '(common prefix and suffix, compared in native chunks), keeps the blocks that end before the edit as they are (the same objects), splits the text again only ' +
+      'from there to the first block header after the edit, and takes the blocks after it over, moved by the length change: they are neither split, parsed nor read again. ' +
+      'Relations are resolved through a per-block plan (field positions, back-relation candidates) that a moved block keeps.',
+    '- **Lean pull responses.** Diagnostics carry the rule id but not their fixes; a quick fix is found again in the analysis when the editor asks for code actions ' +
+      '(fix-all already used the analysis). With `missing-fk-index` alone on this schema, that takes a response from 436 KiB to 315 KiB.',
+    '- **Nothing computed twice per text.** The line index of an edited file is derived from the previous one (only the edited lines are scanned), ' +
+      "the line-break style is looked up once per text rather than once per finding, and a pull for a version already answered reuses that answer. An edit that changes no diagnostic keeps the result id, so the editor's next pull is answered `unchanged`.",
+    '- **A small parse cache.** Moved blocks need no syntax tree, so only a few hundred recently parsed blocks are kept, which keeps the heap (and garbage collection) small.',
+    '',
+    'Before these changes the same benchmark measured, on the same kind of machine, a median edit → diagnostics time of 48.5 ms (the server then ran `missing-fk-index` only, 527 findings) ' +
+      'and a median CLI time of 522 ms against 383 ms for the peer (2026-11-23).',
+  ].join('\n'),
+].join('\n\n');

@@ -1,6 +1,6 @@
-/** Benchmarks Prisma Lens beside @prisma/prisma-schema-wasm on generated schemas and writes bench/RESULTS.md. */
+/** Benchmarks Prisma Lens beside @prisma/prisma-schema-wasm on generated schemas and writes its part of bench/RESULTS.md. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LENS_CLI } from './cli';
 import { describeMachine } from './machine';
@@ -17,6 +17,15 @@ const SCALING: SizePlan[] = [
 ];
 
 const MEASURE_FLAG = '--measure-size';
+
+/**
+ * Other benchmarks (code, migrations, EXPLAIN) write their own sections of RESULTS.md after this
+ * one, each between `<!-- name:start … -->` and `<!-- name:end -->`: they are kept as they are.
+ */
+function otherSections(previous: string): string {
+  const start = previous.search(/^<!-- [\w-]+:start\b/m);
+  return start < 0 ? '' : `\n${previous.slice(start).trimEnd()}\n`;
+}
 
 /** Measures one size in a child process (this same script, run with the same loader) and returns its results. */
 function measureInChildProcess(plan: SizePlan): SizeResult {
@@ -45,7 +54,9 @@ async function main(): Promise<void> {
   const primary = measureInChildProcess(PRIMARY);
   const scaling = [primary, ...SCALING.map(measureInChildProcess)].sort((a, b) => a.stats.models - b.stats.models);
   const results: BenchResults = { date: new Date(), machine, peerVersion: peerVersion(), primary, scaling, durationMs: performance.now() - started };
-  writeFileSync(join(__dirname, 'RESULTS.md'), renderResults(results));
+  const resultsPath = join(__dirname, 'RESULTS.md');
+  const previous = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '';
+  writeFileSync(resultsPath, `${renderResults(results)}${otherSections(previous)}`);
 
   const models = `${primary.stats.models.toLocaleString('en-US')} models`;
   console.log(`\nCommand line, ${models}\n\n${cliTable(primary)}`);

@@ -2,6 +2,7 @@
  * Times edit → new diagnostics on the built Prisma Lens language server over stdio, beside the
  * peer's `lint` on the same edited texts, which is the work the official Prisma server does per edit.
  */
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { LspTestClient } from '../test/server/lspClient';
 import type { SchemaEdit } from './edits';
@@ -14,6 +15,13 @@ export interface EditTimes {
   firstPullMs: number;
   /** didChange sent → `textDocument/diagnostic` response received, over stdio. */
   lensServer: Summary;
+  /**
+   * The time the server's main thread was on a CPU per edit (Linux only): what the server itself
+   * spent, whatever else the machine was doing meanwhile.
+   */
+  lensServerCpu: Summary | undefined;
+  /** Size of the JSON of the last pull response. */
+  responseBytes: number;
   /** `analyzeSchema` on each edited text in this process: the server's analysis without IPC and LSP. */
   lensInProcess: Summary;
   /** The peer's `lint` on each edited text in this process. */
@@ -29,6 +37,15 @@ const PAUSE_BETWEEN_EDITS_MS = 50;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Milliseconds the main thread of process `pid` has run on a CPU so far, or undefined off Linux. */
+function onCpuMs(pid: number | undefined): number | undefined {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function measureServerEdits(projectDir: string, schemaPath: string, initialText: string, edits: readonly SchemaEdit[]): Promise<EditTimes> {
   const uri = pathToFileURL(schemaPath).href;
   // The expected findings come from the same analysis in-process: a pull that returns another count
@@ -41,6 +58,8 @@ export async function measureServerEdits(projectDir: string, schemaPath: string,
 
   const client = new LspTestClient();
   const lensServer: number[] = [];
+  const lensServerCpu: number[] = [];
+  let responseBytes = 0;
   let firstPullMs: number;
   try {
     const init = await client.initialize(projectDir, { pull: true });
@@ -55,9 +74,13 @@ export async function measureServerEdits(projectDir: string, schemaPath: string,
     for (const [index, edit] of edits.entries()) {
       await pause(PAUSE_BETWEEN_EDITS_MS);
       const start = performance.now();
+      const cpuBefore = onCpuMs(client.process.pid);
       await client.change(uri, index + 2, edit.text);
       const report = await client.pull(uri);
       lensServer.push(performance.now() - start);
+      const cpuAfter = onCpuMs(client.process.pid);
+      if (cpuBefore !== undefined && cpuAfter !== undefined) lensServerCpu.push(cpuAfter - cpuBefore);
+      responseBytes = JSON.stringify(report).length;
       if (report.kind !== 'full' || report.items.length !== expected[index]) {
         throw new Error(`after "${edit.description}" the pull returned ${report.kind} with ${report.items.length} diagnostics, expected full with ${expected[index]}`);
       }
@@ -71,6 +94,8 @@ export async function measureServerEdits(projectDir: string, schemaPath: string,
     edits: edits.length,
     firstPullMs,
     lensServer: summarize(lensServer),
+    lensServerCpu: lensServerCpu.length === lensServer.length ? summarize(lensServerCpu) : undefined,
+    responseBytes,
     lensInProcess: summarize(inProcessRuns.map((run) => run.ms)),
     peer: summarize(peerRuns.map((run) => run.ms)),
     lensFindingsBefore: expectedBefore,

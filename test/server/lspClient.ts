@@ -22,6 +22,10 @@ export class LspTestClient {
   readonly published: Published[] = [];
   readonly logs: string[] = [];
   refreshRequests = 0;
+  /** `$/progress` notifications, in arrival order. */
+  readonly progress: { token: string | number; value: { kind: 'begin' | 'report' | 'end'; title?: string; message?: string; percentage?: number } }[] = [];
+  private progressWaiters: (() => void)[] = [];
+  private refreshWaiters: (() => void)[] = [];
   private publishWaiters: { predicate: (p: Published) => boolean; resolve: (p: Published) => void }[] = [];
   applyEdit: (edit: unknown) => boolean = () => false;
 
@@ -41,20 +45,27 @@ export class LspTestClient {
     this.connection.onNotification('window/showMessage', (params: { message: string }) => void this.logs.push(params.message));
     this.connection.onRequest('workspace/diagnostic/refresh', () => {
       this.refreshRequests++;
+      for (const resolve of this.refreshWaiters.splice(0)) resolve();
       return null;
     });
     this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onNotification('$/progress', (params: LspTestClient['progress'][number]) => {
+      this.progress.push(params);
+      if (params.value.kind === 'end') for (const resolve of this.progressWaiters.splice(0)) resolve();
+    });
     this.connection.onRequest('workspace/applyEdit', (params: { edit: unknown }) => ({ applied: this.applyEdit(params.edit) }));
     this.connection.listen();
   }
 
-  async initialize(rootPath: string, options: { pull: boolean }): Promise<{ capabilities: Record<string, unknown> }> {
+  async initialize(rootPath: string, options: { pull: boolean; workDoneProgress?: boolean }): Promise<{ capabilities: Record<string, unknown> }> {
     const rootUri = `file://${rootPath}`;
     const result = await this.connection.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
       processId: process.pid,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'test' }],
       capabilities: {
+        ...(options.workDoneProgress ? { window: { workDoneProgress: true } } : {}),
         workspace: { applyEdit: true, workspaceEdit: { documentChanges: true }, diagnostics: { refreshSupport: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
         textDocument: {
           ...(options.pull ? { diagnostic: { dynamicRegistration: false } } : {}),
@@ -83,6 +94,17 @@ export class LspTestClient {
     const already = this.published.find(predicate);
     if (already) return Promise.resolve(already);
     return new Promise((resolve) => this.publishWaiters.push({ predicate, resolve }));
+  }
+
+  /** Resolves at the next `workspace/diagnostic/refresh` request from the server. */
+  nextRefresh(): Promise<void> {
+    return new Promise((resolve) => this.refreshWaiters.push(resolve));
+  }
+
+  /** Resolves once a `$/progress` with `kind: 'end'` has arrived (at once if one already has). */
+  progressEnded(): Promise<void> {
+    if (this.progress.some((entry) => entry.value.kind === 'end')) return Promise.resolve();
+    return new Promise((resolve) => this.progressWaiters.push(resolve));
   }
 
   async close(): Promise<void> {

@@ -12,16 +12,96 @@ export interface Position {
   character: number;
 }
 
+/**
+ * How a text changed into another, as one replaced range: `[start, oldEnd)` of the old text became
+ * `[start, newEnd)` of the new one, and everything before and after is the same.
+ */
+export interface TextChange {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
+/** Chunk lengths for comparing texts: native `startsWith`/`endsWith` on whole chunks first, then characters. */
+const CHUNKS = [16384, 1024, 64];
+
+let lastChange: { before: string; after: string; change: TextChange | undefined } | undefined;
+
+/**
+ * The smallest single range that turns `before` into `after` (their common prefix and suffix), or
+ * undefined when they are equal. The last answer is remembered, so that the schema build and the
+ * line index of one edit compare the two texts only once.
+ */
+export function textChange(before: string, after: string): TextChange | undefined {
+  if (lastChange && lastChange.before === before && lastChange.after === after) return lastChange.change;
+  let change: TextChange | undefined;
+  if (before !== after) {
+    const start = commonPrefixLength(before, after);
+    const suffix = commonSuffixLength(before, after, Math.min(before.length, after.length) - start);
+    change = { start, oldEnd: before.length - suffix, newEnd: after.length - suffix };
+  }
+  lastChange = { before, after, change };
+  return change;
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  const max = Math.min(a.length, b.length);
+  let i = 0;
+  for (const chunk of CHUNKS) while (i + chunk <= max && b.startsWith(a.slice(i, i + chunk), i)) i += chunk;
+  while (i < max && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** Length of the common suffix, at most `max` characters (so that it never overlaps the common prefix). */
+function commonSuffixLength(a: string, b: string, max: number): number {
+  let n = 0;
+  for (const chunk of CHUNKS) while (n + chunk <= max && b.endsWith(a.slice(a.length - n - chunk, a.length - n), b.length - n)) n += chunk;
+  while (n < max && a.charCodeAt(a.length - 1 - n) === b.charCodeAt(b.length - 1 - n)) n++;
+  return n;
+}
+
+let lastLineBreak: { text: string; eol: '\r\n' | '\n' } | undefined;
+
+/** The line break to write into `text`: CRLF when the text already uses it anywhere, LF otherwise. */
+export function lineBreakOf(text: string): '\r\n' | '\n' {
+  if (lastLineBreak?.text !== text) lastLineBreak = { text, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+  return lastLineBreak.eol;
+}
+
 /** Maps offsets to positions for one text; built once per text and reused. */
 export class LineIndex {
   private readonly lineStarts: number[];
 
-  constructor(readonly text: string) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  /** `lineStarts` is for `forEditedText` only: the offsets where the lines of `text` start, ascending. */
+  constructor(
+    readonly text: string,
+    lineStarts?: number[],
+  ) {
+    if (lineStarts) {
+      this.lineStarts = lineStarts;
+      return;
     }
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
     this.lineStarts = starts;
+  }
+
+  /**
+   * The index of `text`, derived from the index of an earlier version of it: the lines before and
+   * after the edited range are taken over (shifted), only the edited range is scanned again.
+   */
+  static forEditedText(previous: LineIndex | undefined, text: string): LineIndex {
+    if (!previous) return new LineIndex(text);
+    const change = textChange(previous.text, text);
+    if (!change) return previous;
+    const old = previous.lineStarts;
+    const delta = change.newEnd - change.oldEnd;
+    // Line starts up to the edit's start are unchanged; those after the old edited range move by delta.
+    const keep = upperBound(old, change.start);
+    const starts = old.slice(0, keep);
+    for (let i = text.indexOf('\n', change.start); i >= 0 && i < change.newEnd; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    for (let k = upperBound(old, change.oldEnd); k < old.length; k++) starts.push(old[k]! + delta);
+    return new LineIndex(text, starts);
   }
 
   get lineCount(): number {
@@ -57,4 +137,16 @@ export class LineIndex {
     if (next === undefined) return this.text.length;
     return next > 0 && this.text.charCodeAt(next - 2) === 13 ? next - 2 : next - 1;
   }
+}
+
+/** The number of entries of the ascending `values` that are at most `value`. */
+function upperBound(values: readonly number[], value: number): number {
+  let low = 0;
+  let high = values.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (values[mid]! <= value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }

@@ -1,11 +1,11 @@
-/** Code actions: the fixes carried in each diagnostic's data, rule docs, and fix-all for the file. */
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Connection, type TextDocuments } from 'vscode-languageserver/node';
+/** Code actions: each diagnostic's fixes (from its data, or found again for schema findings), rule docs, and fix-all for the file. */
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { safeFixEdits } from '../analysis/analyze';
 import type { SchemaWorkspace } from '../workspace/documents';
-import { codeActionsFor, fixAllAction, toTextEdit } from './convert';
+import { codeActionsFor, findingOf, fixAllAction, serializeFixes, toTextEdit } from './convert';
 import { isSchemaUri } from './diagnostics';
-import { FIX_ALL_COMMAND, FIX_ALL_KIND } from './protocol';
+import { DIAGNOSTIC_SOURCE, FIX_ALL_COMMAND, FIX_ALL_KIND, type SerializedFix } from './protocol';
 
 export function registerCodeActions(
   connection: Connection,
@@ -16,7 +16,8 @@ export function registerCodeActions(
   connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> => {
     const only = params.context.only;
     const wantsFixAll = only?.some((kind) => FIX_ALL_KIND.startsWith(kind) && kind !== CodeActionKind.Empty) ?? false;
-    const actions = only && !only.includes(CodeActionKind.QuickFix) ? [] : codeActionsFor(params.context.diagnostics);
+    const wantsQuickFixes = !only || only.includes(CodeActionKind.QuickFix);
+    const actions = wantsQuickFixes ? codeActionsFor(params.context.diagnostics, await schemaFixesOf(params, workspace)) : [];
     if (wantsFixAll || (!only && actions.length > 0)) {
       const fixAll = await fixAllEdits(params.textDocument.uri, documents, workspace);
       if (fixAll && fixAll.edits.length > 0) actions.push(fixAllAction(params.textDocument.uri, fixAll.version, fixAll.edits));
@@ -38,6 +39,24 @@ export function registerCodeActions(
     });
     if (!result.applied) log(`fix all in ${uri} was not applied: ${result.failureReason ?? 'the document changed'}`);
   });
+}
+
+/**
+ * Schema diagnostics carry no fixes (`toLeanDiagnostic`): their fixes are those of the same finding
+ * in the current analysis. A diagnostic that no finding matches any more (the text changed since
+ * it was reported) gets no fix rather than a stale edit.
+ */
+async function schemaFixesOf(params: CodeActionParams, workspace: SchemaWorkspace): Promise<((diagnostic: Diagnostic) => SerializedFix[]) | undefined> {
+  const uri = params.textDocument.uri;
+  if (!isSchemaUri(uri) || !params.context.diagnostics.some((diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE)) return undefined;
+  const analysed = await workspace.analyse(uri);
+  const lines = analysed?.lineIndexes.get(uri);
+  if (!analysed || !lines) return undefined;
+  const lineIndexFor = (other: string) => analysed.lineIndexes.get(other);
+  return (diagnostic) => {
+    const finding = findingOf(diagnostic, analysed.analysis.findings, uri, lines);
+    return finding ? serializeFixes(finding, lineIndexFor) : [];
+  };
 }
 
 async function fixAllEdits(uri: string, documents: TextDocuments<TextDocument>, workspace: SchemaWorkspace) {

@@ -33,20 +33,56 @@ export function ruleDocsUri(ruleId: string): string {
 
 export type LineIndexFor = (uri: string) => LineIndex | undefined;
 
+/** A finding as a diagnostic that carries its fixes, already in LSP terms, in `data`. */
 export function toDiagnostic(finding: Finding, lines: LineIndex, lineIndexFor: LineIndexFor): Diagnostic {
-  const data: DiagnosticData = {
-    ruleId: finding.ruleId,
-    fixes: (finding.fixes ?? []).flatMap((fix) => serializeFix(fix, lineIndexFor)),
-  };
+  return diagnosticWith(finding, lines, serializeFixes(finding, lineIndexFor));
+}
+
+/**
+ * A finding as a diagnostic without its fixes (`data.fixes` is empty): the code-action handler finds
+ * them again in the analysis (`findingOf`). A large schema has hundreds of findings, and a fix per
+ * finding adds about a third to every pull response, for fixes that are rarely asked for.
+ */
+export function toLeanDiagnostic(finding: Finding, lines: LineIndex): Diagnostic {
+  return diagnosticWith(finding, lines, []);
+}
+
+function diagnosticWith(finding: Finding, lines: LineIndex, fixes: SerializedFix[]): Diagnostic {
+  const data: DiagnosticData = { ruleId: finding.ruleId, fixes };
   return {
     range: { start: lines.positionAt(finding.span.start), end: lines.positionAt(finding.span.end) },
     severity: SEVERITIES[finding.severity],
     source: DIAGNOSTIC_SOURCE,
     code: finding.ruleId,
     codeDescription: { href: ruleDocsUri(finding.ruleId) },
-    message: `${finding.message}\n${finding.help}`,
+    message: diagnosticMessage(finding),
     data,
   };
+}
+
+function diagnosticMessage(finding: Finding): string {
+  return `${finding.message}\n${finding.help}`;
+}
+
+/** The finding a diagnostic built by `toLeanDiagnostic` stands for, if `findings` (of the file `lines` indexes) still hold it. */
+export function findingOf(diagnostic: Diagnostic, findings: readonly Finding[], uri: string, lines: LineIndex): Finding | undefined {
+  const data = diagnostic.data as DiagnosticData | undefined;
+  if (diagnostic.source !== DIAGNOSTIC_SOURCE || !data) return undefined;
+  const start = lines.offsetAt(diagnostic.range.start);
+  const end = lines.offsetAt(diagnostic.range.end);
+  return findings.find(
+    (finding) =>
+      finding.uri === uri &&
+      finding.ruleId === data.ruleId &&
+      finding.span.start === start &&
+      finding.span.end === end &&
+      diagnosticMessage(finding) === diagnostic.message,
+  );
+}
+
+/** The fixes of a finding in LSP terms, as `toDiagnostic` puts them in `data`. */
+export function serializeFixes(finding: Finding, lineIndexFor: LineIndexFor): SerializedFix[] {
+  return (finding.fixes ?? []).flatMap((fix) => serializeFix(fix, lineIndexFor));
 }
 
 function serializeFix(fix: Fix, lineIndexFor: LineIndexFor): SerializedFix[] {
@@ -63,15 +99,19 @@ export function toTextEdit(edit: AnalysisEdit, lines: LineIndex): TextEdit {
   return TextEdit.replace({ start: lines.positionAt(edit.start), end: lines.positionAt(edit.end) }, edit.text);
 }
 
-/** Quick fixes and a documentation link for the diagnostics the client sent back. */
-export function codeActionsFor(diagnostics: readonly Diagnostic[]): CodeAction[] {
+/**
+ * Quick fixes and a documentation link for the diagnostics the client sent back. A diagnostic's
+ * fixes come from its `data`, or from `fixesOf` when `data` carries none (`toLeanDiagnostic`).
+ */
+export function codeActionsFor(diagnostics: readonly Diagnostic[], fixesOf?: (diagnostic: Diagnostic) => SerializedFix[]): CodeAction[] {
   const actions: CodeAction[] = [];
   const documented = new Set<string>();
   for (const diagnostic of diagnostics) {
     if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
     const data = diagnostic.data as DiagnosticData | undefined;
     if (!data) continue;
-    for (const fix of data.fixes) {
+    const fixes = data.fixes?.length ? data.fixes : (fixesOf?.(diagnostic) ?? []);
+    for (const fix of fixes) {
       const action = CodeAction.create(fix.title, workspaceEditOf(fix.edits), CodeActionKind.QuickFix);
       action.diagnostics = [diagnostic];
       action.isPreferred = fix.applicability === 'safe';

@@ -8,7 +8,7 @@ import {
   type DocumentDiagnosticReport,
 } from 'vscode-languageserver/node';
 import type { AnalysedSchema, SchemaWorkspace } from '../workspace/documents';
-import { toDiagnostic } from './convert';
+import { toLeanDiagnostic } from './convert';
 import { DIAGNOSTIC_SOURCE } from './protocol';
 
 export function diagnosticsFor(uri: string, analysed: AnalysedSchema): Diagnostic[] {
@@ -25,26 +25,99 @@ export function diagnosticsFor(uri: string, analysed: AnalysedSchema): Diagnosti
   }
   const lines = analysed.lineIndexes.get(uri);
   if (!lines) return [];
-  const lineIndexFor = (other: string) => analysed.lineIndexes.get(other);
-  return analysed.analysis.findings.filter((finding) => finding.uri === uri).map((finding) => toDiagnostic(finding, lines, lineIndexFor));
+  // Fixes are left out of the diagnostics and found again when code actions are asked for.
+  const diagnostics: Diagnostic[] = [];
+  for (const finding of analysed.analysis.findings) if (finding.uri === uri) diagnostics.push(toLeanDiagnostic(finding, lines));
+  for (const source of extraSources) diagnostics.push(...source.diagnostics(uri));
+  return diagnostics;
+}
+
+/** Diagnostics of schema files that another feature computes (pending migrations), merged into each report of the file. */
+export interface SchemaDiagnosticSource {
+  /** Changes whenever the source's diagnostics for `uri` do. */
+  key(uri: string): string;
+  diagnostics(uri: string): Diagnostic[];
+}
+
+const extraSources: SchemaDiagnosticSource[] = [];
+
+export function addSchemaDiagnosticSource(source: SchemaDiagnosticSource): void {
+  extraSources.push(source);
+}
+
+/** The last full report of a document: the analysed version, the result id given, and the diagnostics. */
+interface LastReport {
+  versionId: string;
+  resultId: string;
+  items: Diagnostic[];
+}
+
+/**
+ * True when two lists hold the same diagnostics in the same order. Links follow from the code, and
+ * so does `data` when it carries no fixes (`toLeanDiagnostic`); other `data` is compared as JSON.
+ */
+export function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (
+      x.code !== y.code ||
+      x.source !== y.source ||
+      x.severity !== y.severity ||
+      x.message !== y.message ||
+      x.range.start.line !== y.range.start.line ||
+      x.range.start.character !== y.range.start.character ||
+      x.range.end.line !== y.range.end.line ||
+      x.range.end.character !== y.range.end.character ||
+      (carriesMoreThanRuleId(x) || carriesMoreThanRuleId(y) ? JSON.stringify(x.data) !== JSON.stringify(y.data) : false)
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function carriesMoreThanRuleId(diagnostic: Diagnostic): boolean {
+  const data = diagnostic.data as { fixes?: unknown[] } | undefined;
+  return data !== undefined && (data.fixes === undefined || data.fixes.length > 0);
 }
 
 export function isSchemaUri(uri: string): boolean {
   return /\.prisma$/i.test(uri.split('?')[0]!);
 }
 
-/** Answers pulls; the result id is the analysed text's version key, so an unchanged schema costs nothing. */
-export function registerPullDiagnostics(connection: Connection, workspace: SchemaWorkspace, log: (message: string) => void): void {
+/**
+ * Answers pulls; the result id is the analysed text's version key (kept while the diagnostics stay
+ * the same), so an unchanged schema costs nothing.
+ * Documents that are not schemas go to `otherDocuments` (the code files' diagnostics) when given.
+ */
+export function registerPullDiagnostics(
+  connection: Connection,
+  workspace: SchemaWorkspace,
+  log: (message: string) => void,
+  otherDocuments?: (uri: string, previousResultId: string | undefined, token: CancellationToken) => Promise<DocumentDiagnosticReport>,
+): void {
+  const lastReports = new Map<string, LastReport>();
   connection.languages.diagnostics.on(async (params, token: CancellationToken): Promise<DocumentDiagnosticReport> => {
     const uri = params.textDocument.uri;
-    if (!isSchemaUri(uri)) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    if (!isSchemaUri(uri)) return otherDocuments ? otherDocuments(uri, params.previousResultId, token) : { kind: DocumentDiagnosticReportKind.Full, items: [] };
     try {
       const analysed = await workspace.analyse(uri, () => token.isCancellationRequested);
       if (!analysed) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-      const resultId = `${analysed.versionKey}#${analysed.skipped.size}`;
-      if (params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
-      for (const error of analysed.analysis.errors) log(`rule failed: ${error}`);
-      return { kind: DocumentDiagnosticReportKind.Full, resultId, items: diagnosticsFor(uri, analysed) };
+      const versionId = `${analysed.versionKey}#${analysed.skipped.size}#${extraSources.map((source) => source.key(uri)).join(',')}`;
+      let report = lastReports.get(uri);
+      if (report?.versionId !== versionId) {
+        for (const error of analysed.analysis.errors) log(`rule failed: ${error}`);
+        const items = diagnosticsFor(uri, analysed);
+        // An edit that changes no diagnostic (a comment, a field no rule looks at) keeps the result id,
+        // so that the client's next pull with that id is answered `unchanged`.
+        const resultId = report && sameDiagnostics(report.items, items) ? report.resultId : versionId;
+        report = { versionId, resultId, items };
+        lastReports.set(uri, report);
+      }
+      if (params.previousResultId === report.resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: report.resultId };
+      return { kind: DocumentDiagnosticReportKind.Full, resultId: report.resultId, items: report.items };
     } catch (error) {
       log(`diagnostics for ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       return { kind: DocumentDiagnosticReportKind.Full, items: [] };

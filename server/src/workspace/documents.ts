@@ -95,7 +95,8 @@ export class SchemaWorkspace {
     const analysis = analyzeSchema(files, { isCancelled });
     if (isCancelled?.()) return undefined;
     const lineIndexes = new Map<string, LineIndex>();
-    for (const file of files) lineIndexes.set(file.uri, previous?.lineIndexes.get(file.uri)?.text === file.text ? previous.lineIndexes.get(file.uri)! : new LineIndex(file.text));
+    // Each file's index is derived from the previous one: only the edited lines are scanned again.
+    for (const file of files) lineIndexes.set(file.uri, LineIndex.forEditedText(previous?.lineIndexes.get(file.uri), file.text));
     const result: AnalysedSchema = { schemaKey: schema.key, versionKey, analysis, lineIndexes, skipped };
     this.analyses.set(schema.key, result);
     return result;

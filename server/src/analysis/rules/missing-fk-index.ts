@@ -1,5 +1,6 @@
 /** Flags foreign keys that no index covers, so parent lookups and referential actions scan the child table. */
 import type { Datasource, Index, Model, Relation } from '../schema/model';
+import { lineBreakOf } from '../text';
 import { defineRule, type Fix, type RuleFinding, type SchemaRule } from './types';
 
 /** Index types whose B-tree or hash structure answers `fk = $1` lookups. */
@@ -40,14 +41,15 @@ export default defineRule<SchemaRule>({
     if (!foreignKeysNeedIndexes(schema.datasource)) return [];
     const findings: RuleFinding[] = [];
     const reported = new Set<string>();
+    const texts = new Map(schema.files.map((file) => [file.uri, file.text]));
     for (const relation of schema.relations) {
       if (relation.model.kind !== 'model') continue;
       const columns = relation.fkFields.map((field) => field.name);
-      const key = `${relation.model.name}(${[...columns].sort().join(',')})`;
-      if (reported.has(key) || isCovered(relation.model.indexes, columns)) continue;
+      if (isCovered(relation.model.indexes, columns)) continue;
+      const key = `${relation.model.name}(${columns.length === 1 ? columns[0] : [...columns].sort().join(',')})`;
+      if (reported.has(key)) continue;
       reported.add(key);
-      const text = schema.files.find((file) => file.uri === relation.model.uri)?.text ?? '';
-      findings.push(findingFor(relation, schema.datasource, columns, text));
+      findings.push(findingFor(relation, schema.datasource, columns, texts.get(relation.model.uri) ?? ''));
     }
     return findings;
   },
@@ -64,6 +66,8 @@ export function isCovered(indexes: readonly Index[], columns: readonly string[])
   return indexes.some((index) => {
     if (index.kind === 'fulltext' || !LOOKUP_INDEX_TYPES.has(index.type)) return false;
     if (index.fields.length < columns.length) return false;
+    // Most foreign keys have one column: compare it without building a set.
+    if (columns.length === 1) return index.fields[0]!.name === columns[0];
     const leading = new Set(index.fields.slice(0, columns.length).map((field) => field.name));
     return columns.every((column) => leading.has(column));
   });
@@ -106,7 +110,8 @@ const TRAILING_ATTRIBUTE = /^\s*@@(?:map|schema|ignore)\b/;
  */
 function insertIndexFix(model: Model, relation: Relation, indexText: string, text: string): Fix[] {
   if (model.closeBrace === undefined) return [];
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  // Looked up once per text, not per finding: a large schema has hundreds of findings.
+  const eol = lineBreakOf(text);
   const firstField = relation.fkFields[0]!;
   const indent = /^[ \t]*/.exec(text.slice(firstField.lineSpan.start, firstField.lineSpan.end))?.[0] || '  ';
   const closeLineStart = text.lastIndexOf('\n', model.closeBrace - 1) + 1;

@@ -1,6 +1,6 @@
 /**
  * Parses one top-level block with @mrleebo/prisma-ast, recovering from syntax errors line by line,
- * and caches results by block text so that an edit re-parses only the block it touched.
+ * and caches recent results by block text.
  */
 import { getSchema, PrismaParser, VisitorClassFactory, type Block } from '@mrleebo/prisma-ast';
 
@@ -18,7 +18,12 @@ export interface ParsedBlock {
 }
 
 const MAX_RECOVERY_ATTEMPTS = 25;
-const CACHE_LIMIT = 20_000;
+/**
+ * Blocks merely moved by an edit are not parsed again at all (see build.ts), so this cache only
+ * serves blocks whose text comes back, as after an undo: a few hundred recent blocks are enough,
+ * and syntax trees of a whole large schema kept alive would only slow down garbage collection.
+ */
+const CACHE_LIMIT = 512;
 const cache = new Map<string, ParsedBlock>();
 
 /**
@@ -28,7 +33,12 @@ const cache = new Map<string, ParsedBlock>();
 export function parseBlock(blockText: string, terminated: boolean): ParsedBlock {
   const key = terminated ? blockText : `${blockText}\u0000`;
   const cached = cache.get(key);
-  if (cached) return cached;
+  if (cached) {
+    // Least recently used first: a hit moves the block to the end.
+    cache.delete(key);
+    cache.set(key, cached);
+    return cached;
+  }
   const parsed = parseWithRecovery(terminated ? blockText : `${blockText}\n}`);
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(key, parsed);
