@@ -51,8 +51,11 @@ export function trailingComment(text: string, field: Field): string | undefined 
 export function commentsAbove(text: string, field: Field): string[] {
   const lines: string[] = [];
   // Cheap exit for the usual case: the line above holds no comment.
+  // (Only the line above is looked at: searching the rest of the text would make this linear in the file.)
   const previousStart = text.lastIndexOf('\n', field.lineSpan.start - 2) + 1;
-  if (text.indexOf('//', previousStart) !== text.slice(previousStart, field.lineSpan.start).search(/\S/) + previousStart) return lines;
+  let first = previousStart;
+  while (first < field.lineSpan.start && (text.charCodeAt(first) === 32 || text.charCodeAt(first) === 9)) first++;
+  if (text.charCodeAt(first) !== 47 || text.charCodeAt(first + 1) !== 47) return lines;
   let end = field.lineSpan.start - 1;
   while (end > 0) {
     const start = text.lastIndexOf('\n', end - 1) + 1;
