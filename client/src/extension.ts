@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { FIX_ALL_COMMAND, SHOW_RULE_DOCS_COMMAND } from './protocol';
+import { registerExplain } from './explain';
+import { registerMigrationCommands } from './migrations';
 
 let client: LanguageClient | undefined;
 
@@ -14,11 +16,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   const languages = ['prisma', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
   const clientOptions: LanguageClientOptions = {
-    documentSelector: languages.flatMap((language) => [
-      { scheme: 'file', language },
-      { scheme: 'untitled', language },
-    ]),
-    initializationOptions: { debounceMs: vscode.workspace.getConfiguration('prismaLens').get<number>('diagnostics.debounceMs', 150) },
+    documentSelector: [
+      ...languages.flatMap((language) => [
+        { scheme: 'file', language },
+        { scheme: 'untitled', language },
+      ]),
+      // Prisma migrations: checked by the migration SQL rules.
+      { scheme: 'file', language: 'sql', pattern: '**/migrations/**/*.sql' },
+      { scheme: 'file', language: 'sql', pattern: '**/migration.sql' },
+    ],
+    initializationOptions: {
+      debounceMs: vscode.workspace.getConfiguration('prismaLens').get<number>('diagnostics.debounceMs', 150),
+      // Rule levels (`prismaLens.rules.<id>`); a project's .prismalens.json wins over them.
+      settings: { rules: vscode.workspace.getConfiguration('prismaLens').get('rules') },
+    },
+    // Sends `workspace/didChangeConfiguration` with the `prismaLens` settings whenever they change.
+    synchronize: { configurationSection: 'prismaLens' },
     outputChannelName: 'Prisma Lens',
   };
   client = new LanguageClient('prismaLens', 'Prisma Lens', serverOptions, clientOptions);
@@ -39,6 +52,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await client?.restart();
     }),
   );
+  registerExplain(context, client);
+  registerMigrationCommands(context, client);
   await client.start();
 }
 

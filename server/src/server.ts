@@ -10,9 +10,15 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { registerCodeActions } from './lsp/codeActions';
+import { registerHover } from './lsp/hover';
+import { registerExplain } from './lsp/explain';
+import { affectsSchemas, registerCodeFiles } from './lsp/codeFiles';
 import { isSchemaUri, PushDiagnostics, registerPullDiagnostics } from './lsp/diagnostics';
+import { registerMigrationFiles } from './lsp/migrationFiles';
+import { registerPendingMigrations } from './lsp/pending-migrations';
 import { FIX_ALL_COMMAND, FIX_ALL_KIND } from './lsp/protocol';
 import { SchemaWorkspace } from './workspace/documents';
+import { ServerPolicy } from './workspace/policy';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -22,25 +28,30 @@ let workspaceFolders: string[] = [];
 let usePull = false;
 let debounceMs = 150;
 
+const policy = new ServerPolicy((message) => connection.console.warn(`Prisma Lens configuration: ${message}`));
 const workspace = new SchemaWorkspace(
   () => workspaceFolders,
   (uri) => {
     const document = documents.get(uri);
     return document ? { uri, version: document.version, text: document.getText() } : undefined;
   },
+  policy,
 );
 const push = new PushDiagnostics(connection, workspace, (uri) => documents.get(uri)?.version, () => debounceMs, log);
+const codeFiles = registerCodeFiles(connection, documents, workspace, { workspaceFolders: () => workspaceFolders, usePull: () => usePull, debounceMs: () => debounceMs, log });
 
 connection.onInitialize((params): InitializeResult => {
   workspaceFolders = (params.workspaceFolders ?? []).flatMap((folder) => (folder.uri.startsWith('file:') ? [fileURLToPath(folder.uri)] : []));
   if (workspaceFolders.length === 0 && params.rootUri?.startsWith('file:')) workspaceFolders = [fileURLToPath(params.rootUri)];
   usePull = params.capabilities.textDocument?.diagnostic !== undefined;
-  const options = params.initializationOptions as { debounceMs?: number } | undefined;
+  const options = params.initializationOptions as { debounceMs?: number; settings?: unknown } | undefined;
   if (typeof options?.debounceMs === 'number') debounceMs = options.debounceMs;
+  if (options?.settings) policy.setSettings(options.settings);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND], resolveProvider: false },
+      hoverProvider: true,
       executeCommandProvider: { commands: [FIX_ALL_COMMAND] },
       ...(usePull ? { diagnosticProvider: { identifier: 'prisma-lens', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -50,8 +61,9 @@ connection.onInitialize((params): InitializeResult => {
 });
 
 connection.onInitialized(() => {
+  codeFiles.initialized();
   void connection.client.register(DidChangeWatchedFilesNotification.type, {
-    watchers: [{ globPattern: '**/*.prisma' }, { globPattern: '**/package.json' }, { globPattern: '**/prisma.config.{ts,mts,cts,js,mjs,cjs}' }],
+    watchers: [{ globPattern: '**/*.prisma' }, { globPattern: '**/package.json' }, { globPattern: '**/prisma.config.{ts,mts,cts,js,mjs,cjs}' }, { globPattern: '**/.prismalens.json' }],
   }).catch(() => undefined);
   connection.workspace.onDidChangeWorkspaceFolders((event) => {
     const removed = new Set(event.removed.map((folder) => folder.uri));
@@ -60,16 +72,34 @@ connection.onInitialized(() => {
       ...event.added.flatMap((folder) => (folder.uri.startsWith('file:') ? [fileURLToPath(folder.uri)] : [])),
     ];
     workspace.invalidateDisk();
+    void codeFiles.indexWorkspace();
   });
 });
 
 connection.onDidChangeWatchedFiles((params) => {
-  workspace.invalidateDisk(params.changes.map((change) => change.uri));
-  refreshAll();
+  if (params.changes.some((change) => change.uri.endsWith('/.prismalens.json'))) {
+    policy.invalidateFiles();
+    refreshAll();
+  }
+  const schemaChanges = params.changes.filter((change) => affectsSchemas(change.uri));
+  if (schemaChanges.length > 0) {
+    workspace.invalidateDisk(schemaChanges.map((change) => change.uri));
+    refreshAll();
+  }
+  codeFiles.filesChanged(params.changes);
 });
 
 // Registered always; the client only pulls when initialize announced the capability.
-registerPullDiagnostics(connection, workspace, log);
+const migrationFiles = registerMigrationFiles(connection, documents, { usePull: () => usePull, debounceMs: () => debounceMs, log, policy });
+
+// `prismaLens` settings (rule levels) arrive at start and on every change (client `synchronize.configurationSection`).
+connection.onDidChangeConfiguration((params) => {
+  const settings = (params.settings as { prismaLens?: unknown } | undefined)?.prismaLens;
+  if (!settings) return;
+  policy.setSettings(settings);
+  refreshAll();
+});
+registerPullDiagnostics(connection, workspace, log, (uri, previous, token) => (migrationFiles.handles(uri) ? migrationFiles.pull(uri, previous, token) : codeFiles.pull(uri, previous, token)));
 
 documents.onDidChangeContent((event) => {
   if (usePull) {
@@ -91,6 +121,9 @@ function refreshAll(): void {
 }
 
 registerCodeActions(connection, documents, workspace, log);
+registerHover(connection, documents, () => workspaceFolders, log);
+registerExplain(connection, documents, { workspaceFolders: () => workspaceFolders, log });
+registerPendingMigrations(connection, documents, workspace, { workspaceFolders: () => workspaceFolders, refresh: refreshAll, log });
 
 process.on('uncaughtException', (error) => log(`unexpected error: ${error.stack ?? error.message}`));
 process.on('unhandledRejection', (reason) => log(`unexpected rejection: ${String(reason)}`));

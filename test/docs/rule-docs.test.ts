@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { rules } from '../../server/src/analysis/rules/index';
-import { expectedDocFiles, README_START, withRuleTable } from '../../scripts/rule-docs';
+import { expectedDocFiles, README_START, withRuleSettings, withRuleTable } from '../../scripts/rule-docs';
 
 const root = join(__dirname, '..', '..');
 
@@ -24,6 +24,11 @@ describe('rule documentation', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     assert.ok(readme.includes(README_START), 'README has the generated rule table markers');
     assert.equal(readme, withRuleTable(readme), 'README rule table is stale: run npm run docs');
+  });
+
+  it('keeps the per-rule editor settings and the .prismalens.json schema in package.json generated', () => {
+    const text = readFileSync(join(root, 'package.json'), 'utf8');
+    assert.equal(text, withRuleSettings(text), 'package.json rule settings are stale: run npm run docs');
   });
 
   it('gives every rule a kebab-case id, a summary, a why, a bad and a good example', () => {

@@ -6,7 +6,7 @@
 import { applyPolicy } from '../analysis/policy/apply';
 import { configuredRules, levelOf, type LensConfig } from '../analysis/policy/config';
 import { rules as registeredRules } from '../analysis/rules/index';
-import type { Finding, Language, Rule } from '../analysis/rules/types';
+import { ruleRunsOn, type Finding, type Language, type Rule } from '../analysis/rules/types';
 import { ConfigFiles } from '../workspace/config-file';
 import type { CheckOutcome } from './check';
 
@@ -38,7 +38,7 @@ export class CliPolicy {
       const value = rule ? levelOf(rule, ran.config) : 'off';
       return value === 'off' ? undefined : value;
     };
-    return applyPolicy(findings, file, { ranRules: ran.rules, knownRuleIds: this.knownRuleIds, unusedSeverity: level('unused-suppression'), invalidSeverity: level('invalid-suppression') }).findings;
+    return applyPolicy(findings, file, { ranRules: ran.rules.filter((rule) => ruleRunsOn(rule, file.language)), knownRuleIds: this.knownRuleIds, unusedSeverity: level('unused-suppression'), invalidSeverity: level('invalid-suppression') }).findings;
   }
 }
 

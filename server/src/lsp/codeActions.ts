@@ -1,11 +1,14 @@
 /** Code actions: each diagnostic's fixes (from its data, or found again for schema findings), rule docs, and fix-all for the file. */
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver/node';
+import { CodeAction, CodeActionKind, type CodeActionParams, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { safeFixEdits } from '../analysis/analyze';
 import type { SchemaWorkspace } from '../workspace/documents';
 import { codeActionsFor, findingOf, fixAllAction, serializeFixes, toTextEdit } from './convert';
 import { isSchemaUri } from './diagnostics';
-import { DIAGNOSTIC_SOURCE, FIX_ALL_COMMAND, FIX_ALL_KIND, type SerializedFix } from './protocol';
+import { DIAGNOSTIC_SOURCE, FIX_ALL_COMMAND, FIX_ALL_KIND, type DiagnosticData, type SerializedFix } from './protocol';
+import { ignoreLineEdit } from '../analysis/policy/suppressions';
+import { ruleById } from '../analysis/rules/index';
+import { isMigrationRule, isSuppressionRule, ruleRunsOn, type Language, type Rule } from '../analysis/rules/types';
 
 export function registerCodeActions(
   connection: Connection,
@@ -18,6 +21,7 @@ export function registerCodeActions(
     const wantsFixAll = only?.some((kind) => FIX_ALL_KIND.startsWith(kind) && kind !== CodeActionKind.Empty) ?? false;
     const wantsQuickFixes = !only || only.includes(CodeActionKind.QuickFix);
     const actions = wantsQuickFixes ? codeActionsFor(params.context.diagnostics, await schemaFixesOf(params, workspace)) : [];
+    if (wantsQuickFixes) actions.push(...ignoreActions(params, documents));
     if (wantsFixAll || (!only && actions.length > 0)) {
       const fixAll = await fixAllEdits(params.textDocument.uri, documents, workspace);
       if (fixAll && fixAll.edits.length > 0) actions.push(fixAllAction(params.textDocument.uri, fixAll.version, fixAll.edits));
@@ -57,6 +61,42 @@ async function schemaFixesOf(params: CodeActionParams, workspace: SchemaWorkspac
     const finding = findingOf(diagnostic, analysed.analysis.findings, uri, lines);
     return finding ? serializeFixes(finding, lineIndexFor) : [];
   };
+}
+
+/**
+ * "Ignore <rule> for this line" on every diagnostic of a rule that runs on this kind of file (so
+ * the comment it writes is the one that rule's findings honour), never on the suppression rules.
+ */
+function ignoreActions(params: CodeActionParams, documents: TextDocuments<TextDocument>): CodeAction[] {
+  const document = documents.get(params.textDocument.uri);
+  if (!document) return [];
+  const language = languageOf(params.textDocument.uri);
+  const text = document.getText();
+  const actions: CodeAction[] = [];
+  const seen = new Set<string>();
+  for (const diagnostic of params.context.diagnostics) {
+    const ruleId = (diagnostic.data as DiagnosticData | undefined)?.ruleId;
+    const rule = ruleId ? ruleById(ruleId) : undefined;
+    if (diagnostic.source !== DIAGNOSTIC_SOURCE || !rule || isSuppressionRule(rule) || !runsOn(rule, language)) continue;
+    const key = `${rule.id}:${diagnostic.range.start.line}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const edit = ignoreLineEdit(text, document.offsetAt(diagnostic.range.start), rule.id, language);
+    const position = document.positionAt(edit.start);
+    const action = CodeAction.create(`Ignore ${rule.id} for this line`, { changes: { [params.textDocument.uri]: [{ range: { start: position, end: position }, newText: edit.text }] } }, CodeActionKind.QuickFix);
+    action.diagnostics = [diagnostic];
+    actions.push(action);
+  }
+  return actions;
+}
+
+function languageOf(uri: string): Language {
+  return isSchemaUri(uri) ? 'prisma' : /\.sql$/i.test(uri) ? 'sql' : 'typescript';
+}
+
+/** Schema files also show the migration rules' findings about pending changes, which honour the comments too. */
+function runsOn(rule: Rule, language: Language): boolean {
+  return ruleRunsOn(rule, language) || (language === 'prisma' && isMigrationRule(rule));
 }
 
 async function fixAllEdits(uri: string, documents: TextDocuments<TextDocument>, workspace: SchemaWorkspace) {

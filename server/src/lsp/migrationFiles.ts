@@ -16,11 +16,14 @@ import { LineIndex } from '../analysis/text';
 import { isMigrationSqlPath, migrationFileContext, migrationSkipReason, type MigrationFileContext } from '../workspace/migrations';
 import { toDiagnostic } from './convert';
 import { DIAGNOSTIC_SOURCE } from './protocol';
+import type { ServerPolicy } from '../workspace/policy';
 
 export interface MigrationFilesOptions {
   usePull: () => boolean;
   debounceMs: () => number;
   log: (message: string) => void;
+  /** Configuration and suppression comments; without it every default rule runs. */
+  policy?: ServerPolicy;
 }
 
 export interface MigrationFiles {
@@ -78,14 +81,16 @@ export function registerMigrationFiles(connection: Connection, documents: TextDo
     await parserReady;
     const text = document.getText();
     const context = await contextOf(uri, document.version);
-    const version = await postgresVersion(uri);
-    const resultId = `${document.version}#${version}#${context.newTables.join(',')}`;
+    const ran = await options.policy?.forUri(uri);
+    const version = ran?.config.postgresVersion ?? (await postgresVersion(uri));
+    const resultId = `${document.version}#${version}#${context.newTables.join(',')}#${ran?.key ?? ''}`;
     const skipped = migrationSkipReason(Buffer.byteLength(text, 'utf8'), context.folder?.provider);
     if (skipped) return { resultId, items: [notice(`Prisma Lens does not check this migration: ${skipped}.`)] };
-    const analysis = analyzeMigration(text, { uri, postgresVersion: version, newTables: context.newTables });
+    const analysis = analyzeMigration(text, { uri, postgresVersion: version, newTables: context.newTables }, { rules: ran?.rules });
     for (const error of analysis.errors) options.log(`rule failed on ${uri}: ${error}`);
     const lines = new LineIndex(text);
-    const items = analysis.findings.map((finding) => toDiagnostic(finding, lines, (other) => (other === uri ? lines : undefined)));
+    const findings = ran && options.policy ? options.policy.finish(analysis.findings, { uri, text, language: 'sql', lines }, ran) : analysis.findings;
+    const items = findings.map((finding) => toDiagnostic(finding, lines, (other) => (other === uri ? lines : undefined)));
     for (const error of analysis.parseErrors) {
       items.push({
         range: { start: lines.positionAt(error.span.start), end: lines.positionAt(error.span.end) },

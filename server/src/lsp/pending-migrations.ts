@@ -21,6 +21,7 @@ import type { SchemaWorkspace } from '../workspace/documents';
 import { readMigrationFolder } from '../workspace/migrations';
 import { PendingChanges, type PendingBaseline, type PendingReport } from '../workspace/pending-changes';
 import { toDiagnostic } from './convert';
+import { applySuppressions } from '../analysis/policy/suppressions';
 import { addSchemaDiagnosticSource, isSchemaUri } from './diagnostics';
 import { DIAGNOSTIC_SOURCE } from './protocol';
 
@@ -102,10 +103,9 @@ export function registerPendingMigrations(
     const lines = new LineIndex(current);
     const lineIndexFor = (other: string) => (other === uri ? lines : undefined);
     const diagnostics: Diagnostic[] = [];
-    for (const finding of computed.report.findings) {
-      if (finding.uri !== uri || current.slice(finding.span.start, finding.span.end) !== then.slice(finding.span.start, finding.span.end)) continue;
-      diagnostics.push(toDiagnostic(finding, lines, lineIndexFor));
-    }
+    const stillCurrent = computed.report.findings.filter((finding) => finding.uri === uri && current.slice(finding.span.start, finding.span.end) === then.slice(finding.span.start, finding.span.end));
+    // `// prisma-lens-ignore <rule>: <reason>` above the schema line silences these too.
+    for (const finding of applySuppressions(stillCurrent, current, 'prisma', lines).kept) diagnostics.push(toDiagnostic(finding, lines, lineIndexFor));
     const notice = noticeOf(computed.report);
     if (notice && uri === firstSchemaUri(computed)) {
       const anchor = noticeAnchor(computed, uri, current);

@@ -8,6 +8,7 @@ import { analyzeSchema, type SchemaAnalysis } from '../analysis/analyze';
 import type { SchemaFile } from '../analysis/schema/model';
 import { LineIndex } from '../analysis/text';
 import { forgetSchemaSets, schemaSetForFile } from './discovery';
+import type { ServerPolicy } from './policy';
 
 /** Files larger than this are not analysed: a schema is never that big, junk often is. */
 export const MAX_SCHEMA_FILE_BYTES = 5 * 1024 * 1024;
@@ -43,6 +44,7 @@ export class SchemaWorkspace {
   constructor(
     private readonly workspaceFolders: () => string[],
     private readonly openDocument: (uri: string) => OpenDocument | undefined,
+    private readonly policy?: ServerPolicy,
   ) {}
 
   /** Forgets what is known about files on disk, after the client reports created, changed or deleted files. */
@@ -88,15 +90,24 @@ export class SchemaWorkspace {
       if ('skipReason' in file) skipped.set(member, file.skipReason);
       else files.push(file);
     }
+    // The rules in force for the schema: settings and the .prismalens.json nearest to its first file.
+    const ran = await this.policy?.forUri(schema.uris[0] ?? uri);
     // Skipped files take part by their reason: two junk versions with one reason show the same message.
-    const versionKey = [...files.map((file) => `${file.uri}@${file.version}`), ...[...skipped].map(([member, reason]) => `${member}!${reason}`)].join('|');
+    const versionKey = [...files.map((file) => `${file.uri}@${file.version}`), ...[...skipped].map(([member, reason]) => `${member}!${reason}`), `rules:${ran?.key ?? ''}`].join('|');
     const previous = this.analyses.get(schema.key);
     if (previous && previous.versionKey === versionKey) return previous;
-    const analysis = analyzeSchema(files, { isCancelled });
+    const analysis = analyzeSchema(files, { isCancelled, rules: ran?.rules });
     if (isCancelled?.()) return undefined;
     const lineIndexes = new Map<string, LineIndex>();
     // Each file's index is derived from the previous one: only the edited lines are scanned again.
     for (const file of files) lineIndexes.set(file.uri, LineIndex.forEditedText(previous?.lineIndexes.get(file.uri), file.text));
+    if (ran && this.policy) {
+      // Suppression comments, file by file (a schema file without one costs a substring search).
+      const byFile = new Map<string, typeof analysis.findings>();
+      for (const finding of analysis.findings) (byFile.get(finding.uri) ?? byFile.set(finding.uri, []).get(finding.uri)!).push(finding);
+      const finished = files.flatMap((file) => this.policy!.finish(byFile.get(file.uri) ?? [], { uri: file.uri, text: file.text, language: 'prisma', lines: lineIndexes.get(file.uri) }, ran));
+      analysis.findings = finished.concat(analysis.findings.filter((finding) => !lineIndexes.has(finding.uri)));
+    }
     const result: AnalysedSchema = { schemaKey: schema.key, versionKey, analysis, lineIndexes, skipped };
     this.analyses.set(schema.key, result);
     return result;

@@ -3,7 +3,10 @@
  * other and rejects when any fails, which makes the test host exit non-zero.
  */
 import { writeFileSync } from 'node:fs';
-import { tests } from './missingFkIndex';
+import { tests as missingFkIndexTests } from './missingFkIndex';
+import { tests as migrationSqlTests } from './migrationSql';
+
+const tests = [...missingFkIndexTests, ...migrationSqlTests];
 
 export interface TestOutcome {
   name: string;

@@ -113,3 +113,8 @@ export function isMigrationRule(rule: Rule): rule is MigrationRule {
 export function isSuppressionRule(rule: Rule): rule is SuppressionRule {
   return rule.appliesTo.length > 1;
 }
+
+/** True when the rule's findings land in files of `language` (and so honour its suppression comments). */
+export function ruleRunsOn(rule: Rule, language: Language): boolean {
+  return language === 'prisma' ? isSchemaRule(rule) : language === 'sql' ? isMigrationRule(rule) : isCodeRule(rule);
+}

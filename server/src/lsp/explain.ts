@@ -1,0 +1,265 @@
+/**
+ * The EXPLAIN requests: `prismaLens/explainableCalls` (where the "Explain" code lenses go),
+ * `prismaLens/explain` (the SQL of the call under the cursor and its plan on the chosen database)
+ * and `prismaLens/explainWhatIf` (the plan with a suggested index, in the embedded database).
+ * Database work happens here, on request only, never on the diagnostics path.
+ */
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Connection, Range, TextDocuments, TextEdit } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { indexFile } from '../analysis/code/file-index';
+import { findQuerySites } from '../analysis/code/query-sites';
+import { parseSource } from '../analysis/code/syntax';
+import { buildSchema } from '../analysis/schema/build';
+import type { PrismaSchema } from '../analysis/schema/model';
+import { LineIndex } from '../analysis/text';
+import type { EngineSchemaFile } from '../engines/engine-schema';
+import { ddlFromEmpty } from '../engines/schema-engine';
+import type { IndexSuggestion } from '../explain/advice';
+import { resolveDatabaseUrl } from '../explain/database';
+import { ExplainDatabases, type DatabaseInfo } from '../explain/database-choice';
+import { DEFAULT_ROWS_PER_TABLE } from '../explain/embedded';
+import type { StatementToExplain } from '../explain/plan';
+import { explainStatements, explainWithIndex, type StatementReport, type WhatIfReport } from '../explain/plan-report';
+import { compileCall, querySiteAt } from '../explain/sql';
+import { schemaFilesForCodeFile } from '../explain/sql-schema';
+import type { SqlStatement } from '../explain/sql-types';
+import { schemaSetForCodeFile } from '../workspace/discovery';
+import { toTextEdit } from './convert';
+
+export const EXPLAINABLE_CALLS_REQUEST = 'prismaLens/explainableCalls';
+export const EXPLAIN_REQUEST = 'prismaLens/explain';
+export const EXPLAIN_WHAT_IF_REQUEST = 'prismaLens/explainWhatIf';
+
+export interface ExplainSettings {
+  /** `prismaLens.explain.databaseUrl`; empty means the project's DATABASE_URL. */
+  databaseUrl?: string;
+  /** `prismaLens.explain.rowsPerTable` for the embedded database. */
+  rowsPerTable?: number;
+}
+
+export interface ExplainableCallsParams {
+  uri: string;
+}
+
+export interface ExplainableCall {
+  callee: string;
+  range: Range;
+}
+
+export interface ExplainParams {
+  uri: string;
+  position: { line: number; character: number };
+  analyze?: boolean;
+  writeConfirmed?: boolean;
+  settings?: ExplainSettings;
+}
+
+export interface ExplainSuggestionEdit extends IndexSuggestion {
+  /** The schema edit in LSP terms, ready for a WorkspaceEdit. */
+  workspaceEdit?: { uri: string; edit: TextEdit };
+}
+
+export interface ExplainStatementResult extends Omit<StatementReport, 'suggestions'> {
+  suggestions: ExplainSuggestionEdit[];
+}
+
+export interface ExplainResult {
+  callee?: string;
+  model?: string;
+  operation?: string;
+  /** The call's range in the code file. */
+  range?: Range;
+  /** Why there is no SQL or no plan, in the user's terms. */
+  error?: string;
+  statements: ExplainStatementResult[];
+  database?: DatabaseInfo;
+  elapsedMs: number;
+}
+
+export interface WhatIfParams {
+  uri: string;
+  position: { line: number; character: number };
+  statementIndex: number;
+  /** The suggestion of the plan shown, by its `@@index([…])` text. */
+  suggestion: Pick<IndexSuggestion, 'indexText'>;
+  settings?: ExplainSettings;
+}
+
+export type WhatIfResult = (WhatIfReport & { database: DatabaseInfo }) | { error: string };
+
+export interface ExplainDependencies {
+  workspaceFolders: () => readonly string[];
+  /** Prisma's DDL for a schema (CREATE TYPE/TABLE/INDEX, foreign keys), for the embedded database; Prisma's schema engine by default. */
+  ddlFor?: (files: readonly EngineSchemaFile[]) => Promise<string | { error: string }>;
+  log: (message: string) => void;
+}
+
+const CODE_FILE = /\.(?:[cm]?[jt]sx?)$/i;
+const MAX_CODE_FILE_CHARS = 2 * 1024 * 1024;
+
+export function registerExplain(connection: Connection, documents: TextDocuments<TextDocument>, dependencies: ExplainDependencies): { dispose(): Promise<void> } {
+  const databases = new ExplainDatabases();
+  const openText = (uri: string): string | undefined => documents.get(uri)?.getText();
+  // The schema engine takes a while; the DDL of the last few schema texts is kept.
+  const ddlCache = new Map<string, Promise<string | { error: string }>>();
+  const cachedDdl = (files: readonly EngineSchemaFile[]): Promise<string | { error: string }> => {
+    const key = schemaKeyOf(files);
+    let ddl = ddlCache.get(key);
+    if (!ddl) {
+      ddl = (dependencies.ddlFor ?? schemaEngineDdl)(files);
+      ddlCache.set(key, ddl);
+      if (ddlCache.size > 4) ddlCache.delete(ddlCache.keys().next().value!);
+    }
+    return ddl;
+  };
+
+  connection.onRequest(EXPLAINABLE_CALLS_REQUEST, async (params: ExplainableCallsParams): Promise<ExplainableCall[]> => {
+    const document = documents.get(params.uri);
+    if (!document || !params.uri.startsWith('file:') || !CODE_FILE.test(params.uri)) return [];
+    const text = document.getText();
+    if (text.length > MAX_CODE_FILE_CHARS) return [];
+    try {
+      const schemaFiles = await schemaFilesForCodeFile(fileURLToPath(params.uri), dependencies.workspaceFolders(), openText);
+      const schema = schemaFiles.length > 0 ? buildSchema(schemaFiles.map((file) => ({ uri: file.path, text: file.text }))) : undefined;
+      const sites = findQuerySites(indexFile(parseSource(params.uri, text)), params.uri, schema);
+      return sites
+        .filter((site) => site.kind === 'raw' || site.model !== undefined || !schema)
+        .map((site) => ({ callee: site.callee, range: { start: document.positionAt(site.span.start), end: document.positionAt(site.span.end) } }));
+    } catch (error) {
+      dependencies.log(`explainable calls failed: ${describe(error)}`);
+      return [];
+    }
+  });
+
+  connection.onRequest(EXPLAIN_REQUEST, async (params: ExplainParams): Promise<ExplainResult> => {
+    const started = performance.now();
+    const finish = (result: Omit<ExplainResult, 'elapsedMs'>): ExplainResult => ({ ...result, elapsedMs: performance.now() - started });
+    try {
+      const call = await compileAtPosition(params.uri, params.position);
+      if ('error' in call) return finish({ error: call.error, statements: [], callee: call.callee });
+      const { compiled, context } = call;
+      const statements = compiled.statements.map(toExplainable);
+      const request = await databaseRequest(context, params.settings);
+      return await databases.run(request, statements.map((statement) => statement.sql), async (session, database) => {
+        const reports = await explainStatements(session, statements, { analyze: params.analyze, writeConfirmed: params.writeConfirmed }, context.schema);
+        return finish({
+          callee: compiled.callee,
+          model: compiled.model,
+          operation: compiled.operation,
+          range: call.range,
+          statements: reports.map((report) => withWorkspaceEdits(report, context.schemaFiles)),
+          database,
+        });
+      });
+    } catch (error) {
+      dependencies.log(`explain failed: ${describe(error)}`);
+      return finish({ error: `No plan: ${error instanceof Error ? error.message : String(error)}`, statements: [] });
+    }
+  });
+
+  connection.onRequest(EXPLAIN_WHAT_IF_REQUEST, async (params: WhatIfParams): Promise<WhatIfResult> => {
+    try {
+      const call = await compileAtPosition(params.uri, params.position);
+      if ('error' in call) return { error: call.error };
+      const statement = call.compiled.statements[params.statementIndex];
+      if (!statement) return { error: 'the statement is no longer there; explain the call again' };
+      const explainable = toExplainable(statement);
+      const request = await databaseRequest(call.context, params.settings);
+      // The index is only ever created in the embedded database, inside a transaction that is rolled back.
+      const embedded = await databases.embeddedFor(request);
+      return await embedded.use([explainable.sql], async (session, timing) => {
+        const [before] = await explainStatements(session, [explainable], {}, call.context.schema);
+        // Only an index the server itself suggests for this plan is created; the client names it, never writes its SQL.
+        const suggestion = before?.suggestions.find((candidate) => candidate.indexText === params.suggestion.indexText);
+        if (!suggestion) return { error: `${params.suggestion.indexText} is not suggested for this plan any more; explain the call again` };
+        const report = await explainWithIndex(session, explainable, suggestion, before?.tree);
+        return {
+          ...report,
+          database: { kind: 'embedded', label: 'embedded PostgreSQL (PGlite)', detail: `generated data, ${embedded.rowsPerTable.toLocaleString('en-US')} rows per queried table`, problems: [...embedded.problems], timing },
+        };
+      });
+    } catch (error) {
+      dependencies.log(`what-if failed: ${describe(error)}`);
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+  });
+
+  interface CallContext {
+    schemaFiles: EngineSchemaFile[];
+    schema: PrismaSchema | undefined;
+    file: string;
+  }
+
+  type CompiledCall =
+    | { error: string; callee?: string }
+    | { compiled: Extract<Awaited<ReturnType<typeof compileCall>>, { statements: unknown }>; context: CallContext; range: Range };
+
+  async function compileAtPosition(uri: string, position: { line: number; character: number }): Promise<CompiledCall> {
+    const document = documents.get(uri);
+    if (!document || !uri.startsWith('file:')) return { error: 'open the file in an editor to explain its queries' };
+    const text = document.getText();
+    if (text.length > MAX_CODE_FILE_CHARS) return { error: 'the file is too large to analyse' };
+    const file = fileURLToPath(uri);
+    const schemaFiles = await schemaFilesForCodeFile(file, dependencies.workspaceFolders(), openText);
+    const offset = document.offsetAt(position);
+    const site = querySiteAt({ uri, text }, offset, schemaFiles);
+    if (!site) return { error: 'there is no Prisma call at the cursor: place it on a call such as prisma.post.findMany(…)' };
+    const compiled = await compileCall(site, schemaFiles);
+    if ('error' in compiled) return { error: compiled.error, callee: compiled.callee };
+    const schema = schemaFiles.length > 0 ? buildSchema(schemaFiles.map((schemaFile) => ({ uri: schemaFile.path, text: schemaFile.text }))) : undefined;
+    const range = { start: document.positionAt(site.span.start), end: document.positionAt(site.span.end) };
+    const context: CallContext = { schemaFiles, schema, file };
+    return { compiled, context, range };
+  }
+
+  async function databaseRequest(context: CallContext, settings: ExplainSettings | undefined) {
+    const set = await schemaSetForCodeFile(context.file, dependencies.workspaceFolders());
+    const schemaPath = set?.schemaPath ?? path.dirname(context.file);
+    const schemaDir = set && set.files.length === 1 && set.files[0] === schemaPath ? path.dirname(schemaPath) : schemaPath;
+    const url = await resolveDatabaseUrl({
+      setting: settings?.databaseUrl,
+      schemaDir,
+      projectRoot: set?.projectRoot ?? path.dirname(context.file),
+      schemaText: context.schemaFiles.map((file) => file.text).join('\n'),
+    });
+    const rowsPerTable = settings?.rowsPerTable && settings.rowsPerTable > 0 ? Math.min(Math.round(settings.rowsPerTable), 10_000_000) : DEFAULT_ROWS_PER_TABLE;
+    return { url, rowsPerTable, ddl: () => cachedDdl(context.schemaFiles), schemaKey: schemaKeyOf(context.schemaFiles) };
+  }
+
+  return { dispose: () => databases.dispose() };
+}
+
+function schemaKeyOf(files: readonly EngineSchemaFile[]): string {
+  return files.map((file) => `${file.path}\u0000${file.text}`).join('\u0001');
+}
+
+/** The tables Prisma Migrate would create for the schema, or why the schema engine refused it. */
+async function schemaEngineDdl(files: readonly EngineSchemaFile[]): Promise<string | { error: string }> {
+  try {
+    return await ddlFromEmpty(files);
+  } catch (error) {
+    return { error: `Prisma's schema engine rejected the schema: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` };
+  }
+}
+
+/** Values Prisma fixes in the source are used as they are; the others are only known at run time. */
+function toExplainable(statement: SqlStatement): StatementToExplain {
+  return { sql: statement.sql, params: statement.params.map((param) => ('value' in param ? param.value : undefined)) };
+}
+
+function withWorkspaceEdits(report: StatementReport, schemaFiles: readonly EngineSchemaFile[]): ExplainStatementResult {
+  return {
+    ...report,
+    suggestions: report.suggestions.map((suggestion) => {
+      const file = suggestion.edit ? schemaFiles.find((candidate) => candidate.path === suggestion.edit!.uri) : undefined;
+      if (!file || !suggestion.edit) return suggestion;
+      return { ...suggestion, workspaceEdit: { uri: suggestion.edit.uri, edit: toTextEdit(suggestion.edit, new LineIndex(file.text)) } };
+    }),
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

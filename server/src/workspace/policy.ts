@@ -1,0 +1,71 @@
+/**
+ * The rules each file runs under in the editor: the user's settings (`prismaLens.rules.<id>`)
+ * merged with the project's `.prismalens.json` (the file wins), and the suppression comments applied
+ * to the findings, exactly as the CLI does. Configuration problems are reported once per file.
+ */
+import { fileURLToPath } from 'node:url';
+import { applyPolicy } from '../analysis/policy/apply';
+import { configuredRules, emptyConfig, levelOf, mergeConfigs, parseConfig, type LensConfig } from '../analysis/policy/config';
+import { rules as registeredRules } from '../analysis/rules/index';
+import { ruleRunsOn, type Finding, type Language, type Rule } from '../analysis/rules/types';
+import type { LineIndex } from '../analysis/text';
+import { ConfigFiles } from './config-file';
+
+export interface RulesInForce {
+  rules: Rule[];
+  config: LensConfig;
+  /** Changes whenever the rules or their levels may have: part of every analysis cache key. */
+  key: string;
+}
+
+export class ServerPolicy {
+  private readonly files = new ConfigFiles(registeredRules);
+  private settings: LensConfig = emptyConfig();
+  private generation = 0;
+  private readonly reported = new Set<string>();
+  private readonly knownRuleIds = new Set(registeredRules.map((rule) => rule.id));
+
+  constructor(private readonly report: (message: string) => void) {}
+
+  /**
+   * Takes the editor's `prismaLens` settings object: `rules` maps rule ids to a level, or to
+   * "default" for the rule's own level.
+   */
+  setSettings(settings: unknown): void {
+    const rules = (settings as { rules?: unknown } | undefined)?.rules;
+    const chosen = rules && typeof rules === 'object' ? Object.fromEntries(Object.entries(rules).filter(([, level]) => level !== 'default')) : {};
+    const parsed = parseConfig({ rules: chosen }, registeredRules);
+    for (const problem of parsed.problems) this.report(`settings: prismaLens.${problem.path}: ${problem.message}`);
+    this.settings = parsed.config;
+    this.generation++;
+  }
+
+  /** After a `.prismalens.json` was created, changed or deleted. */
+  invalidateFiles(): void {
+    this.files.invalidate();
+    this.reported.clear();
+    this.generation++;
+  }
+
+  async forUri(uri: string): Promise<RulesInForce> {
+    const generation = this.generation;
+    if (!uri.startsWith('file:')) return { rules: configuredRules(registeredRules, this.settings), config: this.settings, key: `${generation}` };
+    const loaded = await this.files.forPath(fileURLToPath(uri));
+    if (loaded.file && !this.reported.has(loaded.file)) {
+      this.reported.add(loaded.file);
+      for (const problem of loaded.problems) this.report(`${loaded.file}: ${problem.path ? `${problem.path}: ` : ''}${problem.message}`);
+    }
+    const config = mergeConfigs(this.settings, loaded.config);
+    return { rules: configuredRules(registeredRules, config), config, key: `${generation}:${loaded.file ?? ''}` };
+  }
+
+  /** Applies suppression comments to one file's findings and adds the findings about stale or malformed ones. */
+  finish(findings: readonly Finding[], file: { uri: string; text: string; language: Language; lines?: LineIndex }, ran: RulesInForce): Finding[] {
+    const level = (id: string) => {
+      const rule = registeredRules.find((candidate) => candidate.id === id);
+      const value = rule ? levelOf(rule, ran.config) : 'off';
+      return value === 'off' ? undefined : value;
+    };
+    return applyPolicy(findings, file, { ranRules: ran.rules.filter((rule) => ruleRunsOn(rule, file.language)), knownRuleIds: this.knownRuleIds, unusedSeverity: level('unused-suppression'), invalidSeverity: level('invalid-suppression') }).findings;
+  }
+}
