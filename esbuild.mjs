@@ -1,5 +1,8 @@
 /** Bundles the extension client, the language server and the CLI into dist/. */
 import * as esbuild from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -19,6 +22,37 @@ const builds = [
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
+
+// Prisma's query compiler is read from next to dist/server.js and dist/cli.js at run time.
+const require = createRequire(import.meta.url);
+mkdirSync('dist', { recursive: true });
+copyFileSync(require.resolve('@prisma/query-compiler-wasm/postgresql/query_compiler_fast_bg.wasm'), 'dist/query_compiler_fast_bg.wasm');
+
+// The EXPLAIN panel's webview app runs in the browser; PGlite (the embedded database) loads its
+// WebAssembly and file-system bundle from next to the server bundle.
+builds.push(
+  { ...common, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['client/webview/main.ts'], outfile: 'dist/webview.js' },
+  { ...common, platform: 'browser', entryPoints: ['client/webview/panel.css'], outfile: 'dist/webview.css', format: undefined, target: undefined },
+);
+const pgliteDist = join(dirname(require.resolve('@electric-sql/pglite')));
+for (const asset of ['pglite.wasm', 'initdb.wasm', 'pglite.data']) copyFileSync(join(pgliteDist, asset), join('dist', asset));
+// A freshly initialised PGlite data folder, so the embedded database starts without running initdb.
+const pgdata = join('dist', 'pglite-pgdata.tar.gz');
+if (!existsSync(pgdata) || statSync(pgdata).mtimeMs < statSync(join(pgliteDist, 'pglite.wasm')).mtimeMs) {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const db = await PGlite.create();
+  const dump = await db.dumpDataDir('gzip');
+  writeFileSync(pgdata, Buffer.from(await dump.arrayBuffer()));
+  await db.close();
+}
+
+// Prisma's schema engine (pending migrations) runs in a worker thread of its own bundle and reads
+// its wasm from next to it.
+builds.push({ ...common, entryPoints: ['server/src/engines/schema-engine-worker.ts'], outfile: 'dist/schema-engine-worker.js' });
+copyFileSync(join(dirname(require.resolve('@prisma/schema-engine-wasm')), 'schema_engine_bg.wasm'), 'dist/schema_engine_bg.wasm');
+
+// libpg-query (the migration SQL parser) reads libpg-query.wasm from next to the bundle that loads it.
+copyFileSync(require.resolve('libpg-query/wasm/libpg-query.wasm'), 'dist/libpg-query.wasm');
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
