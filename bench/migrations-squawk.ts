@@ -6,7 +6,7 @@
  * Run: npm run build && npx tsx bench/migrations-squawk.ts
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,7 +19,23 @@ import { describeMachine } from './machine';
 const ROOT = join(__dirname, '..');
 const CORPUS = join(ROOT, 'test', 'corpus', 'migrations', 'saas');
 const MIGRATIONS = join(CORPUS, 'prisma', 'migrations');
-const SQUAWK = join(ROOT, 'node_modules', '.bin', 'squawk');
+const SQUAWK_VERSION = '2.66.0';
+const SQUAWK = installSquawk();
+
+/**
+ * Squawk is installed on demand into .cache/squawk, not as a dev dependency: its npm package has
+ * one optional binary package per platform, and a lock file listing all of them cannot be
+ * installed where the registry serves only some.
+ */
+function installSquawk(): string {
+  const prefix = join(ROOT, '.cache', 'squawk');
+  const bin = join(prefix, 'node_modules', '.bin', 'squawk');
+  if (!existsSync(bin)) {
+    mkdirSync(prefix, { recursive: true });
+    execFileSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', `squawk-cli@${SQUAWK_VERSION}`], { stdio: 'inherit' });
+  }
+  return bin;
+}
 /** A copy of the built CLI (with the WebAssembly files beside it), so that a rebuild during the run changes nothing. */
 const DIST_COPY = mkdtempSync(join(tmpdir(), 'prisma-lens-bench-dist-'));
 cpSync(join(ROOT, 'dist'), DIST_COPY, { recursive: true });

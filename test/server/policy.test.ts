@@ -57,7 +57,7 @@ describe('configuration and suppressions in the language server', () => {
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { prismaLens: { rules: { 'float-money': 'off', 'missing-fk-index': 'error' } } } });
     const report = await client.pull(uri);
     assert.deepEqual(codes(report.items), ['missing-fk-index']);
-    assert.equal(report.items[0]!.severity, 1, 'error');
+    assert.equal((report.items[0] as { severity?: number }).severity, 1, 'error');
   });
 
   it('lets .prismalens.json win over the settings, and reads it again when it changes', async () => {
@@ -66,7 +66,7 @@ describe('configuration and suppressions in the language server', () => {
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: `file://${config}`, type: 1 }] });
     const report = await client.pull(uri);
     assert.deepEqual(codes(report.items), ['float-money']);
-    assert.equal(report.items[0]!.severity, 3, 'information');
+    assert.equal((report.items[0] as { severity?: number }).severity, 3, 'information');
     rmSync(config);
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: `file://${config}`, type: 3 }] });
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { prismaLens: { rules: { 'float-money': 'default', 'missing-fk-index': 'default' } } } });
