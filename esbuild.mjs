@@ -49,6 +49,8 @@ if (!existsSync(pgdata) || statSync(pgdata).mtimeMs < statSync(join(pgliteDist, 
 // Prisma's schema engine (pending migrations) runs in a worker thread of its own bundle and reads
 // its wasm from next to it.
 builds.push({ ...common, entryPoints: ['server/src/engines/schema-engine-worker.ts'], outfile: 'dist/schema-engine-worker.js' });
+// The background index of code files uses a second core through a worker thread of its own bundle.
+builds.push({ ...common, entryPoints: ['server/src/workspace/code-index-worker.ts'], outfile: 'dist/code-index-worker.js' });
 copyFileSync(join(dirname(require.resolve('@prisma/schema-engine-wasm')), 'schema_engine_bg.wasm'), 'dist/schema_engine_bg.wasm');
 
 // libpg-query (the migration SQL parser) reads libpg-query.wasm from next to the bundle that loads it.

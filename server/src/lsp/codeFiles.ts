@@ -6,7 +6,8 @@
  * `window.workDoneProgress`, the server creates a progress token after `initialized`, sends
  * `$/progress` with `kind: 'begin'` (title "Prisma Lens"), `kind: 'report'` messages such as
  * "120/5000 files", and `kind: 'end'` once the pass is over. It then logs (`window/logMessage`)
- * "indexed N code files (P parsed, Q Prisma queries) in T ms" (", cancelled" when it was) and,
+ * "indexed N code files (P parsed, Q Prisma queries) in T ms" (then " (K of the files on a second thread)"
+ * when a worker thread shared the work, and ", cancelled" when it was) and,
  * for a pull client, sends `workspace/diagnostic/refresh`. A pass cancelled by the user, or
  * superseded by a newer one (workspace folders changed), ends its progress early; the next pass
  * shows a progress of its own, until one completes.
@@ -183,7 +184,7 @@ export function registerCodeFiles(
         reporter.report(Math.floor((done / total) * 100), `${done}/${total} files`);
       });
       options.log(
-        `indexed ${summary.files} code files (${summary.parsed} parsed, ${summary.querySites} Prisma queries) in ${Math.round(summary.durationMs)} ms${summary.cancelled ? ', cancelled' : ''}`,
+        `indexed ${summary.files} code files (${summary.parsed} parsed, ${summary.querySites} Prisma queries) in ${Math.round(summary.durationMs)} ms${summary.threadFiles > 0 ? ` (${summary.threadFiles} of the files on a second thread)` : ''}${summary.cancelled ? ', cancelled' : ''}`,
       );
       if (!summary.cancelled) {
         indexedOnce = true;

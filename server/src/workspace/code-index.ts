@@ -3,49 +3,28 @@
  * code file (parsed once, kept as plain data, re-read only when its content changes) and the
  * latest analysis of each open document, cached by content and schema.
  */
-import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { analyzeCode } from '../analysis/analyze';
-import { createCodeContext } from '../analysis/code/context';
-import { MODEL_OPERATIONS, RAW_OPERATIONS } from '../analysis/code/operations';
-import type { QuerySite } from '../analysis/code/query-sites';
+import { modelsByDelegate } from '../analysis/code/operations';
 import type { Finding } from '../analysis/rules/types';
 import type { PrismaSchema } from '../analysis/schema/model';
-import { LineIndex, type Position, type Span } from '../analysis/text';
+import { LineIndex } from '../analysis/text';
 import { isCodeFile, listCodeFiles } from './code-files';
+import { compactSite, hashOf, indexFileText, namesPrismaOperation, readCodeFile, unreadableReason, type IndexedFile, type IndexedQuerySite, type IndexSchema } from './code-index-core';
+import { IndexThread, type ThreadFile, type ThreadSchema } from './code-index-thread';
 
-/** Code files larger than this are not analysed: hand-written code is far smaller, bundles are not worth it. */
-export const MAX_CODE_FILE_BYTES = 2 * 1024 * 1024;
-
-/** One Prisma Client call, without the syntax tree: what later features need once the file is closed. */
-export interface IndexedQuerySite {
-  kind: 'model' | 'raw';
-  /** `prisma.post.findMany`, as messages name it. */
-  callee: string;
-  client: string;
-  delegate: string | undefined;
-  /** The schema model's name, when the schema declares the delegate. */
-  model: string | undefined;
-  operation: string;
-  /** The callee, where findings point. */
-  span: Span;
-  range: { start: Position; end: Position };
-  /** The whole call, arguments included. */
-  callSpan: Span;
-  /** The first argument (`{ where, select, … }`, or the template of a raw query), as written. */
-  args: { span: Span; text: string } | undefined;
-}
-
-export interface IndexedFile {
-  uri: string;
-  /** Hash of the text the sites come from. */
-  contentHash: string;
-  /** The schema the sites were resolved against (undefined: none found). */
-  schemaKey: string | undefined;
-  querySites: IndexedQuerySite[];
-}
+export {
+  hashOf,
+  indexText,
+  MAX_CODE_FILE_BYTES,
+  namesPrismaOperation,
+  readCodeText,
+  unreadableReason,
+  type IndexedFile,
+  type IndexedQuerySite,
+} from './code-index-core';
 
 /** The schema a code file's queries run against, with a key that changes whenever the schema does. */
 export interface CodeSchema {
@@ -81,6 +60,8 @@ export interface IndexSummary {
   /** Files parsed in this pass (the others were unchanged or had no Prisma call). */
   parsed: number;
   querySites: number;
+  /** Files the indexing thread read and indexed (0 when the pass ran on the main thread alone). */
+  threadFiles: number;
   cancelled: boolean;
   durationMs: number;
 }
@@ -100,14 +81,16 @@ export interface CodeIndexOptions {
   isOpen(uri: string): boolean;
 }
 
-/** Text that names no Prisma operation cannot hold a query site: such files are not even parsed. */
-const OPERATION_NAME = new RegExp(`(?:${[...MODEL_OPERATIONS, ...RAW_OPERATIONS].map((name) => name.replace(/\$/g, '\\$')).join('|')})\\b`);
 /** Analyses of open documents kept by content, so undo and redo cost nothing. */
 const MAX_CACHED_ANALYSES = 64;
 /** The background pass gives the event loop back after this much work, so pulls are answered in between. */
 const SLICE_MS = 8;
 /** Files read ahead of the parser. */
 const READ_AHEAD = 16;
+/** A pass over fewer files than this runs on the main thread alone: starting a thread costs more than it saves. */
+const THREAD_MIN_FILES = 200;
+/** Files per batch sent to the indexing thread; two batches are in flight, so it never waits for the main thread. */
+const THREAD_BATCH = 48;
 
 export class CodeIndex {
   private readonly entries = new Map<string, IndexedFile>();
@@ -173,7 +156,7 @@ export class CodeIndex {
     const isCancelled = () => this.generation !== generation;
     const listed = await Promise.all(folders.map((folder) => listCodeFiles(folder).catch(() => [] as string[])));
     const files = [...new Set(listed.flat())];
-    const summary: IndexSummary = { files: files.length, parsed: 0, querySites: 0, cancelled: false, durationMs: 0 };
+    const summary: IndexSummary = { files: files.length, parsed: 0, querySites: 0, threadFiles: 0, cancelled: false, durationMs: 0 };
     const schemaByFolder = new Map<string, Promise<CodeSchema | undefined>>();
     const schemaOf = (file: string): Promise<CodeSchema | undefined> => {
       // Files of one folder belong to the same project, so they share a schema.
@@ -192,32 +175,89 @@ export class CodeIndex {
     return summary;
   }
 
-  /** Reads and parses one file at a time (reading a few ahead), giving the event loop back between slices. */
+  /**
+   * Reads and parses the files, a few read ahead, on the main thread (giving the event loop back
+   * between slices) and, for a large workspace on more than one core, on an indexing thread too:
+   * both take batches from the same queue. What a failed thread did not answer, the main thread does.
+   */
   private async indexFiles({ files, summary, schemaOf, isCancelled, onProgress }: Pass): Promise<void> {
-    const reads: Promise<string | undefined>[] = [];
-    const readAt = (index: number): Promise<string | undefined> => (reads[index] ??= readCodeFile(files[index]!));
+    let next = 0;
+    let done = 0;
+    const take = (size: number): string[] => files.slice(next, (next = Math.min(files.length, next + size)));
+    const handedBack: string[] = [];
+    const thread = files.length >= THREAD_MIN_FILES && availableParallelism() > 1 ? IndexThread.start() : undefined;
+
+    const feedThread = async (worker: IndexThread): Promise<void> => {
+      while (!worker.failed && !isCancelled()) {
+        const batch = take(THREAD_BATCH);
+        if (batch.length === 0) return;
+        const request: ThreadFile[] = [];
+        const schemas = new Map<string, ThreadSchema>();
+        for (const file of batch) {
+          const uri = pathToFileURL(file).toString();
+          if (this.options.isOpen(uri)) continue;
+          const schema = await schemaOf(file);
+          if (schema && !schemas.has(schema.key)) schemas.set(schema.key, { key: schema.key, delegates: [...modelsByDelegate(schema.schema)].map(([delegate, model]) => [delegate, model.name]) });
+          const previous = this.entries.get(uri);
+          request.push({ file, uri, previous: previous && { contentHash: previous.contentHash, schemaKey: previous.schemaKey }, schemaKey: schema?.key });
+        }
+        let results;
+        try {
+          results = await worker.index(request, schemas);
+        } catch {
+          handedBack.push(...batch);
+          return;
+        }
+        if (isCancelled()) return;
+        for (const result of results) {
+          if (this.options.isOpen(result.uri)) continue;
+          if (result.kind === 'missing') this.entries.delete(result.uri);
+          else if (result.kind === 'indexed') {
+            this.entries.set(result.uri, result.entry);
+            if (result.parsed) summary.parsed++;
+          }
+        }
+        for (const file of batch) summary.querySites += this.entries.get(pathToFileURL(file).toString())?.querySites.length ?? 0;
+        done += batch.length;
+        summary.threadFiles += batch.length;
+      }
+    };
+
     let sliceStart = performance.now();
-    for (let index = 0; index < files.length; index++) {
-      for (let ahead = index; ahead < Math.min(files.length, index + READ_AHEAD); ahead++) void readAt(ahead);
-      const text = await readAt(index);
-      delete reads[index];
-      if (isCancelled()) {
-        summary.cancelled = true;
-        return;
+    const indexOnMain = async (batch: readonly string[]): Promise<boolean> => {
+      const reads = batch.map((file) => readCodeFile(file));
+      for (let index = 0; index < batch.length; index++) {
+        const text = await reads[index];
+        if (isCancelled()) return false;
+        const file = batch[index]!;
+        const uri = pathToFileURL(file).toString();
+        if (!this.options.isOpen(uri)) {
+          if (text === undefined) this.entries.delete(uri);
+          else if (this.store(uri, text, namesPrismaOperation(text) ? await schemaOf(file) : undefined)) summary.parsed++;
+        }
+        summary.querySites += this.entries.get(uri)?.querySites.length ?? 0;
+        done++;
+        if (performance.now() - sliceStart >= SLICE_MS) {
+          onProgress?.({ done, total: files.length });
+          await new Promise((resolve) => setImmediate(resolve));
+          sliceStart = performance.now();
+        }
       }
-      const file = files[index]!;
-      const uri = pathToFileURL(file).toString();
-      if (!this.options.isOpen(uri)) {
-        if (text === undefined) this.entries.delete(uri);
-        else if (this.store(uri, text, OPERATION_NAME.test(text) ? await schemaOf(file) : undefined)) summary.parsed++;
+      return true;
+    };
+
+    const threadDone = thread ? Promise.all([feedThread(thread), feedThread(thread)]) : Promise.resolve();
+    try {
+      for (let batch = take(READ_AHEAD); batch.length > 0; batch = handedBack.length > 0 ? handedBack.splice(0, READ_AHEAD) : take(READ_AHEAD)) {
+        if (!(await indexOnMain(batch))) break;
       }
-      summary.querySites += this.entries.get(uri)?.querySites.length ?? 0;
-      if (performance.now() - sliceStart >= SLICE_MS) {
-        onProgress?.({ done: index + 1, total: files.length });
-        await new Promise((resolve) => setImmediate(resolve));
-        sliceStart = performance.now();
-      }
+      await threadDone;
+      // Batches a failed thread handed back after the main thread ran out of work.
+      while (handedBack.length > 0 && !isCancelled()) await indexOnMain(handedBack.splice(0, READ_AHEAD));
+    } finally {
+      await thread?.stop();
     }
+    if (isCancelled()) summary.cancelled = true;
   }
 
   /** Stops a running background pass. */
@@ -235,90 +275,20 @@ export class CodeIndex {
       this.entries.delete(uri);
       return;
     }
-    const schema = OPERATION_NAME.test(text) ? await this.options.schemaFor(uri).catch(() => undefined) : undefined;
+    const schema = namesPrismaOperation(text) ? await this.options.schemaFor(uri).catch(() => undefined) : undefined;
     this.store(uri, text, schema);
   }
 
   /** Parses `text` unless the entry is current; true when it was parsed. */
   private store(uri: string, text: string, schema: CodeSchema | undefined): boolean {
-    const contentHash = hashOf(text);
-    const previous = this.entries.get(uri);
-    if (previous && previous.contentHash === contentHash && previous.schemaKey === schema?.key) return false;
-    if (!OPERATION_NAME.test(text)) {
-      this.entries.set(uri, { uri, contentHash, schemaKey: undefined, querySites: [] });
-      return false;
-    }
-    const querySites = indexText(uri, text, schema?.schema);
-    this.entries.set(uri, { uri, contentHash, schemaKey: schema?.key, querySites });
-    return true;
+    const outcome = indexFileText(uri, text, this.entries.get(uri), indexSchemaOf(schema));
+    if (outcome.kind === 'unchanged') return false;
+    this.entries.set(uri, outcome.entry);
+    return outcome.parsed;
   }
 }
 
-function compactSite(site: QuerySite, text: string, lines: LineIndex): IndexedQuerySite {
-  const args = site.args ? { start: site.args.getStart(), end: site.args.getEnd() } : undefined;
-  return {
-    kind: site.kind,
-    callee: site.callee,
-    client: site.client,
-    delegate: site.delegate,
-    model: site.model?.name,
-    operation: site.operation,
-    span: site.span,
-    range: { start: lines.positionAt(site.span.start), end: lines.positionAt(site.span.end) },
-    callSpan: site.callSpan,
-    args: args ? { span: args, text: text.slice(args.start, args.end) } : undefined,
-  };
-}
-
-/**
- * The query sites of one file's text, as plain data; no syntax tree outlives the call. Never
- * throws: the parser recovers from any text, and should a resolver still throw, the file has none.
- */
-export function indexText(uri: string, text: string, schema: PrismaSchema | undefined): IndexedQuerySite[] {
-  if (!OPERATION_NAME.test(text)) return [];
-  try {
-    const context = createCodeContext({ uri, text }, schema);
-    if (context.querySites.length === 0) return [];
-    const lines = new LineIndex(text);
-    return context.querySites.map((site) => compactSite(site, text, lines));
-  } catch {
-    return [];
-  }
-}
-
-export function hashOf(text: string): string {
-  return createHash('sha1').update(text).digest('base64');
-}
-
-/** The text of a code file on disk, or undefined when it is unreadable, too large or binary. */
-async function readCodeFile(file: string): Promise<string | undefined> {
-  const read = await readCodeText(file);
-  return 'text' in read ? read.text : undefined;
-}
-
-/** Reads a code file, or says why it is not analysed. A byte-order mark is dropped, as editors hide it. */
-export async function readCodeText(file: string): Promise<{ text: string } | { problem: string }> {
-  try {
-    const info = await stat(file);
-    if (!info.isFile()) return { problem: 'not a file' };
-    const early = info.size > MAX_CODE_FILE_BYTES ? unreadableReason('', info.size) : undefined;
-    if (early) return { problem: early };
-    const text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
-    const reason = unreadableReason(text, text.length);
-    return reason ? { problem: reason } : { text };
-  } catch (error) {
-    return { problem: `the file could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
-  }
-}
-
-/** Whether a text can hold a Prisma Client call at all: it names one of Prisma's operations. */
-export function namesPrismaOperation(text: string): boolean {
-  return OPERATION_NAME.test(text);
-}
-
-/** Why a code file's text is not analysed, if it is not. */
-export function unreadableReason(text: string, size: number): string | undefined {
-  if (size > MAX_CODE_FILE_BYTES) return `the file is ${(size / 1024 / 1024).toFixed(1)} MB, over the ${MAX_CODE_FILE_BYTES / 1024 / 1024} MB that Prisma Lens analyses in code files`;
-  if (text.includes('\u0000')) return 'the file contains binary data (NUL bytes), so it is not analysed';
-  return undefined;
+/** The index's view of a schema: its key and its models by delegate name. */
+function indexSchemaOf(schema: CodeSchema | undefined): IndexSchema | undefined {
+  return schema ? { key: schema.key, delegates: modelsByDelegate(schema.schema) } : undefined;
 }

@@ -1,9 +1,9 @@
 /** What a code rule sees: one TypeScript/JavaScript file, parsed once, its query sites, and the schema they run against. */
 import type ts from 'typescript';
-import type { PrismaSchema } from '../schema/model';
+import type { Model, PrismaSchema } from '../schema/model';
 import { indexFile, type FileIndex } from './file-index';
-import { findQuerySites, type QuerySite } from './query-sites';
-import { parseSource } from './syntax';
+import { findQuerySites, findQuerySitesByDelegate, type QuerySite } from './query-sites';
+import { parseSource, parseSourceForIndex } from './syntax';
 
 export interface CodeFile {
   uri: string;
@@ -30,4 +30,13 @@ export function createCodeContext(file: CodeFile, schema: PrismaSchema | undefin
   const index = indexFile(sourceFile);
   const querySites = findQuerySites(index, file.uri, schema);
   return { uri: file.uri, text: file.text, schema, sourceFile, index, querySites };
+}
+
+/**
+ * The query sites of a file alone, for the workspace index: the same sites as `createCodeContext`,
+ * from a parse without the parser's parent-pointer pass (the index walk sets them). `delegates`
+ * is the schema's `modelsByDelegate`; undefined when the file belongs to no schema.
+ */
+export function findFileQuerySites(file: CodeFile, delegates: ReadonlyMap<string, Model> | undefined): QuerySite[] {
+  return findQuerySitesByDelegate(indexFile(parseSourceForIndex(file.uri, file.text)), file.uri, delegates);
 }

@@ -49,6 +49,10 @@ export interface FileIndex {
   clientFactories: Map<string, boolean>;
 }
 
+// Read once: TypeScript's module exports are getters, and the walk below runs for every node of every file.
+const Kind = ts.SyntaxKind;
+const forEachChild = ts.forEachChild;
+
 /** Types that declare a Prisma client: `PrismaClient`, `Prisma.TransactionClient`, a `PrismaService`. */
 const CLIENT_TYPE = /PrismaClient|PrismaService|TransactionClient|\bPrisma(?:Tx|Transaction)\b|^typeof\s+(?:prisma|db)\b/;
 /** Base classes that make a class a client: `class PrismaService extends PrismaClient`. */
@@ -73,48 +77,55 @@ export function indexFile(sourceFile: ts.SourceFile): FileIndex {
   const newExpressions: { className: string; node: ts.NewExpression }[] = [];
   const objectMethodCalls: ts.CallExpression[] = [];
 
+  // The node whose children are being visited: a tree parsed without parent pointers
+  // (`parseSourceForIndex`) gets them here, before anything below looks upwards from a node.
+  let parent: ts.Node | undefined;
   const visit = (node: ts.Node): void => {
+    if (node.parent === undefined && parent !== undefined) (node as { parent: ts.Node }).parent = parent;
     switch (node.kind) {
-      case ts.SyntaxKind.CallExpression:
+      case Kind.CallExpression:
         visitCall(node as ts.CallExpression);
         break;
-      case ts.SyntaxKind.TaggedTemplateExpression: {
+      case Kind.TaggedTemplateExpression: {
         const tag = (node as ts.TaggedTemplateExpression).tag;
         if (ts.isPropertyAccessExpression(tag) && RAW_OPERATIONS.has(tag.name.text)) index.operationCalls.push(node as ts.TaggedTemplateExpression);
         break;
       }
-      case ts.SyntaxKind.NewExpression: {
+      case Kind.NewExpression: {
         const name = calleeName(node as ts.NewExpression);
         if (name === 'PrismaClient') bindDeclaredName(node as ts.Expression, index.clientNames);
         else if (name) newExpressions.push({ className: name, node: node as ts.NewExpression });
         break;
       }
-      case ts.SyntaxKind.VariableDeclaration:
+      case Kind.VariableDeclaration:
         visitVariable(node as ts.VariableDeclaration);
         break;
-      case ts.SyntaxKind.Parameter:
-      case ts.SyntaxKind.PropertyDeclaration:
+      case Kind.Parameter:
+      case Kind.PropertyDeclaration:
         visitTypedDeclaration(node as ts.ParameterDeclaration | ts.PropertyDeclaration);
         break;
-      case ts.SyntaxKind.FunctionDeclaration:
-      case ts.SyntaxKind.MethodDeclaration: {
+      case Kind.FunctionDeclaration:
+      case Kind.MethodDeclaration: {
         const declaration = node as ts.FunctionDeclaration | ts.MethodDeclaration;
         const name = declaration.name && (ts.isIdentifier(declaration.name) || ts.isPrivateIdentifier(declaration.name)) ? declaration.name.text : undefined;
         if (name) addFunction(name, declaration);
         break;
       }
-      case ts.SyntaxKind.ClassDeclaration:
-      case ts.SyntaxKind.ClassExpression:
+      case Kind.ClassDeclaration:
+      case Kind.ClassExpression:
         classes.push(node as ts.ClassLikeDeclaration);
         break;
-      case ts.SyntaxKind.JsxSelfClosingElement:
-      case ts.SyntaxKind.JsxOpeningElement: {
+      case Kind.JsxSelfClosingElement:
+      case Kind.JsxOpeningElement: {
         const tag = (node as ts.JsxOpeningLikeElement).tagName;
         if (ts.isIdentifier(tag) && /^[A-Z]/.test(tag.text)) index.localCalls.push(node as ts.JsxOpeningLikeElement);
         break;
       }
     }
-    ts.forEachChild(node, visit);
+    const outer = parent;
+    parent = node;
+    forEachChild(node, visit);
+    parent = outer;
   };
 
   const visitCall = (call: ts.CallExpression): void => {

@@ -33,8 +33,12 @@ const MAX_CLIENT_TEXT = 40;
 
 /** Resolves the operation calls the walk collected into query sites, in source order. */
 export function findQuerySites(index: FileIndex, uri: string, schema: PrismaSchema | undefined): QuerySite[] {
+  return findQuerySitesByDelegate(index, uri, schema ? modelsByDelegate(schema) : undefined);
+}
+
+/** `findQuerySites` with the schema's models already keyed by delegate name (`modelsByDelegate`). */
+export function findQuerySitesByDelegate(index: FileIndex, uri: string, delegates: ReadonlyMap<string, Model> | undefined): QuerySite[] {
   const sites: QuerySite[] = [];
-  const delegates = schema ? modelsByDelegate(schema) : undefined;
   // Without a schema any delegate-shaped name is accepted: Prisma lower-cases a model's first letter.
   const isDelegate = (name: string): boolean => (delegates ? delegates.has(name) : /^[a-z][A-Za-z0-9_]*$/.test(name));
   for (const call of index.operationCalls) {

@@ -16,6 +16,14 @@ export function parseSource(uri: string, text: string): ts.SourceFile {
   return ts.createSourceFile(uri, text, ts.ScriptTarget.Latest, true, scriptKindOf(uri));
 }
 
+/**
+ * Parses one file for the query-site index alone: without JSDoc (which no query site reads) and
+ * without the parser's extra pass that sets parent pointers (`indexFile` sets them during its walk).
+ */
+export function parseSourceForIndex(uri: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(uri, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKindOf(uri));
+}
+
 /** Looks through parentheses, `!`, `as`, `satisfies` and `<T>` casts, which change no runtime value. */
 export function unwrap(node: ts.Expression): ts.Expression {
   let current = node;

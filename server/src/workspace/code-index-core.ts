@@ -1,0 +1,152 @@
+/**
+ * What indexing one code file takes, shared by the language server's main thread and the indexing
+ * worker (`code-index-worker.ts`): reading the file, its hash, and its query sites as plain data.
+ * Nothing here needs the rules, so the worker's bundle stays small.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { findFileQuerySites } from '../analysis/code/context';
+import { MODEL_OPERATIONS, RAW_OPERATIONS } from '../analysis/code/operations';
+import type { QuerySite } from '../analysis/code/query-sites';
+import type { Model } from '../analysis/schema/model';
+import { LineIndex, type Position, type Span } from '../analysis/text';
+
+/** Code files larger than this are not analysed: hand-written code is far smaller, bundles are not worth it. */
+export const MAX_CODE_FILE_BYTES = 2 * 1024 * 1024;
+
+/** One Prisma Client call, without the syntax tree: what later features need once the file is closed. */
+export interface IndexedQuerySite {
+  kind: 'model' | 'raw';
+  /** `prisma.post.findMany`, as messages name it. */
+  callee: string;
+  client: string;
+  delegate: string | undefined;
+  /** The schema model's name, when the schema declares the delegate. */
+  model: string | undefined;
+  operation: string;
+  /** The callee, where findings point. */
+  span: Span;
+  range: { start: Position; end: Position };
+  /** The whole call, arguments included. */
+  callSpan: Span;
+  /** The first argument (`{ where, select, … }`, or the template of a raw query), as written. */
+  args: { span: Span; text: string } | undefined;
+}
+
+export interface IndexedFile {
+  uri: string;
+  /** Hash of the text the sites come from. */
+  contentHash: string;
+  /** The schema the sites were resolved against (undefined: none found). */
+  schemaKey: string | undefined;
+  querySites: IndexedQuerySite[];
+}
+
+/** What the index needs of a schema: its key and its models by delegate name (`modelsByDelegate`). */
+export interface IndexSchema {
+  key: string;
+  delegates: ReadonlyMap<string, Model>;
+}
+
+/** Text that names no Prisma operation cannot hold a query site: such files are not even parsed. */
+const OPERATION_NAME = new RegExp(`(?:${[...MODEL_OPERATIONS, ...RAW_OPERATIONS].map((name) => name.replace(/\$/g, '\\$')).join('|')})\\b`);
+
+/** Whether a text can hold a Prisma Client call at all: it names one of Prisma's operations. */
+export function namesPrismaOperation(text: string): boolean {
+  return OPERATION_NAME.test(text);
+}
+
+export function compactSite(site: QuerySite, text: string, lines: LineIndex): IndexedQuerySite {
+  const args = site.args ? { start: site.args.getStart(), end: site.args.getEnd() } : undefined;
+  return {
+    kind: site.kind,
+    callee: site.callee,
+    client: site.client,
+    delegate: site.delegate,
+    model: site.model?.name,
+    operation: site.operation,
+    span: site.span,
+    range: { start: lines.positionAt(site.span.start), end: lines.positionAt(site.span.end) },
+    callSpan: site.callSpan,
+    args: args ? { span: args, text: text.slice(args.start, args.end) } : undefined,
+  };
+}
+
+/**
+ * The query sites of one file's text, as plain data; no syntax tree outlives the call. Never
+ * throws: the parser recovers from any text, and should a resolver still throw, the file has none.
+ */
+export function indexText(uri: string, text: string, delegates: ReadonlyMap<string, Model> | undefined): IndexedQuerySite[] {
+  if (!OPERATION_NAME.test(text)) return [];
+  try {
+    const querySites = findFileQuerySites({ uri, text }, delegates);
+    if (querySites.length === 0) return [];
+    const lines = new LineIndex(text);
+    return querySites.map((site) => compactSite(site, text, lines));
+  } catch {
+    return [];
+  }
+}
+
+export type IndexOutcome = { kind: 'unchanged' } | { kind: 'indexed'; entry: IndexedFile; parsed: boolean };
+
+/**
+ * The entry of a file whose text was read: unchanged when `previous` holds the same text resolved
+ * against the same schema; `schema` only counts when the text names a Prisma operation.
+ */
+export function indexFileText(uri: string, text: string, previous: Pick<IndexedFile, 'contentHash' | 'schemaKey'> | undefined, schema: IndexSchema | undefined): IndexOutcome {
+  const contentHash = hashOf(text);
+  const names = OPERATION_NAME.test(text);
+  const used = names ? schema : undefined;
+  if (previous && previous.contentHash === contentHash && previous.schemaKey === used?.key) return { kind: 'unchanged' };
+  if (!names) return { kind: 'indexed', entry: { uri, contentHash, schemaKey: undefined, querySites: [] }, parsed: false };
+  return { kind: 'indexed', entry: { uri, contentHash, schemaKey: used?.key, querySites: indexText(uri, text, used?.delegates) }, parsed: true };
+}
+
+export function hashOf(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
+}
+
+/** The text of a code file on disk, or undefined when it is unreadable, too large or binary. */
+export async function readCodeFile(file: string): Promise<string | undefined> {
+  const read = await readCodeText(file);
+  return 'text' in read ? read.text : undefined;
+}
+
+/** Reads a code file, or says why it is not analysed. A byte-order mark is dropped, as editors hide it. */
+export async function readCodeText(file: string): Promise<{ text: string } | { problem: string }> {
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) return { problem: 'not a file' };
+    const early = info.size > MAX_CODE_FILE_BYTES ? unreadableReason('', info.size) : undefined;
+    if (early) return { problem: early };
+    const text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+    const reason = unreadableReason(text, text.length);
+    return reason ? { problem: reason } : { text };
+  } catch (error) {
+    return { problem: `the file could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+  }
+}
+
+/**
+ * `readCodeFile` for the indexing thread, which has nothing else to do while a file is read: a
+ * blocking read costs less than the round trips of an asynchronous one.
+ */
+export function readCodeFileSync(file: string): string | undefined {
+  try {
+    const info = statSync(file);
+    if (!info.isFile() || info.size > MAX_CODE_FILE_BYTES) return undefined;
+    const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+    return unreadableReason(text, text.length) ? undefined : text;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why a code file's text is not analysed, if it is not. */
+export function unreadableReason(text: string, size: number): string | undefined {
+  if (size > MAX_CODE_FILE_BYTES) return `the file is ${(size / 1024 / 1024).toFixed(1)} MB, over the ${MAX_CODE_FILE_BYTES / 1024 / 1024} MB that Prisma Lens analyses in code files`;
+  if (text.includes('\u0000')) return 'the file contains binary data (NUL bytes), so it is not analysed';
+  return undefined;
+}

@@ -1,0 +1,118 @@
+/**
+ * The second core for the background index: a worker thread that reads and indexes batches of code
+ * files (`code-index-worker.ts`) while the main thread indexes others and keeps answering requests.
+ * Results come back as plain data. The thread lives for one pass; should it fail to start or crash,
+ * the batches it had not answered go back to the main thread.
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { IndexedFile } from './code-index-core';
+
+export interface ThreadFile {
+  file: string;
+  uri: string;
+  /** The entry the index holds, so that an unchanged file is not parsed again. */
+  previous: Pick<IndexedFile, 'contentHash' | 'schemaKey'> | undefined;
+  /** The schema of the file's project (sent earlier, by key), if any. */
+  schemaKey: string | undefined;
+}
+
+/** A schema as the worker needs it: its key and `[delegate, model name]` pairs. */
+export interface ThreadSchema {
+  key: string;
+  delegates: [string, string][];
+}
+
+export interface ThreadRequest {
+  id: number;
+  schemas: ThreadSchema[];
+  files: ThreadFile[];
+}
+
+export type ThreadResult = { uri: string; kind: 'missing' } | { uri: string; kind: 'unchanged' } | { uri: string; kind: 'indexed'; entry: IndexedFile; parsed: boolean };
+
+export type ThreadReply = { id: number; results: ThreadResult[] } | { id: number; error: string };
+
+/** The worker: `code-index-worker.js` beside the bundle, or, run from source (tests), the TypeScript file through tsx. */
+function createWorker(): Worker {
+  const bundled = path.join(__dirname, 'code-index-worker.js');
+  if (existsSync(bundled)) return new Worker(bundled, { resourceLimits: RESOURCE_LIMITS });
+  const source = path.join(__dirname, 'code-index-worker.ts');
+  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true, resourceLimits: RESOURCE_LIMITS });
+}
+
+/**
+ * The thread's heap holds two batches of syntax trees at most: a small young generation keeps its
+ * memory (beside the language server's own) low; a thread that runs out ends, and the main thread
+ * takes over its files.
+ */
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 };
+
+export class IndexThread {
+  private readonly worker: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (results: ThreadResult[]) => void; reject: (error: Error) => void }>();
+  private readonly sentSchemas = new Set<string>();
+  private failure: Error | undefined;
+
+  private constructor() {
+    this.worker = createWorker();
+    this.worker.on('message', (reply: ThreadReply) => {
+      const pending = this.pending.get(reply.id);
+      if (!pending) return;
+      this.pending.delete(reply.id);
+      if ('error' in reply) pending.reject(new Error(reply.error));
+      else pending.resolve(reply.results);
+    });
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => this.fail(new Error(`the indexing thread exited (code ${code})`)));
+  }
+
+  /** Starts a thread, or returns undefined when none can be started. */
+  static start(): IndexThread | undefined {
+    try {
+      return new IndexThread();
+    } catch {
+      return undefined;
+    }
+  }
+
+  get failed(): boolean {
+    return this.failure !== undefined;
+  }
+
+  /** Indexes `files`; `schemas` holds every schema they name (those already sent are left out). */
+  index(files: ThreadFile[], schemas: ReadonlyMap<string, ThreadSchema>): Promise<ThreadResult[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    const newSchemas: ThreadSchema[] = [];
+    for (const [key, schema] of schemas) {
+      if (!this.sentSchemas.has(key)) {
+        this.sentSchemas.add(key);
+        newSchemas.push(schema);
+      }
+    }
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      try {
+        this.worker.postMessage({ id, schemas: newSchemas, files } satisfies ThreadRequest);
+      } catch (error) {
+        this.pending.delete(id);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  }
+
+  /** Ends the thread; batches in flight fail. */
+  async stop(): Promise<void> {
+    this.fail(new Error('the indexing thread was stopped'));
+    await this.worker.terminate().catch(() => undefined);
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const pending of this.pending.values()) pending.reject(this.failure);
+    this.pending.clear();
+  }
+}
