@@ -38,7 +38,7 @@ const workspace = new SchemaWorkspace(
   policy,
 );
 const push = new PushDiagnostics(connection, workspace, (uri) => documents.get(uri)?.version, () => debounceMs, log);
-const codeFiles = registerCodeFiles(connection, documents, workspace, { workspaceFolders: () => workspaceFolders, usePull: () => usePull, debounceMs: () => debounceMs, log });
+const codeFiles = registerCodeFiles(connection, documents, workspace, { workspaceFolders: () => workspaceFolders, usePull: () => usePull, debounceMs: () => debounceMs, log, policy });
 
 connection.onInitialize((params): InitializeResult => {
   workspaceFolders = (params.workspaceFolders ?? []).flatMap((folder) => (folder.uri.startsWith('file:') ? [fileURLToPath(folder.uri)] : []));

@@ -93,4 +93,16 @@ describe('configuration and suppressions in the language server', () => {
     await client.change(uri, 3, indexed);
     assert.deepEqual(codes((await client.pull(uri)).items), ['float-money', 'unused-suppression']);
   });
+
+  it('applies settings and suppression comments to TypeScript files too', async () => {
+    const codeUri = `file://${join(root, 'src', 'feed.ts')}`;
+    const loop = 'import { PrismaClient } from "@prisma/client";\nconst prisma = new PrismaClient();\nexport async function feed(ids: number[]) {\n  for (const id of ids) {\n    await prisma.post.findFirst({ where: { id } });\n  }\n}\n';
+    await client.open(codeUri, loop, 'typescript');
+    assert.deepEqual(codes((await client.pull(codeUri)).items), ['n-plus-one']);
+    await client.change(codeUri, 2, loop.replace('    await prisma', '    // prisma-lens-ignore n-plus-one: ids holds at most three entries\n    await prisma'));
+    assert.deepEqual(codes((await client.pull(codeUri)).items), []);
+    await client.change(codeUri, 3, loop);
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { prismaLens: { rules: { 'n-plus-one': 'off' } } } });
+    assert.deepEqual(codes((await client.pull(codeUri)).items), []);
+  });
 });

@@ -13,6 +13,7 @@
  * shows a progress of its own, until one completes.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ServerPolicy } from '../workspace/policy';
 import {
   DiagnosticSeverity,
   DidChangeWatchedFilesNotification,
@@ -39,6 +40,8 @@ export interface CodeFilesOptions {
   usePull: () => boolean;
   debounceMs: () => number;
   log: (message: string) => void;
+  /** Configuration and suppression comments for the code rules. */
+  policy?: ServerPolicy;
 }
 
 export interface CodeFiles {
@@ -106,7 +109,7 @@ export function registerCodeFiles(
     }
     return pending;
   };
-  const index = new CodeIndex({ schemaFor, isOpen: (uri) => documents.get(uri) !== undefined });
+  const index = new CodeIndex({ schemaFor, isOpen: (uri) => documents.get(uri) !== undefined, policy: options.policy });
   // Progress is shown until one pass has indexed the whole workspace (a cancelled pass does not count).
   let indexedOnce = false;
 

@@ -12,6 +12,7 @@ import type { Finding } from '../analysis/rules/types';
 import type { PrismaSchema } from '../analysis/schema/model';
 import { LineIndex } from '../analysis/text';
 import { isCodeFile, listCodeFiles } from './code-files';
+import type { ServerPolicy } from './policy';
 import { compactSite, hashOf, indexFileText, namesPrismaOperation, readCodeFile, unreadableReason, type IndexedFile, type IndexedQuerySite, type IndexSchema } from './code-index-core';
 import { IndexThread, type ThreadFile, type ThreadSchema } from './code-index-thread';
 
@@ -79,6 +80,8 @@ export interface CodeIndexOptions {
   schemaFor(uri: string): Promise<CodeSchema | undefined>;
   /** Open documents are analysed on demand by pulls; the background pass leaves them alone. */
   isOpen(uri: string): boolean;
+  /** Configuration and suppression comments; without it every default rule runs. */
+  policy?: ServerPolicy;
 }
 
 /** Analyses of open documents kept by content, so undo and redo cost nothing. */
@@ -121,7 +124,9 @@ export class CodeIndex {
     }
     const schema = await this.options.schemaFor(document.uri);
     if (isCancelled?.()) return undefined;
-    const resultId = `${contentHash}|${schema?.key ?? ''}`;
+    const ran = await this.options.policy?.forUri(document.uri);
+    if (isCancelled?.()) return undefined;
+    const resultId = `${contentHash}|${schema?.key ?? ''}|${ran?.key ?? ''}`;
     const cacheKey = `${document.uri}#${resultId}`;
     const cached = this.analyses.get(cacheKey);
     if (cached) {
@@ -130,10 +135,11 @@ export class CodeIndex {
       this.analyses.set(cacheKey, cached);
       return cached;
     }
-    const analysis = analyzeCode({ uri: document.uri, text: document.text, version: document.version }, schema?.schema, { isCancelled });
+    const analysis = analyzeCode({ uri: document.uri, text: document.text, version: document.version }, schema?.schema, { isCancelled, rules: ran?.rules });
     if (isCancelled?.()) return undefined;
     const lines = new LineIndex(document.text);
-    const result: AnalysedCode = { uri: document.uri, resultId, findings: analysis.findings, lines, errors: analysis.errors, skipped: undefined };
+    const findings = ran && this.options.policy ? this.options.policy.finish(analysis.findings, { uri: document.uri, text: document.text, language: 'typescript', lines }, ran) : analysis.findings;
+    const result: AnalysedCode = { uri: document.uri, resultId, findings, lines, errors: analysis.errors, skipped: undefined };
     this.analyses.set(cacheKey, result);
     while (this.analyses.size > MAX_CACHED_ANALYSES) this.analyses.delete(this.analyses.keys().next().value!);
     this.entries.set(document.uri, { uri: document.uri, contentHash, schemaKey: schema?.key, querySites: analysis.querySites.map((site) => compactSite(site, document.text, lines)) });
