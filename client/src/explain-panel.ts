@@ -25,6 +25,8 @@ interface Target {
   uri: vscode.Uri;
   position: vscode.Position;
   title: string;
+  /** Selected SQL explained instead of the Prisma call at `position`. */
+  sql?: string;
 }
 
 export class ExplainPanel {
@@ -79,8 +81,8 @@ export class ExplainPanel {
   }
 
   /** Explains the call at `position` in `uri` and shows it. */
-  async explain(uri: vscode.Uri, position: vscode.Position, title: string): Promise<ExplainResult | undefined> {
-    this.target = { uri, position, title };
+  async explain(uri: vscode.Uri, position: vscode.Position, title: string, sql?: string): Promise<ExplainResult | undefined> {
+    this.target = { uri, position, title, sql };
     this.state = { status: 'loading', title, target: { uri: uri.toString(), line: position.line, character: position.character }, analyzeRequested: false, whatIf: {} };
     this.post();
     return this.request(false, false);
@@ -100,6 +102,7 @@ export class ExplainPanel {
     const params: ExplainParams = {
       uri: target.uri.toString(),
       position: { line: target.position.line, character: target.position.character },
+      ...(target.sql !== undefined ? { sql: target.sql } : {}),
       analyze,
       writeConfirmed,
       settings: explainSettings(target.uri),

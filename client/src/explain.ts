@@ -23,6 +23,9 @@ export function registerExplain(context: vscode.ExtensionContext, client: Langua
       }
       if (client.needsStart()) await client.start();
       const panel = ExplainPanel.createOrShow(context.extensionUri, client);
+      // Run from the palette with SQL selected (any editor, a .sql file or a $queryRaw template): that SQL is explained.
+      const selected = !position && editor && !editor.selection.isEmpty && editor.document.uri.toString() === target.toString() ? editor.document.getText(editor.selection) : undefined;
+      if (selected !== undefined) return panel.explain(target, editor!.selection.start, `selected SQL in ${path.basename(target.fsPath)}:${editor!.selection.start.line + 1}`, selected);
       return panel.explain(target, at, `${path.basename(target.fsPath)}:${at.line + 1}`);
     }),
     vscode.languages.registerCodeLensProvider(

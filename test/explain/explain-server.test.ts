@@ -96,4 +96,23 @@ describe('EXPLAIN requests on the built server', () => {
     const closed = await client.connection.sendRequest<ExplainResult>('prismaLens/explain', { uri: `${feedUri}.missing.ts`, position: { line: 0, character: 0 } });
     assert.equal(closed.error, 'open the file in an editor to explain its queries');
   });
+
+  test('selected SQL: one statement is explained on the same database; anything else is refused before it reaches one', async () => {
+    const selected = await client.connection.sendRequest<ExplainResult>('prismaLens/explain', {
+      uri: feedUri,
+      position: { line: 0, character: 0 },
+      sql: 'SELECT id, title FROM "public"."posts" WHERE "author_id" = $1 ORDER BY id LIMIT 20',
+    });
+    assert.equal(selected.error, undefined, selected.error);
+    assert.equal(selected.callee, 'selected SQL');
+    assert.equal(selected.database?.kind, 'embedded');
+    assert.equal(selected.statements[0]?.status, 'plan', JSON.stringify(selected.statements[0]).slice(0, 600));
+    assert.ok(selected.statements[0]!.tree!.nodes.some((node) => node.relation === 'posts'));
+    const refused = async (sql: string) => (await client.connection.sendRequest<ExplainResult>('prismaLens/explain', { uri: feedUri, position: { line: 0, character: 0 }, sql })).error;
+    assert.equal(await refused('SELECT 1; DROP TABLE "public"."posts"'), 'the selection holds 2 statements; select exactly one');
+    assert.equal(await refused('DROP TABLE "public"."posts"'), 'only a SELECT, INSERT, UPDATE or DELETE can be explained');
+    assert.match((await refused('SELEC id FROM posts'))!, /^PostgreSQL cannot parse the selection/);
+    const still = await client.connection.sendRequest<ExplainResult>('prismaLens/explain', { uri: feedUri, position: { line: 0, character: 0 }, sql: 'SELECT count(*) FROM "public"."posts"' });
+    assert.equal(still.statements[0]?.status, 'plan', 'the table is still there');
+  });
 });

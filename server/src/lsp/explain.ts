@@ -14,6 +14,7 @@ import { parseSource } from '../analysis/code/syntax';
 import { buildSchema } from '../analysis/schema/build';
 import type { PrismaSchema } from '../analysis/schema/model';
 import { LineIndex } from '../analysis/text';
+import { loadSqlParser, parseScript } from '../analysis/migrations/sql';
 import type { EngineSchemaFile } from '../engines/engine-schema';
 import { ddlFromEmpty } from '../engines/schema-engine';
 import type { IndexSuggestion } from '../explain/advice';
@@ -51,6 +52,8 @@ export interface ExplainableCall {
 export interface ExplainParams {
   uri: string;
   position: { line: number; character: number };
+  /** SQL the user selected in an editor: explained instead of the Prisma call at `position`. */
+  sql?: string;
   analyze?: boolean;
   writeConfirmed?: boolean;
   settings?: ExplainSettings;
@@ -137,6 +140,7 @@ export function registerExplain(connection: Connection, documents: TextDocuments
     const started = performance.now();
     const finish = (result: Omit<ExplainResult, 'elapsedMs'>): ExplainResult => ({ ...result, elapsedMs: performance.now() - started });
     try {
+      if (params.sql !== undefined) return finish(await explainSelectedSql(params));
       const call = await compileAtPosition(params.uri, params.position);
       if ('error' in call) return finish({ error: call.error, statements: [], callee: call.callee });
       const { compiled, context } = call;
@@ -214,6 +218,23 @@ export function registerExplain(connection: Connection, documents: TextDocuments
     return { compiled, context, range };
   }
 
+  /** Explains one statement the user selected (any editor): on the project's database, or the embedded one with the project's tables. */
+  async function explainSelectedSql(params: ExplainParams): Promise<Omit<ExplainResult, 'elapsedMs'>> {
+    const selected = await singleExplainableStatement(params.sql ?? '');
+    if ('error' in selected) return { error: selected.error, statements: [], callee: 'selected SQL' };
+    const folder = dependencies.workspaceFolders()[0] ?? process.cwd();
+    const file = params.uri.startsWith('file:') ? fileURLToPath(params.uri) : path.join(folder, 'untitled.sql');
+    const schemaFiles = await schemaFilesForCodeFile(file, dependencies.workspaceFolders(), openText);
+    const schema = schemaFiles.length > 0 ? buildSchema(schemaFiles.map((schemaFile) => ({ uri: schemaFile.path, text: schemaFile.text }))) : undefined;
+    const context: CallContext = { schemaFiles, schema, file };
+    const statements: StatementToExplain[] = [{ sql: selected.sql, params: Array.from({ length: selected.parameterCount }, () => undefined) }];
+    const request = await databaseRequest(context, params.settings);
+    return databases.run(request, [selected.sql], async (session, database) => {
+      const reports = await explainStatements(session, statements, { analyze: params.analyze, writeConfirmed: params.writeConfirmed }, context.schema);
+      return { callee: 'selected SQL', statements: reports.map((report) => withWorkspaceEdits(report, context.schemaFiles)), database };
+    });
+  }
+
   async function databaseRequest(context: CallContext, settings: ExplainSettings | undefined) {
     const set = await schemaSetForCodeFile(context.file, dependencies.workspaceFolders());
     const schemaPath = set?.schemaPath ?? path.dirname(context.file);
@@ -258,6 +279,35 @@ function withWorkspaceEdits(report: StatementReport, schemaFiles: readonly Engin
       return { ...suggestion, workspaceEdit: { uri: suggestion.edit.uri, edit: toTextEdit(suggestion.edit, new LineIndex(file.text)) } };
     }),
   };
+}
+
+const EXPLAINABLE_KINDS = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt']);
+
+/**
+ * The selection as exactly one SELECT, INSERT, UPDATE or DELETE, parsed by PostgreSQL's own parser,
+ * with the number of `$n` parameters it uses. Anything else is refused before it reaches a
+ * database: a second statement would run outside EXPLAIN.
+ */
+export async function singleExplainableStatement(text: string): Promise<{ sql: string; parameterCount: number } | { error: string }> {
+  if (text.trim() === '') return { error: 'select the SQL statement to explain' };
+  if (text.length > 1_000_000) return { error: 'the selection is too large to explain' };
+  await loadSqlParser();
+  const parsed = parseScript(text);
+  if (parsed.errors.length > 0) return { error: `PostgreSQL cannot parse the selection: ${parsed.errors[0]!.message}` };
+  if (parsed.statements.length !== 1) return { error: `the selection holds ${parsed.statements.length} statements; select exactly one` };
+  const statement = parsed.statements[0]!;
+  if (!statement.kind || !EXPLAINABLE_KINDS.has(statement.kind)) return { error: 'only a SELECT, INSERT, UPDATE or DELETE can be explained' };
+  let parameterCount = 0;
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) for (const item of value) visit(item);
+    else if (value && typeof value === 'object') {
+      const ref = (value as { ParamRef?: { number?: number } }).ParamRef;
+      if (ref && typeof ref.number === 'number') parameterCount = Math.max(parameterCount, ref.number);
+      for (const child of Object.values(value)) visit(child);
+    }
+  };
+  visit(statement.node);
+  return { sql: text.slice(statement.span.start, statement.span.end), parameterCount };
 }
 
 function describe(error: unknown): string {
