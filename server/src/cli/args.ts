@@ -6,7 +6,7 @@ export type OutputFormat = 'text' | 'json' | 'sarif';
 export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
-  | { kind: 'check'; paths: string[]; format: OutputFormat; output: string | undefined }
+  | { kind: 'check'; paths: string[]; format: OutputFormat; output: string | undefined; pending: boolean }
   | ExplainCommand
   | { kind: 'usage-error'; message: string };
 
@@ -27,6 +27,9 @@ against the schema of their project; a code file given as a path is checked on i
 Options:
   -f, --format <format>  text (default), json or sarif
   -o, --output <file>    write the report to <file> instead of standard output
+      --pending          also report, at the schema line that causes it, each hazard of the
+                         migration Prisma Migrate would generate next (PostgreSQL; compared with
+                         the migrations folder, or with the schema committed to git)
   -h, --help             show this help
   -v, --version          print the version
 
@@ -59,6 +62,7 @@ export function parseArgs(argv: readonly string[]): Command {
   const paths: string[] = [];
   let format: OutputFormat = 'text';
   let output: string | undefined;
+  let pending = false;
   for (let index = 0; index < rest.length; index++) {
     const arg = rest[index]!;
     if (arg === '--') {
@@ -67,6 +71,10 @@ export function parseArgs(argv: readonly string[]): Command {
     }
     if (arg === '-h' || arg === '--help') return { kind: 'help' };
     if (arg === '-v' || arg === '--version') return { kind: 'version' };
+    if (arg === '--pending') {
+      pending = true;
+      continue;
+    }
     const option = /^(--format|-f|--output|-o)(?:=(.*))?$/.exec(arg);
     if (option) {
       const value = option[2] ?? rest[++index];
@@ -82,7 +90,7 @@ export function parseArgs(argv: readonly string[]): Command {
     if (arg.startsWith('-') && arg !== '-') return usageError(`unknown option '${arg}'`);
     paths.push(arg);
   }
-  return { kind: 'check', paths: paths.length > 0 ? paths : ['.'], format, output };
+  return { kind: 'check', paths: paths.length > 0 ? paths : ['.'], format, output, pending };
 }
 
 function usageError(message: string): Command {

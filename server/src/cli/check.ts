@@ -10,6 +10,8 @@ import type { PrismaSchema } from '../analysis/schema/model';
 import { checkMigrations, isMigrationTarget } from './check-migrations';
 import { CliPolicy } from './policy';
 import { rules as registeredRules } from '../analysis/rules/index';
+import { applySuppressions } from '../analysis/policy/suppressions';
+import { pendingFindings } from './check-pending';
 
 export interface CheckTarget {
   /** As the user typed it, for messages. */
@@ -41,7 +43,7 @@ interface Planned {
   onlyFiles: Set<string> | undefined;
 }
 
-export async function checkTargets(targets: readonly CheckTarget[], options: { rules?: readonly Rule[] } = {}): Promise<CheckOutcome> {
+export async function checkTargets(targets: readonly CheckTarget[], options: { rules?: readonly Rule[]; pending?: boolean } = {}): Promise<CheckOutcome> {
   const base = commonFolder(targets.map((target) => (target.isFile ? path.dirname(target.absolute) : target.absolute)));
   const outcome: CheckOutcome = { report: { findings: [], schemaCount: 0, base }, unreadable: [], warnings: [], ruleErrors: [], emptyTargets: [] };
   const planned = new Map<string, Planned>();
@@ -60,10 +62,13 @@ export async function checkTargets(targets: readonly CheckTarget[], options: { r
     const analysis = analyzeSchema(read.files, { rules: ran.rules });
     schemas.set(set.schemaPath, analysis.schema);
     for (const error of analysis.errors) outcome.ruleErrors.push(`${error.split('\n')[0]} (in ${set.schemaPath})`);
+    const pending = options.pending ? await pendingFindings(set, read.files, ran.rules, outcome) : [];
     for (const file of read.files) {
       if (onlyFiles && !onlyFiles.has(file.uri)) continue;
       const findings = policy.finish(analysis.findings.filter((finding) => finding.uri === file.uri), { uri: file.uri, text: file.text, language: 'prisma' }, ran);
-      outcome.report.findings.push(...reportFindings(findings, read.files, base));
+      // Hazards of the next migration honour the comments too; staleness is judged on the schema rules only.
+      const next = applySuppressions(pending.filter((finding) => finding.uri === file.uri), file.text, 'prisma').kept;
+      outcome.report.findings.push(...reportFindings([...findings, ...next], read.files, base));
     }
   }
   await checkMigrations(targets, [...planned.values()].filter((entry) => !entry.onlyFiles).map((entry) => entry.set), outcome, { policy });

@@ -5,6 +5,7 @@ import { rules as registeredRules } from '../analysis/rules/index';
 import type { Rule } from '../analysis/rules/types';
 import { HELP, parseArgs, type OutputFormat } from './args';
 import { checkTargets, type CheckOutcome, type CheckTarget } from './check';
+import { disposePending } from './check-pending';
 import { runExplain } from './explain';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
@@ -58,7 +59,7 @@ export async function main(argv: readonly string[], io: CliIo, options: { rules?
 
   const rules = options.rules ?? registeredRules;
   // Rules that are off by default run only when named (by the caller, or later by configuration).
-  const outcome = await checkTargets(targets, { rules: options.rules ?? registeredRules });
+  const outcome = await checkTargets(targets, { rules: options.rules ?? registeredRules, pending: command.pending }).finally(() => (command.pending ? disposePending() : undefined));
   const color = command.output === undefined && io.stdout.isTTY === true && !io.env.NO_COLOR;
   const rendered = render(outcome, command.format, { rules, color, cwd: io.cwd });
   if (command.output === undefined) {
