@@ -19,6 +19,8 @@ import { registerPendingMigrations } from './lsp/pending-migrations';
 import { FIX_ALL_COMMAND, FIX_ALL_KIND } from './lsp/protocol';
 import { SchemaWorkspace } from './workspace/documents';
 import { ServerPolicy } from './workspace/policy';
+import { IndexUsageFacts } from './workspace/index-usage';
+import { registerIndexUsageLenses } from './lsp/indexUsageLens';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -52,6 +54,7 @@ connection.onInitialize((params): InitializeResult => {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND], resolveProvider: false },
       hoverProvider: true,
+      codeLensProvider: { resolveProvider: false },
       executeCommandProvider: { commands: [FIX_ALL_COMMAND] },
       ...(usePull ? { diagnosticProvider: { identifier: 'prisma-lens', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -90,6 +93,17 @@ connection.onDidChangeWatchedFiles((params) => {
 });
 
 // Registered always; the client only pulls when initialize announced the capability.
+const indexUsage = new IndexUsageFacts();
+registerIndexUsageLenses(connection, workspace, codeFiles.index, indexUsage, log);
+workspace.useFacts((schema, key) => indexUsage.factsFor(codeFiles.index.files.values(), schema, key), () => codeFilesSignature());
+
+/** Changes whenever an indexed code file does: part of the cache key of analyses that read workspace facts. */
+function codeFilesSignature(): string {
+  let signature = `${codeFiles.index.files.size}`;
+  for (const file of codeFiles.index.files.values()) signature += file.contentHash.slice(0, 6);
+  return signature;
+}
+
 const migrationFiles = registerMigrationFiles(connection, documents, { usePull: () => usePull, debounceMs: () => debounceMs, log, policy });
 
 // `prismaLens` settings (rule levels) arrive at start and on every change (client `synchronize.configurationSection`).

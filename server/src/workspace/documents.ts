@@ -4,8 +4,10 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { analyzeSchema, type SchemaAnalysis } from '../analysis/analyze';
-import type { SchemaFile } from '../analysis/schema/model';
+import { runSchemaRules, type SchemaAnalysis } from '../analysis/analyze';
+import type { WorkspaceFacts } from '../analysis/facts/workspace-facts';
+import { buildSchema } from '../analysis/schema/build';
+import type { PrismaSchema, SchemaFile } from '../analysis/schema/model';
 import { LineIndex } from '../analysis/text';
 import { forgetSchemaSets, schemaSetForFile } from './discovery';
 import type { ServerPolicy } from './policy';
@@ -40,12 +42,18 @@ export class SchemaWorkspace {
   private readonly setByFile = new Map<string, Promise<{ key: string; uris: string[] }>>();
   private readonly diskTexts = new Map<string, DiskText>();
   private readonly analyses = new Map<string, AnalysedSchema>();
+  private facts: { of: (schema: PrismaSchema, key: string) => WorkspaceFacts; signature: () => string } | undefined;
 
   constructor(
     private readonly workspaceFolders: () => string[],
     private readonly openDocument: (uri: string) => OpenDocument | undefined,
     private readonly policy?: ServerPolicy,
   ) {}
+
+  /** Where rules that read the workspace's queries (`unused-index`) get them; asked only when such a rule runs. */
+  useFacts(of: (schema: PrismaSchema, key: string) => WorkspaceFacts, signature: () => string): void {
+    this.facts = { of, signature };
+  }
 
   /** Forgets what is known about files on disk, after the client reports created, changed or deleted files. */
   invalidateDisk(uris: readonly string[] = []): void {
@@ -93,10 +101,18 @@ export class SchemaWorkspace {
     // The rules in force for the schema: settings and the .prismalens.json nearest to its first file.
     const ran = await this.policy?.forUri(schema.uris[0] ?? uri);
     // Skipped files take part by their reason: two junk versions with one reason show the same message.
-    const versionKey = [...files.map((file) => `${file.uri}@${file.version}`), ...[...skipped].map(([member, reason]) => `${member}!${reason}`), `rules:${ran?.key ?? ''}`].join('|');
+    const wantsFacts = this.facts !== undefined && (ran?.rules.some((rule) => rule.id === 'unused-index') ?? false);
+    const versionKey = [
+      ...files.map((file) => `${file.uri}@${file.version}`),
+      ...[...skipped].map(([member, reason]) => `${member}!${reason}`),
+      `rules:${ran?.key ?? ''}`,
+      ...(wantsFacts ? [`code:${this.facts!.signature()}`] : []),
+    ].join('|');
     const previous = this.analyses.get(schema.key);
     if (previous && previous.versionKey === versionKey) return previous;
-    const analysis = analyzeSchema(files, { isCancelled, rules: ran?.rules });
+    const schemaModel = buildSchema(files);
+    const facts = wantsFacts ? this.facts!.of(schemaModel, versionKey) : undefined;
+    const analysis: SchemaAnalysis = { schema: schemaModel, ...runSchemaRules(schemaModel, { isCancelled, rules: ran?.rules, facts }) };
     if (isCancelled?.()) return undefined;
     const lineIndexes = new Map<string, LineIndex>();
     // Each file's index is derived from the previous one: only the edited lines are scanned again.
