@@ -48,6 +48,15 @@ describe('prisma-lens check with .prismalens.json', () => {
     assert.deepEqual(check(root).findings.map((f) => f.rule), ['timestamp-without-timezone']);
   });
 
+  it('runs unused-index, off by default, on the queries of the project\'s code when turned on', async () => {
+    const schema = 'datasource db {\n  provider = "postgresql"\n}\n\nmodel Post {\n  id     Int    @id\n  title  String\n  status String\n\n  @@index([status])\n  @@index([title])\n}\n';
+    const code = "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport const drafts = () => prisma.post.findMany({ where: { status: 'DRAFT' }, take: 20 });\n";
+    const files = { 'package.json': '{}', 'prisma/schema.prisma': schema, 'src/posts.ts': code };
+    assert.deepEqual(check(await tempProject(files)).findings, []);
+    const on = check(await tempProject({ ...files, '.prismalens.json': JSON.stringify({ rules: { 'unused-index': 'info' } }) }));
+    assert.deepEqual(on.findings.map((f) => `${f.rule}:${f.line}`), ['unused-index:11']);
+  });
+
   it('reports a broken or misspelt configuration on stderr and keeps the defaults for the rest', async () => {
     const root = await tempProject({ 'package.json': '{}', 'prisma/schema.prisma': SCHEMA_WITH_ONE_FINDING, '.prismalens.json': '{ "rules": { "missing-fk-indx": "off" } }' });
     const result = check(root);

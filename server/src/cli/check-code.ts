@@ -8,11 +8,14 @@ import { namesPrismaOperation, readCodeText } from '../workspace/code-index';
 import { discoverSchemas, readSchemaFiles, schemaSetForCodeFile, schemaSetOwningCodeFile, type SchemaSet } from '../workspace/discovery';
 import type { CheckOutcome, CheckTarget } from './check';
 import type { CliPolicy } from './policy';
+import { workspaceQueries, type WorkspaceQuery } from '../analysis/facts/workspace-facts';
 import { reportFindings } from './report';
 
 export interface CodeCheckOptions {
   /** The rules each file runs under, and its suppression comments. */
   policy: CliPolicy;
+  /** Collects each schema's workspace queries (by schema path), for rules that read them (`unused-index`). */
+  queries?: Map<string, WorkspaceQuery[]>;
   /** Schemas the schema check already built, by schema path; others are read here. */
   schemas: ReadonlyMap<string, PrismaSchema>;
 }
@@ -61,7 +64,13 @@ export async function checkCodeFiles(targets: readonly CheckTarget[], outcome: C
     if (!namesPrismaOperation(read.text)) continue;
     const uri = pathToFileURL(file).toString();
     const ran = await options.policy.rulesFor(file);
-    const analysis = analyzeCode({ uri, text: read.text }, await schemaOf(set), { rules: ran.rules });
+    const schema = await schemaOf(set);
+    const analysis = analyzeCode({ uri, text: read.text }, schema, { rules: ran.rules });
+    if (options.queries && set && schema) {
+      const list = options.queries.get(set.schemaPath) ?? [];
+      list.push(...workspaceQueries(analysis.querySites, schema));
+      options.queries.set(set.schemaPath, list);
+    }
     for (const error of analysis.errors) outcome.ruleErrors.push(`${error.split('\n')[0]} (in ${file})`);
     const findings = options.policy.finish(analysis.findings, { uri, text: read.text, language: 'typescript' }, ran);
     outcome.report.findings.push(...reportFindings(findings, [{ uri, text: read.text }], outcome.report.base));

@@ -1,7 +1,8 @@
 /** Runs the analysis for the CLI: discovers the schemas under each path, reads them and collects findings. */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyzeSchema } from '../analysis/analyze';
+import { analyzeSchema, runSchemaRules } from '../analysis/analyze';
+import type { WorkspaceQuery } from '../analysis/facts/workspace-facts';
 import type { Rule } from '../analysis/rules/types';
 import { discoverSchemas, readSchemaFiles, schemaSetForFile, type SchemaSet } from '../workspace/discovery';
 import { commonFolder, reportFindings, sortFindings, type Report } from './report';
@@ -72,9 +73,30 @@ export async function checkTargets(targets: readonly CheckTarget[], options: { r
     }
   }
   await checkMigrations(targets, [...planned.values()].filter((entry) => !entry.onlyFiles).map((entry) => entry.set), outcome, { policy });
-  await checkCodeFiles(targets, outcome, { policy, schemas });
+  const queries = new Map<string, WorkspaceQuery[]>();
+  await checkCodeFiles(targets, outcome, { policy, schemas, queries });
+  await checkIndexUsage(planned, schemas, queries, policy, outcome);
   sortFindings(outcome.report.findings);
   return outcome;
+}
+
+/**
+ * `unused-index` needs every query of the project, so it runs after the code files, on the schemas
+ * checked whole, and only where the configuration turns it on (it is off by default).
+ */
+async function checkIndexUsage(planned: ReadonlyMap<string, Planned>, schemas: ReadonlyMap<string, PrismaSchema>, queries: ReadonlyMap<string, WorkspaceQuery[]>, policy: CliPolicy, outcome: CheckOutcome): Promise<void> {
+  for (const { set, onlyFiles } of planned.values()) {
+    const schema = schemas.get(set.schemaPath);
+    if (onlyFiles || !schema) continue;
+    const ran = await policy.rulesFor(set.schemaPath);
+    const rules = ran.rules.filter((rule) => rule.id === 'unused-index');
+    if (rules.length === 0) continue;
+    const analysis = runSchemaRules(schema, { rules, facts: { queries: queries.get(set.schemaPath) ?? [] } });
+    for (const file of schema.files) {
+      const findings = applySuppressions(analysis.findings.filter((finding) => finding.uri === file.uri), file.text, 'prisma').kept;
+      outcome.report.findings.push(...reportFindings(findings, schema.files, outcome.report.base));
+    }
+  }
 }
 
 async function setsForTarget(target: CheckTarget, outcome: CheckOutcome): Promise<{ set: SchemaSet; onlyFile?: string }[]> {
