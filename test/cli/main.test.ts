@@ -62,14 +62,16 @@ describe('main', () => {
 
 describe('parseArgs', () => {
   it('reads paths, --opt value, --opt=value, short options and --', () => {
-    assert.deepEqual(parseArgs(['check']), { kind: 'check', paths: ['.'], format: 'text', output: undefined });
+    assert.deepEqual(parseArgs(['check']), { kind: 'check', paths: ['.'], format: 'text', output: undefined, pending: false });
     assert.deepEqual(parseArgs(['check', 'a', '-f', 'sarif', 'b', '--output=out.sarif']), {
       kind: 'check',
       paths: ['a', 'b'],
       format: 'sarif',
       output: 'out.sarif',
+      pending: false,
     });
-    assert.deepEqual(parseArgs(['check', '--', '--odd-name']), { kind: 'check', paths: ['--odd-name'], format: 'text', output: undefined });
+    assert.equal((parseArgs(['check', '--pending', 'a']) as { pending: boolean }).pending, true);
+    assert.deepEqual(parseArgs(['check', '--', '--odd-name']), { kind: 'check', paths: ['--odd-name'], format: 'text', output: undefined, pending: false });
     assert.deepEqual(parseArgs(['-v']), { kind: 'version' });
     assert.deepEqual(parseArgs(['check', '-x']), { kind: 'usage-error', message: "unknown option '-x'" });
   });
