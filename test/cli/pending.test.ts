@@ -4,51 +4,11 @@ import { spawnSync } from 'node:child_process';
 import { cpSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { FIXTURE_MIGRATIONS } from '../pending/support';
+import { FIXTURE_MIGRATIONS, FIXTURE_SCHEMA } from '../pending/support';
 import { removeTempProjects, tempProject } from '../workspace/tempProject';
 
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
 
-// The schema the fixture migrations build: nothing is pending for it.
-const SCHEMA = `datasource db {
-  provider = "postgresql"
-}
-
-model User {
-  id    Int     @id @default(autoincrement())
-  email String  @unique
-  name  String
-  bio   String?
-  posts Post[]
-}
-
-model Post {
-  id       Int       @id @default(autoincrement())
-  title    String
-  subtitle String?
-  authorId Int
-  author   User      @relation(fields: [authorId], references: [id])
-  comments Comment[]
-  views    Int       @default(0)
-}
-
-model Tag {
-  id    Int    @id @default(autoincrement())
-  label String
-}
-
-model Category {
-  id   Int    @id @default(autoincrement())
-  slug String
-}
-
-model Comment {
-  id     Int    @id @default(autoincrement())
-  body   String
-  postId Int
-  post   Post   @relation(fields: [postId], references: [id])
-}
-`;
 
 function check(root: string, ...args: string[]) {
   const result = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', ...args], { cwd: root, encoding: 'utf8', timeout: 240_000 });
@@ -63,12 +23,12 @@ after(removeTempProjects);
 
 describe('prisma-lens check --pending', () => {
   it('reports a new required field on its line only when asked, and honours a suppression', async () => {
-    const schema = SCHEMA.replace('  bio   String?\n', '  bio   String?\n  role  String\n');
+    const schema = FIXTURE_SCHEMA.replace('  bio   String?\n', '  bio   String?\n  role  String\n');
     const root = await tempProject({ 'package.json': '{}', 'prisma/schema.prisma': schema });
     cpSync(FIXTURE_MIGRATIONS, path.join(root, 'prisma', 'migrations'), { recursive: true });
     assert.deepEqual(check(root).findings, []);
     const pending = check(root, '--pending');
-    assert.deepEqual(pending.findings.map((f) => `${f.rule}:${f.line}:${f.column}`), ['adding-required-field:10:3']);
+    assert.deepEqual(pending.findings.map((f) => `${f.rule}:${f.line}:${f.column}`), ['adding-required-field:11:3']);
     const suppressed = schema.replace('  role  String\n', '  // prisma-lens-ignore adding-required-field: the table is empty in every environment\n  role  String\n');
     const quiet = await tempProject({ 'package.json': '{}', 'prisma/schema.prisma': suppressed });
     cpSync(FIXTURE_MIGRATIONS, path.join(quiet, 'prisma', 'migrations'), { recursive: true });

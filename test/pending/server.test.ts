@@ -12,51 +12,10 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { LspTestClient } from '../server/lspClient';
-import { FIXTURE_MIGRATIONS } from './support';
+import { FIXTURE_MIGRATIONS, FIXTURE_SCHEMA } from './support';
 
-/** The schema the fixture migrations build, as a user would have written it. */
-const SCHEMA = `datasource db {
-  provider = "postgresql"
-  url      = env("DATABASE_URL")
-}
 
-model User {
-  id    Int     @id @default(autoincrement())
-  email String  @unique
-  name  String
-  bio   String?
-  posts Post[]
-}
-
-model Post {
-  id       Int       @id @default(autoincrement())
-  title    String
-  subtitle String?
-  authorId Int
-  author   User      @relation(fields: [authorId], references: [id])
-  comments Comment[]
-  views    Int       @default(0)
-}
-
-model Tag {
-  id    Int    @id @default(autoincrement())
-  label String
-}
-
-model Category {
-  id   Int    @id @default(autoincrement())
-  slug String
-}
-
-model Comment {
-  id     Int    @id @default(autoincrement())
-  body   String
-  postId Int
-  post   Post   @relation(fields: [postId], references: [id])
-}
-`;
-
-const WITH_ROLE = SCHEMA.replace('  bio   String?\n', '  bio   String?\n  role  String\n');
+const WITH_ROLE = FIXTURE_SCHEMA.replace('  bio   String?\n', '  bio   String?\n  role  String\n');
 
 function git(root: string, ...args: string[]): void {
   execFileSync('git', ['-c', 'user.name=Prisma Lens', '-c', 'user.email=lens@example.com', ...args], { cwd: root, stdio: 'ignore' });
@@ -110,7 +69,7 @@ describe('pending migrations over stdio', () => {
   before(async () => {
     root = mkdtempSync(join(tmpdir(), 'prisma-lens-pending-'));
     cpSync(FIXTURE_MIGRATIONS, join(root, 'prisma', 'migrations'), { recursive: true });
-    schemaUri = write(root, 'prisma/schema.prisma', SCHEMA);
+    schemaUri = write(root, 'prisma/schema.prisma', FIXTURE_SCHEMA);
     write(root, 'package.json', '{ "name": "pending-fixture", "private": true }\n');
     git(root, 'init', '-q');
     git(root, 'add', '.');
@@ -145,7 +104,7 @@ describe('pending migrations over stdio', () => {
   });
 
   it('clears the hazard once the edit is undone', async () => {
-    await client.change(schemaUri, 2, SCHEMA);
+    await client.change(schemaUri, 2, FIXTURE_SCHEMA);
     const items = await pullUntil(client, refresh, schemaUri, (list) => !list.some((item) => item.code === 'adding-required-field'));
     assert.deepEqual(items.filter((item) => String(item.message).startsWith('Next migration')), []);
     await client.change(schemaUri, 3, WITH_ROLE);
@@ -175,11 +134,11 @@ describe('pending migrations over stdio', () => {
 
   it('compares with the last commit when there is no migrations folder, and says so', async () => {
     const project = join(root, 'packages', 'no-migrations');
-    const uri = write(project, 'prisma/schema.prisma', SCHEMA);
+    const uri = write(project, 'prisma/schema.prisma', FIXTURE_SCHEMA);
     write(project, 'package.json', '{ "name": "no-migrations", "private": true }\n');
     git(root, 'add', '.');
     git(root, 'commit', '-q', '-m', 'second project');
-    await client.open(uri, SCHEMA.replace('  subtitle String?', '  subtitle String'));
+    await client.open(uri, FIXTURE_SCHEMA.replace('  subtitle String?', '  subtitle String'));
     const items = await pullUntil(client, refresh, uri, (list) => list.some((item) => item.code === 'adding-not-nullable-field'));
     const notice = items.find((item) => /no migrations folder/.test(item.message));
     assert.equal(notice?.severity, 3, 'an information');

@@ -10,6 +10,48 @@ import { describeFinding, parseFixture, type Fixture } from '../support/fixture'
 export const FIXTURE_PROJECT = path.join(__dirname, 'fixture');
 export const FIXTURE_MIGRATIONS = path.join(FIXTURE_PROJECT, 'prisma', 'migrations');
 
+/** The schema the fixture migrations build, as a user would have written it. */
+export const FIXTURE_SCHEMA = `datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+model User {
+  id    Int     @id @default(autoincrement())
+  email String  @unique
+  name  String
+  bio   String?
+  posts Post[]
+}
+
+model Post {
+  id       Int       @id @default(autoincrement())
+  title    String
+  subtitle String?
+  authorId Int
+  author   User      @relation(fields: [authorId], references: [id])
+  comments Comment[]
+  views    Int       @default(0)
+}
+
+model Tag {
+  id    Int    @id @default(autoincrement())
+  label String
+}
+
+model Category {
+  id   Int    @id @default(autoincrement())
+  slug String
+}
+
+model Comment {
+  id     Int    @id @default(autoincrement())
+  body   String
+  postId Int
+  post   Post   @relation(fields: [postId], references: [id])
+}
+`;
+
 export function fixtureMigrations(): MigrationScript[] {
   return readdirSync(FIXTURE_MIGRATIONS, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())

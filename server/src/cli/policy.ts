@@ -3,10 +3,10 @@
  * `.prismalens.json`, the same file the editor reads) and the suppression comments applied to its
  * findings, exactly as the language server applies them.
  */
-import { applyPolicy } from '../analysis/policy/apply';
-import { configuredRules, levelOf, type LensConfig } from '../analysis/policy/config';
+import { applyConfiguredPolicy } from '../analysis/policy/apply';
+import { configuredRules, type LensConfig } from '../analysis/policy/config';
 import { rules as registeredRules } from '../analysis/rules/index';
-import { ruleRunsOn, type Finding, type Language, type Rule } from '../analysis/rules/types';
+import type { Finding, Language, Rule } from '../analysis/rules/types';
 import { ConfigFiles } from '../workspace/config-file';
 import type { CheckOutcome } from './check';
 
@@ -33,18 +33,6 @@ export class CliPolicy {
 
   /** Applies the file's suppression comments to its findings and adds findings about stale or malformed ones. */
   finish(findings: readonly Finding[], file: { uri: string; text: string; language: Language }, ran: { rules: readonly Rule[]; config: LensConfig }): Finding[] {
-    const level = (id: string) => {
-      const rule = this.candidates.find((candidate) => candidate.id === id);
-      const value = rule ? levelOf(rule, ran.config) : 'off';
-      return value === 'off' ? undefined : value;
-    };
-    return applyPolicy(findings, file, { ranRules: ran.rules.filter((rule) => ruleRunsOn(rule, file.language)), knownRuleIds: this.knownRuleIds, unusedSeverity: level('unused-suppression'), invalidSeverity: level('invalid-suppression') }).findings;
+    return applyConfiguredPolicy(findings, file, ran, this.candidates, this.knownRuleIds);
   }
-}
-
-/** The language a reported file is analysed as. */
-export function languageOfUri(uri: string): Language {
-  if (/\.prisma$/i.test(uri)) return 'prisma';
-  if (/\.sql$/i.test(uri)) return 'sql';
-  return 'typescript';
 }

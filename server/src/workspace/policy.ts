@@ -4,10 +4,10 @@
  * to the findings, exactly as the CLI does. Configuration problems are reported once per file.
  */
 import { fileURLToPath } from 'node:url';
-import { applyPolicy } from '../analysis/policy/apply';
-import { configuredRules, emptyConfig, levelOf, mergeConfigs, parseConfig, type LensConfig } from '../analysis/policy/config';
+import { applyConfiguredPolicy } from '../analysis/policy/apply';
+import { configuredRules, emptyConfig, mergeConfigs, parseConfig, type LensConfig } from '../analysis/policy/config';
 import { rules as registeredRules } from '../analysis/rules/index';
-import { ruleRunsOn, type Finding, type Language, type Rule } from '../analysis/rules/types';
+import type { Finding, Language, Rule } from '../analysis/rules/types';
 import type { LineIndex } from '../analysis/text';
 import { ConfigFiles } from './config-file';
 
@@ -61,11 +61,7 @@ export class ServerPolicy {
 
   /** Applies suppression comments to one file's findings and adds the findings about stale or malformed ones. */
   finish(findings: readonly Finding[], file: { uri: string; text: string; language: Language; lines?: LineIndex }, ran: RulesInForce): Finding[] {
-    const level = (id: string) => {
-      const rule = registeredRules.find((candidate) => candidate.id === id);
-      const value = rule ? levelOf(rule, ran.config) : 'off';
-      return value === 'off' ? undefined : value;
-    };
-    return applyPolicy(findings, file, { ranRules: ran.rules.filter((rule) => ruleRunsOn(rule, file.language)), knownRuleIds: this.knownRuleIds, unusedSeverity: level('unused-suppression'), invalidSeverity: level('invalid-suppression') }).findings;
+    return applyConfiguredPolicy(findings, file, ran, registeredRules, this.knownRuleIds);
   }
+
 }

@@ -2,7 +2,8 @@
  * The last step for every file, in the editor and the CLI alike: drops the findings that
  * suppression comments silence and reports the suppressions that are stale or malformed.
  */
-import type { Finding, Language, Rule, Severity, TextEdit } from '../rules/types';
+import { ruleRunsOn, type Finding, type Language, type Rule, type Severity, type TextEdit } from '../rules/types';
+import { levelOf, type LensConfig } from './config';
 import { LineIndex } from '../text';
 import { applySuppressions, type Suppression } from './suppressions';
 
@@ -64,6 +65,31 @@ export function applyPolicy(findings: readonly Finding[], file: PolicyFile, opti
   }
   result.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return { findings: result, suppressed: outcome.suppressed.length };
+}
+
+/**
+ * `applyPolicy` under a configuration: the rules that ran on this kind of file, and the levels of the
+ * suppression rules as `levelRules` are configured (absent or off: not reported). The editor and
+ * the CLI both finish each file with it.
+ */
+export function applyConfiguredPolicy(
+  findings: readonly Finding[],
+  file: PolicyFile,
+  ran: { rules: readonly Rule[]; config: LensConfig },
+  levelRules: readonly Rule[],
+  knownRuleIds: ReadonlySet<string>,
+): Finding[] {
+  const level = (id: string): Severity | undefined => {
+    const rule = levelRules.find((candidate) => candidate.id === id);
+    const value = rule ? levelOf(rule, ran.config) : 'off';
+    return value === 'off' ? undefined : value;
+  };
+  return applyPolicy(findings, file, {
+    ranRules: ran.rules.filter((rule) => ruleRunsOn(rule, file.language)),
+    knownRuleIds,
+    unusedSeverity: level('unused-suppression'),
+    invalidSeverity: level('invalid-suppression'),
+  }).findings;
 }
 
 /** Removes one rule from a suppression, or the whole comment (with its line when it stands alone) when it is the only rule. */
