@@ -65,8 +65,12 @@ export default defineRule<MigrationRule>({
  * name names the column (`<table>_<column>_not_null`, the name the safe expand/contract steps use).
  */
 class NotNullProofs {
+  /** `table\0constraint` → the column its `CHECK (column IS NOT NULL)` tests. */
   private readonly checks = new Map<string, string>();
-  private readonly validated = new Set<string>();
+  /** `table\0column` proved by a validated check of this file. */
+  private readonly proved = new Set<string>();
+  /** `table\0constraint` validated here but added by an earlier migration (its expression unknown). */
+  private readonly validatedElsewhere = new Set<string>();
 
   record(statement: SqlStatement): void {
     const alter = alterTable(statement);
@@ -78,24 +82,19 @@ class NotNullProofs {
         const column = notNullTestColumn(constraint?.raw_expr);
         if (constraint?.contype === 'CONSTR_CHECK' && constraint.conname && column) {
           this.checks.set(`${table}\u0000${constraint.conname}`, column);
-          if (!constraint.skip_validation) this.validated.add(`${table}\u0000${column}`);
+          if (!constraint.skip_validation) this.proved.add(`${table}\u0000${column}`);
         }
       } else if (command.subtype === 'AT_ValidateConstraint' && command.name) {
         const column = this.checks.get(`${table}\u0000${command.name}`);
-        if (column) this.validated.add(`${table}\u0000${column}`);
-        else this.validated.add(`${table}\u0000?${command.name}`);
+        if (column) this.proved.add(`${table}\u0000${column}`);
+        else this.validatedElsewhere.add(`${table}\u0000${command.name}`);
       }
     }
   }
 
   covers(table: string | undefined, column: string): boolean {
     if (!table) return false;
-    if (this.validated.has(`${table}\u0000${column}`)) return true;
-    for (const key of this.validated) {
-      const [validatedTable, name] = key.split('\u0000') as [string, string];
-      if (validatedTable === table && name.startsWith('?') && name.slice(1) === `${table}_${column}_not_null`) return true;
-    }
-    return false;
+    return this.proved.has(`${table}\u0000${column}`) || this.validatedElsewhere.has(`${table}\u0000${table}_${column}_not_null`);
   }
 }
 
