@@ -1,5 +1,6 @@
 /** Times Prisma Lens's `analyzeSchema` and the peer's `lint` inside this process, on the same text. */
 import { analyzeSchema } from '../server/src/analysis/analyze';
+import type { ModelFindingsCache } from '../server/src/analysis/model-findings-cache';
 import { lintLikeOfficialServer } from './peer';
 import { summarize, timed, type Summary } from './stats';
 
@@ -15,8 +16,8 @@ export interface WarmTimes {
   peer: Summary;
 }
 
-export function analyzeOnce(uri: string, text: string, version: number): { ms: number; findings: number } {
-  const { ms, result } = timed(() => analyzeSchema([{ uri, text, version }]));
+export function analyzeOnce(uri: string, text: string, version: number, modelFindings?: ModelFindingsCache): { ms: number; findings: number } {
+  const { ms, result } = timed(() => analyzeSchema([{ uri, text, version }], { modelFindings }));
   if (result.errors.length > 0) throw new Error(`analyzeSchema reported rule errors:\n${result.errors.join('\n')}`);
   return { ms, findings: result.findings.length };
 }

@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { LspTestClient } from '../test/server/lspClient';
+import { LspTestClient, rangedChange } from '../test/server/lspClient';
+import { ModelFindingsCache } from '../server/src/analysis/model-findings-cache';
 import type { SchemaEdit } from './edits';
 import { analyzeOnce, lintOnce } from './in-process';
 import { summarize, type Summary } from './stats';
@@ -52,8 +53,12 @@ export async function measureServerEdits(projectDir: string, schemaPath: string,
   // answered for a stale text, and its time would not be an edit → new diagnostics time. Run in edit
   // order, after the unedited text, these calls also time what the server's analysis does per edit:
   // re-parse the one block that changed.
-  const expectedBefore = analyzeOnce(uri, initialText, 1).findings;
-  const inProcessRuns = edits.map((edit, index) => analyzeOnce(uri, edit.text, index + 2));
+  // With the per-model findings cache the server keeps per schema, so that this column is the server's analysis.
+  const modelFindings = new ModelFindingsCache();
+  const expectedBefore = analyzeOnce(uri, initialText, 1, modelFindings).findings;
+  const inProcessRuns = edits.map((edit, index) => analyzeOnce(uri, edit.text, index + 2, modelFindings));
+  // Sent as VS Code sends a keystroke to a server that syncs incrementally: the replaced range and its new text.
+  const changes = edits.map((edit, index) => rangedChange(index === 0 ? initialText : edits[index - 1]!.text, edit.text));
   const expected = inProcessRuns.map((run) => run.findings);
 
   const client = new LspTestClient();
@@ -75,7 +80,7 @@ export async function measureServerEdits(projectDir: string, schemaPath: string,
       await pause(PAUSE_BETWEEN_EDITS_MS);
       const start = performance.now();
       const cpuBefore = onCpuMs(client.process.pid);
-      await client.change(uri, index + 2, edit.text);
+      await client.changeRanges(uri, index + 2, [changes[index]!]);
       const report = await client.pull(uri);
       lensServer.push(performance.now() - start);
       const cpuAfter = onCpuMs(client.process.pid);

@@ -86,6 +86,11 @@ export class LspTestClient {
     return this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
   }
 
+  /** Sends ranged changes, as an editor does for keystrokes when the server syncs incrementally (see `rangedChange`). */
+  changeRanges(uri: string, version: number, changes: readonly RangedChange[]): Promise<void> {
+    return this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+  }
+
   pull(uri: string, previousResultId?: string): Promise<{ kind: string; resultId?: string; items: Published['diagnostics'] }> {
     return this.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri }, previousResultId });
   }
@@ -117,4 +122,28 @@ export class LspTestClient {
     this.connection.dispose();
     this.process.kill();
   }
+}
+
+export interface RangedChange {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  text: string;
+}
+
+/** The one ranged change that turns `before` into `after`: the span between their common prefix and suffix. */
+export function rangedChange(before: string, after: string): RangedChange {
+  let prefix = 0;
+  const shorter = Math.min(before.length, after.length);
+  while (prefix < shorter && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < shorter - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  const positionAt = (offset: number) => {
+    let line = 0;
+    let lineStart = 0;
+    for (let i = before.indexOf('\n'); i >= 0 && i < offset; i = before.indexOf('\n', i + 1)) {
+      line++;
+      lineStart = i + 1;
+    }
+    return { line, character: offset - lineStart };
+  };
+  return { range: { start: positionAt(prefix), end: positionAt(before.length - suffix) }, text: after.slice(prefix, after.length - suffix) };
 }

@@ -7,6 +7,7 @@ import { buildSchema } from './schema/build';
 import { createMigrationRuleContext, type MigrationContext, type MigrationTarget } from './migrations/context';
 import { parseScript, type SqlParseError } from './migrations/sql';
 import type { WorkspaceFacts } from './facts/workspace-facts';
+import { modelRunInputs, type ModelFindingsCache, type ModelRunInputs } from './model-findings-cache';
 import type { PrismaSchema, SchemaFile } from './schema/model';
 
 export interface SchemaAnalysis {
@@ -23,6 +24,11 @@ export interface AnalysisOptions {
   facts?: WorkspaceFacts;
   /** Checked between rules so that a stale request stops early. */
   isCancelled?: () => boolean;
+  /**
+   * Findings of per-model rules kept from the last run over the same schema: with it, only the
+   * models an edit touched are checked again. One cache per schema.
+   */
+  modelFindings?: ModelFindingsCache;
 }
 
 export function analyzeSchema(files: readonly SchemaFile[], options: AnalysisOptions = {}): SchemaAnalysis {
@@ -33,10 +39,18 @@ export function analyzeSchema(files: readonly SchemaFile[], options: AnalysisOpt
 export function runSchemaRules(schema: PrismaSchema, options: AnalysisOptions = {}): Omit<SchemaAnalysis, 'schema'> {
   const findings: Finding[] = [];
   const errors: string[] = [];
+  const cache = options.modelFindings;
+  cache?.begin();
+  let inputs: ModelRunInputs | undefined;
   for (const rule of options.rules ?? defaultRules()) {
     if (options.isCancelled?.()) break;
     if (!isSchemaRule(rule)) continue;
     try {
+      if (cache && rule.perModel) {
+        inputs ??= modelRunInputs(schema);
+        for (const finding of cache.run(rule, rule.perModel, schema, inputs)) findings.push(finding);
+        continue;
+      }
       for (const finding of rule.check({ schema, facts: options.facts })) findings.push({ ...finding, ruleId: rule.id, severity: rule.severity });
     } catch (error) {
       errors.push(`${rule.id}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

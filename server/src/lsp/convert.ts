@@ -48,20 +48,41 @@ export function toLeanDiagnostic(finding: Finding, lines: LineIndex): Diagnostic
 }
 
 function diagnosticWith(finding: Finding, lines: LineIndex, fixes: SerializedFix[]): Diagnostic {
-  const data: DiagnosticData = { ruleId: finding.ruleId, fixes };
+  const shared = perRule(finding.ruleId);
   return {
     range: { start: lines.positionAt(finding.span.start), end: lines.positionAt(finding.span.end) },
     severity: SEVERITIES[finding.severity],
     source: DIAGNOSTIC_SOURCE,
     code: finding.ruleId,
-    codeDescription: { href: ruleDocsUri(finding.ruleId) },
+    codeDescription: shared.codeDescription,
     message: diagnosticMessage(finding),
-    data,
+    data: fixes.length === 0 ? shared.leanData : ({ ruleId: finding.ruleId, fixes } satisfies DiagnosticData),
   };
 }
 
+/** What every diagnostic of a rule shares, built once (they are only ever serialized). */
+const sharedByRule = new Map<string, { codeDescription: { href: string }; leanData: DiagnosticData }>();
+function perRule(ruleId: string): { codeDescription: { href: string }; leanData: DiagnosticData } {
+  let shared = sharedByRule.get(ruleId);
+  if (!shared) sharedByRule.set(ruleId, (shared = { codeDescription: { href: ruleDocsUri(ruleId) }, leanData: { ruleId, fixes: [] } }));
+  return shared;
+}
+
+/**
+ * The message and help as one text, kept for the message string: findings reused from an earlier
+ * analysis (moved or not) keep their strings, so their diagnostics get the very same text, which
+ * compares and serializes without being joined again.
+ */
+const joinedMessages = new Map<string, { help: string; joined: string }>();
+const MAX_JOINED_MESSAGES = 20_000;
+
 function diagnosticMessage(finding: Finding): string {
-  return `${finding.message}\n${finding.help}`;
+  const known = joinedMessages.get(finding.message);
+  if (known?.help === finding.help) return known.joined;
+  if (joinedMessages.size >= MAX_JOINED_MESSAGES) joinedMessages.clear();
+  const joined = `${finding.message}\n${finding.help}`;
+  joinedMessages.set(finding.message, { help: finding.help, joined });
+  return joined;
 }
 
 /** The finding a diagnostic built by `toLeanDiagnostic` stands for, if `findings` (of the file `lines` indexes) still hold it. */

@@ -6,6 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runSchemaRules, type SchemaAnalysis } from '../analysis/analyze';
 import type { WorkspaceFacts } from '../analysis/facts/workspace-facts';
+import { ModelFindingsCache } from '../analysis/model-findings-cache';
 import { buildSchema } from '../analysis/schema/build';
 import type { PrismaSchema, SchemaFile } from '../analysis/schema/model';
 import { LineIndex } from '../analysis/text';
@@ -42,6 +43,8 @@ export class SchemaWorkspace {
   private readonly setByFile = new Map<string, Promise<{ key: string; uris: string[] }>>();
   private readonly diskTexts = new Map<string, DiskText>();
   private readonly analyses = new Map<string, AnalysedSchema>();
+  /** Per schema: the per-model rules' findings, reused for the models an edit did not touch. */
+  private readonly modelFindings = new Map<string, ModelFindingsCache>();
   private facts: { of: (schema: PrismaSchema, key: string) => WorkspaceFacts; signature: () => string } | undefined;
 
   constructor(
@@ -112,7 +115,9 @@ export class SchemaWorkspace {
     if (previous && previous.versionKey === versionKey) return previous;
     const schemaModel = buildSchema(files);
     const facts = wantsFacts ? this.facts!.of(schemaModel, versionKey) : undefined;
-    const analysis: SchemaAnalysis = { schema: schemaModel, ...runSchemaRules(schemaModel, { isCancelled, rules: ran?.rules, facts }) };
+    let modelFindings = this.modelFindings.get(schema.key);
+    if (!modelFindings) this.modelFindings.set(schema.key, (modelFindings = new ModelFindingsCache()));
+    const analysis: SchemaAnalysis = { schema: schemaModel, ...runSchemaRules(schemaModel, { isCancelled, rules: ran?.rules, facts, modelFindings }) };
     if (isCancelled?.()) return undefined;
     const lineIndexes = new Map<string, LineIndex>();
     // Each file's index is derived from the previous one: only the edited lines are scanned again.

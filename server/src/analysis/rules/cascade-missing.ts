@@ -1,9 +1,9 @@
 /** Flags required relations with no `onDelete`: deleting the parent fails while children exist. */
 import type { PrismaSchema, Relation } from '../schema/model';
-import { attributeExtent, fileTextOf } from '../facts/schema-text';
-import { defineRule, type Fix, type RuleFinding, type SchemaRule } from './types';
+import { attributeExtent } from '../facts/schema-text';
+import { defineModelRule, type Fix, type RuleFinding } from './types';
 
-export default defineRule<SchemaRule>({
+export default defineModelRule({
   id: 'cascade-missing',
   appliesTo: ['prisma'],
   severity: 'info',
@@ -45,22 +45,22 @@ export default defineRule<SchemaRule>({
     fixSafety:
       'Two fixes, both offered one at a time. `onDelete: Cascade` is unsafe: deleting a parent then deletes its children. Writing out the current default (`onDelete: Restrict`, `NoAction` on SQL Server) changes neither the database nor any query, but it records a decision, so it is never applied by "fix all": that would silence the rule without anyone choosing.',
   },
-  check({ schema }) {
+  checkModel({ schema, model, text, relations }) {
+    if (model.kind !== 'model') return [];
     const findings: RuleFinding[] = [];
-    for (const relation of schema.relations) {
+    for (const relation of relations) {
       const attribute = relation.field.relation;
-      if (!attribute || attribute.onDelete !== undefined || relation.model.kind !== 'model') continue;
+      if (!attribute || attribute.onDelete !== undefined) continue;
       if (relation.fkFields.length === 0 || relation.fkFields.some((field) => field.isOptional)) continue;
-      findings.push(findingFor(schema, relation));
+      findings.push(findingFor(schema, relation, text));
     }
     return findings;
   },
 });
 
-function findingFor(schema: PrismaSchema, relation: Relation): RuleFinding {
+function findingFor(schema: PrismaSchema, relation: Relation, text: string): RuleFinding {
   const { model, field, target } = relation;
   const attribute = field.relation!;
-  const text = fileTextOf(schema, model.uri);
   const restrict = schema.datasource?.provider === 'sqlserver' ? 'NoAction' : 'Restrict';
   const children = relation.opposite ? `its \`${relation.opposite.name}\`` : `its \`${model.name}\` rows`;
   const fixes: Fix[] = [];

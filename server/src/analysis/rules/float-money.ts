@@ -1,7 +1,7 @@
 /** Flags money stored as `Float`: binary floating point cannot hold cents exactly, so sums drift. */
 import type { Field, Model, PrismaSchema } from '../schema/model';
-import { commentsAbove, fieldTypeSpan, fileTextOf, nameWords, trailingComment } from '../facts/schema-text';
-import { defineRule, type Fix, type RuleFinding, type SchemaRule } from './types';
+import { commentsAbove, fieldTypeSpan, nameWords, trailingComment } from '../facts/schema-text';
+import { defineModelRule, type Fix, type RuleFinding } from './types';
 
 /** Words that make a field name about money. */
 const MONEY_WORDS = new Set([
@@ -25,7 +25,7 @@ const RATIO_COMMENT = /%|\bpercent|\bratio\b|\brate\b|\bshare\b|\bfraction\b|\bm
 /** Providers whose `Decimal` is an exact decimal column. */
 const EXACT_DECIMAL = new Set(['postgresql', 'mysql', 'sqlserver', 'cockroachdb']);
 
-export default defineRule<SchemaRule>({
+export default defineModelRule({
   id: 'float-money',
   appliesTo: ['prisma'],
   severity: 'warning',
@@ -41,18 +41,15 @@ export default defineRule<SchemaRule>({
     fixSafety:
       'Unsafe: changing the type to `Decimal` changes the field\'s TypeScript type from `number` to `Prisma.Decimal`, so code that does arithmetic on it must change, and the migration rewrites the column (`ALTER COLUMN … TYPE DECIMAL`), locking the table while it runs.',
   },
-  check({ schema }) {
+  checkModel({ schema, model, text }) {
+    if (model.kind === 'view') return [];
     const findings: RuleFinding[] = [];
-    for (const model of schema.models) {
-      if (model.kind === 'view') continue;
-      const text = fileTextOf(schema, model.uri);
-      for (const field of model.fields) {
-        if (field.type !== 'Float' || !isMoneyName(field.name)) continue;
-        // `payoutFee Float // share of each sale, 0.05 = 5 %`: the comment says it is a ratio.
-        const comment = [trailingComment(text, field) ?? '', ...commentsAbove(text, field)].join(' ');
-        if (RATIO_COMMENT.test(comment)) continue;
-        findings.push(findingFor(schema, model, field));
-      }
+    for (const field of model.fields) {
+      if (field.type !== 'Float' || !isMoneyName(field.name)) continue;
+      // `payoutFee Float // share of each sale, 0.05 = 5 %`: the comment says it is a ratio.
+      const comment = [trailingComment(text, field) ?? '', ...commentsAbove(text, field)].join(' ');
+      if (RATIO_COMMENT.test(comment)) continue;
+      findings.push(findingFor(schema, model, field, text));
     }
     return findings;
   },
@@ -65,8 +62,7 @@ export function isMoneyName(name: string): boolean {
   return words.some((word) => MONEY_WORDS.has(word));
 }
 
-function findingFor(schema: PrismaSchema, model: Model, field: Field): RuleFinding {
-  const text = fileTextOf(schema, model.uri);
+function findingFor(schema: PrismaSchema, model: Model, field: Field, text: string): RuleFinding {
   const provider = schema.datasource?.provider;
   const exact = provider === undefined || EXACT_DECIMAL.has(provider);
   const span = fieldTypeSpan(text, field) ?? field.nameSpan;

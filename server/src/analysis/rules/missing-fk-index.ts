@@ -1,12 +1,12 @@
 /** Flags foreign keys that no index covers, so parent lookups and referential actions scan the child table. */
 import type { Datasource, Index, Model, Relation } from '../schema/model';
 import { lineBreakOf } from '../text';
-import { defineRule, type Fix, type RuleFinding, type SchemaRule } from './types';
+import { defineModelRule, type Fix, type RuleFinding } from './types';
 
 /** Index types whose B-tree or hash structure answers `fk = $1` lookups. */
 const LOOKUP_INDEX_TYPES = new Set([undefined, 'BTree', 'Hash']);
 
-export default defineRule<SchemaRule>({
+export default defineModelRule({
   id: 'missing-fk-index',
   appliesTo: ['prisma'],
   severity: 'warning',
@@ -37,19 +37,17 @@ export default defineRule<SchemaRule>({
     fixSafety:
       'Safe: adding `@@index([…])` to the model changes no query result. The next migration will run `CREATE INDEX`, which blocks writes to the table while it builds; on a large production table, create it with `CREATE INDEX CONCURRENTLY` in a migration of its own.',
   },
-  check({ schema }) {
-    if (!foreignKeysNeedIndexes(schema.datasource)) return [];
+  checkModel({ schema, model, text, relations }) {
+    if (model.kind !== 'model' || relations.length === 0 || !foreignKeysNeedIndexes(schema.datasource)) return [];
     const findings: RuleFinding[] = [];
     const reported = new Set<string>();
-    const texts = new Map(schema.files.map((file) => [file.uri, file.text]));
-    for (const relation of schema.relations) {
-      if (relation.model.kind !== 'model') continue;
+    for (const relation of relations) {
       const columns = relation.fkFields.map((field) => field.name);
-      if (isCovered(relation.model.indexes, columns)) continue;
-      const key = `${relation.model.name}(${columns.length === 1 ? columns[0] : [...columns].sort().join(',')})`;
+      if (isCovered(model.indexes, columns)) continue;
+      const key = columns.length === 1 ? columns[0]! : [...columns].sort().join(',');
       if (reported.has(key)) continue;
       reported.add(key);
-      findings.push(findingFor(relation, schema.datasource, columns, texts.get(relation.model.uri) ?? ''));
+      findings.push(findingFor(relation, schema.datasource, columns, text));
     }
     return findings;
   },

@@ -1,13 +1,13 @@
 /** Flags models with no creation or update time: the first question asked about a bad row cannot be answered. */
 import type { Field, Model, PrismaSchema } from '../schema/model';
 import { addFieldsEdit } from '../facts/schema-edits';
-import { attributeArguments, fileTextOf, foreignKeyFields, isScalarField, nameWords } from '../facts/schema-text';
-import { defineRule, type RuleFinding, type SchemaRule } from './types';
+import { attributeArguments, foreignKeyFields, isScalarField, nameWords } from '../facts/schema-text';
+import { defineModelRule, type RuleFinding } from './types';
 
 const CREATED_WORDS = new Set(['created', 'inserted', 'added']);
 const UPDATED_WORDS = new Set(['updated', 'modified', 'changed']);
 
-export default defineRule<SchemaRule>({
+export default defineModelRule({
   id: 'missing-timestamps',
   appliesTo: ['prisma'],
   severity: 'info',
@@ -31,18 +31,15 @@ export default defineRule<SchemaRule>({
     fixSafety:
       'Unsafe: the fix adds columns, so the migration adds them to every existing row (with the migration\'s time as their value, which is not when those rows were created). `updatedAt` gets `@default(now())` as well, because a required column without a default cannot be added to a table that has rows.',
   },
-  check({ schema }) {
-    const findings: RuleFinding[] = [];
-    for (const model of schema.models) {
-      if (model.kind !== 'model' || model.incomplete) continue;
-      const text = fileTextOf(schema, model.uri);
-      const dates = model.fields.filter((field) => field.type === 'DateTime');
-      const hasCreated = dates.some((field) => isCreationTime(text, field));
-      const hasUpdated = dates.some((field) => field.attributes.includes('updatedAt') || nameWords(field.name).some((word) => UPDATED_WORDS.has(word)));
-      if ((hasCreated && hasUpdated) || isJoinTable(schema, model)) continue;
-      findings.push(findingFor(model, text, hasCreated, hasUpdated));
-    }
-    return findings;
+  // A join table is told apart by which of its fields are scalars, that is, name no model.
+  readsNames: true,
+  checkModel({ schema, model, text }) {
+    if (model.kind !== 'model' || model.incomplete) return [];
+    const dates = model.fields.filter((field) => field.type === 'DateTime');
+    const hasCreated = dates.some((field) => isCreationTime(text, field));
+    const hasUpdated = dates.some((field) => field.attributes.includes('updatedAt') || nameWords(field.name).some((word) => UPDATED_WORDS.has(word)));
+    if ((hasCreated && hasUpdated) || isJoinTable(schema, model)) return [];
+    return [findingFor(model, text, hasCreated, hasUpdated)];
   },
 });
 

@@ -1,13 +1,13 @@
 /** Flags `@@index`es that another index (or the primary key) already serves: extra writes for no reads. */
 import type { Index, Model } from '../schema/model';
-import { attributeExtent, fileTextOf } from '../facts/schema-text';
+import { attributeExtent } from '../facts/schema-text';
 import { removeLineEdit } from '../facts/schema-edits';
-import { defineRule, type RuleFinding, type SchemaRule } from './types';
+import { defineModelRule, type RuleFinding } from './types';
 
 /** Index types that are B-trees, whose leading columns answer what a shorter B-tree would. */
 const BTREE = new Set([undefined, 'BTree']);
 
-export default defineRule<SchemaRule>({
+export default defineModelRule({
   id: 'redundant-index',
   appliesTo: ['prisma'],
   severity: 'warning',
@@ -22,17 +22,14 @@ export default defineRule<SchemaRule>({
     fixSafety:
       'Safe: removing the `@@index` line changes no query result, and the longer index still serves every query the removed one served. The migration runs `DROP INDEX`, which is quick.',
   },
-  check({ schema }) {
+  checkModel({ model, text }) {
+    if (model.kind !== 'model') return [];
     const findings: RuleFinding[] = [];
-    for (const model of schema.models) {
-      if (model.kind !== 'model') continue;
-      const text = fileTextOf(schema, model.uri);
-      model.indexes.forEach((index, position) => {
-        if (index.kind !== 'index' || !BTREE.has(index.type)) return;
-        const wider = model.indexes.find((other, otherPosition) => other !== index && servesAll(other, index, otherPosition < position));
-        if (wider) findings.push(findingFor(model, index, wider, text));
-      });
-    }
+    model.indexes.forEach((index, position) => {
+      if (index.kind !== 'index' || !BTREE.has(index.type)) return;
+      const wider = model.indexes.find((other, otherPosition) => other !== index && servesAll(other, index, otherPosition < position));
+      if (wider) findings.push(findingFor(model, index, wider, text));
+    });
     return findings;
   },
 });

@@ -1,8 +1,8 @@
 /** Flags `String` fields whose comment lists the fixed set of values they may hold: a Prisma `enum` enforces it. */
 import type { Field, Model, PrismaSchema } from '../schema/model';
 import { addBlockAfterEdit } from '../facts/schema-edits';
-import { commentsAbove, defaultAttribute, fieldTypeSpan, fileTextOf, nameWords, trailingComment } from '../facts/schema-text';
-import { defineRule, type Fix, type RuleFinding, type SchemaRule, type TextEdit } from './types';
+import { commentsAbove, defaultAttribute, fieldTypeSpan, nameWords, trailingComment } from '../facts/schema-text';
+import { defineModelRule, type Fix, type RuleFinding, type TextEdit } from './types';
 
 /** One value of a listed set: a single word (`admin`, `prefer_not_to_say`, `IN_PROGRESS`, `'paid'`). */
 const VALUE = /^['"`]?([A-Za-z][A-Za-z0-9_-]{0,39})['"`]?$/;
@@ -13,7 +13,7 @@ const OPEN_SETS = new Set(['currency', 'country', 'locale', 'language', 'lang', 
 /** Prisma enum values must be identifiers. */
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]*$/;
 
-export default defineRule<SchemaRule>({
+export default defineModelRule({
   id: 'string-enum',
   appliesTo: ['prisma'],
   severity: 'info',
@@ -29,18 +29,16 @@ export default defineRule<SchemaRule>({
     fixSafety:
       'Unsafe: the fix declares the enum and changes the field\'s type, so the migration converts the column (it fails if a row holds a value outside the list) and the field\'s TypeScript type becomes the enum. Offered only when every value is a valid enum name and the default is one of them.',
   },
-  check({ schema }) {
-    if (schema.datasource?.provider === 'sqlserver') return [];
+  // The fix reuses an enum with the same values, or names a new one after the names not yet taken.
+  readsNames: true,
+  checkModel({ schema, model, text }) {
+    if (schema.datasource?.provider === 'sqlserver' || model.kind !== 'model') return [];
     const findings: RuleFinding[] = [];
-    for (const model of schema.models) {
-      if (model.kind !== 'model') continue;
-      const text = fileTextOf(schema, model.uri);
-      for (const field of model.fields) {
-        if (field.type !== 'String' || field.isList) continue;
-        const values = listedValues(trailingComment(text, field)) ?? listedValues(commentsAbove(text, field).join(' '));
-        if (!values || nameWords(field.name).some((word) => OPEN_SETS.has(word))) continue;
-        findings.push(findingFor(schema, model, field, values, text));
-      }
+    for (const field of model.fields) {
+      if (field.type !== 'String' || field.isList) continue;
+      const values = listedValues(trailingComment(text, field)) ?? listedValues(commentsAbove(text, field).join(' '));
+      if (!values || nameWords(field.name).some((word) => OPEN_SETS.has(word))) continue;
+      findings.push(findingFor(schema, model, field, values, text));
     }
     return findings;
   },

@@ -1,12 +1,12 @@
 /** Flags PostgreSQL `DateTime` fields stored as `timestamp` (without time zone) rather than `timestamptz`. */
 import { appendToFieldEdit } from '../facts/schema-edits';
-import { fieldTypeSpan, fileTextOf, nativeType } from '../facts/schema-text';
-import { defineRule, type RuleFinding, type SchemaRule } from './types';
+import { fieldTypeSpan, nativeType } from '../facts/schema-text';
+import { defineModelRule, type RuleFinding } from './types';
 
 /** Native types that either carry a zone or have none to lose (a calendar date, a time of day). */
 const NOT_A_LOCAL_TIMESTAMP = /^(?:Timestamptz|Date|Time|Timetz)\b/;
 
-export default defineRule<SchemaRule>({
+export default defineModelRule({
   id: 'timestamp-without-timezone',
   appliesTo: ['prisma'],
   severity: 'info',
@@ -23,27 +23,23 @@ export default defineRule<SchemaRule>({
     fixSafety:
       'Unsafe: the migration runs `ALTER COLUMN … TYPE timestamptz`, which reads existing values in the session\'s time zone (correct only when it is UTC, as Prisma wrote them) and, before PostgreSQL 12 or outside UTC, rewrites the table under an exclusive lock.',
   },
-  check({ schema }) {
+  checkModel({ schema, model, text }) {
     const provider = schema.datasource?.provider;
-    if (provider !== 'postgresql' && provider !== 'cockroachdb') return [];
+    if ((provider !== 'postgresql' && provider !== 'cockroachdb') || model.kind !== 'model') return [];
     const findings: RuleFinding[] = [];
-    for (const model of schema.models) {
-      if (model.kind !== 'model') continue;
-      const text = fileTextOf(schema, model.uri);
-      for (const field of model.fields) {
-        if (field.type !== 'DateTime') continue;
-        const native = nativeType(field);
-        if (native && NOT_A_LOCAL_TIMESTAMP.test(native)) continue;
-        const span = fieldTypeSpan(text, field) ?? field.nameSpan;
-        const fix = native === undefined ? [{ title: `Store ${model.name}.${field.name} as timestamptz`, applicability: 'unsafe' as const, edits: [appendToFieldEdit(model, field, text, '@db.Timestamptz(3)')] }] : [];
-        findings.push({
-          uri: model.uri,
-          span,
-          message: `\`${model.name}.${field.name}\` is stored as \`timestamp without time zone\`: SQL defaults and other clients read and write it in their session's time zone, not UTC.`,
-          help: native === undefined ? 'Add `@db.Timestamptz(3)` to store an instant that every client reads the same way.' : `Use \`@db.Timestamptz\` instead of \`@db.${native}\`.`,
-          ...(fix.length ? { fixes: fix } : {}),
-        });
-      }
+    for (const field of model.fields) {
+      if (field.type !== 'DateTime') continue;
+      const native = nativeType(field);
+      if (native && NOT_A_LOCAL_TIMESTAMP.test(native)) continue;
+      const span = fieldTypeSpan(text, field) ?? field.nameSpan;
+      const fix = native === undefined ? [{ title: `Store ${model.name}.${field.name} as timestamptz`, applicability: 'unsafe' as const, edits: [appendToFieldEdit(model, field, text, '@db.Timestamptz(3)')] }] : [];
+      findings.push({
+        uri: model.uri,
+        span,
+        message: `\`${model.name}.${field.name}\` is stored as \`timestamp without time zone\`: SQL defaults and other clients read and write it in their session's time zone, not UTC.`,
+        help: native === undefined ? 'Add `@db.Timestamptz(3)` to store an instant that every client reads the same way.' : `Use \`@db.Timestamptz\` instead of \`@db.${native}\`.`,
+        ...(fix.length ? { fixes: fix } : {}),
+      });
     }
     return findings;
   },

@@ -1,7 +1,7 @@
 /** What a rule is and what it returns: plain data, independent of how an editor shows it. */
 import type { CodeRuleContext } from '../code/context';
 import type { MigrationRuleContext, MigrationRuleFinding } from '../migrations/context';
-import type { PrismaSchema } from '../schema/model';
+import type { Model, PrismaSchema, Relation } from '../schema/model';
 import type { Span } from '../text';
 import type { WorkspaceFacts } from '../facts/workspace-facts';
 
@@ -70,6 +70,59 @@ interface RuleBase {
 export interface SchemaRule extends RuleBase {
   appliesTo: ['prisma'];
   check(context: SchemaRuleContext): RuleFinding[];
+  /** Set by `defineModelRule`: the rule looks at one model at a time, so its findings can be kept per model. */
+  perModel?: ModelRuleCheck;
+}
+
+/** What a per-model rule sees of one model. */
+export interface ModelRuleContext {
+  schema: PrismaSchema;
+  model: Model;
+  /** The text of the model's file. */
+  text: string;
+  /** The relations whose foreign key this model holds, in field order. */
+  relations: readonly Relation[];
+}
+
+/**
+ * How a per-model rule checks one model. Its findings about a model may depend only on: the model's
+ * block (its text, fields and indexes), the blocks of the models it is related to (either side),
+ * the datasource, the rule's severity and, when `readsNames` is set, the names of every model and
+ * enum and the enums' values. They must lie in the model's block. The runner then keeps them per
+ * model and reuses them, moved, while an edit touches none of those.
+ */
+export interface ModelRuleCheck {
+  checkModel(context: ModelRuleContext): RuleFinding[];
+  readsNames?: boolean;
+}
+
+/** A schema rule written per model (see `ModelRuleCheck`); its `check` runs `checkModel` over every model. */
+export function defineModelRule(rule: RuleBase & { appliesTo: ['prisma'] } & ModelRuleCheck): SchemaRule {
+  const { checkModel, readsNames, ...base } = rule;
+  return {
+    ...base,
+    perModel: { checkModel, readsNames },
+    check({ schema }) {
+      const relations = relationsByModel(schema);
+      const texts = new Map(schema.files.map((file) => [file.uri, file.text]));
+      const findings: RuleFinding[] = [];
+      for (const model of schema.models) {
+        findings.push(...checkModel({ schema, model, text: texts.get(model.uri) ?? '', relations: relations.get(model) ?? [] }));
+      }
+      return findings;
+    },
+  };
+}
+
+/** The relations of a schema by the model that holds their foreign key. */
+export function relationsByModel(schema: PrismaSchema): Map<Model, Relation[]> {
+  const byModel = new Map<Model, Relation[]>();
+  for (const relation of schema.relations) {
+    const list = byModel.get(relation.model);
+    if (list) list.push(relation);
+    else byModel.set(relation.model, [relation]);
+  }
+  return byModel;
 }
 
 /** A rule over one TypeScript/JavaScript file, with the schema its queries run against. */

@@ -99,6 +99,7 @@ function moveModel(model: Model, block: RawBlock, delta: number): Model {
   const indexes: Index[] = new Array<Index>(model.indexes.length);
   for (let i = 0; i < indexes.length; i++) indexes[i] = { ...model.indexes[i]!, span: moveSpan(model.indexes[i]!.span, delta) };
   return {
+    revision: model.revision,
     kind: model.kind,
     name: model.name,
     dbName: model.dbName,

@@ -65,6 +65,11 @@ export interface Field {
 export type ModelKind = 'model' | 'view' | 'type';
 
 export interface Model {
+  /**
+   * Identifies what the model's block read: new each time the block is read, kept while an edit
+   * elsewhere merely moves the block. Per-model results are cached under it.
+   */
+  revision: number;
   kind: ModelKind;
   name: string;
   /** The table name: `@@map("…")` or the model name. */

@@ -67,6 +67,9 @@ class BlockPlacement {
   }
 }
 
+/** Counts the model blocks read in this process: each read gets a revision of its own. */
+let modelRevisions = 0;
+
 function readModel(ast: Ast.Model | Ast.View | Ast.Type, at: BlockPlacement, incomplete: boolean): Model {
   const fields: Field[] = [];
   const indexes: Index[] = [];
@@ -94,6 +97,7 @@ function readModel(ast: Ast.Model | Ast.View | Ast.Type, at: BlockPlacement, inc
     }
   }
   return {
+    revision: ++modelRevisions,
     kind: ast.type,
     name: ast.name,
     dbName,

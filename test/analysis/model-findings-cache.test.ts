@@ -1,0 +1,174 @@
+/**
+ * Per-model rules keep their findings per model between analyses (`ModelFindingsCache`): whatever
+ * the edit, the findings must equal those of an analysis that checks every model again.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { analyzeSchema } from '../../server/src/analysis/analyze';
+import { ModelFindingsCache } from '../../server/src/analysis/model-findings-cache';
+import { rules } from '../../server/src/analysis/rules/index';
+import { isSchemaRule, type Finding } from '../../server/src/analysis/rules/types';
+
+const EXAMPLE = readFileSync(join(__dirname, '..', '..', 'examples', 'blog', 'prisma', 'schema.prisma'), 'utf8');
+
+/** Every schema rule, those off by default too. */
+const SCHEMA_RULES = rules.filter(isSchemaRule);
+
+/** A schema on which every per-model rule reports something. */
+const BUSY = `datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+model User {
+  id      Int      @id @default(autoincrement())
+  email   String   @unique
+  role    String   // admin, editor, viewer
+  balance Float
+  born    DateTime
+  posts   Post[]
+  orders  Order[]
+  @@index([email])
+}
+
+model Post {
+  id       Int    @id @default(autoincrement())
+  authorId Int
+  author   User   @relation(fields: [authorId], references: [id])
+  status   String // draft | published
+  tags     PostTag[]
+}
+
+model Tag {
+  id    Int       @id
+  posts PostTag[]
+}
+
+model PostTag {
+  postId Int
+  tagId  Int
+  post   Post @relation(fields: [postId], references: [id])
+  tag    Tag  @relation(fields: [tagId], references: [id])
+  @@id([postId, tagId])
+}
+
+model Order {
+  id     Int   @id
+  userId Int?
+  user   User? @relation(fields: [userId], references: [id])
+  total  Float
+  price  Float
+  @@index([userId, id])
+  @@index([userId])
+}
+`;
+
+/** Pieces a user types or deletes, among them ones that change names, relations, enums and the provider. */
+const SNIPPETS = [
+  '}',
+  '{',
+  '\n',
+  ' ',
+  'x',
+  '//',
+  '\r\n',
+  '  fee Float\n',
+  '  @@index([authorId])\n',
+  '  ownerId Int\n  owner User @relation(fields: [ownerId], references: [id])\n',
+  '\nmodel Extra {\n  id Int @id\n  userId Int\n  user User @relation(fields: [userId], references: [id])\n}\n',
+  '\nenum UserRole {\n  admin\n  editor\n  viewer\n}\n',
+  '\nmodel UserRole {\n  id Int @id\n}\n',
+  'datasource db {\n  provider = "mysql"\n  relationMode = "prisma"\n}\n',
+  '  kind String // a, b\n',
+];
+
+/** A small deterministic generator (a linear congruential one), so that a failure can be replayed. */
+function randomSource(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state / 0x7fffffff;
+  };
+}
+
+function comparable(findings: readonly Finding[]): string {
+  return JSON.stringify(findings);
+}
+
+describe('per-model findings kept between analyses', () => {
+  for (const [name, base] of [
+    ['a schema every per-model rule reports on', BUSY],
+    ['the example schema', EXAMPLE],
+    ['the example schema with CRLF line breaks', EXAMPLE.replace(/\n/g, '\r\n')],
+  ] as const) {
+    it(`equal a full analysis after each of 300 random edits of ${name}`, () => {
+      const random = randomSource(name.length * 7);
+      const uri = `file:///cached/${name.replace(/\W+/g, '-')}.prisma`;
+      const cache = new ModelFindingsCache();
+      let text = base;
+      let reused = 0;
+      analyzeSchema([{ uri, text }], { rules: SCHEMA_RULES, modelFindings: cache });
+      for (let step = 0; step < 300; step++) {
+        const at = Math.floor(random() * (text.length + 1));
+        const snippet = SNIPPETS[Math.floor(random() * SNIPPETS.length)]!;
+        const roll = random();
+        const removed = roll < 0.5 ? 0 : 1 + Math.floor(random() * 30);
+        text = text.slice(0, at) + (roll < 0.5 || roll >= 0.9 ? snippet : '') + text.slice(Math.min(text.length, at + removed));
+        const cached = analyzeSchema([{ uri, text }], { rules: SCHEMA_RULES, modelFindings: cache });
+        reused += cache.lastReused;
+        // Another URI gets a build of its own, so this one reads every block again.
+        const freshUri = `file:///fresh/${name.replace(/\W+/g, '-')}-${step}.prisma`;
+        const fresh = analyzeSchema([{ uri: freshUri, text }], { rules: SCHEMA_RULES });
+        assert.equal(comparable(cached.findings), comparable(fresh.findings).split(freshUri).join(uri), `findings after step ${step}`);
+        assert.deepEqual(cached.errors, fresh.errors);
+      }
+      assert.ok(reused > 0, 'findings were reused');
+    });
+  }
+
+  it('checks only the edited model and the models related to it', () => {
+    const uri = 'file:///cached/related.prisma';
+    const cache = new ModelFindingsCache();
+    const perModelRules = SCHEMA_RULES.filter((rule) => rule.perModel).length;
+    const first = analyzeSchema([{ uri, text: BUSY }], { rules: SCHEMA_RULES, modelFindings: cache });
+    assert.equal(cache.lastChecked, first.schema.models.length * perModelRules);
+    // Post is related to User and PostTag: three models are checked again, Tag and Order are not.
+    const edited = BUSY.replace('  status   String // draft | published', '  status   String // draft | published | archived');
+    const second = analyzeSchema([{ uri, text: edited }], { rules: SCHEMA_RULES, modelFindings: cache });
+    assert.equal(cache.lastChecked, 3 * perModelRules);
+    assert.equal(cache.lastReused, 2 * perModelRules);
+    assert.ok(second.findings.some((finding) => finding.ruleId === 'string-enum' && finding.message.includes('archived')));
+    // Models after the edit moved; their findings moved with them.
+    const order = second.findings.find((finding) => finding.ruleId === 'redundant-index' && finding.message.includes('`Order`'))!;
+    assert.equal(edited.slice(order.span.start, order.span.end), '@@index([userId])');
+  });
+
+  it('checks every model again when the datasource changes', () => {
+    const uri = 'file:///cached/provider.prisma';
+    const cache = new ModelFindingsCache();
+    analyzeSchema([{ uri, text: BUSY }], { rules: SCHEMA_RULES, modelFindings: cache });
+    const mysql = analyzeSchema([{ uri, text: BUSY.replace('"postgresql"', '"mysql"') }], { rules: SCHEMA_RULES, modelFindings: cache });
+    assert.equal(cache.lastReused, 0);
+    assert.ok(!mysql.findings.some((finding) => finding.ruleId === 'missing-fk-index'), 'MySQL indexes its foreign keys');
+  });
+
+  it('keeps the findings of each file of a multi-file schema', () => {
+    const [head, tail] = [BUSY.slice(0, BUSY.indexOf('model Tag')), BUSY.slice(BUSY.indexOf('model Tag'))];
+    const files = (second: string) => [
+      { uri: 'file:///cached/multi/a.prisma', text: head },
+      { uri: 'file:///cached/multi/b.prisma', text: second },
+    ];
+    const cache = new ModelFindingsCache();
+    analyzeSchema(files(tail), { rules: SCHEMA_RULES, modelFindings: cache });
+    const editedTail = tail.replace('  price  Float\n', '  price  Float\n  fee    Float\n');
+    const cached = analyzeSchema(files(editedTail), { rules: SCHEMA_RULES, modelFindings: cache });
+    const fresh = analyzeSchema(
+      files(editedTail).map((file) => ({ ...file, uri: file.uri.replace('/cached/', '/fresh/') })),
+      { rules: SCHEMA_RULES },
+    );
+    assert.equal(comparable(cached.findings), comparable(fresh.findings).split('/fresh/').join('/cached/'));
+    assert.ok(cache.lastReused > 0);
+  });
+});
