@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { analyzeSchema } from '../../server/src/analysis/analyze';
 import { ModelFindingsCache } from '../../server/src/analysis/model-findings-cache';
 import { rules } from '../../server/src/analysis/rules/index';
-import { isSchemaRule, type Finding } from '../../server/src/analysis/rules/types';
+import { defineModelRule, isSchemaRule, type Finding } from '../../server/src/analysis/rules/types';
 
 const EXAMPLE = readFileSync(join(__dirname, '..', '..', 'examples', 'blog', 'prisma', 'schema.prisma'), 'utf8');
 
@@ -170,5 +170,43 @@ describe('per-model findings kept between analyses', () => {
     );
     assert.equal(comparable(cached.findings), comparable(fresh.findings).split('/fresh/').join('/cached/'));
     assert.ok(cache.lastReused > 0);
+  });
+
+  it('reports a rule that throws on one model once, and keeps the findings of the other models and rules', () => {
+    const fragile = defineModelRule({
+      id: 'fragile',
+      appliesTo: ['prisma'],
+      severity: 'hint',
+      docs: { summary: '', why: '', bad: '', good: '', fixSafety: '' },
+      checkModel({ model }) {
+        if (model.name === 'Tag') throw new Error('cannot read Tag');
+        return [{ uri: model.uri, span: model.nameSpan, message: `saw ${model.name}`, help: '' }];
+      },
+    });
+    const cache = new ModelFindingsCache();
+    const cached = analyzeSchema([{ uri: 'file:///cached/fragile.prisma', text: BUSY }], { rules: [...SCHEMA_RULES, fragile], modelFindings: cache });
+    assert.equal(cached.errors.length, 1);
+    assert.match(cached.errors[0]!, /^fragile: Error: cannot read Tag/);
+    assert.deepEqual(
+      cached.findings.filter((finding) => finding.ruleId === 'fragile').map((finding) => finding.message),
+      ['saw User', 'saw Post', 'saw PostTag', 'saw Order'],
+    );
+    assert.ok(cached.findings.some((finding) => finding.ruleId === 'missing-fk-index'));
+  });
+
+  it('follows the rules of each run: a rule turned off, another turned to another level, both back', () => {
+    const uri = 'file:///cached/levels.prisma';
+    const cache = new ModelFindingsCache();
+    const variants = [
+      SCHEMA_RULES,
+      SCHEMA_RULES.filter((rule) => rule.id !== 'float-money'),
+      SCHEMA_RULES.filter((rule) => rule.id !== 'float-money').map((rule) => (rule.id === 'missing-fk-index' ? { ...rule, severity: 'error' as const } : rule)),
+      SCHEMA_RULES,
+    ];
+    for (const [step, variant] of variants.entries()) {
+      const cached = analyzeSchema([{ uri, text: BUSY }], { rules: variant, modelFindings: cache });
+      const fresh = analyzeSchema([{ uri: 'file:///fresh/levels.prisma', text: BUSY }], { rules: variant });
+      assert.equal(comparable(cached.findings), comparable(fresh.findings).split('file:///fresh/').join('file:///cached/'), `run ${step}`);
+    }
   });
 });

@@ -7,7 +7,7 @@ import { buildSchema } from './schema/build';
 import { createMigrationRuleContext, type MigrationContext, type MigrationTarget } from './migrations/context';
 import { parseScript, type SqlParseError } from './migrations/sql';
 import type { WorkspaceFacts } from './facts/workspace-facts';
-import { modelRunInputs, type ModelFindingsCache, type ModelRunInputs } from './model-findings-cache';
+import type { ModelFindingsCache, PerModelRule } from './model-findings-cache';
 import type { PrismaSchema, SchemaFile } from './schema/model';
 
 export interface SchemaAnalysis {
@@ -40,24 +40,30 @@ export function runSchemaRules(schema: PrismaSchema, options: AnalysisOptions = 
   const findings: Finding[] = [];
   const errors: string[] = [];
   const cache = options.modelFindings;
-  cache?.begin();
-  let inputs: ModelRunInputs | undefined;
+  const perModel: PerModelRule[] = [];
   for (const rule of options.rules ?? defaultRules()) {
     if (options.isCancelled?.()) break;
     if (!isSchemaRule(rule)) continue;
+    // With a cache, the per-model rules run together below, model by model.
+    if (cache && rule.perModel) {
+      perModel.push({ rule, check: rule.perModel });
+      continue;
+    }
     try {
-      if (cache && rule.perModel) {
-        inputs ??= modelRunInputs(schema);
-        for (const finding of cache.run(rule, rule.perModel, schema, inputs)) findings.push(finding);
-        continue;
-      }
       for (const finding of rule.check({ schema, facts: options.facts })) findings.push({ ...finding, ruleId: rule.id, severity: rule.severity });
     } catch (error) {
       errors.push(`${rule.id}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
   }
-  findings.sort((a, b) => (a.uri === b.uri ? a.span.start - b.span.start : a.uri < b.uri ? -1 : 1));
+  if (cache && perModel.length > 0 && !options.isCancelled?.()) cache.run(perModel, schema, findings, errors, options.isCancelled);
+  findings.sort(byPlace);
   return { findings, errors };
+}
+
+/** File, then position, then rule: the same order however the findings were gathered. */
+function byPlace(a: Finding, b: Finding): number {
+  if (a.uri !== b.uri) return a.uri < b.uri ? -1 : 1;
+  return a.span.start - b.span.start || a.span.end - b.span.end || (a.ruleId === b.ruleId ? 0 : a.ruleId < b.ruleId ? -1 : 1);
 }
 
 export interface CodeAnalysis {

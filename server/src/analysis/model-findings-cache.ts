@@ -1,107 +1,148 @@
 /**
  * Keeps the findings of per-model rules (`defineModelRule`) model by model, so that after an edit
  * only the models it touched are checked again. A model is looked up by its revision (new each time
- * its block is read) and the revisions of the models it is related to; findings of a model that the
- * edit merely moved are moved with it.
+ * its block is read) and checked against the revisions of the models it is related to; findings of
+ * a model that the edit merely moved are moved with it.
  */
 import { lineBreakOf, type Span } from './text';
 import type { Finding, Fix, ModelRuleCheck, Rule } from './rules/types';
-import { relationsByModel } from './rules/types';
-import type { Model, PrismaSchema, Relation } from './schema/model';
+import { relationTargetsOf, relationsOf } from './schema/build';
+import type { Model, PrismaSchema } from './schema/model';
+
+/** A rule to run per model, with its place among the rules of the run. */
+export interface PerModelRule {
+  rule: Rule;
+  check: ModelRuleCheck;
+}
 
 interface Entry {
+  /** The file's line break and the related models' revisions when the findings were made. */
+  context: string;
   /** `model.span.start` when the findings were made or last moved. */
   start: number;
-  findings: Finding[];
+  /** Per rule (by its slot's index): its findings, tagged with its id and severity. */
+  findings: (Finding[] | undefined)[];
+  /** Per rule (by its slot's index): the generation of the rule's environment the findings were made under. */
+  generations: number[];
+  /** The run that last saw the model. */
+  seen: number;
 }
 
-interface RuleEntries {
+interface Slot {
+  /** Where the rule's findings are in each entry: fixed for the rule, whichever rules a run has. */
+  index: number;
   /** Severity, datasource and (for rules that read them) the names of all models and enums. */
   environment: string;
-  byModel: Map<string, Entry>;
+  /** Bumped whenever `environment` changes: findings of older generations are stale. */
+  generation: number;
 }
 
-/** What every per-model rule of one run shares: computed once per run, on first use. */
-export interface ModelRunInputs {
-  relations: Map<Model, Relation[]>;
-  /** Per model: its revision, its file's line break and its related models' revisions. */
-  keys: Map<Model, string>;
+export class ModelFindingsCache {
+  private readonly entries = new Map<number, Entry>();
+  private readonly slots = new Map<string, Slot>();
+  private runs = 0;
+  /** (Model, rule) pairs checked again by the last run: for tests and benchmarks. */
+  lastChecked = 0;
+  /** (Model, rule) pairs whose findings the last run reused. */
+  lastReused = 0;
+
+  /**
+   * The findings of `rules` over every model of `schema`, pushed onto `into` model by model; a rule
+   * that throws on a model is reported once in `errors`, and the other rules and models go on.
+   */
+  run(rules: readonly PerModelRule[], schema: PrismaSchema, into: Finding[], errors: string[], isCancelled?: () => boolean): void {
+    this.lastChecked = 0;
+    this.lastReused = 0;
+    const run = ++this.runs;
+    const inputs = modelRunInputs(schema);
+    const slots = rules.map(({ rule, check }) => {
+      const environment = `${rule.severity}\u0000${inputs.datasource}\u0000${check.readsNames ? inputs.names() : ''}`;
+      let slot = this.slots.get(rule.id);
+      if (!slot) this.slots.set(rule.id, (slot = { index: this.slots.size, environment, generation: 0 }));
+      else if (slot.environment !== environment) {
+        slot.environment = environment;
+        slot.generation++;
+      }
+      return slot;
+    });
+    const failed = new Set<string>();
+    for (let index = 0; index < schema.models.length; index++) {
+      if (index % 256 === 255 && isCancelled?.()) return;
+      const model = schema.models[index]!;
+      const context = inputs.contexts.get(model)!;
+      let entry = this.entries.get(model.revision);
+      if (!entry || entry.context !== context || entry.seen === run) {
+        entry = { context, start: model.span.start, findings: [], generations: [], seen: run };
+        this.entries.set(model.revision, entry);
+      } else if (entry.start !== model.span.start) {
+        const delta = model.span.start - entry.start;
+        entry.findings = entry.findings.map((findings) => findings?.map((finding) => moveFinding(finding, delta)));
+        entry.start = model.span.start;
+      }
+      entry.seen = run;
+      for (let position = 0; position < rules.length; position++) {
+        const { index: slot, generation } = slots[position]!;
+        let findings = entry.findings[slot];
+        if (findings && entry.generations[slot] === generation) {
+          this.lastReused++;
+        } else {
+          this.lastChecked++;
+          const { rule, check } = rules[position]!;
+          try {
+            const made = check.checkModel({ schema, model, text: inputs.texts.get(model.uri) ?? '', relations: relationsOf(schema, model) });
+            findings = made.map((finding): Finding => ({ ...finding, ruleId: rule.id, severity: rule.severity }));
+          } catch (error) {
+            if (!failed.has(rule.id)) errors.push(`${rule.id}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+            failed.add(rule.id);
+            entry.findings[slot] = undefined;
+            continue;
+          }
+          // Findings outside the model's block could depend on more than the key says: never kept.
+          entry.findings[slot] = findings.every((finding) => withinModel(finding, model)) ? findings : undefined;
+          entry.generations[slot] = generation;
+        }
+        for (const finding of findings) into.push(finding);
+      }
+    }
+    // Models deleted or read again since the last run drop out.
+    if (this.entries.size > schema.models.length) for (const [revision, entry] of this.entries) if (entry.seen !== run) this.entries.delete(revision);
+  }
+}
+
+interface ModelRunInputs {
+  /** Per model: its file's line break and its related models' revisions. */
+  contexts: Map<Model, string>;
   texts: Map<string, string>;
   datasource: string;
   /** Every model name, and every enum with its values: what `readsNames` rules may look at. */
   names: () => string;
 }
 
-export class ModelFindingsCache {
-  private readonly rules = new Map<string, RuleEntries>();
-  /** Models checked again by the last run (summed over rules): for tests and benchmarks. */
-  lastChecked = 0;
-  /** Models whose findings the last run reused (summed over rules). */
-  lastReused = 0;
-
-  /** Starts a run over `schema`: resets the counters. */
-  begin(): void {
-    this.lastChecked = 0;
-    this.lastReused = 0;
-  }
-
-  /** The findings of `rule` (already tagged with its id and severity), reusing those of untouched models. */
-  run(rule: Rule, check: ModelRuleCheck, schema: PrismaSchema, inputs: ModelRunInputs): Finding[] {
-    const environment = `${rule.severity}\u0000${inputs.datasource}\u0000${check.readsNames ? inputs.names() : ''}`;
-    const previous = this.rules.get(rule.id);
-    const old = previous?.environment === environment ? previous.byModel : undefined;
-    const byModel = new Map<string, Entry>();
-    const findings: Finding[] = [];
-    for (const model of schema.models) {
-      const key = inputs.keys.get(model)!;
-      let entry = old?.get(key);
-      if (entry) {
-        this.lastReused++;
-        if (entry.start !== model.span.start) entry = { start: model.span.start, findings: entry.findings.map((finding) => moveFinding(finding, model.span.start - entry!.start)) };
-      } else {
-        this.lastChecked++;
-        const made = check.checkModel({ schema, model, text: inputs.texts.get(model.uri) ?? '', relations: inputs.relations.get(model) ?? [] });
-        const tagged = made.map((finding): Finding => ({ ...finding, ruleId: rule.id, severity: rule.severity }));
-        // Findings outside the model's block could depend on more than the key says: never kept.
-        if (!tagged.every((finding) => withinModel(finding, model))) {
-          findings.push(...tagged);
-          continue;
-        }
-        entry = { start: model.span.start, findings: tagged };
-      }
-      byModel.set(key, entry);
-      for (const finding of entry.findings) findings.push(finding);
+/** What every per-model rule of one run shares. Relations are resolved only for the models checked again. */
+function modelRunInputs(schema: PrismaSchema): ModelRunInputs {
+  const models = schema.models;
+  const related: number[][] = models.map(() => []);
+  relationTargetsOf(schema).forEach((targets, holder) => {
+    for (const target of targets) {
+      related[holder]!.push(models[target]!.revision);
+      related[target]!.push(models[holder]!.revision);
     }
-    // Only the models of this run are kept: a model deleted or read again drops out.
-    this.rules.set(rule.id, { environment, byModel });
-    return findings;
+  });
+  const texts = new Map<string, string>();
+  const eols = new Map<string, string>();
+  for (const file of schema.files) {
+    texts.set(file.uri, file.text);
+    eols.set(file.uri, lineBreakOf(file.text) === '\r\n' ? 'r' : 'n');
   }
-}
-
-/** Works out, once per run, what the per-model rules share. */
-export function modelRunInputs(schema: PrismaSchema): ModelRunInputs {
-  const relations = relationsByModel(schema);
-  const related = new Map<Model, number[]>();
-  const add = (model: Model, other: Model) => {
-    const list = related.get(model);
-    if (list) list.push(other.revision);
-    else related.set(model, [other.revision]);
-  };
-  for (const relation of schema.relations) {
-    add(relation.model, relation.target);
-    add(relation.target, relation.model);
-  }
-  const texts = new Map(schema.files.map((file) => [file.uri, file.text]));
-  const eols = new Map(schema.files.map((file) => [file.uri, lineBreakOf(file.text) === '\r\n' ? 'r' : 'n']));
-  const keys = new Map<Model, string>();
-  for (const model of schema.models) {
-    const others = related.get(model);
-    keys.set(model, `${model.revision}${eols.get(model.uri) ?? 'n'}${others ? others.join(',') : ''}`);
-  }
+  const contexts = new Map<Model, string>();
+  models.forEach((model, index) => {
+    const others = related[index]!;
+    contexts.set(model, others.length > 0 ? `${eols.get(model.uri)}${others.join(',')}` : eols.get(model.uri)!);
+  });
   const source = schema.datasource;
   const datasource = source ? `${source.name}\u0000${source.provider ?? ''}\u0000${source.relationMode}` : '';
   let names: string | undefined;
-  return { relations, keys, texts, datasource, names: () => (names ??= namesKey(schema)) };
+  return { contexts, texts, datasource, names: () => (names ??= namesKey(schema)) };
 }
 
 function namesKey(schema: PrismaSchema): string {

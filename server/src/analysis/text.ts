@@ -70,15 +70,25 @@ export function lineBreakOf(text: string): '\r\n' | '\n' {
 
 /** Maps offsets to positions for one text; built once per text and reused. */
 export class LineIndex {
+  private static created = 0;
   private readonly lineStarts: number[];
+  /** Tells line indexes apart (for caches that must not hold on to them). */
+  readonly id = ++LineIndex.created;
+  /**
+   * Set by `forEditedText`: the id of the index this one was derived from, and the offset up to
+   * which (inclusive) every position is the same in both.
+   */
+  readonly derivedFrom?: { id: number; samePositionsUpTo: number };
 
-  /** `lineStarts` is for `forEditedText` only: the offsets where the lines of `text` start, ascending. */
+  /** `lineStarts` and `derivedFrom` are for `forEditedText` only. */
   constructor(
     readonly text: string,
     lineStarts?: number[],
+    derivedFrom?: { id: number; samePositionsUpTo: number },
   ) {
     if (lineStarts) {
       this.lineStarts = lineStarts;
+      this.derivedFrom = derivedFrom;
       return;
     }
     const starts = [0];
@@ -101,7 +111,7 @@ export class LineIndex {
     const starts = old.slice(0, keep);
     for (let i = text.indexOf('\n', change.start); i >= 0 && i < change.newEnd; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
     for (let k = upperBound(old, change.oldEnd); k < old.length; k++) starts.push(old[k]! + delta);
-    return new LineIndex(text, starts);
+    return new LineIndex(text, starts, { id: previous.id, samePositionsUpTo: change.start });
   }
 
   get lineCount(): number {

@@ -44,8 +44,22 @@ export function toDiagnostic(finding: Finding, lines: LineIndex, lineIndexFor: L
  * finding adds about a third to every pull response, for fixes that are rarely asked for.
  */
 export function toLeanDiagnostic(finding: Finding, lines: LineIndex): Diagnostic {
-  return diagnosticWith(finding, lines, []);
+  const known = leanDiagnostics.get(finding);
+  if (known) {
+    if (known.linesId === lines.id) return known.diagnostic;
+    // A finding kept from the last analysis, before the edit: its diagnostic is the same object, which compares fast.
+    if (lines.derivedFrom?.id === known.linesId && finding.span.end <= lines.derivedFrom.samePositionsUpTo) {
+      known.linesId = lines.id;
+      return known.diagnostic;
+    }
+  }
+  const diagnostic = diagnosticWith(finding, lines, []);
+  leanDiagnostics.set(finding, { diagnostic, linesId: lines.id });
+  return diagnostic;
 }
+
+/** The lean diagnostic last made of a finding, with the line index it was made with. */
+const leanDiagnostics = new WeakMap<Finding, { diagnostic: Diagnostic; linesId: number }>();
 
 function diagnosticWith(finding: Finding, lines: LineIndex, fixes: SerializedFix[]): Diagnostic {
   const shared = perRule(finding.ruleId);

@@ -5,9 +5,9 @@
  */
 import { textChange, type Span } from '../text';
 import { splitBlocks, splitEditedBlocks, type RawBlock } from './blocks';
-import type { Datasource, EnumBlock, Field, Index, Model, PrismaSchema, SchemaFile, SchemaProblem } from './model';
+import type { Datasource, EnumBlock, Field, Index, Model, PrismaSchema, Relation, SchemaFile, SchemaProblem } from './model';
 import { readBlock, type BlockRead } from './read';
-import { resolveRelations, type RelationPlan } from './relations';
+import { relationTargets, resolveModelRelations, type RelationPlan } from './relations';
 
 interface FileBuild {
   text: string;
@@ -46,15 +46,62 @@ export function buildSchema(files: readonly SchemaFile[]): PrismaSchema {
     indexByName.set(model.name, index);
     modelsByName.set(model.name, model);
   });
-  return {
+  const byModel = new Map<Model, Relation[]>();
+  const relationsAt = (index: number): Relation[] => {
+    const model = models[index]!;
+    let relations = byModel.get(model);
+    if (!relations) byModel.set(model, (relations = resolveModelRelations(models, relationPlans, indexByName, index)));
+    return relations;
+  };
+  // Relations are resolved when first asked for: a moved model's fields are only copied when read.
+  let relations: Relation[] | undefined;
+  const schema: PrismaSchema = {
     files: [...files],
     datasource,
     models,
     enums,
-    relations: resolveRelations(models, relationPlans, indexByName),
+    get relations(): Relation[] {
+      if (!relations) {
+        relations = [];
+        for (let index = 0; index < models.length; index++) for (const relation of relationsAt(index)) relations.push(relation);
+      }
+      return relations;
+    },
     modelsByName,
     problems,
   };
+  let indexOf: Map<Model, number> | undefined;
+  internals.set(schema, { indexOf: () => (indexOf ??= new Map(models.map((model, index) => [model, index]))), relationsAt, targetsAt: (index) => relationTargets(relationPlans, indexByName, index) });
+  return schema;
+}
+
+interface BuildInternals {
+  indexOf(): Map<Model, number>;
+  relationsAt(index: number): Relation[];
+  targetsAt(index: number): number[];
+}
+
+/** What a build keeps to answer `relationsOf` and `relationTargetsOf` without resolving every relation. */
+const internals = new WeakMap<PrismaSchema, BuildInternals>();
+
+/** The relations whose foreign key `model` holds: those of `schema.relations`, resolved for this model only. */
+export function relationsOf(schema: PrismaSchema, model: Model): Relation[] {
+  const built = internals.get(schema);
+  const index = built?.indexOf().get(model);
+  if (!built || index === undefined) return schema.relations.filter((relation) => relation.model === model);
+  return built.relationsAt(index);
+}
+
+/** For each model of `schema`, the positions of the targets of the relations it holds, without reading any field. */
+export function relationTargetsOf(schema: PrismaSchema): number[][] {
+  const built = internals.get(schema);
+  if (!built) {
+    const positions = new Map(schema.models.map((model, index) => [model, index]));
+    const targets = schema.models.map((): number[] => []);
+    for (const relation of schema.relations) targets[positions.get(relation.model)!]!.push(positions.get(relation.target)!);
+    return targets;
+  }
+  return schema.models.map((_, index) => built.targetsAt(index));
 }
 
 function buildFile(file: SchemaFile): FileBuild {
@@ -92,13 +139,21 @@ function moveRead(read: BlockRead, block: RawBlock, delta: number): BlockRead {
   return moved;
 }
 
-// Written out field by field rather than spread: these copies are the bulk of the work after an edit.
+/** For a moved model: the model read from the block (never a moved one), and how far it has moved since. */
+const movedFrom = new WeakMap<Model, { origin: Model; delta: number }>();
+
+/**
+ * The model at its new place. Its fields and indexes are moved when first read: after an edit, most
+ * moved models are never read (their findings are kept), so copying them would be wasted.
+ */
 function moveModel(model: Model, block: RawBlock, delta: number): Model {
-  const fields: Field[] = new Array<Field>(model.fields.length);
-  for (let i = 0; i < fields.length; i++) fields[i] = moveField(model.fields[i]!, delta);
-  const indexes: Index[] = new Array<Index>(model.indexes.length);
-  for (let i = 0; i < indexes.length; i++) indexes[i] = { ...model.indexes[i]!, span: moveSpan(model.indexes[i]!.span, delta) };
-  return {
+  // A model moved again before anyone read it is moved from its origin in one step, not through a chain.
+  const earlier = movedFrom.get(model);
+  const origin = earlier?.origin ?? model;
+  const total = (earlier?.delta ?? 0) + delta;
+  let fields: Field[] | undefined;
+  let indexes: Index[] | undefined;
+  const moved: Model = {
     revision: model.revision,
     kind: model.kind,
     name: model.name,
@@ -108,10 +163,26 @@ function moveModel(model: Model, block: RawBlock, delta: number): Model {
     span: block.span,
     nameSpan: block.nameSpan,
     closeBrace: block.closeBrace,
-    fields,
-    indexes,
+    get fields(): Field[] {
+      if (!fields) {
+        const from = origin.fields;
+        fields = new Array<Field>(from.length);
+        for (let i = 0; i < from.length; i++) fields[i] = moveField(from[i]!, total);
+      }
+      return fields;
+    },
+    get indexes(): Index[] {
+      if (!indexes) {
+        const from = origin.indexes;
+        indexes = new Array<Index>(from.length);
+        for (let i = 0; i < from.length; i++) indexes[i] = { ...from[i]!, span: moveSpan(from[i]!.span, total) };
+      }
+      return indexes;
+    },
     incomplete: model.incomplete,
   };
+  movedFrom.set(moved, { origin, delta: total });
+  return moved;
 }
 
 function moveField(field: Field, delta: number): Field {

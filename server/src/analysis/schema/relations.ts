@@ -42,17 +42,32 @@ function backRelationKey(type: string, relationName: string | undefined): string
  */
 export function resolveRelations(models: readonly Model[], plans: readonly RelationPlan[], indexByName: ReadonlyMap<string, number>): Relation[] {
   const relations: Relation[] = [];
-  for (let index = 0; index < models.length; index++) {
-    const model = models[index]!;
-    for (const side of plans[index]!.sides) {
-      const targetIndex = indexByName.get(side.type);
-      if (targetIndex === undefined || !side.fkFields) continue;
-      const target = models[targetIndex]!;
-      const opposite = plans[targetIndex]!.backRelations.get(backRelationKey(model.name, side.relationName));
-      const fkFields = new Array<Field>(side.fkFields.length);
-      for (let i = 0; i < fkFields.length; i++) fkFields[i] = model.fields[side.fkFields[i]!]!;
-      relations.push({ model, field: model.fields[side.field]!, target, opposite: opposite === undefined ? undefined : target.fields[opposite], fkFields });
-    }
+  for (let index = 0; index < models.length; index++) relations.push(...resolveModelRelations(models, plans, indexByName, index));
+  return relations;
+}
+
+/** The relations whose foreign key the model at `index` holds (see `resolveRelations`). */
+export function resolveModelRelations(models: readonly Model[], plans: readonly RelationPlan[], indexByName: ReadonlyMap<string, number>, index: number): Relation[] {
+  const relations: Relation[] = [];
+  const model = models[index]!;
+  for (const side of plans[index]!.sides) {
+    const targetIndex = indexByName.get(side.type);
+    if (targetIndex === undefined || !side.fkFields) continue;
+    const target = models[targetIndex]!;
+    const opposite = plans[targetIndex]!.backRelations.get(backRelationKey(model.name, side.relationName));
+    const fkFields = new Array<Field>(side.fkFields.length);
+    for (let i = 0; i < fkFields.length; i++) fkFields[i] = model.fields[side.fkFields[i]!]!;
+    relations.push({ model, field: model.fields[side.field]!, target, opposite: opposite === undefined ? undefined : target.fields[opposite], fkFields });
   }
   return relations;
+}
+
+/** The position of the target of each relation the model at `index` holds: `resolveModelRelations` without touching fields. */
+export function relationTargets(plans: readonly RelationPlan[], indexByName: ReadonlyMap<string, number>, index: number): number[] {
+  const targets: number[] = [];
+  for (const side of plans[index]!.sides) {
+    const targetIndex = indexByName.get(side.type);
+    if (targetIndex !== undefined && side.fkFields) targets.push(targetIndex);
+  }
+  return targets;
 }
