@@ -104,7 +104,7 @@ describe('language server over stdio (edits of one schema)', () => {
     const report = await edit(original);
     const diagnostic = report.items.find((item) => item.code === 'missing-fk-index' && item.message.startsWith('`Post.authorId`'))!;
     assert.ok(diagnostic, 'the example reports Post.authorId');
-    for (const item of report.items) assert.deepEqual(item.data?.fixes, [], `no serialized fix in ${item.code}`);
+    for (const item of report.items) assert.equal(item.data, undefined, `no serialized fix in ${item.code}`);
 
     const actionsFor = (item: PulledDiagnostic) =>
       client.connection.sendRequest<CodeActionLike[]>('textDocument/codeAction', { textDocument: { uri }, range: item.range, context: { diagnostics: [item] } });

@@ -11,7 +11,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { Finding, Fix, Severity, TextEdit as AnalysisEdit } from '../analysis/rules/types';
 import { LineIndex } from '../analysis/text';
-import { DIAGNOSTIC_SOURCE, FIX_ALL_KIND, SHOW_RULE_DOCS_COMMAND, type DiagnosticData, type SerializedFix } from './protocol';
+import { DIAGNOSTIC_SOURCE, FIX_ALL_KIND, ruleIdOf, SHOW_RULE_DOCS_COMMAND, type DiagnosticData, type SerializedFix } from './protocol';
 
 const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -39,7 +39,7 @@ export function toDiagnostic(finding: Finding, lines: LineIndex, lineIndexFor: L
 }
 
 /**
- * A finding as a diagnostic without its fixes (`data.fixes` is empty): the code-action handler finds
+ * A finding as a diagnostic without its fixes (and without `data`): the code-action handler finds
  * them again in the analysis (`findingOf`). A large schema has hundreds of findings, and a fix per
  * finding adds about a third to every pull response, for fixes that are rarely asked for.
  */
@@ -70,15 +70,15 @@ function diagnosticWith(finding: Finding, lines: LineIndex, fixes: SerializedFix
     code: finding.ruleId,
     codeDescription: shared.codeDescription,
     message: diagnosticMessage(finding),
-    data: fixes.length === 0 ? shared.leanData : ({ ruleId: finding.ruleId, fixes } satisfies DiagnosticData),
+    ...(fixes.length === 0 ? {} : { data: { ruleId: finding.ruleId, fixes } satisfies DiagnosticData }),
   };
 }
 
 /** What every diagnostic of a rule shares, built once (they are only ever serialized). */
-const sharedByRule = new Map<string, { codeDescription: { href: string }; leanData: DiagnosticData }>();
-function perRule(ruleId: string): { codeDescription: { href: string }; leanData: DiagnosticData } {
+const sharedByRule = new Map<string, { codeDescription: { href: string } }>();
+function perRule(ruleId: string): { codeDescription: { href: string } } {
   let shared = sharedByRule.get(ruleId);
-  if (!shared) sharedByRule.set(ruleId, (shared = { codeDescription: { href: ruleDocsUri(ruleId) }, leanData: { ruleId, fixes: [] } }));
+  if (!shared) sharedByRule.set(ruleId, (shared = { codeDescription: { href: ruleDocsUri(ruleId) } }));
   return shared;
 }
 
@@ -101,14 +101,14 @@ function diagnosticMessage(finding: Finding): string {
 
 /** The finding a diagnostic built by `toLeanDiagnostic` stands for, if `findings` (of the file `lines` indexes) still hold it. */
 export function findingOf(diagnostic: Diagnostic, findings: readonly Finding[], uri: string, lines: LineIndex): Finding | undefined {
-  const data = diagnostic.data as DiagnosticData | undefined;
-  if (diagnostic.source !== DIAGNOSTIC_SOURCE || !data) return undefined;
+  const ruleId = ruleIdOf(diagnostic);
+  if (!ruleId) return undefined;
   const start = lines.offsetAt(diagnostic.range.start);
   const end = lines.offsetAt(diagnostic.range.end);
   return findings.find(
     (finding) =>
       finding.uri === uri &&
-      finding.ruleId === data.ruleId &&
+      finding.ruleId === ruleId &&
       finding.span.start === start &&
       finding.span.end === end &&
       diagnosticMessage(finding) === diagnostic.message,
@@ -143,21 +143,22 @@ export function codeActionsFor(diagnostics: readonly Diagnostic[], fixesOf?: (di
   const documented = new Set<string>();
   for (const diagnostic of diagnostics) {
     if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
-    const data = diagnostic.data as DiagnosticData | undefined;
-    if (!data) continue;
-    const fixes = data.fixes?.length ? data.fixes : (fixesOf?.(diagnostic) ?? []);
+    const ruleId = ruleIdOf(diagnostic);
+    if (!ruleId) continue;
+    const carried = (diagnostic.data as DiagnosticData | undefined)?.fixes;
+    const fixes = carried?.length ? carried : (fixesOf?.(diagnostic) ?? []);
     for (const fix of fixes) {
       const action = CodeAction.create(fix.title, workspaceEditOf(fix.edits), CodeActionKind.QuickFix);
       action.diagnostics = [diagnostic];
       action.isPreferred = fix.applicability === 'safe';
       actions.push(action);
     }
-    if (!documented.has(data.ruleId)) {
-      documented.add(data.ruleId);
+    if (!documented.has(ruleId)) {
+      documented.add(ruleId);
       actions.push(
         CodeAction.create(
-          `Show documentation for ${data.ruleId}`,
-          { title: `Show documentation for ${data.ruleId}`, command: SHOW_RULE_DOCS_COMMAND, arguments: [data.ruleId] },
+          `Show documentation for ${ruleId}`,
+          { title: `Show documentation for ${ruleId}`, command: SHOW_RULE_DOCS_COMMAND, arguments: [ruleId] },
           CodeActionKind.QuickFix,
         ),
       );

@@ -12,10 +12,19 @@ export const SHOW_RULE_DOCS_COMMAND = 'prismaLens.showRuleDocumentation';
 /** Code action kind of the fix-all action, so `editor.codeActionsOnSave` can name it. */
 export const FIX_ALL_KIND = 'source.fixAll.prismaLens';
 
-/** What `Diagnostic.data` carries: the fixes, already in LSP terms, so code actions only deserialize. */
+/**
+ * What `Diagnostic.data` carries when a diagnostic brings its fixes along: the fixes, already in LSP
+ * terms, so code actions only deserialize. Lean diagnostics have no `data`: their `code` is the rule id.
+ */
 export interface DiagnosticData {
   ruleId: string;
   fixes: SerializedFix[];
+}
+
+/** The rule of a Prisma Lens diagnostic, from its `data` or its `code`. */
+export function ruleIdOf(diagnostic: { source?: string; code?: number | string; data?: unknown }): string | undefined {
+  if (diagnostic.source !== DIAGNOSTIC_SOURCE) return undefined;
+  return (diagnostic.data as DiagnosticData | undefined)?.ruleId ?? (typeof diagnostic.code === 'string' ? diagnostic.code : undefined);
 }
 
 export interface SerializedFix {
