@@ -158,8 +158,36 @@ function withinModel(finding: Finding, model: Model): boolean {
   return inside(finding.uri, finding.span) && (finding.fixes ?? []).every((fix) => fix.edits.every((edit) => inside(edit.uri, edit)));
 }
 
+/** For a moved finding: the finding as its rule made it (never a moved one), and how far it has moved since. */
+const movedFrom = new WeakMap<Finding, { origin: Finding; delta: number }>();
+
+/**
+ * The finding moved with its model. Its fixes are moved when first read: fixes are only asked for
+ * by a code action or "fix all", long after most of the findings of an edit are superseded.
+ */
 function moveFinding(finding: Finding, delta: number): Finding {
-  const moved: Finding = { ...finding, span: { start: finding.span.start + delta, end: finding.span.end + delta } };
-  if (finding.fixes) moved.fixes = finding.fixes.map((fix): Fix => ({ ...fix, edits: fix.edits.map((edit) => ({ ...edit, start: edit.start + delta, end: edit.end + delta })) }));
+  const earlier = movedFrom.get(finding);
+  const origin = earlier?.origin ?? finding;
+  const total = (earlier?.delta ?? 0) + delta;
+  const span = { start: finding.span.start + delta, end: finding.span.end + delta };
+  const { uri, message, help, ruleId, severity } = finding;
+  let moved: Finding;
+  if (!origin.fixes) {
+    moved = { uri, span, message, help, ruleId, severity };
+  } else {
+    let fixes: Fix[] | undefined;
+    moved = {
+      uri,
+      span,
+      message,
+      help,
+      get fixes(): Fix[] {
+        return (fixes ??= origin.fixes!.map((fix): Fix => ({ ...fix, edits: fix.edits.map((edit) => ({ ...edit, start: edit.start + total, end: edit.end + total })) })));
+      },
+      ruleId,
+      severity,
+    };
+  }
+  movedFrom.set(moved, { origin, delta: total });
   return moved;
 }
