@@ -13,10 +13,17 @@ export function publishedRuleDocsUrl(ruleId: string): string | undefined {
   return PROJECT_URL ? `${PROJECT_URL}/blob/main/docs/rules/${ruleId}.md` : undefined;
 }
 
-/** The rule's page: published, or else the copy shipped next to `dist/` (`docs/rules/<id>.md`). */
+/** The rule's page: published, or else the copy shipped next to `dist/` (`docs/rules/<id>.md`). Worked out once per rule. */
 export function ruleDocsUrl(ruleId: string): string {
-  return publishedRuleDocsUrl(ruleId) ?? pathToFileURL(path.join(__dirname, '..', 'docs', 'rules', `${ruleId}.md`)).toString();
+  let url = docsUrls.get(ruleId);
+  if (url === undefined) {
+    url = publishedRuleDocsUrl(ruleId) ?? pathToFileURL(path.join(__dirname, '..', 'docs', 'rules', `${ruleId}.md`)).toString();
+    docsUrls.set(ruleId, url);
+  }
+  return url;
 }
+
+const docsUrls = new Map<string, string>();
 
 /** `repository` as npm accepts it (`"https://…"`, `"git+https://….git"` or `{ url }`), as a browsable https address. */
 function projectUrl(repository: unknown): string | undefined {
