@@ -5,75 +5,35 @@
  * is not running), and adds the suggested index to the schema from the panel.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { launchChromium, skipWithoutChromium } from './browser';
-import { createProfile, ensureCodeServer, installExtension, repoRoot, startCodeServer, type CodeServer, type Profile } from './codeServer';
-import { extensionId, extensionPackage } from './extensionPackage';
-import { reportFailure } from './failureReport';
-import { stepsOf } from './steps';
-import { activeEditor, dismissFirstRunUi, openWorkbench, quickOpen, slow } from './workbench';
+import type { FrameLocator, Page } from 'playwright-core';
+import { skipWithoutChromium } from './browser';
+import { repoRoot } from './codeServer';
+import { inVsCode, resultsDir } from './session';
+import { activeEditor, quickOpen, slow } from './workbench';
 
-const resultsDir = join(repoRoot, 'test-results');
-const failureScreenshot = join(resultsDir, 'vscode-explain-failure.png');
+const example = join(repoRoot, 'examples', 'blog');
 const panelScreenshot = join(resultsDir, 'vscode-explain.png');
 
 test('the Explain code lens opens the plan of a Prisma call in VS Code', { skip: skipWithoutChromium, timeout: 15 * 60_000 }, async (t) => {
-  const started = Date.now();
-  const root = mkdtempSync(join(tmpdir(), 'prisma-lens-e2e-explain-'));
-  const folder = join(root, 'blog');
-  const browserMessages: string[] = [];
-  let profile: Profile | undefined;
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page | undefined;
-  let failed = true;
-
-  const step = stepsOf(t);
-
-  try {
-    cpSync(join(repoRoot, 'examples', 'blog'), folder, { recursive: true });
-    // The example's DATABASE_URL names a port where nothing runs, so the panel falls back to the embedded database.
-    const port = await closedPort();
-    writeFileSync(join(folder, '.env'), `DATABASE_URL="postgresql://blog:blog@127.0.0.1:${port}/blog?schema=public"\n`);
+  // The example's DATABASE_URL names a port where nothing runs, so the panel falls back to the embedded database.
+  const port = await closedPort();
+  const prepare = (folder: string) => writeFileSync(join(folder, '.env'), `DATABASE_URL="postgresql://blog:blog@127.0.0.1:${port}/blog?schema=public"\n`);
+  const originalSchema = readFileSync(join(example, 'prisma', 'schema.prisma'), 'utf8');
+  const options = { name: 'vscode-explain', project: example, folderName: 'blog', prepare, viewport: { width: 1500, height: 900 } };
+  await inVsCode(t, options, async ({ folder, page, step }) => {
     const schemaFile = join(folder, 'prisma', 'schema.prisma');
-    const originalSchema = readFileSync(schemaFile, 'utf8');
-    mkdirSync(resultsDir, { recursive: true });
-    rmSync(failureScreenshot, { force: true });
-
-    await step('install code-server', () => ensureCodeServer());
-    const vsix = await step('package the extension', () => extensionPackage());
-    profile = createProfile(join(root, 'profile'));
-    const ownProfile = profile;
-    await step(`install ${extensionId}`, () => {
-      installExtension(ownProfile, vsix);
-      assert.ok(readdirSync(ownProfile.extensionsDir).some((name) => name.startsWith(`${extensionId}-`)));
-    });
-    server = await step('start code-server', () => startCodeServer({ profile: ownProfile }));
-    const url = server.url;
-    browser = await step('launch Chromium', () => launchChromium());
-    const ownPage = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    page = ownPage;
-    ownPage.setDefaultTimeout(30_000);
-    ownPage.on('console', (message) => browserMessages.push(`[${message.type()}] ${message.text()}`));
-    ownPage.on('pageerror', (error) => browserMessages.push(`[pageerror] ${error.message}`));
-
-    await step('open the example folder and src/feed.ts', async () => {
-      await openWorkbench(ownPage, url, folder);
-      await dismissFirstRunUi(ownPage);
-      await quickOpen(ownPage, 'src/feed.ts');
-    });
+    await step('open src/feed.ts', () => quickOpen(page, 'src/feed.ts'));
 
     const panel = await step('click the "Explain" code lens above prisma.post.findMany', async () => {
-      const lens = activeEditor(ownPage).locator('.codelens-decoration a', { hasText: /^Explain$/ });
+      const lens = activeEditor(page).locator('.codelens-decoration a', { hasText: /^Explain$/ });
       await lens.first().waitFor({ timeout: slow });
       await lens.first().click();
-      await ownPage.locator('.tabs-container .tab', { hasText: /^EXPLAIN feed\.ts:\d+/ }).waitFor({ timeout: slow });
-      return webviewContent(ownPage);
+      await page.locator('.tabs-container .tab', { hasText: /^EXPLAIN feed\.ts:\d+/ }).waitFor({ timeout: slow });
+      return webviewContent(page);
     });
 
     await step('the panel shows the SQL, the database and the plan tree', async () => {
@@ -90,10 +50,10 @@ test('the Explain code lens opens the plan of a Prisma call in VS Code', { skip:
     await step('keyboard: the plan tree takes focus and moves with the arrow keys', async () => {
       const first = panel.locator('[role="treeitem"]').first();
       await first.focus();
-      await ownPage.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
       const focusedLevel = await panel.locator('[role="treeitem"]:focus').getAttribute('aria-level');
       assert.equal(focusedLevel, '2');
-      await ownPage.screenshot({ path: panelScreenshot });
+      await page.screenshot({ path: panelScreenshot });
     });
 
     await step('"Add @@index" edits model Post in the schema', async () => {
@@ -101,22 +61,14 @@ test('the Explain code lens opens the plan of a Prisma call in VS Code', { skip:
       const label = await add.innerText();
       const indexText = /^Add (@@index\(\[.+\]\)) to schema$/.exec(label)![1]!;
       await add.click();
-      await ownPage.locator('.tabs-container .tab.dirty', { hasText: 'schema.prisma' }).waitFor({ timeout: slow });
+      await page.locator('.tabs-container .tab.dirty', { hasText: 'schema.prisma' }).waitFor({ timeout: slow });
       await panel.locator('.notice', { hasText: `Added ${indexText} to Post` }).waitFor();
-      await ownPage.locator('.monaco-editor .view-line', { hasText: indexText }).first().waitFor();
+      await page.locator('.monaco-editor .view-line', { hasText: indexText }).first().waitFor();
       assert.equal(readFileSync(schemaFile, 'utf8'), originalSchema, 'the edit is left unsaved for the user to review');
     });
 
-    t.diagnostic(`end-to-end test took ${((Date.now() - started) / 1000).toFixed(1)} s; screenshot ${panelScreenshot}`);
-    failed = false;
-  } catch (error) {
-    await reportFailure({ screenshot: failureScreenshot, page, server, profile, browserMessages, root });
-    throw error;
-  } finally {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (!failed) rmSync(root, { recursive: true, force: true });
-  }
+    t.diagnostic(`screenshot ${panelScreenshot}`);
+  });
 });
 
 /** The document inside the EXPLAIN webview: VS Code nests it in two iframes. */

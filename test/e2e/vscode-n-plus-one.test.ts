@@ -4,34 +4,17 @@
  * moves the per-post author query into the query that loads the posts.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, skipWithoutChromium } from './browser';
-import { createProfile, ensureCodeServer, installExtension, repoRoot, startCodeServer, type CodeServer, type Profile } from './codeServer';
-import { extensionId, extensionPackage } from './extensionPackage';
-import { reportFailure } from './failureReport';
-import { stepsOf } from './steps';
+import type { Page } from 'playwright-core';
+import { skipWithoutChromium } from './browser';
+import { repoRoot } from './codeServer';
+import { inVsCode, resultsDir } from './session';
 import { waitForFile } from './waitForFile';
-import {
-  activeEditor,
-  applyQuickFix,
-  cursorPosition,
-  dismissFirstRunUi,
-  goToPosition,
-  openQuickFix,
-  openWorkbench,
-  problemRow,
-  quickOpen,
-  runCommand,
-  saveActiveEditor,
-  slow,
-} from './workbench';
+import { activeEditor, applyQuickFix, cursorPosition, goToPosition, openQuickFix, problemRow, quickOpen, runCommand, saveActiveEditor, slow } from './workbench';
 
-const resultsDir = join(repoRoot, 'test-results');
-const failureScreenshot = join(resultsDir, 'vscode-n-plus-one-failure.png');
+const example = join(repoRoot, 'examples', 'blog');
 const feedPath = join('src', 'feed.ts');
 
 /** How the warning's message begins, and the quick fix the test applies. */
@@ -40,55 +23,18 @@ const quickFixTitle = /^Load author with include on the query that loads posts/;
 const perPostQuery = 'await prisma.user.findFirst({ where: { id: post.authorId }, select: { name: true } })';
 
 test('the N+1 warning appears in a TypeScript file and its quick fix applies in VS Code', { skip: skipWithoutChromium, timeout: 15 * 60_000 }, async (t) => {
-  const started = Date.now();
-  const root = mkdtempSync(join(tmpdir(), 'prisma-lens-e2e-n1-'));
-  const folder = join(root, 'blog');
-  const feedFile = join(folder, feedPath);
-  const browserMessages: string[] = [];
-  let profile: Profile | undefined;
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page | undefined;
-  let failed = true;
-
-  const step = stepsOf(t);
-
-  try {
-    cpSync(join(repoRoot, 'examples', 'blog'), folder, { recursive: true });
-    const original = readFileSync(feedFile, 'utf8');
-    const query = positionOf(original, 'prisma.user.findFirst');
-    mkdirSync(resultsDir, { recursive: true });
-    rmSync(failureScreenshot, { force: true });
-
-    await step('install code-server', () => ensureCodeServer());
-    const vsix = await step('package the extension', () => extensionPackage());
-    profile = createProfile(join(root, 'profile'));
-    const ownProfile = profile;
-    await step(`install ${extensionId}`, () => {
-      installExtension(ownProfile, vsix);
-      assert.ok(readdirSync(ownProfile.extensionsDir).some((name) => name.startsWith(`${extensionId}-`)), `${vsix} did not install as ${extensionId}`);
-    });
-    server = await step('start code-server', () => startCodeServer({ profile: ownProfile }));
-    const url = server.url;
-    browser = await step('launch Chromium', () => launchChromium());
-    const ownPage = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-    page = ownPage;
-    ownPage.setDefaultTimeout(30_000);
-    ownPage.on('console', (message) => browserMessages.push(`[${message.type()}] ${message.text()}`));
-    ownPage.on('pageerror', (error) => browserMessages.push(`[pageerror] ${error.message}`));
-
-    await step('open the example folder', async () => {
-      await openWorkbench(ownPage, url, folder);
-      await dismissFirstRunUi(ownPage);
-    });
+  const original = readFileSync(join(example, feedPath), 'utf8');
+  const query = positionOf(original, 'prisma.user.findFirst');
+  await inVsCode(t, { name: 'vscode-n-plus-one', project: example, folderName: 'blog' }, async ({ folder, page, step }) => {
+    const feedFile = join(folder, feedPath);
     await step(`open ${feedPath}`, async () => {
-      await quickOpen(ownPage, 'src/feed.ts');
-      await ownPage.locator('[id="status.editor.mode"]', { hasText: /typescript/i }).waitFor({ timeout: slow });
+      await quickOpen(page, 'src/feed.ts');
+      await page.locator('[id="status.editor.mode"]', { hasText: /typescript/i }).waitFor({ timeout: slow });
     });
 
     await step('Problems panel lists the N+1 warning', async () => {
-      await runCommand(ownPage, 'Problems: Focus on Problems View');
-      const row = problemRow(ownPage, warning);
+      await runCommand(page, 'Problems: Focus on Problems View');
+      const row = problemRow(page, warning);
       await row.waitFor({ timeout: slow });
       assert.equal(await row.locator('.marker-source').first().innerText(), 'prisma-lens');
       assert.equal(await row.locator('.marker-code').first().innerText(), 'n-plus-one');
@@ -96,23 +42,23 @@ test('the N+1 warning appears in a TypeScript file and its quick fix applies in 
     });
 
     await step('cursor on the query in the loop shows the squiggle', async () => {
-      await runCommand(ownPage, 'Notifications: Clear All Notifications');
-      await problemRow(ownPage, warning).click();
-      await goToPosition(ownPage, query.line, query.column);
-      assert.deepEqual(await cursorPosition(ownPage), query);
-      await activeEditor(ownPage).locator('.squiggly-warning').first().waitFor({ timeout: slow });
-      await ownPage.screenshot({ path: join(resultsDir, 'vscode-n-plus-one.png') });
+      await runCommand(page, 'Notifications: Clear All Notifications');
+      await problemRow(page, warning).click();
+      await goToPosition(page, query.line, query.column);
+      assert.deepEqual(await cursorPosition(page), query);
+      await activeEditor(page).locator('.squiggly-warning').first().waitFor({ timeout: slow });
+      await page.screenshot({ path: join(resultsDir, 'vscode-n-plus-one.png') });
     });
 
     await step('apply "Load author with include on the query that loads posts"', async () => {
-      await openQuickFixOnceReady(ownPage, quickFixTitle);
-      await ownPage.screenshot({ path: join(resultsDir, 'vscode-n-plus-one-quick-fix.png') });
-      await applyQuickFix(ownPage, quickFixTitle);
-      await ownPage.locator('.tabs-container .tab.active.dirty').waitFor({ timeout: slow });
+      await openQuickFixOnceReady(page, quickFixTitle);
+      await page.screenshot({ path: join(resultsDir, 'vscode-n-plus-one-quick-fix.png') });
+      await applyQuickFix(page, quickFixTitle);
+      await page.locator('.tabs-container .tab.active.dirty').waitFor({ timeout: slow });
     });
 
     await step('save and check the file on disk', async () => {
-      await saveActiveEditor(ownPage);
+      await saveActiveEditor(page);
       const saved = await waitForFile(feedFile, (text) => !text.includes(perPostQuery), slow);
       // The per-post query became a read of the included relation; the posts query includes it.
       const expected = original
@@ -123,21 +69,11 @@ test('the N+1 warning appears in a TypeScript file and its quick fix applies in 
     });
 
     await step('the N+1 warning disappears', async () => {
-      await problemRow(ownPage, warning).waitFor({ state: 'detached', timeout: slow });
-      await activeEditor(ownPage).locator('.view-line', { hasText: 'const author = post.author;' }).waitFor();
-      await ownPage.screenshot({ path: join(resultsDir, 'vscode-n-plus-one-after-fix.png') });
+      await problemRow(page, warning).waitFor({ state: 'detached', timeout: slow });
+      await activeEditor(page).locator('.view-line', { hasText: 'const author = post.author;' }).waitFor();
+      await page.screenshot({ path: join(resultsDir, 'vscode-n-plus-one-after-fix.png') });
     });
-
-    t.diagnostic(`end-to-end test took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    failed = false;
-  } catch (error) {
-    await reportFailure({ screenshot: failureScreenshot, page, server, profile, browserMessages, root });
-    throw error;
-  } finally {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (!failed) rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
 
 /**

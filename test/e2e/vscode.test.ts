@@ -3,42 +3,16 @@
  * Chromium with Playwright flags a foreign key without an index and fixes it with the quick fix.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, skipWithoutChromium } from './browser';
-import {
-  createProfile,
-  ensureCodeServer,
-  installExtension,
-  repoRoot,
-  startCodeServer,
-  type CodeServer,
-  type Profile,
-} from './codeServer';
-import { extensionId, extensionPackage } from './extensionPackage';
-import { reportFailure } from './failureReport';
-import { stepsOf } from './steps';
+import { skipWithoutChromium } from './browser';
+import { repoRoot } from './codeServer';
+import { inVsCode, resultsDir } from './session';
 import { waitForFile } from './waitForFile';
-import {
-  activeEditor,
-  applyQuickFix,
-  cursorPosition,
-  dismissFirstRunUi,
-  goToPosition,
-  openQuickFix,
-  openWorkbench,
-  problemRow,
-  quickOpen,
-  runCommand,
-  saveActiveEditor,
-  slow,
-} from './workbench';
+import { activeEditor, applyQuickFix, cursorPosition, goToPosition, openQuickFix, problemRow, quickOpen, runCommand, saveActiveEditor, slow } from './workbench';
 
-const resultsDir = join(repoRoot, 'test-results');
-const failureScreenshot = join(resultsDir, 'vscode-failure.png');
+const example = join(repoRoot, 'examples', 'blog');
 const readmeScreenshot = join(repoRoot, 'docs', 'images', 'vscode-missing-fk-index.png');
 const schemaPath = join('prisma', 'schema.prisma');
 
@@ -48,85 +22,44 @@ const untouched = ['User.invitedById', 'Comment.authorId', 'PostTag.tagId', 'Sub
 const quickFixTitle = /^Add @@index\(\[authorId\]\) to Post/;
 
 test('the quick fix adds the missing @@index in VS Code', { skip: skipWithoutChromium, timeout: 15 * 60_000 }, async (t) => {
-  const started = Date.now();
-  const root = mkdtempSync(join(tmpdir(), 'prisma-lens-e2e-'));
-  const folder = join(root, 'blog');
-  const schemaFile = join(folder, schemaPath);
-  const browserMessages: string[] = [];
-  let profile: Profile | undefined;
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page | undefined;
-  let failed = true;
-
-  const step = stepsOf(t);
-
-  try {
-    cpSync(join(repoRoot, 'examples', 'blog'), folder, { recursive: true });
-    const original = readFileSync(schemaFile, 'utf8');
-    const fkField = fieldPosition(original, 'Post', 'authorId');
-    mkdirSync(resultsDir, { recursive: true });
-    rmSync(failureScreenshot, { force: true });
-
-    await step('install code-server', () => ensureCodeServer());
-    const vsix = await step('package the extension', () => extensionPackage());
-    profile = createProfile(join(root, 'profile'));
-    const ownProfile = profile;
-    await step(`install ${extensionId}`, () => {
-      installExtension(ownProfile, vsix);
-      const installed = readdirSync(ownProfile.extensionsDir);
-      assert.ok(
-        installed.some((name) => name.startsWith(`${extensionId}-`)),
-        `${vsix} did not install as ${extensionId}; the extensions folder holds: ${installed.join(', ')}`,
-      );
-    });
-    server = await step('start code-server', () => startCodeServer({ profile: ownProfile }));
-    const url = server.url;
-    browser = await step('launch Chromium', () => launchChromium());
-    const ownPage = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-    page = ownPage;
-    ownPage.setDefaultTimeout(30_000);
-    ownPage.on('console', (message) => browserMessages.push(`[${message.type()}] ${message.text()}`));
-    ownPage.on('pageerror', (error) => browserMessages.push(`[pageerror] ${error.message}`));
-
-    await step('open the example folder', async () => {
-      await openWorkbench(ownPage, url, folder);
-      await dismissFirstRunUi(ownPage);
-    });
+  const original = readFileSync(join(example, schemaPath), 'utf8');
+  const fkField = fieldPosition(original, 'Post', 'authorId');
+  await inVsCode(t, { name: 'vscode', project: example, folderName: 'blog' }, async ({ folder, page, step }) => {
+    const schemaFile = join(folder, schemaPath);
     await step(`open ${schemaPath}`, async () => {
-      await quickOpen(ownPage, 'prisma/schema.prisma');
-      await ownPage.locator('[id="status.editor.mode"]', { hasText: /prisma/i }).waitFor({ timeout: slow });
+      await quickOpen(page, 'prisma/schema.prisma');
+      await page.locator('[id="status.editor.mode"]', { hasText: /prisma/i }).waitFor({ timeout: slow });
     });
 
     await step('Problems panel lists the missing indexes', async () => {
-      await runCommand(ownPage, 'Problems: Focus on Problems View');
-      const row = problemRow(ownPage, noIndex(fixed));
+      await runCommand(page, 'Problems: Focus on Problems View');
+      const row = problemRow(page, noIndex(fixed));
       await row.waitFor({ timeout: slow });
       assert.equal(await row.locator('.marker-source').first().innerText(), 'prisma-lens');
       assert.equal(await row.locator('.marker-code').first().innerText(), 'missing-fk-index');
       assert.match(await row.innerText(), new RegExp(`\\[Ln ${fkField.line}, Col ${fkField.column}\\]`));
-      for (const name of untouched) await problemRow(ownPage, noIndex(name)).waitFor({ timeout: slow });
+      for (const name of untouched) await problemRow(page, noIndex(name)).waitFor({ timeout: slow });
     });
 
     await step('cursor on the authorId field of model Post shows the squiggle', async () => {
-      await runCommand(ownPage, 'Notifications: Clear All Notifications');
+      await runCommand(page, 'Notifications: Clear All Notifications');
       // Selecting the problem reveals its line; the cursor then goes to the start of the field name.
-      await problemRow(ownPage, noIndex(fixed)).click();
-      await goToPosition(ownPage, fkField.line, fkField.column);
-      assert.deepEqual(await cursorPosition(ownPage), fkField);
-      await activeEditor(ownPage).locator('.squiggly-warning').first().waitFor({ timeout: slow });
-      await ownPage.screenshot({ path: join(resultsDir, 'vscode-problems.png') });
+      await problemRow(page, noIndex(fixed)).click();
+      await goToPosition(page, fkField.line, fkField.column);
+      assert.deepEqual(await cursorPosition(page), fkField);
+      await activeEditor(page).locator('.squiggly-warning').first().waitFor({ timeout: slow });
+      await page.screenshot({ path: join(resultsDir, 'vscode-problems.png') });
     });
 
     await step('apply "Add @@index([authorId]) to Post"', async () => {
-      await openQuickFix(ownPage, quickFixTitle);
-      await ownPage.screenshot({ path: join(resultsDir, 'vscode-quick-fix.png') });
-      await applyQuickFix(ownPage, quickFixTitle);
-      await ownPage.locator('.tabs-container .tab.active.dirty').waitFor({ timeout: slow });
+      await openQuickFix(page, quickFixTitle);
+      await page.screenshot({ path: join(resultsDir, 'vscode-quick-fix.png') });
+      await applyQuickFix(page, quickFixTitle);
+      await page.locator('.tabs-container .tab.active.dirty').waitFor({ timeout: slow });
     });
 
     await step('save and check the file on disk', async () => {
-      await saveActiveEditor(ownPage);
+      await saveActiveEditor(page);
       const saved = await waitForFile(schemaFile, (text) => modelLines(text, 'Post').includes('  @@index([authorId])'), slow);
       const added = modelLines(saved, 'Post').filter((line) => line === '  @@index([authorId])');
       assert.equal(added.length, 1, 'model Post has exactly one @@index([authorId])');
@@ -140,10 +73,10 @@ test('the quick fix adds the missing @@index in VS Code', { skip: skipWithoutChr
     });
 
     await step(`the ${fixed} warning disappears, the others stay`, async () => {
-      await problemRow(ownPage, noIndex(fixed)).waitFor({ state: 'detached', timeout: slow });
-      for (const name of untouched) await problemRow(ownPage, noIndex(name)).waitFor({ timeout: slow });
-      await activeEditor(ownPage).locator('.view-line', { hasText: '@@index([authorId])' }).waitFor();
-      await ownPage.screenshot({ path: join(resultsDir, 'vscode-after-fix.png') });
+      await problemRow(page, noIndex(fixed)).waitFor({ state: 'detached', timeout: slow });
+      for (const name of untouched) await problemRow(page, noIndex(name)).waitFor({ timeout: slow });
+      await activeEditor(page).locator('.view-line', { hasText: '@@index([authorId])' }).waitFor();
+      await page.screenshot({ path: join(resultsDir, 'vscode-after-fix.png') });
     });
 
     if (process.env.UPDATE_SCREENSHOTS === '1') {
@@ -151,16 +84,7 @@ test('the quick fix adds the missing @@index in VS Code', { skip: skipWithoutChr
       copyFileSync(join(resultsDir, 'vscode-problems.png'), readmeScreenshot);
       t.diagnostic(`updated ${readmeScreenshot}`);
     }
-    t.diagnostic(`end-to-end test took ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    failed = false;
-  } catch (error) {
-    await reportFailure({ screenshot: failureScreenshot, page, server, profile, browserMessages, root });
-    throw error;
-  } finally {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (!failed) rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
 
 /** How the missing-fk-index message for `Model.field` begins. */
