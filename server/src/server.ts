@@ -95,7 +95,7 @@ connection.onDidChangeWatchedFiles((params) => {
 // Registered always; the client only pulls when initialize announced the capability.
 const indexUsage = new IndexUsageFacts();
 registerIndexUsageLenses(connection, workspace, codeFiles.index, indexUsage, log);
-workspace.useFacts((schema, key) => indexUsage.factsFor(codeFiles.index.files.values(), schema, key), () => codeFilesSignature());
+workspace.useFacts((schema) => indexUsage.factsFor(codeFiles.index.files.values(), schema), () => codeFilesSignature());
 
 /** Changes whenever an indexed code file does: part of the cache key of analyses that read workspace facts. */
 function codeFilesSignature(): string {

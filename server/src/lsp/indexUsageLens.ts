@@ -15,7 +15,7 @@ export function registerIndexUsageLenses(connection: Connection, workspace: Sche
       const lines = analysed?.lineIndexes.get(uri);
       if (!analysed || !lines) return [];
       const schema = analysed.analysis.schema;
-      const usage = new WorkspaceIndexUsage(facts.factsFor(index.files.values(), schema, analysed.versionKey));
+      const usage = new WorkspaceIndexUsage(facts.factsFor(index.files.values(), schema));
       const lenses: CodeLens[] = [];
       for (const model of schema.models) {
         if (model.uri !== uri || model.kind !== 'model') continue;
