@@ -82,6 +82,7 @@ export function registerPendingMigrations(
   const schemaOfUri = new Map<string, string>();
   const generations = new Map<string, number>();
   const timers = new Map<string, NodeJS.Timeout>();
+  const lastLines = new Map<string, LineIndex>();
 
   addSchemaDiagnosticSource({
     key: (uri) => computedFor(uri)?.key ?? '',
@@ -100,13 +101,16 @@ export function registerPendingMigrations(
     const current = documents.get(uri)?.getText() ?? computed.texts.get(uri);
     const then = computed.texts.get(uri);
     if (current === undefined || then === undefined) return [];
-    const lines = new LineIndex(current);
+    const notice = noticeOf(computed.report);
+    if (!notice && !computed.report.findings.some((finding) => finding.uri === uri)) return [];
+    // Derived from the last index of the file: only the edited lines are scanned again.
+    const lines = LineIndex.forEditedText(lastLines.get(uri), current);
+    lastLines.set(uri, lines);
     const lineIndexFor = (other: string) => (other === uri ? lines : undefined);
     const diagnostics: Diagnostic[] = [];
     const stillCurrent = computed.report.findings.filter((finding) => finding.uri === uri && current.slice(finding.span.start, finding.span.end) === then.slice(finding.span.start, finding.span.end));
     // `// prisma-lens-ignore <rule>: <reason>` above the schema line silences these too.
     for (const finding of applySuppressions(stillCurrent, current, 'prisma', lines).kept) diagnostics.push(toDiagnostic(finding, lines, lineIndexFor));
-    const notice = noticeOf(computed.report);
     if (notice && uri === firstSchemaUri(computed)) {
       const anchor = noticeAnchor(computed, uri, current);
       diagnostics.push({ range: { start: lines.positionAt(anchor.start), end: lines.positionAt(anchor.end) }, severity: notice.severity, source: DIAGNOSTIC_SOURCE, message: notice.message });
