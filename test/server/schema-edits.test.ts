@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { analyzeSchema } from '../../server/src/analysis/analyze';
 import { LineIndex } from '../../server/src/analysis/text';
-import { LspTestClient } from './lspClient';
+import { LspTestClient, rangedChange } from './lspClient';
 
 const EXAMPLE = join(__dirname, '..', '..', 'examples', 'blog');
 
@@ -66,39 +66,46 @@ describe('language server over stdio (edits of one schema)', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  async function edit(text: string): Promise<{ kind: string; resultId?: string; items: PulledDiagnostic[] }> {
-    await client.change(uri, ++version, text);
+  let sent = '';
+  /** Sends the new text (whole, or as the ranged change an editor sends) and pulls. */
+  async function edit(text: string, ranged = false): Promise<{ kind: string; resultId?: string; items: PulledDiagnostic[] }> {
+    if (ranged) await client.changeRanges(uri, ++version, [rangedChange(sent, text)]);
+    else await client.change(uri, ++version, text);
+    sent = text;
     return (await client.pull(uri)) as { kind: string; resultId?: string; items: PulledDiagnostic[] };
   }
 
-  it('reports after every edit exactly what a fresh analysis of the edited text reports', async () => {
-    const post = original.indexOf('model Post {');
-    const comment = original.indexOf('model Comment {');
-    const commentEnd = original.indexOf('\n}\n', comment) + 3;
-    const copyOfPost = original.slice(post, original.indexOf('\n}\n', post) + 3).replace('model Post', 'model Copy');
-    const steps: [string, (text: string) => string][] = [
-      ['a model inserted before all others', (text) => text.replace('enum Role {', 'model Audit {\n  id     Int  @id\n  postId Int\n  post   Post @relation(fields: [postId], references: [id])\n}\n\nenum Role {')],
-      ['a field renamed in the middle', (text) => text.replace('  authorId    Int        @map("author_id")', '  writerId    Int        @map("author_id")')],
-      ['the rename undone', (text) => text.replace('  writerId    Int        @map("author_id")', '  authorId    Int        @map("author_id")')],
-      ['a model deleted', (text) => text.replace(original.slice(comment, commentEnd), '')],
-      ['a half-typed model', (text) => text.replace('model Post {', 'model Draft {\n  id Int @id\n  title Str\n\nmodel Post {')],
-      ['the half-typed model closed', (text) => text.replace('  title Str\n\nmodel Post {', '  title String\n}\n\nmodel Post {')],
-      ['a closing brace removed', (text) => text.replace('  @@map("users")\n}', '  @@map("users")\n')],
-      ['a model pasted twice at the end', (text) => `${text}\n${copyOfPost}\n${copyOfPost}`],
-      ['CRLF line breaks', (text) => text.replace(/\r?\n/g, '\r\n')],
-      ['everything replaced by the original', () => original],
-    ];
-    let text = original;
-    assert.deepEqual(describeDiagnostics((await client.pull(uri)).items as PulledDiagnostic[]), expectedDiagnostics(text));
-    for (const [description, apply] of steps) {
-      const next = apply(text);
-      assert.notEqual(next, text, `the step "${description}" changes the text`);
-      text = next;
-      const report = await edit(text);
-      assert.equal(report.kind, 'full', description);
-      assert.deepEqual(describeDiagnostics(report.items), expectedDiagnostics(text), description);
-    }
-  });
+  for (const ranged of [false, true]) {
+    it(`reports after every edit exactly what a fresh analysis of the edited text reports (${ranged ? 'ranged changes, as VS Code sends keystrokes' : 'whole texts'})`, async () => {
+      sent = original;
+      const post = original.indexOf('model Post {');
+      const comment = original.indexOf('model Comment {');
+      const commentEnd = original.indexOf('\n}\n', comment) + 3;
+      const copyOfPost = original.slice(post, original.indexOf('\n}\n', post) + 3).replace('model Post', 'model Copy');
+      const steps: [string, (text: string) => string][] = [
+        ['a model inserted before all others', (text) => text.replace('enum Role {', 'model Audit {\n  id     Int  @id\n  postId Int\n  post   Post @relation(fields: [postId], references: [id])\n}\n\nenum Role {')],
+        ['a field renamed in the middle', (text) => text.replace('  authorId    Int        @map("author_id")', '  writerId    Int        @map("author_id")')],
+        ['the rename undone', (text) => text.replace('  writerId    Int        @map("author_id")', '  authorId    Int        @map("author_id")')],
+        ['a model deleted', (text) => text.replace(original.slice(comment, commentEnd), '')],
+        ['a half-typed model', (text) => text.replace('model Post {', 'model Draft {\n  id Int @id\n  title Str\n\nmodel Post {')],
+        ['the half-typed model closed', (text) => text.replace('  title Str\n\nmodel Post {', '  title String\n}\n\nmodel Post {')],
+        ['a closing brace removed', (text) => text.replace('  @@map("users")\n}', '  @@map("users")\n')],
+        ['a model pasted twice at the end', (text) => `${text}\n${copyOfPost}\n${copyOfPost}`],
+        ['CRLF line breaks', (text) => text.replace(/\r?\n/g, '\r\n')],
+        ['everything replaced by the original', () => original],
+      ];
+      let text = original;
+      assert.deepEqual(describeDiagnostics((await client.pull(uri)).items as PulledDiagnostic[]), expectedDiagnostics(text));
+      for (const [description, apply] of steps) {
+        const next = apply(text);
+        assert.notEqual(next, text, `the step "${description}" changes the text`);
+        text = next;
+        const report = await edit(text, ranged);
+        assert.equal(report.kind, 'full', description);
+        assert.deepEqual(describeDiagnostics(report.items), expectedDiagnostics(text), description);
+      }
+    });
+  }
 
   it('leaves fixes out of pull responses and finds them again when a quick fix is asked for', async () => {
     const report = await edit(original);

@@ -45,6 +45,8 @@ export class SchemaWorkspace {
   private readonly analyses = new Map<string, AnalysedSchema>();
   /** Per schema: the per-model rules' findings, reused for the models an edit did not touch. */
   private readonly modelFindings = new Map<string, ModelFindingsCache>();
+  /** The last text of each open schema file checked for junk, with what was found. */
+  private readonly checkedOpenTexts = new Map<string, { text: string; reason: string | undefined }>();
   private facts: { of: (schema: PrismaSchema, key: string) => WorkspaceFacts; signature: () => string } | undefined;
 
   constructor(
@@ -137,7 +139,10 @@ export class SchemaWorkspace {
   private async currentFile(uri: string): Promise<SchemaFile | { skipReason: string }> {
     const open = this.openDocument(uri);
     if (open) {
-      const reason = unreadableReason(open.text, open.text.length);
+      // Looked for once per text: an open document is asked for on every pull.
+      const checked = this.checkedOpenTexts.get(uri);
+      const reason = checked?.text === open.text ? checked.reason : unreadableReason(open.text, open.text.length);
+      this.checkedOpenTexts.set(uri, { text: open.text, reason });
       return reason ? { skipReason: reason } : { uri, text: open.text, version: open.version };
     }
     const disk = await this.readDisk(uri);
