@@ -10,6 +10,8 @@ import { analyzeSchema } from '../../server/src/analysis/analyze';
 import { ModelFindingsCache } from '../../server/src/analysis/model-findings-cache';
 import { rules } from '../../server/src/analysis/rules/index';
 import { defineModelRule, isSchemaRule, type Finding } from '../../server/src/analysis/rules/types';
+import { LineIndex } from '../../server/src/analysis/text';
+import { toLeanDiagnostic } from '../../server/src/lsp/convert';
 
 const EXAMPLE = readFileSync(join(__dirname, '..', '..', 'examples', 'blog', 'prisma', 'schema.prisma'), 'utf8');
 
@@ -208,5 +210,34 @@ describe('per-model findings kept between analyses', () => {
       const fresh = analyzeSchema([{ uri: 'file:///fresh/levels.prisma', text: BUSY }], { rules: variant });
       assert.equal(comparable(cached.findings), comparable(fresh.findings).split('file:///fresh/').join('file:///cached/'), `run ${step}`);
     }
+  });
+
+  it('gives kept and moved findings the diagnostics a fresh conversion gives, edit after edit', () => {
+    const random = randomSource(5);
+    const uri = 'file:///cached/diagnostics.prisma';
+    const cache = new ModelFindingsCache();
+    // Two copies of the schema (the second with its models renamed), so that edits move many findings.
+    let text = BUSY + BUSY.replace(/model (\w+)/g, 'model $1Two').replace(/(\s)(User|Post|Tag|PostTag|Order)(\??[\s\[])/g, '$1$2Two$3');
+    let lines = new LineIndex(text);
+    let reusedObjects = 0;
+    let previous = new Set<unknown>();
+    for (let step = 0; step < 200; step++) {
+      const at = Math.floor(random() * (text.length + 1));
+      const snippet = SNIPPETS[Math.floor(random() * SNIPPETS.length)]!;
+      text = random() < 0.6 ? text.slice(0, at) + snippet + text.slice(at) : text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + Math.floor(random() * 20)));
+      lines = LineIndex.forEditedText(lines, text);
+      const fresh = new LineIndex(text);
+      const findings = analyzeSchema([{ uri, text }], { rules: SCHEMA_RULES, modelFindings: cache }).findings;
+      const diagnostics = findings.map((finding) => toLeanDiagnostic(finding, lines));
+      for (const [i, finding] of findings.entries()) {
+        const expected = { start: fresh.positionAt(finding.span.start), end: fresh.positionAt(finding.span.end) };
+        assert.deepEqual(diagnostics[i]!.range, expected, `range of ${finding.ruleId} after step ${step}`);
+        assert.equal(diagnostics[i]!.message, `${finding.message}\n${finding.help}`);
+        assert.equal(diagnostics[i]!.code, finding.ruleId);
+      }
+      reusedObjects += diagnostics.filter((diagnostic) => previous.has(diagnostic)).length;
+      previous = new Set(diagnostics);
+    }
+    assert.ok(reusedObjects > 0, 'diagnostics were reused');
   });
 });

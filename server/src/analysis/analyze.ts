@@ -2,7 +2,7 @@
 import { createCodeContext, type CodeFile, type CodeRuleContext } from './code/context';
 import type { QuerySite } from './code/query-sites';
 import { rules as allRules } from './rules/index';
-import { isCodeRule, isMigrationRule, isSchemaRule, type Finding, type Rule, type TextEdit } from './rules/types';
+import { compareFindings, isCodeRule, isMigrationRule, isSchemaRule, type Finding, type Rule, type TextEdit } from './rules/types';
 import { buildSchema } from './schema/build';
 import { createMigrationRuleContext, type MigrationContext, type MigrationTarget } from './migrations/context';
 import { parseScript, type SqlParseError } from './migrations/sql';
@@ -56,14 +56,14 @@ export function runSchemaRules(schema: PrismaSchema, options: AnalysisOptions = 
     }
   }
   if (cache && perModel.length > 0 && !options.isCancelled?.()) cache.run(perModel, schema, findings, errors, options.isCancelled);
-  findings.sort(byPlace);
+  // The cache gives the findings of one file in order already (model by model): checked, not sorted again.
+  if (!isSorted(findings)) findings.sort(compareFindings);
   return { findings, errors };
 }
 
-/** File, then position, then rule: the same order however the findings were gathered. */
-function byPlace(a: Finding, b: Finding): number {
-  if (a.uri !== b.uri) return a.uri < b.uri ? -1 : 1;
-  return a.span.start - b.span.start || a.span.end - b.span.end || (a.ruleId === b.ruleId ? 0 : a.ruleId < b.ruleId ? -1 : 1);
+function isSorted(findings: readonly Finding[]): boolean {
+  for (let i = 1; i < findings.length; i++) if (compareFindings(findings[i - 1]!, findings[i]!) > 0) return false;
+  return true;
 }
 
 export interface CodeAnalysis {

@@ -5,7 +5,7 @@
  * a model that the edit merely moved are moved with it.
  */
 import { lineBreakOf, type Span } from './text';
-import type { Finding, Fix, ModelRuleCheck, Rule } from './rules/types';
+import { compareFindings, type Finding, type Fix, type ModelRuleCheck, type Rule } from './rules/types';
 import { relationTargetsOf, relationsOf } from './schema/build';
 import type { Model, PrismaSchema } from './schema/model';
 
@@ -66,6 +66,8 @@ export class ModelFindingsCache {
       return slot;
     });
     const failed = new Set<string>();
+    // One model's findings, put in order before they join the others (models do not overlap).
+    const own: Finding[] = [];
     for (let index = 0; index < schema.models.length; index++) {
       if (index % 256 === 255 && isCancelled?.()) return;
       const model = schema.models[index]!;
@@ -101,8 +103,11 @@ export class ModelFindingsCache {
           entry.findings[slot] = findings.every((finding) => withinModel(finding, model)) ? findings : undefined;
           entry.generations[slot] = generation;
         }
-        for (const finding of findings) into.push(finding);
+        for (const finding of findings) own.push(finding);
       }
+      if (own.length > 1) own.sort(compareFindings);
+      for (const finding of own) into.push(finding);
+      own.length = 0;
     }
     // Models deleted or read again since the last run drop out.
     if (this.entries.size > schema.models.length) for (const [revision, entry] of this.entries) if (entry.seen !== run) this.entries.delete(revision);

@@ -68,23 +68,32 @@ export function lineBreakOf(text: string): '\r\n' | '\n' {
   return lastLineBreak.eol;
 }
 
+/** How the positions of an index made by `forEditedText` relate to those of the index it was derived from. */
+export interface LineIndexDerivation {
+  /** The id of the earlier index. */
+  id: number;
+  /** Offsets up to this one (inclusive) have the same position in both. */
+  samePositionsUpTo: number;
+  /** An offset of the earlier text from this one on (a line start after the edit) is `delta` further here, `lineDelta` lines further down, in the same column. */
+  shiftedFrom: number;
+  delta: number;
+  lineDelta: number;
+}
+
 /** Maps offsets to positions for one text; built once per text and reused. */
 export class LineIndex {
   private static created = 0;
   private readonly lineStarts: number[];
   /** Tells line indexes apart (for caches that must not hold on to them). */
   readonly id = ++LineIndex.created;
-  /**
-   * Set by `forEditedText`: the id of the index this one was derived from, and the offset up to
-   * which (inclusive) every position is the same in both.
-   */
-  readonly derivedFrom?: { id: number; samePositionsUpTo: number };
+  /** Set by `forEditedText`: how positions in this index relate to those in the one it was derived from. */
+  readonly derivedFrom?: LineIndexDerivation;
 
   /** `lineStarts` and `derivedFrom` are for `forEditedText` only. */
   constructor(
     readonly text: string,
     lineStarts?: number[],
-    derivedFrom?: { id: number; samePositionsUpTo: number },
+    derivedFrom?: LineIndexDerivation,
   ) {
     if (lineStarts) {
       this.lineStarts = lineStarts;
@@ -110,8 +119,15 @@ export class LineIndex {
     const keep = upperBound(old, change.start);
     const starts = old.slice(0, keep);
     for (let i = text.indexOf('\n', change.start); i >= 0 && i < change.newEnd; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    for (let k = upperBound(old, change.oldEnd); k < old.length; k++) starts.push(old[k]! + delta);
-    return new LineIndex(text, starts, { id: previous.id, samePositionsUpTo: change.start });
+    const firstShifted = upperBound(old, change.oldEnd);
+    for (let k = firstShifted; k < old.length; k++) starts.push(old[k]! + delta);
+    return new LineIndex(text, starts, {
+      id: previous.id,
+      samePositionsUpTo: change.start,
+      shiftedFrom: firstShifted < old.length ? old[firstShifted]! : Infinity,
+      delta,
+      lineDelta: starts.length - old.length,
+    });
   }
 
   get lineCount(): number {

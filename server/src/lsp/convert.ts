@@ -53,13 +53,38 @@ export function toLeanDiagnostic(finding: Finding, lines: LineIndex): Diagnostic
       return known.diagnostic;
     }
   }
-  const diagnostic = diagnosticWith(finding, lines, []);
+  const diagnostic = movedDiagnostic(finding, lines) ?? diagnosticWith(finding, lines, []);
   leanDiagnostics.set(finding, { diagnostic, linesId: lines.id });
+  if (lastByMessage.size >= MAX_LAST_BY_MESSAGE) lastByMessage.clear();
+  lastByMessage.set(finding.message, { diagnostic, start: finding.span.start, end: finding.span.end, linesId: lines.id });
   return diagnostic;
 }
 
 /** The lean diagnostic last made of a finding, with the line index it was made with. */
 const leanDiagnostics = new WeakMap<Finding, { diagnostic: Diagnostic; linesId: number }>();
+
+/**
+ * The last diagnostic made for each message text, where it was and with which line index. A finding
+ * moved by an edit (a new object with the same message) finds its diagnostic there.
+ */
+const lastByMessage = new Map<string, { diagnostic: Diagnostic; start: number; end: number; linesId: number }>();
+const MAX_LAST_BY_MESSAGE = 50_000;
+
+/**
+ * The diagnostic of a finding that an edit above it moved, from the one made before the edit: the
+ * same lines further down (the same object when the edit added no line), or undefined.
+ */
+function movedDiagnostic(finding: Finding, lines: LineIndex): Diagnostic | undefined {
+  const derivation = lines.derivedFrom;
+  const earlier = derivation && lastByMessage.get(finding.message);
+  if (!earlier || earlier.linesId !== derivation.id || earlier.start < derivation.shiftedFrom) return undefined;
+  if (earlier.start + derivation.delta !== finding.span.start || earlier.end + derivation.delta !== finding.span.end) return undefined;
+  const before = earlier.diagnostic;
+  if (before.code !== finding.ruleId || before.severity !== SEVERITIES[finding.severity] || before.message !== diagnosticMessage(finding) || before.data !== undefined) return undefined;
+  if (derivation.lineDelta === 0) return before;
+  const { start, end } = before.range;
+  return { ...before, range: { start: { line: start.line + derivation.lineDelta, character: start.character }, end: { line: end.line + derivation.lineDelta, character: end.character } } };
+}
 
 function diagnosticWith(finding: Finding, lines: LineIndex, fixes: SerializedFix[]): Diagnostic {
   const shared = perRule(finding.ruleId);

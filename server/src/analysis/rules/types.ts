@@ -40,6 +40,12 @@ export interface Finding extends RuleFinding {
   severity: Severity;
 }
 
+/** The order of findings: file, then position, then rule; the same however they were gathered. */
+export function compareFindings(a: Finding, b: Finding): number {
+  if (a.uri !== b.uri) return a.uri < b.uri ? -1 : 1;
+  return a.span.start - b.span.start || a.span.end - b.span.end || (a.ruleId === b.ruleId ? 0 : a.ruleId < b.ruleId ? -1 : 1);
+}
+
 export interface RuleDocs {
   summary: string;
   why: string;
