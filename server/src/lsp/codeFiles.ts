@@ -28,7 +28,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { isCodeFile } from '../workspace/code-files';
 import { CodeIndex, type AnalysedCode, type CodeSchema, type IndexSummary } from '../workspace/code-index';
-import { schemaSetForCodeFile } from '../workspace/discovery';
+import { codeFileSchemaSnapshot, schemaSetForCodeFile, type SchemaSet } from '../workspace/discovery';
 import { PRISMA_CONFIG_NAMES } from '../workspace/prisma-project';
 import type { SchemaWorkspace } from '../workspace/documents';
 import { toDiagnostic } from './convert';
@@ -87,29 +87,64 @@ export function registerCodeFiles(
     const document = documents.get(uri);
     return document ? CODE_LANGUAGES.has(document.languageId) || isCodeUri(uri) : isCodeUri(uri);
   };
-  const lookUpSchema = async (uri: string): Promise<CodeSchema | undefined> => {
-    if (!uri.startsWith('file:')) return undefined;
-    const set = await schemaSetForCodeFile(fileURLToPath(uri), options.workspaceFolders());
+  const analyseSet = async (set: SchemaSet | undefined): Promise<CodeSchema | undefined> => {
     if (!set || set.files.length === 0) return undefined;
     const analysed = await workspace.analyse(pathToFileURL(set.files[0]!).toString());
     return analysed ? { key: analysed.versionKey, schema: analysed.analysis.schema } : undefined;
+  };
+  const lookUpSchema = async (uri: string): Promise<CodeSchema | undefined> => {
+    if (!uri.startsWith('file:')) return undefined;
+    return analyseSet(await schemaSetForCodeFile(fileURLToPath(uri), options.workspaceFolders()));
   };
   // Files of one folder share a schema. The lookup is kept until a schema may have changed (an
   // edit, open or close of a schema document, a watched schema or project file), so a keystroke
   // in a code file costs a map read instead of a walk over the discovery's timestamps.
   const schemaByFolder = new Map<string, Promise<CodeSchema | undefined>>();
-  const forgetSchemas = (): void => schemaByFolder.clear();
-  const schemaFor = (uri: string): Promise<CodeSchema | undefined> => {
+  // Counts the times a schema may have changed, so that a pass does not keep a lookup made before.
+  let schemaEpoch = 0;
+  const forgetSchemas = (): void => {
+    schemaByFolder.clear();
+    schemaEpoch++;
+  };
+  const cachedPerFolder = (uri: string, lookUp: (uri: string) => Promise<CodeSchema | undefined>): Promise<CodeSchema | undefined> => {
     const folder = uri.slice(0, uri.lastIndexOf('/'));
     let pending = schemaByFolder.get(folder);
     if (!pending) {
-      pending = lookUpSchema(uri);
+      pending = lookUp(uri);
       schemaByFolder.set(folder, pending);
       pending.catch(() => schemaByFolder.delete(folder));
     }
     return pending;
   };
-  const index = new CodeIndex({ schemaFor, isOpen: (uri) => documents.get(uri) !== undefined, policy: options.policy });
+  const schemaFor = (uri: string): Promise<CodeSchema | undefined> => cachedPerFolder(uri, lookUpSchema);
+  // A background pass looks at the disk once (one discovery snapshot) and analyses each schema
+  // once, instead of checking both for every folder of the workspace.
+  const schemasForPass = (): ((uri: string) => Promise<CodeSchema | undefined>) => {
+    const setOf = codeFileSchemaSnapshot(options.workspaceFolders());
+    const bySet = new Map<string, Promise<CodeSchema | undefined>>();
+    let epoch = schemaEpoch;
+    const lookUp = async (uri: string): Promise<CodeSchema | undefined> => {
+      if (!uri.startsWith('file:')) return undefined;
+      const set = await setOf(fileURLToPath(uri));
+      if (epoch !== schemaEpoch) {
+        // A schema changed since the pass began: its analyses are looked up again.
+        bySet.clear();
+        epoch = schemaEpoch;
+      }
+      const key = set?.schemaPath ?? '';
+      let pending = bySet.get(key);
+      if (!pending) {
+        pending = analyseSet(set);
+        bySet.set(key, pending);
+        pending.catch(() => bySet.delete(key));
+      }
+      return pending;
+    };
+    return (uri) => cachedPerFolder(uri, lookUp);
+  };
+  const index = new CodeIndex({ schemaFor, schemasForPass, isOpen: (uri) => documents.get(uri) !== undefined, policy: options.policy });
+  // The first pass starts after `initialized`; its thread loads the parser in the meantime.
+  index.startThreadEarly();
   // Progress is shown until one pass has indexed the whole workspace (a cancelled pass does not count).
   let indexedOnce = false;
 

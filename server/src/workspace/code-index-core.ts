@@ -89,19 +89,78 @@ export function indexText(uri: string, text: string, delegates: ReadonlyMap<stri
   }
 }
 
-export type IndexOutcome = { kind: 'unchanged' } | { kind: 'indexed'; entry: IndexedFile; parsed: boolean };
+/**
+ * Every name counts as a delegate while a file is parsed for the index, so that the parse does not
+ * depend on the schema: `resolveSites` then keeps the sites whose delegate the schema declares.
+ * The first pass parses while the schema is still being discovered, and no pass waits for it.
+ */
+class AnyDelegate extends Map<string, Model> {
+  override has(): boolean {
+    return true;
+  }
+  override get(): undefined {
+    return undefined;
+  }
+}
+const ANY_DELEGATE: ReadonlyMap<string, Model> = new AnyDelegate();
 
 /**
- * The entry of a file whose text was read: unchanged when `previous` holds the same text resolved
- * against the same schema; `schema` only counts when the text names a Prisma operation.
+ * A delegate name as the analysis accepts it when there is no schema (`findQuerySitesByDelegate`):
+ * Prisma lower-cases a model's first letter.
  */
-export function indexFileText(uri: string, text: string, previous: Pick<IndexedFile, 'contentHash' | 'schemaKey'> | undefined, schema: IndexSchema | undefined): IndexOutcome {
+const DELEGATE_SHAPED = /^[a-z][A-Za-z0-9_]*$/;
+
+/** The query sites of a text before any schema is applied (every delegate kept, no model): see `resolveSites`. */
+export function parseSites(uri: string, text: string): IndexedQuerySite[] {
+  return indexText(uri, text, ANY_DELEGATE);
+}
+
+/**
+ * `parseSites`'s sites as `indexText` finds them against `schema`: the model calls whose delegate
+ * the schema declares, with their model (without a schema: the delegate-shaped ones), and every raw call.
+ */
+export function resolveSites(sites: readonly IndexedQuerySite[], schema: IndexSchema | undefined): IndexedQuerySite[] {
+  const resolved: IndexedQuerySite[] = [];
+  for (const site of sites) {
+    if (site.kind !== 'model' || site.delegate === undefined) resolved.push(site);
+    else if (!schema) {
+      if (DELEGATE_SHAPED.test(site.delegate)) resolved.push(site);
+    } else {
+      const model = schema.delegates.get(site.delegate);
+      if (model) resolved.push({ ...site, model: model.name });
+    }
+  }
+  return resolved;
+}
+
+/**
+ * What reading a file tells the index: its entry is unchanged, or final (the text names no Prisma
+ * operation), or its sites were parsed and wait for the file's schema (`resolveSites`).
+ */
+export type IndexOutcome =
+  | { kind: 'unchanged' }
+  | { kind: 'indexed'; entry: IndexedFile }
+  | { kind: 'parsed'; contentHash: string; sites: IndexedQuerySite[] };
+
+/**
+ * Indexes a file whose text was read. `previous` is the index's entry; `schema` is the key of the
+ * schema the file resolves to, when already known: an entry of the same text resolved against the
+ * same schema is unchanged. Without it, a file whose text did not change is parsed again.
+ */
+export function indexFileText(uri: string, text: string, previous: Pick<IndexedFile, 'contentHash' | 'schemaKey'> | undefined, schema: { key: string | undefined } | undefined): IndexOutcome {
   const contentHash = hashOf(text);
-  const names = OPERATION_NAME.test(text);
-  const used = names ? schema : undefined;
-  if (previous && previous.contentHash === contentHash && previous.schemaKey === used?.key) return { kind: 'unchanged' };
-  if (!names) return { kind: 'indexed', entry: { uri, contentHash, schemaKey: undefined, querySites: [] }, parsed: false };
-  return { kind: 'indexed', entry: { uri, contentHash, schemaKey: used?.key, querySites: indexText(uri, text, used?.delegates) }, parsed: true };
+  const sameText = previous !== undefined && previous.contentHash === contentHash;
+  if (!OPERATION_NAME.test(text)) {
+    if (sameText && previous.schemaKey === undefined) return { kind: 'unchanged' };
+    return { kind: 'indexed', entry: { uri, contentHash, schemaKey: undefined, querySites: [] } };
+  }
+  if (sameText && schema && previous.schemaKey === schema.key) return { kind: 'unchanged' };
+  return { kind: 'parsed', contentHash, sites: parseSites(uri, text) };
+}
+
+/** The entry of a parsed file, its sites resolved against its schema. */
+export function resolvedEntry(uri: string, contentHash: string, sites: readonly IndexedQuerySite[], schema: IndexSchema | undefined): IndexedFile {
+  return { uri, contentHash, schemaKey: schema?.key, querySites: resolveSites(sites, schema) };
 }
 
 export function hashOf(text: string): string {

@@ -7,30 +7,24 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { IndexedFile } from './code-index-core';
+import type { IndexedFile, IndexOutcome } from './code-index-core';
 
 export interface ThreadFile {
   file: string;
   uri: string;
   /** The entry the index holds, so that an unchanged file is not parsed again. */
   previous: Pick<IndexedFile, 'contentHash' | 'schemaKey'> | undefined;
-  /** The schema of the file's project (sent earlier, by key), if any. */
-  schemaKey: string | undefined;
-}
-
-/** A schema as the worker needs it: its key and `[delegate, model name]` pairs. */
-export interface ThreadSchema {
-  key: string;
-  delegates: [string, string][];
+  /** The key of the schema of the file's project, when the main thread knows it already. */
+  schema: { key: string | undefined } | undefined;
 }
 
 export interface ThreadRequest {
   id: number;
-  schemas: ThreadSchema[];
   files: ThreadFile[];
 }
 
-export type ThreadResult = { uri: string; kind: 'missing' } | { uri: string; kind: 'unchanged' } | { uri: string; kind: 'indexed'; entry: IndexedFile; parsed: boolean };
+/** A file's outcome; parsed sites come back before any schema is applied (`resolveSites`). */
+export type ThreadResult = { uri: string; kind: 'missing' } | ({ uri: string } & IndexOutcome);
 
 export type ThreadReply = { id: number; results: ThreadResult[] } | { id: number; error: string };
 
@@ -53,7 +47,6 @@ export class IndexThread {
   private readonly worker: Worker;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (results: ThreadResult[]) => void; reject: (error: Error) => void }>();
-  private readonly sentSchemas = new Set<string>();
   private failure: Error | undefined;
 
   private constructor() {
@@ -78,25 +71,24 @@ export class IndexThread {
     }
   }
 
+  /** Whether the thread alone keeps the process alive: not while it waits for a first pass, as it does once it has work. */
+  keepsProcessAlive(keep: boolean): void {
+    if (keep) this.worker.ref();
+    else this.worker.unref();
+  }
+
   get failed(): boolean {
     return this.failure !== undefined;
   }
 
-  /** Indexes `files`; `schemas` holds every schema they name (those already sent are left out). */
-  index(files: ThreadFile[], schemas: ReadonlyMap<string, ThreadSchema>): Promise<ThreadResult[]> {
+  /** Reads and indexes `files`. */
+  index(files: ThreadFile[]): Promise<ThreadResult[]> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
-    const newSchemas: ThreadSchema[] = [];
-    for (const [key, schema] of schemas) {
-      if (!this.sentSchemas.has(key)) {
-        this.sentSchemas.add(key);
-        newSchemas.push(schema);
-      }
-    }
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       try {
-        this.worker.postMessage({ id, schemas: newSchemas, files } satisfies ThreadRequest);
+        this.worker.postMessage({ id, files } satisfies ThreadRequest);
       } catch (error) {
         this.pending.delete(id);
         reject(error instanceof Error ? error : new Error(String(error)));

@@ -1,30 +1,17 @@
 /**
  * The indexing thread's entry point (bundled as dist/code-index-worker.js): reads each file of a
  * batch (blocking: the thread does nothing else), and parses the ones that changed into query
- * sites, with the same code as the main thread.
+ * sites, with the same code as the main thread; the main thread applies the schema.
  */
 import { parentPort } from 'node:worker_threads';
-import type { Model } from '../analysis/schema/model';
-import { indexFileText, readCodeFileSync, type IndexSchema } from './code-index-core';
+import { indexFileText, readCodeFileSync } from './code-index-core';
 import type { ThreadReply, ThreadRequest, ThreadResult } from './code-index-thread';
 
-const schemas = new Map<string, IndexSchema>();
-
 function indexBatch(request: ThreadRequest): ThreadResult[] {
-  for (const schema of request.schemas) {
-    // Query sites only keep the model's name, so that is all the thread receives of a model.
-    const delegates = new Map(schema.delegates.map(([delegate, model]) => [delegate, { name: model } as Model]));
-    schemas.set(schema.key, { key: schema.key, delegates });
-  }
   const results: ThreadResult[] = [];
-  for (const { file, uri, previous, schemaKey } of request.files) {
+  for (const { file, uri, previous, schema } of request.files) {
     const text = readCodeFileSync(file);
-    if (text === undefined) {
-      results.push({ uri, kind: 'missing' });
-      continue;
-    }
-    const outcome = indexFileText(uri, text, previous, schemaKey === undefined ? undefined : schemas.get(schemaKey));
-    results.push(outcome.kind === 'unchanged' ? { uri, kind: 'unchanged' } : { uri, kind: 'indexed', entry: outcome.entry, parsed: outcome.parsed });
+    results.push(text === undefined ? { uri, kind: 'missing' } : { uri, ...indexFileText(uri, text, previous, schema) });
   }
   return results;
 }

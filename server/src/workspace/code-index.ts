@@ -13,8 +13,8 @@ import type { PrismaSchema } from '../analysis/schema/model';
 import { LineIndex } from '../analysis/text';
 import { isCodeFile, listCodeFiles } from './code-files';
 import type { ServerPolicy } from './policy';
-import { compactSite, hashOf, indexFileText, namesPrismaOperation, readCodeFile, unreadableReason, type IndexedFile, type IndexedQuerySite, type IndexSchema } from './code-index-core';
-import { IndexThread, type ThreadFile, type ThreadSchema } from './code-index-thread';
+import { compactSite, hashOf, indexFileText, namesPrismaOperation, readCodeFile, resolvedEntry, unreadableReason, type IndexedFile, type IndexedQuerySite, type IndexSchema } from './code-index-core';
+import { IndexThread, type ThreadFile } from './code-index-thread';
 
 export {
   hashOf,
@@ -78,6 +78,11 @@ interface Pass {
 export interface CodeIndexOptions {
   /** Resolves the schema of a code file (by file URI); undefined when the file belongs to no schema. */
   schemaFor(uri: string): Promise<CodeSchema | undefined>;
+  /**
+   * The schema lookup for one background pass, asked for at its start: it may take one look at the
+   * disk for the whole pass instead of one per file. Without it the pass uses `schemaFor`.
+   */
+  schemasForPass?(): (uri: string) => Promise<CodeSchema | undefined>;
   /** Open documents are analysed on demand by pulls; the background pass leaves them alone. */
   isOpen(uri: string): boolean;
   /** Configuration and suppression comments; without it every default rule runs. */
@@ -94,11 +99,17 @@ const READ_AHEAD = 16;
 const THREAD_MIN_FILES = 200;
 /** Files per batch sent to the indexing thread; two batches are in flight, so it never waits for the main thread. */
 const THREAD_BATCH = 48;
+/** The smallest batch sent to the indexing thread, near the end of a pass. */
+const THREAD_BATCH_MIN = 8;
 
 export class CodeIndex {
   private readonly entries = new Map<string, IndexedFile>();
   private readonly analyses = new Map<string, AnalysedCode>();
   private generation = 0;
+  /** The number of code files the last pass listed; undefined before the first pass. */
+  private lastFileCount: number | undefined;
+  /** An indexing thread started ahead of the first pass (`startThreadEarly`). */
+  private earlyThread: IndexThread | undefined;
 
   constructor(private readonly options: CodeIndexOptions) {}
 
@@ -160,25 +171,44 @@ export class CodeIndex {
     const generation = ++this.generation;
     const started = performance.now();
     const isCancelled = () => this.generation !== generation;
-    const listed = await Promise.all(folders.map((folder) => listCodeFiles(folder).catch(() => [] as string[])));
-    const files = [...new Set(listed.flat())];
-    const summary: IndexSummary = { files: files.length, parsed: 0, querySites: 0, threadFiles: 0, cancelled: false, durationMs: 0 };
-    const schemaByFolder = new Map<string, Promise<CodeSchema | undefined>>();
-    const schemaOf = (file: string): Promise<CodeSchema | undefined> => {
-      // Files of one folder belong to the same project, so they share a schema.
-      const folder = path.dirname(file);
-      let pending = schemaByFolder.get(folder);
-      if (!pending) schemaByFolder.set(folder, (pending = this.options.schemaFor(pathToFileURL(file).toString()).catch(() => undefined)));
-      return pending;
-    };
-    const live = new Set(files.map((file) => pathToFileURL(file).toString()));
-    for (const uri of [...this.entries.keys()]) if (!live.has(uri) && !this.options.isOpen(uri)) this.entries.delete(uri);
+    const lookUp = this.options.schemasForPass?.() ?? ((uri: string) => this.options.schemaFor(uri));
+    // The indexing thread loads its code (the TypeScript parser) while the files are listed, when
+    // the pass is likely to use it: the first pass, or after a pass over a large workspace.
+    const likelyLarge = this.lastFileCount === undefined || this.lastFileCount >= THREAD_MIN_FILES;
+    let thread = this.earlyThread ?? (likelyLarge && availableParallelism() > 1 ? IndexThread.start() : undefined);
+    this.earlyThread = undefined;
+    thread?.keepsProcessAlive(true);
+    try {
+      const listed = await Promise.all(folders.map((folder) => listCodeFiles(folder).catch(() => [] as string[])));
+      const files = [...new Set(listed.flat())];
+      this.lastFileCount = files.length;
+      if (files.length < THREAD_MIN_FILES) {
+        // Starting a thread costs more than it saves on a few files.
+        void thread?.stop();
+        thread = undefined;
+      } else if (!thread && availableParallelism() > 1) {
+        thread = IndexThread.start();
+      }
+      const summary: IndexSummary = { files: files.length, parsed: 0, querySites: 0, threadFiles: 0, cancelled: false, durationMs: 0 };
+      const schemaByFolder = new Map<string, Promise<CodeSchema | undefined>>();
+      const schemaOf = (file: string): Promise<CodeSchema | undefined> => {
+        // Files of one folder belong to the same project, so they share a schema.
+        const folder = path.dirname(file);
+        let pending = schemaByFolder.get(folder);
+        if (!pending) schemaByFolder.set(folder, (pending = lookUp(pathToFileURL(file).toString()).catch(() => undefined)));
+        return pending;
+      };
+      const live = new Set(files.map((file) => pathToFileURL(file).toString()));
+      for (const uri of [...this.entries.keys()]) if (!live.has(uri) && !this.options.isOpen(uri)) this.entries.delete(uri);
 
-    onProgress?.({ done: 0, total: files.length });
-    await this.indexFiles({ files, summary, schemaOf, isCancelled, onProgress });
-    if (!summary.cancelled) onProgress?.({ done: files.length, total: files.length });
-    summary.durationMs = performance.now() - started;
-    return summary;
+      onProgress?.({ done: 0, total: files.length });
+      await this.indexFiles({ files, summary, schemaOf, isCancelled, onProgress }, thread);
+      if (!summary.cancelled) onProgress?.({ done: files.length, total: files.length });
+      summary.durationMs = performance.now() - started;
+      return summary;
+    } finally {
+      await thread?.stop();
+    }
   }
 
   /**
@@ -186,44 +216,54 @@ export class CodeIndex {
    * between slices) and, for a large workspace on more than one core, on an indexing thread too:
    * both take batches from the same queue. What a failed thread did not answer, the main thread does.
    */
-  private async indexFiles({ files, summary, schemaOf, isCancelled, onProgress }: Pass): Promise<void> {
+  private async indexFiles({ files, summary, schemaOf, isCancelled, onProgress }: Pass, thread: IndexThread | undefined): Promise<void> {
     let next = 0;
     let done = 0;
     const take = (size: number): string[] => files.slice(next, (next = Math.min(files.length, next + size)));
     const handedBack: string[] = [];
-    const thread = files.length >= THREAD_MIN_FILES && availableParallelism() > 1 ? IndexThread.start() : undefined;
+    /** Parsed files whose schema is being looked up; the pass ends when they are stored. */
+    const resolving: Promise<void>[] = [];
 
     const feedThread = async (worker: IndexThread): Promise<void> => {
       while (!worker.failed && !isCancelled()) {
-        const batch = take(THREAD_BATCH);
+        // Smaller batches towards the end, so that neither thread is left waiting for the other's last batch.
+        const batch = take(Math.min(THREAD_BATCH, Math.max(THREAD_BATCH_MIN, Math.ceil((files.length - next) / 4))));
         if (batch.length === 0) return;
         const request: ThreadFile[] = [];
-        const schemas = new Map<string, ThreadSchema>();
         for (const file of batch) {
           const uri = pathToFileURL(file).toString();
           if (this.options.isOpen(uri)) continue;
-          const schema = await schemaOf(file);
-          if (schema && !schemas.has(schema.key)) schemas.set(schema.key, { key: schema.key, delegates: [...modelsByDelegate(schema.schema)].map(([delegate, model]) => [delegate, model.name]) });
           const previous = this.entries.get(uri);
-          request.push({ file, uri, previous: previous && { contentHash: previous.contentHash, schemaKey: previous.schemaKey }, schemaKey: schema?.key });
+          // Only a file indexed before needs its schema up front (to tell that it is unchanged);
+          // the others are parsed without waiting for the schema, which is applied to the results.
+          const schema = previous ? { key: (await schemaOf(file))?.key } : undefined;
+          request.push({ file, uri, previous: previous && { contentHash: previous.contentHash, schemaKey: previous.schemaKey }, schema });
         }
         let results;
         try {
-          results = await worker.index(request, schemas);
+          results = await worker.index(request);
         } catch {
           handedBack.push(...batch);
           return;
         }
         if (isCancelled()) return;
+        const byUri = new Map(request.map((entry) => [entry.uri, entry.file]));
         for (const result of results) {
           if (this.options.isOpen(result.uri)) continue;
           if (result.kind === 'missing') this.entries.delete(result.uri);
-          else if (result.kind === 'indexed') {
-            this.entries.set(result.uri, result.entry);
-            if (result.parsed) summary.parsed++;
+          else if (result.kind === 'indexed') this.entries.set(result.uri, result.entry);
+          else if (result.kind === 'parsed') {
+            const previous = this.entries.get(result.uri);
+            // The thread goes on with its next batch while the schema is looked up (the first one is still being discovered).
+            resolving.push(
+              schemaOf(byUri.get(result.uri)!).then((schema) => {
+                if (this.options.isOpen(result.uri) || this.entries.get(result.uri) !== previous) return;
+                this.entries.set(result.uri, resolvedEntry(result.uri, result.contentHash, result.sites, indexSchemaOf(schema)));
+                summary.parsed++;
+              }),
+            );
           }
         }
-        for (const file of batch) summary.querySites += this.entries.get(pathToFileURL(file).toString())?.querySites.length ?? 0;
         done += batch.length;
         summary.threadFiles += batch.length;
       }
@@ -239,9 +279,9 @@ export class CodeIndex {
         const uri = pathToFileURL(file).toString();
         if (!this.options.isOpen(uri)) {
           if (text === undefined) this.entries.delete(uri);
-          else if (this.store(uri, text, namesPrismaOperation(text) ? await schemaOf(file) : undefined)) summary.parsed++;
+          // Not awaited: the next file is parsed while this one's schema is looked up.
+          else resolving.push(this.store(uri, text, () => schemaOf(file)).then((parsed) => void (parsed && summary.parsed++)));
         }
-        summary.querySites += this.entries.get(uri)?.querySites.length ?? 0;
         done++;
         if (performance.now() - sliceStart >= SLICE_MS) {
           onProgress?.({ done, total: files.length });
@@ -253,17 +293,26 @@ export class CodeIndex {
     };
 
     const threadDone = thread ? Promise.all([feedThread(thread), feedThread(thread)]) : Promise.resolve();
-    try {
-      for (let batch = take(READ_AHEAD); batch.length > 0; batch = handedBack.length > 0 ? handedBack.splice(0, READ_AHEAD) : take(READ_AHEAD)) {
-        if (!(await indexOnMain(batch))) break;
-      }
-      await threadDone;
-      // Batches a failed thread handed back after the main thread ran out of work.
-      while (handedBack.length > 0 && !isCancelled()) await indexOnMain(handedBack.splice(0, READ_AHEAD));
-    } finally {
-      await thread?.stop();
+    for (let batch = take(READ_AHEAD); batch.length > 0; batch = handedBack.length > 0 ? handedBack.splice(0, READ_AHEAD) : take(READ_AHEAD)) {
+      if (!(await indexOnMain(batch))) break;
     }
+    await threadDone;
+    // Batches a failed thread handed back after the main thread ran out of work.
+    while (handedBack.length > 0 && !isCancelled()) await indexOnMain(handedBack.splice(0, READ_AHEAD));
+    await Promise.all(resolving);
     if (isCancelled()) summary.cancelled = true;
+    for (const file of files) summary.querySites += this.entries.get(pathToFileURL(file).toString())?.querySites.length ?? 0;
+  }
+
+  /**
+   * Starts the indexing thread now, for the first pass to use (on a machine with more than one
+   * core): it loads its code while the server finishes starting. A first pass over a small
+   * workspace stops it.
+   */
+  startThreadEarly(): void {
+    if (this.lastFileCount !== undefined || this.earlyThread || availableParallelism() < 2) return;
+    this.earlyThread = IndexThread.start();
+    this.earlyThread?.keepsProcessAlive(false);
   }
 
   /** Stops a running background pass. */
@@ -281,16 +330,27 @@ export class CodeIndex {
       this.entries.delete(uri);
       return;
     }
-    const schema = namesPrismaOperation(text) ? await this.options.schemaFor(uri).catch(() => undefined) : undefined;
-    this.store(uri, text, schema);
+    await this.store(uri, text, () => this.options.schemaFor(uri).catch(() => undefined));
   }
 
-  /** Parses `text` unless the entry is current; true when it was parsed. */
-  private store(uri: string, text: string, schema: CodeSchema | undefined): boolean {
-    const outcome = indexFileText(uri, text, this.entries.get(uri), indexSchemaOf(schema));
+  /**
+   * Parses `text` unless the entry is current; true when it was parsed. The schema is looked up
+   * before the parse only for a file indexed before (to tell whether it is unchanged), otherwise after.
+   */
+  private async store(uri: string, text: string, schemaOf: () => Promise<CodeSchema | undefined>): Promise<boolean> {
+    const previous = this.entries.get(uri);
+    const known = previous && namesPrismaOperation(text) ? await schemaOf() : undefined;
+    const outcome = indexFileText(uri, text, previous, previous && { key: known?.key });
     if (outcome.kind === 'unchanged') return false;
-    this.entries.set(uri, outcome.entry);
-    return outcome.parsed;
+    if (outcome.kind === 'indexed') {
+      this.entries.set(uri, outcome.entry);
+      return false;
+    }
+    const schema = known ?? (await schemaOf());
+    // The file may have been opened, or indexed by a newer call, while its schema was looked up.
+    if (this.options.isOpen(uri) || this.entries.get(uri) !== previous) return true;
+    this.entries.set(uri, resolvedEntry(uri, outcome.contentHash, outcome.sites, indexSchemaOf(schema)));
+    return true;
   }
 }
 

@@ -248,6 +248,36 @@ export async function schemaSetForCodeFile(file: string, workspaceFolders: reado
   return schemaSetOwningCodeFile(sets, target);
 }
 
+/**
+ * `schemaSetForCodeFile` for the many files of one background pass: each discovery root is checked
+ * against the disk once, when the pass first needs it, and that result answers every later file of
+ * the pass. (Checking per file would `stat` every folder of a large workspace many times a second.)
+ * A schema or project file that changes during the pass is seen by the next pass, which the
+ * file-watcher event starts, or by the next lookup outside the pass.
+ */
+export function codeFileSchemaSnapshot(workspaceFolders: readonly string[]): (file: string) => Promise<SchemaSet | undefined> {
+  const folders = workspaceFolders.map((folder) => normalizeDrive(path.resolve(folder)));
+  const discoveries = new Map<string, Promise<Discovery>>();
+  const discoveryOf = (root: string): Promise<Discovery> => {
+    let discovery = discoveries.get(root);
+    if (!discovery) {
+      discovery = cachedDiscovery(root);
+      discoveries.set(root, discovery);
+      // A failed discovery is tried again by the next file rather than kept for the pass.
+      discovery.catch(() => discoveries.delete(root));
+    }
+    return discovery;
+  };
+  // The workspace folders' discoveries start at once, so that their walks overlap the caller's own
+  // listing of the code files.
+  for (const folder of folders) void discoveryOf(folder).catch(() => undefined);
+  return async (file) => {
+    const target = normalizeDrive(path.resolve(file));
+    const root = await discoveryRootFor(target, folders);
+    return schemaSetOwningCodeFile((await discoveryOf(root)).sets, target);
+  };
+}
+
 /** Of the sets one discovery found, the one a code file's queries run against (see `schemaSetForCodeFile`). */
 export function schemaSetOwningCodeFile(sets: readonly SchemaSet[], file: string): SchemaSet | undefined {
   const owners = sets.filter((set) => set.source !== 'loose' && isInside(file, set.projectRoot));
