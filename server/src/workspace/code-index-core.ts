@@ -4,7 +4,7 @@
  * Nothing here needs the rules, so the worker's bundle stays small.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { findFileQuerySites } from '../analysis/code/context';
 import { MODEL_OPERATIONS, RAW_OPERATIONS } from '../analysis/code/operations';
@@ -189,17 +189,22 @@ export async function readCodeText(file: string): Promise<{ text: string } | { p
 }
 
 /**
- * `readCodeFile` for the indexing thread, which has nothing else to do while a file is read: a
- * blocking read costs less than the round trips of an asynchronous one.
+ * `readCodeFile` for an indexing pass (on either thread): for a source file, a blocking read costs
+ * less than the round trips of an asynchronous one.
  */
 export function readCodeFileSync(file: string): string | undefined {
+  let fd: number | undefined;
   try {
-    const info = statSync(file);
+    // One open file for the size check and the read: a path lookup less than `stat` then `readFile`.
+    fd = openSync(file, 'r');
+    const info = fstatSync(fd);
     if (!info.isFile() || info.size > MAX_CODE_FILE_BYTES) return undefined;
-    const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+    const text = readFileSync(fd, 'utf8').replace(/^\uFEFF/, '');
     return unreadableReason(text, text.length) ? undefined : text;
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -13,7 +13,7 @@ import type { PrismaSchema } from '../analysis/schema/model';
 import { LineIndex } from '../analysis/text';
 import { isCodeFile, listCodeFiles } from './code-files';
 import type { ServerPolicy } from './policy';
-import { compactSite, hashOf, indexFileText, namesPrismaOperation, readCodeFile, resolvedEntry, unreadableReason, type IndexedFile, type IndexedQuerySite, type IndexSchema } from './code-index-core';
+import { compactSite, hashOf, indexFileText, namesPrismaOperation, readCodeFile, readCodeFileSync, resolvedEntry, unreadableReason, type IndexedFile, type IndexedQuerySite, type IndexSchema } from './code-index-core';
 import { IndexThread, type ThreadFile } from './code-index-thread';
 
 export {
@@ -271,11 +271,12 @@ export class CodeIndex {
 
     let sliceStart = performance.now();
     const indexOnMain = async (batch: readonly string[]): Promise<boolean> => {
-      const reads = batch.map((file) => readCodeFile(file));
       for (let index = 0; index < batch.length; index++) {
-        const text = await reads[index];
         if (isCancelled()) return false;
         const file = batch[index]!;
+        // A blocking read (open, fstat, read, close: some 15 µs for a source file) costs the main
+        // thread a fifth of the CPU time of an asynchronous one, whose callbacks it runs anyway.
+        const text = readCodeFileSync(file);
         const uri = pathToFileURL(file).toString();
         if (!this.options.isOpen(uri)) {
           if (text === undefined) this.entries.delete(uri);
