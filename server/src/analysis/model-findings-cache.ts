@@ -20,8 +20,11 @@ interface Entry {
   context: string;
   /** `model.span.start` when the findings were made or last moved. */
   start: number;
-  /** Per rule (by its slot's index): its findings, tagged with its id and severity. */
+  /** Per rule (by its slot's index): its findings, tagged with its id and severity, where they are now. */
   findings: (Finding[] | undefined)[];
+  /** Per rule: the findings as the rule made them, and `model.span.start` then. */
+  made: (Finding[] | undefined)[];
+  madeAt: number[];
   /** Per rule (by its slot's index): the generation of the rule's environment the findings were made under. */
   generations: number[];
   /** The run that last saw the model. */
@@ -74,12 +77,14 @@ export class ModelFindingsCache {
       const context = inputs.contexts.get(model)!;
       let entry = this.entries.get(model.revision);
       if (!entry || entry.context !== context || entry.seen === run) {
-        entry = { context, start: model.span.start, findings: [], generations: [], seen: run };
+        entry = { context, start: model.span.start, findings: [], made: [], madeAt: [], generations: [], seen: run };
         this.entries.set(model.revision, entry);
       } else if (entry.start !== model.span.start) {
-        const delta = model.span.start - entry.start;
-        entry.findings = entry.findings.map((findings) => findings?.map((finding) => moveFinding(finding, delta)));
-        entry.start = model.span.start;
+        // Moved from the findings as made, in one step, however many edits moved them.
+        const start = model.span.start;
+        const { made, madeAt } = entry;
+        entry.findings = entry.findings.map((findings, slot) => findings && made[slot]!.map((finding) => moveFinding(finding, start - madeAt[slot]!)));
+        entry.start = start;
       }
       entry.seen = run;
       for (let position = 0; position < rules.length; position++) {
@@ -100,7 +105,10 @@ export class ModelFindingsCache {
             continue;
           }
           // Findings outside the model's block could depend on more than the key says: never kept.
-          entry.findings[slot] = findings.every((finding) => withinModel(finding, model)) ? findings : undefined;
+          const kept = findings.every((finding) => withinModel(finding, model));
+          entry.findings[slot] = kept ? findings : undefined;
+          entry.made[slot] = kept ? findings : undefined;
+          entry.madeAt[slot] = model.span.start;
           entry.generations[slot] = generation;
         }
         for (const finding of findings) own.push(finding);
@@ -163,36 +171,25 @@ function withinModel(finding: Finding, model: Model): boolean {
   return inside(finding.uri, finding.span) && (finding.fixes ?? []).every((fix) => fix.edits.every((edit) => inside(edit.uri, edit)));
 }
 
-/** For a moved finding: the finding as its rule made it (never a moved one), and how far it has moved since. */
-const movedFrom = new WeakMap<Finding, { origin: Finding; delta: number }>();
-
 /**
- * The finding moved with its model. Its fixes are moved when first read: fixes are only asked for
- * by a code action or "fix all", long after most of the findings of an edit are superseded.
+ * `finding` (as its rule made it) moved by `delta`. Its fixes are moved when first read: fixes are
+ * only asked for by a code action or "fix all", long after most of the findings of an edit are superseded.
  */
 function moveFinding(finding: Finding, delta: number): Finding {
-  const earlier = movedFrom.get(finding);
-  const origin = earlier?.origin ?? finding;
-  const total = (earlier?.delta ?? 0) + delta;
   const span = { start: finding.span.start + delta, end: finding.span.end + delta };
   const { uri, message, help, ruleId, severity } = finding;
-  let moved: Finding;
-  if (!origin.fixes) {
-    moved = { uri, span, message, help, ruleId, severity };
-  } else {
-    let fixes: Fix[] | undefined;
-    moved = {
-      uri,
-      span,
-      message,
-      help,
-      get fixes(): Fix[] {
-        return (fixes ??= origin.fixes!.map((fix): Fix => ({ ...fix, edits: fix.edits.map((edit) => ({ ...edit, start: edit.start + total, end: edit.end + total })) })));
-      },
-      ruleId,
-      severity,
-    };
-  }
-  movedFrom.set(moved, { origin, delta: total });
-  return moved;
+  const fixesMade = finding.fixes;
+  if (!fixesMade) return { uri, span, message, help, ruleId, severity };
+  let fixes: Fix[] | undefined;
+  return {
+    uri,
+    span,
+    message,
+    help,
+    get fixes(): Fix[] {
+      return (fixes ??= fixesMade.map((fix): Fix => ({ ...fix, edits: fix.edits.map((edit) => ({ ...edit, start: edit.start + delta, end: edit.end + delta })) })));
+    },
+    ruleId,
+    severity,
+  };
 }

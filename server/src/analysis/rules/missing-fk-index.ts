@@ -87,7 +87,7 @@ function findingFor(relation: Relation, datasource: Datasource | undefined, colu
     uri: model.uri,
     span: first.nameSpan,
     message: `${subject} has no index: ${loading} and ${deleting} scan the whole ${table} table.`,
-    help: `Add \`${indexText}\` to model \`${model.name}\`. On a large table in production, build it with CREATE INDEX CONCURRENTLY in a migration of its own.`,
+    help: `Add \`${indexText}\` to model \`${model.name}\`.`,
     fixes: insertIndexFix(model, relation, indexText, text),
   };
 }

@@ -131,7 +131,10 @@ function moveRead(read: BlockRead, block: RawBlock, delta: number): BlockRead {
   const moved: BlockRead = {};
   if (read.problem) moved.problem = { uri: read.problem.uri, span: block.nameSpan, message: read.problem.message };
   if (read.model) {
-    moved.model = moveModel(read.model, block, delta);
+    // A model moved again is moved from the model read from the block in one step, not through a chain.
+    moved.readModel = read.readModel ?? read.model;
+    moved.movedBy = (read.movedBy ?? 0) + delta;
+    moved.model = moveModel(moved.readModel, moved.movedBy, block);
     moved.relationPlan = read.relationPlan;
   }
   if (read.enum) moved.enum = { ...read.enum, span: block.span };
@@ -139,27 +142,21 @@ function moveRead(read: BlockRead, block: RawBlock, delta: number): BlockRead {
   return moved;
 }
 
-/** For a moved model: the model read from the block (never a moved one), and how far it has moved since. */
-const movedFrom = new WeakMap<Model, { origin: Model; delta: number }>();
-
 /**
- * The model at its new place. Its fields and indexes are moved when first read: after an edit, most
- * moved models are never read (their findings are kept), so copying them would be wasted.
+ * `origin` (a model read from its block) moved by `delta`, at the place `block` has now. Its fields
+ * and indexes are moved when first read: after an edit, most moved models are never read (their
+ * findings are kept), so copying them would be wasted.
  */
-function moveModel(model: Model, block: RawBlock, delta: number): Model {
-  // A model moved again before anyone read it is moved from its origin in one step, not through a chain.
-  const earlier = movedFrom.get(model);
-  const origin = earlier?.origin ?? model;
-  const total = (earlier?.delta ?? 0) + delta;
+function moveModel(origin: Model, delta: number, block: RawBlock): Model {
   let fields: Field[] | undefined;
   let indexes: Index[] | undefined;
-  const moved: Model = {
-    revision: model.revision,
-    kind: model.kind,
-    name: model.name,
-    dbName: model.dbName,
-    dbSchema: model.dbSchema,
-    uri: model.uri,
+  return {
+    revision: origin.revision,
+    kind: origin.kind,
+    name: origin.name,
+    dbName: origin.dbName,
+    dbSchema: origin.dbSchema,
+    uri: origin.uri,
     span: block.span,
     nameSpan: block.nameSpan,
     closeBrace: block.closeBrace,
@@ -167,7 +164,7 @@ function moveModel(model: Model, block: RawBlock, delta: number): Model {
       if (!fields) {
         const from = origin.fields;
         fields = new Array<Field>(from.length);
-        for (let i = 0; i < from.length; i++) fields[i] = moveField(from[i]!, total);
+        for (let i = 0; i < from.length; i++) fields[i] = moveField(from[i]!, delta);
       }
       return fields;
     },
@@ -175,14 +172,12 @@ function moveModel(model: Model, block: RawBlock, delta: number): Model {
       if (!indexes) {
         const from = origin.indexes;
         indexes = new Array<Index>(from.length);
-        for (let i = 0; i < from.length; i++) indexes[i] = { ...from[i]!, span: moveSpan(from[i]!.span, total) };
+        for (let i = 0; i < from.length; i++) indexes[i] = { ...from[i]!, span: moveSpan(from[i]!.span, delta) };
       }
       return indexes;
     },
-    incomplete: model.incomplete,
+    incomplete: origin.incomplete,
   };
-  movedFrom.set(moved, { origin, delta: total });
-  return moved;
 }
 
 function moveField(field: Field, delta: number): Field {

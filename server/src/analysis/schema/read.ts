@@ -13,6 +13,9 @@ export interface BlockRead {
   model?: Model;
   /** Set with `model`. */
   relationPlan?: RelationPlan;
+  /** For a moved block: the model read from it, and how far the block has moved since. */
+  readModel?: Model;
+  movedBy?: number;
   enum?: EnumBlock;
   datasource?: Datasource;
   /** Set when the block could not be read, or was read only in part. */
