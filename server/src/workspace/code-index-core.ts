@@ -8,7 +8,7 @@ import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { findFileQuerySites } from '../analysis/code/context';
 import { MODEL_OPERATIONS, RAW_OPERATIONS } from '../analysis/code/operations';
-import type { QuerySite } from '../analysis/code/query-sites';
+import { isDelegateShaped, type QuerySite } from '../analysis/code/query-sites';
 import type { Model } from '../analysis/schema/model';
 import { LineIndex, type Position, type Span } from '../analysis/text';
 
@@ -104,11 +104,6 @@ class AnyDelegate extends Map<string, Model> {
 }
 const ANY_DELEGATE: ReadonlyMap<string, Model> = new AnyDelegate();
 
-/**
- * A delegate name as the analysis accepts it when there is no schema (`findQuerySitesByDelegate`):
- * Prisma lower-cases a model's first letter.
- */
-const DELEGATE_SHAPED = /^[a-z][A-Za-z0-9_]*$/;
 
 /** The query sites of a text before any schema is applied (every delegate kept, no model): see `resolveSites`. */
 export function parseSites(uri: string, text: string): IndexedQuerySite[] {
@@ -124,7 +119,7 @@ export function resolveSites(sites: readonly IndexedQuerySite[], schema: IndexSc
   for (const site of sites) {
     if (site.kind !== 'model' || site.delegate === undefined) resolved.push(site);
     else if (!schema) {
-      if (DELEGATE_SHAPED.test(site.delegate)) resolved.push(site);
+      if (isDelegateShaped(site.delegate)) resolved.push(site);
     } else {
       const model = schema.delegates.get(site.delegate);
       if (model) resolved.push({ ...site, model: model.name });

@@ -36,11 +36,18 @@ export function findQuerySites(index: FileIndex, uri: string, schema: PrismaSche
   return findQuerySitesByDelegate(index, uri, schema ? modelsByDelegate(schema) : undefined);
 }
 
+/** A name that can be a model's delegate when no schema says which are: Prisma lower-cases a model's first letter. */
+export function isDelegateShaped(name: string): boolean {
+  return DELEGATE_SHAPED.test(name);
+}
+
+const DELEGATE_SHAPED = /^[a-z][A-Za-z0-9_]*$/;
+
 /** `findQuerySites` with the schema's models already keyed by delegate name (`modelsByDelegate`). */
 export function findQuerySitesByDelegate(index: FileIndex, uri: string, delegates: ReadonlyMap<string, Model> | undefined): QuerySite[] {
   const sites: QuerySite[] = [];
-  // Without a schema any delegate-shaped name is accepted: Prisma lower-cases a model's first letter.
-  const isDelegate = (name: string): boolean => (delegates ? delegates.has(name) : /^[a-z][A-Za-z0-9_]*$/.test(name));
+  // Without a schema any delegate-shaped name is accepted.
+  const isDelegate = (name: string): boolean => (delegates ? delegates.has(name) : isDelegateShaped(name));
   for (const call of index.operationCalls) {
     const site = resolveCall(index, uri, call, isDelegate, delegates);
     if (site) sites.push(site);
