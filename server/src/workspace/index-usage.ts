@@ -16,6 +16,7 @@ export class IndexUsageFacts {
   private readonly byFile = new Map<string, { key: string; queries: WorkspaceQuery[] }>();
   /** Each schema shape seen lately, numbered: a file's queries are kept under the number of the shape they were read against. */
   private readonly shapes = new Map<string, number>();
+  private shapesSeen = 0;
   /** Files whose calls the last `factsFor` read again: for tests. */
   lastReread = 0;
 
@@ -51,8 +52,6 @@ export class IndexUsageFacts {
     for (const uri of [...this.byFile.keys()]) if (!seen.has(uri)) this.byFile.delete(uri);
     return { queries };
   }
-
-  private shapesSeen = 0;
 }
 
 /** Shapes kept: a few schemas of a workspace, each in a few recent versions. */

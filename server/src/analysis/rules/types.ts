@@ -1,6 +1,7 @@
 /** What a rule is and what it returns: plain data, independent of how an editor shows it. */
 import type { CodeRuleContext } from '../code/context';
 import type { MigrationRuleContext, MigrationRuleFinding } from '../migrations/context';
+import { relationsOf } from '../schema/build';
 import type { Model, PrismaSchema, Relation } from '../schema/model';
 import type { Span } from '../text';
 import type { WorkspaceFacts } from '../facts/workspace-facts';
@@ -109,26 +110,14 @@ export function defineModelRule(rule: RuleBase & { appliesTo: ['prisma'] } & Mod
     ...base,
     perModel: { checkModel, readsNames },
     check({ schema }) {
-      const relations = relationsByModel(schema);
       const texts = new Map(schema.files.map((file) => [file.uri, file.text]));
       const findings: RuleFinding[] = [];
       for (const model of schema.models) {
-        findings.push(...checkModel({ schema, model, text: texts.get(model.uri) ?? '', relations: relations.get(model) ?? [] }));
+        findings.push(...checkModel({ schema, model, text: texts.get(model.uri) ?? '', relations: relationsOf(schema, model) }));
       }
       return findings;
     },
   };
-}
-
-/** The relations of a schema by the model that holds their foreign key. */
-export function relationsByModel(schema: PrismaSchema): Map<Model, Relation[]> {
-  const byModel = new Map<Model, Relation[]>();
-  for (const relation of schema.relations) {
-    const list = byModel.get(relation.model);
-    if (list) list.push(relation);
-    else byModel.set(relation.model, [relation]);
-  }
-  return byModel;
 }
 
 /** A rule over one TypeScript/JavaScript file, with the schema its queries run against. */
