@@ -8,53 +8,12 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { skipWithoutChromium } from './browser';
-import { repoRoot } from './codeServer';
+import { FIXTURE_PROJECT as fixture, FIXTURE_SCHEMA } from '../pending/support';
 import { inVsCode, resultsDir } from './session';
 import { problemRow, quickOpen, runCommand, slow } from './workbench';
 
-const fixture = join(repoRoot, 'test', 'pending', 'fixture');
-
-/** The schema the fixture's two migrations build, plus a new required field `role`. */
-const SCHEMA = `datasource db {
-  provider = "postgresql"
-}
-
-model User {
-  id    Int     @id @default(autoincrement())
-  email String  @unique
-  name  String
-  bio   String?
-  role  String
-  posts Post[]
-}
-
-model Post {
-  id       Int       @id @default(autoincrement())
-  title    String
-  subtitle String?
-  authorId Int
-  author   User      @relation(fields: [authorId], references: [id])
-  comments Comment[]
-  views    Int       @default(0)
-}
-
-model Tag {
-  id    Int    @id @default(autoincrement())
-  label String
-}
-
-model Category {
-  id   Int    @id @default(autoincrement())
-  slug String
-}
-
-model Comment {
-  id     Int    @id @default(autoincrement())
-  body   String
-  postId Int
-  post   Post   @relation(fields: [postId], references: [id])
-}
-`;
+/** The schema the fixture's two migrations build (without `url`, as Prisma 7 writes it), plus a new required field `role`. */
+const SCHEMA = FIXTURE_SCHEMA.replace('  url      = env("DATABASE_URL")\n', '').replace('  bio   String?\n', '  bio   String?\n  role  String\n');
 
 const warning = 'Next migration: Adding required column `role` without a default';
 

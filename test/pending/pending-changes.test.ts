@@ -13,7 +13,7 @@ import { after, describe, it } from 'node:test';
 import { SchemaEngineThread } from '../../server/src/engines/schema-engine-thread';
 import { PendingChanges } from '../../server/src/workspace/pending-changes';
 import { writeFiles } from '../workspace/tempProject';
-import { FIXTURE_MIGRATIONS } from './support';
+import { FIXTURE_MIGRATIONS, FIXTURE_SCHEMA } from './support';
 
 const engine = new SchemaEngineThread();
 const pending = new PendingChanges(engine);
@@ -35,34 +35,9 @@ function git(root: string, ...args: string[]): void {
 }
 
 const DATASOURCE = 'datasource db {\n  provider = "postgresql"\n}\n';
-const USER = 'model User {\n  id    Int     @id @default(autoincrement())\n  email String  @unique\n  name  String\n  bio   String?\n  posts Post[]\n}\n';
-const REST = `model Post {
-  id       Int       @id @default(autoincrement())
-  title    String
-  subtitle String?
-  authorId Int
-  author   User      @relation(fields: [authorId], references: [id])
-  comments Comment[]
-  views    Int       @default(0)
-}
-
-model Tag {
-  id    Int    @id @default(autoincrement())
-  label String
-}
-
-model Category {
-  id   Int    @id @default(autoincrement())
-  slug String
-}
-
-model Comment {
-  id     Int    @id @default(autoincrement())
-  body   String
-  postId Int
-  post   Post   @relation(fields: [postId], references: [id])
-}
-`;
+/** The fixture schema without its datasource, split where the tests put a file boundary. */
+const USER = `${FIXTURE_SCHEMA.slice(FIXTURE_SCHEMA.indexOf('model User'), FIXTURE_SCHEMA.indexOf('model Post')).trimEnd()}\n`;
+const REST = FIXTURE_SCHEMA.slice(FIXTURE_SCHEMA.indexOf('model Post'));
 
 function files(root: string, texts: Record<string, string>) {
   return Object.entries(texts).map(([relative, text]) => ({ uri: pathToFileURL(join(root, relative)).toString(), text }));
