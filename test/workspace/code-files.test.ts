@@ -31,6 +31,13 @@ describe('listCodeFiles', () => {
       'src/generated/prisma/client.ts': '',
       'src/generated/prisma/models.ts': '',
       'tmp/scratch.ts': '',
+      // A generated client known by its package name alone; a project with a schema beside its package.json is kept.
+      'vendor/client/schema.prisma': 'model A { id Int @id }',
+      'vendor/client/package.json': '{"name":"prisma-client-1a2b3c"}',
+      'vendor/client/index.js': '',
+      'services/billing/schema.prisma': 'model A { id Int @id }',
+      'services/billing/package.json': '{"name":"billing"}',
+      'services/billing/main.ts': '',
       'node_modules/pkg/index.js': '',
       'dist/app.js': '',
       '.next/server/page.js': '',
@@ -41,7 +48,7 @@ describe('listCodeFiles', () => {
     });
     try {
       const files = (await listCodeFiles(root)).map((file) => relative(root, file).split('\\').join('/'));
-      assert.deepEqual(files, ['packages/api/src/router.ts', 'src/app.ts', 'src/legacy.js', 'src/page.tsx', 'src/server.mts']);
+      assert.deepEqual(files, ['packages/api/src/router.ts', 'services/billing/main.ts', 'src/app.ts', 'src/legacy.js', 'src/page.tsx', 'src/server.mts']);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -9,11 +9,13 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
+import type { Worker } from 'node:worker_threads';
 import { analyzeSchema } from '../../server/src/analysis/analyze';
 import { createCodeContext } from '../../server/src/analysis/code/context';
 import { LineIndex } from '../../server/src/analysis/text';
 import { CodeIndex, namesPrismaOperation, type CodeSchema } from '../../server/src/workspace/code-index';
 import { compactSite, type IndexedQuerySite } from '../../server/src/workspace/code-index-core';
+import { startWorkerEarly } from '../../server/src/workspace/code-index-thread';
 import { codeFileSchemaSnapshot, schemaSetForCodeFile } from '../../server/src/workspace/discovery';
 import { POSTGRES, removeTempProjects, tempProject, USER_AND_POST, writeFiles } from './tempProject';
 
@@ -165,6 +167,38 @@ describe('CodeIndex: a thread started ahead of the first pass', () => {
       small.files.get(pathToFileURL(path.join(smallRoot, 'src', 'odd.ts')).toString())!.querySites.map((site) => site.callee),
       ['prisma.post.findMany', 'posts.findMany', 'prisma.$queryRaw'],
     );
+  });
+});
+
+describe('CodeIndex: a thread the entry point started before the server loaded', () => {
+  const slot = Symbol.for('prisma-lens.code-index.early-worker');
+  const early = () => (globalThis as Record<symbol, { worker: Worker } | undefined>)[slot];
+
+  it('is taken over by the first pass, which indexes on both threads', async () => {
+    const { root, texts } = await largeWorkspace();
+    const schema = schemaOf('full', await readFile(path.join(CORPUS, 'prisma', 'schema.prisma'), 'utf8'));
+    startWorkerEarly();
+    const started = early();
+    assert.ok(started, 'a worker waits to be taken over');
+    const index = new CodeIndex({ schemaFor: async () => schema, isOpen: () => false });
+    index.startThreadEarly();
+    assert.equal(early(), undefined, 'the server took the worker over');
+    const summary = await index.indexWorkspace([root]);
+    assert.ok(summary.threadFiles > 0 && summary.threadFiles < summary.files, 'both threads took part');
+    assert.equal(summary.querySites, assertSitesAsAnalysed(index, root, texts, () => schema));
+  });
+
+  it('leaves the whole pass to the main thread when it ended before the server took it over', async () => {
+    const { root, texts } = await largeWorkspace();
+    const schema = schemaOf('full', await readFile(path.join(CORPUS, 'prisma', 'schema.prisma'), 'utf8'));
+    startWorkerEarly();
+    await early()!.worker.terminate();
+    const index = new CodeIndex({ schemaFor: async () => schema, isOpen: () => false });
+    index.startThreadEarly();
+    const summary = await index.indexWorkspace([root]);
+    assert.equal(summary.threadFiles, 0);
+    assert.equal(summary.cancelled, false);
+    assert.equal(summary.querySites, assertSitesAsAnalysed(index, root, texts, () => schema));
   });
 });
 

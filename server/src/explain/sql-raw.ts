@@ -3,7 +3,7 @@
  * `$n` parameter, as Prisma's `sql` tag does), `Prisma.sql` templates passed to them, and the SQL
  * string of `$queryRawUnsafe`/`$executeRawUnsafe` with its extra arguments as parameters.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { QuerySite } from '../analysis/code/query-sites';
 import { compactText, unwrap } from '../analysis/code/syntax';
 import type { JsonValue, SqlParameter, SqlStatement } from './sql-types';

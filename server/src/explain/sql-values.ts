@@ -4,7 +4,7 @@
  * protocol's tagged scalars, and anything only known when the code runs (a variable, a call, a
  * template with substitutions) becomes a `RuntimeValue` that the compiler later sees as a parameter.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import { compactText, unwrap } from '../analysis/code/syntax';
 
 /** A value the source does not fix: named by its source text, shortened for display. */

@@ -4,7 +4,7 @@
  * become SQL statements with `$n` parameters. Raw `$queryRaw`/`$executeRaw` templates become their
  * SQL with `${}` as parameters. The shape of the result is described in sql-types.ts.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import { indexFile } from '../analysis/code/file-index';
 import { findQuerySites, type QuerySite } from '../analysis/code/query-sites';
 import { parseSource } from '../analysis/code/syntax';

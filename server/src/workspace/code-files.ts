@@ -1,9 +1,8 @@
 /** Lists a workspace's TypeScript and JavaScript sources, as git sees them: .gitignore'd, dependency, build and generated-client folders are left out. */
-import type { Dirent } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { isGeneratedClientFolder, isSkippedFolderName } from './walk';
+import { isGeneratedClientFolderSync, isSkippedFolderName, walkInSlices } from './walk';
 
 const CODE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 const DECLARATION_FILE = /\.d\.[cm]?ts$/;
@@ -18,47 +17,54 @@ interface IgnoreScope {
   rules: Ignore;
 }
 
+interface PendingFolder {
+  dir: string;
+  scopes: readonly IgnoreScope[];
+  isRoot: boolean;
+}
+
 /** Absolute paths of the code files under `root`, sorted. Unreadable folders are skipped. */
 export async function listCodeFiles(root: string): Promise<string[]> {
   const files: string[] = [];
-  await visit(path.resolve(root), [], true, files);
+  await walkInSlices<PendingFolder>({ dir: path.resolve(root), scopes: [], isRoot: true }, (folder, push) => visit(folder, files, push));
   return files.sort();
 }
 
-async function visit(dir: string, scopes: readonly IgnoreScope[], isRoot: boolean, files: string[]): Promise<void> {
+function visit({ dir, scopes, isRoot }: PendingFolder, files: string[], push: (folder: PendingFolder) => void): void {
   let entries: Dirent[];
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch {
     return;
   }
   const names = entries.map((entry) => entry.name);
-  if (!isRoot && (await isGeneratedClientFolder(dir, names, {}))) return;
-  const ownScope = names.includes('.gitignore') ? await readIgnoreScope(dir) : undefined;
+  if (!isRoot && isGeneratedClientFolderSync(dir, names)) return;
+  const ownScope = names.includes('.gitignore') ? readIgnoreScope(dir) : undefined;
   const active = ownScope ? [...scopes, ownScope] : scopes;
-  const subfolders: string[] = [];
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!isSkippedFolderName(entry.name) && !isIgnored(full, true, active)) subfolders.push(full);
+      if (!isSkippedFolderName(entry.name) && !isIgnored(full, true, active)) push({ dir: full, scopes: active, isRoot: false });
     } else if (entry.isFile() && isCodeFile(entry.name) && !isIgnored(full, false, active)) {
       files.push(full);
     }
   }
-  await Promise.all(subfolders.map((folder) => visit(folder, active, false, files)));
 }
 
-async function readIgnoreScope(dir: string): Promise<IgnoreScope | undefined> {
+function readIgnoreScope(dir: string): IgnoreScope | undefined {
   try {
-    return { dir, rules: ignore().add(await readFile(path.join(dir, '.gitignore'), 'utf8')) };
+    return { dir, rules: ignore().add(readFileSync(path.join(dir, '.gitignore'), 'utf8')) };
   } catch {
     return undefined;
   }
 }
 
 function isIgnored(file: string, isDirectory: boolean, scopes: readonly IgnoreScope[]): boolean {
-  return scopes.some((scope) => {
-    const relative = path.relative(scope.dir, file).split(path.sep).join('/');
-    return relative !== '' && scope.rules.ignores(isDirectory ? `${relative}/` : relative);
-  });
+  for (const scope of scopes) {
+    // A scope is a folder above `file`, so the path below it is the rest of `file`.
+    const below = file.slice(scope.dir.endsWith(path.sep) ? scope.dir.length : scope.dir.length + 1);
+    const relative = path.sep === '/' ? below : below.split(path.sep).join('/');
+    if (relative !== '' && scope.rules.ignores(isDirectory ? `${relative}/` : relative)) return true;
+  }
+  return false;
 }

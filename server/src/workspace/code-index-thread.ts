@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { IndexedFile, IndexOutcome } from './code-index-core';
 
@@ -28,12 +29,70 @@ export type ThreadResult = { uri: string; kind: 'missing' } | ({ uri: string } &
 
 export type ThreadReply = { id: number; results: ThreadResult[] } | { id: number; error: string };
 
-/** The worker: `code-index-worker.js` beside the bundle, or, run from source (tests), the TypeScript file through tsx. */
+/**
+ * The worker: `code-index-worker.js` beside the bundle, or, run from source (tests), the TypeScript
+ * file through tsx. V8 reads `--concurrent-recompilation` once, when an isolate is created: the
+ * worker's isolate is created without it, so the thread optimises the parser's functions itself
+ * instead of handing them to V8's background threads, which on a machine with few cores take CPU
+ * time from the two threads that index (a pass costs about a tenth less). The server's own isolate
+ * keeps compiling in the background, so requests never wait for the optimiser.
+ */
 function createWorker(): Worker {
-  const bundled = path.join(__dirname, 'code-index-worker.js');
-  if (existsSync(bundled)) return new Worker(bundled, { resourceLimits: RESOURCE_LIMITS });
-  const source = path.join(__dirname, 'code-index-worker.ts');
-  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true, resourceLimits: RESOURCE_LIMITS });
+  setFlagsFromString('--no-concurrent-recompilation');
+  try {
+    const bundled = path.join(__dirname, 'code-index-worker.js');
+    const worker = existsSync(bundled)
+      ? new Worker(bundled, { resourceLimits: RESOURCE_LIMITS })
+      : new Worker(`require('tsx/cjs'); require(${JSON.stringify(path.join(__dirname, 'code-index-worker.ts'))});`, { eval: true, resourceLimits: RESOURCE_LIMITS });
+    // The isolate exists once the thread runs; later isolates (the schema engine's thread) get V8's default again.
+    worker.once('online', restoreConcurrentRecompilation);
+    worker.once('exit', restoreConcurrentRecompilation);
+    return worker;
+  } catch (error) {
+    restoreConcurrentRecompilation();
+    throw error;
+  }
+}
+
+function restoreConcurrentRecompilation(): void {
+  setFlagsFromString('--concurrent-recompilation');
+}
+
+/** A worker started before the server's code was loaded, with how it ended if it ended before the server took it. */
+interface EarlyWorker {
+  worker: Worker;
+  failure: Error | undefined;
+}
+
+/**
+ * Where `startWorkerEarly` leaves its worker: the entry point and the server are separate bundles,
+ * each with its own copy of this module, so the hand-over goes through a process-wide symbol.
+ */
+const EARLY_WORKER = Symbol.for('prisma-lens.code-index.early-worker');
+
+/**
+ * Starts the indexing thread's worker ahead of the server (from the entry point, `main.ts`), so
+ * that it loads its code on a second core while the server's bundle is being loaded; the first
+ * `IndexThread.start()` takes it over. It does not keep the process alive meanwhile.
+ */
+export function startWorkerEarly(): void {
+  try {
+    const early: EarlyWorker = { worker: createWorker(), failure: undefined };
+    early.worker.unref();
+    // Until the server takes it over, an error or exit is remembered (and an error is not thrown).
+    early.worker.once('error', (error) => (early.failure ??= error));
+    early.worker.once('exit', (code) => (early.failure ??= new Error(`the indexing thread exited (code ${code})`)));
+    (globalThis as Record<symbol, unknown>)[EARLY_WORKER] = early;
+  } catch {
+    // The server starts a thread of its own when it needs one.
+  }
+}
+
+function takeEarlyWorker(): EarlyWorker | undefined {
+  const holder = globalThis as Record<symbol, EarlyWorker | undefined>;
+  const early = holder[EARLY_WORKER];
+  delete holder[EARLY_WORKER];
+  return early;
 }
 
 /**
@@ -49,8 +108,9 @@ export class IndexThread {
   private readonly pending = new Map<number, { resolve: (results: ThreadResult[]) => void; reject: (error: Error) => void }>();
   private failure: Error | undefined;
 
-  private constructor() {
-    this.worker = createWorker();
+  private constructor(worker: Worker, failure: Error | undefined) {
+    this.worker = worker;
+    if (failure) this.fail(failure);
     this.worker.on('message', (reply: ThreadReply) => {
       const pending = this.pending.get(reply.id);
       if (!pending) return;
@@ -62,10 +122,11 @@ export class IndexThread {
     this.worker.on('exit', (code) => this.fail(new Error(`the indexing thread exited (code ${code})`)));
   }
 
-  /** Starts a thread, or returns undefined when none can be started. */
+  /** Starts a thread (or takes over the one the entry point started), or returns undefined when none can be started. */
   static start(): IndexThread | undefined {
     try {
-      return new IndexThread();
+      const early = takeEarlyWorker();
+      return early ? new IndexThread(early.worker, early.failure) : new IndexThread(createWorker(), undefined);
     } catch {
       return undefined;
     }

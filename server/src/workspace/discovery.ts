@@ -268,9 +268,8 @@ export function codeFileSchemaSnapshot(workspaceFolders: readonly string[]): (fi
     }
     return discovery;
   };
-  // The workspace folders' discoveries start at once, so that their walks overlap the caller's own
-  // listing of the code files.
-  for (const folder of folders) void discoveryOf(folder).catch(() => undefined);
+  // Each discovery starts when the pass first asks for a file of its folder: a pass lists its code
+  // files first, and the walks of both read folders with blocking calls, one after the other.
   return async (file) => {
     const target = normalizeDrive(path.resolve(file));
     const root = await discoveryRootFor(target, folders);

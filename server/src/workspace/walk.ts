@@ -1,6 +1,6 @@
 /** Walks a folder tree for Prisma projects and schema files, skipping dependencies, build output and generated clients. */
-import type { Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { generatedClientEvidence, isGeneratedClientPackage, PRISMA_CONFIG_NAMES } from './prisma-project';
 
@@ -42,7 +42,7 @@ export interface WalkOptions {
 /** Scans `root` (always searched, whatever its name) and everything below it that is not skipped. */
 export async function scanTree(root: string, options: WalkOptions = {}): Promise<TreeScan> {
   const scan: TreeScan = { projectDirs: [], prismaFiles: [], generatedDirs: [], problems: [] };
-  await visit(root, true, scan, options);
+  await walkInSlices({ dir: root, isRoot: true }, (folder, push) => visit(folder.dir, folder.isRoot, scan, options, push));
   scan.projectDirs.sort(comparePaths);
   scan.prismaFiles.sort(comparePaths);
   scan.generatedDirs.sort(comparePaths);
@@ -55,43 +55,72 @@ export async function listPrismaFiles(folder: string, options: WalkOptions = {})
   return { files: scan.prismaFiles, problems: scan.problems };
 }
 
-async function visit(dir: string, isRoot: boolean, scan: TreeScan, options: WalkOptions): Promise<void> {
+/** A walk gives the event loop back after this much work, so requests are answered in between. */
+const SLICE_MS = 8;
+
+/**
+ * Visits `first` and every folder its visits push, one after another, giving the event loop back
+ * between slices. Walks read folders with blocking calls: a workspace holds thousands of small
+ * folders, and a round trip through the thread pool costs several times the call itself.
+ */
+export async function walkInSlices<T>(first: T, visitOne: (item: T, push: (item: T) => void) => void): Promise<void> {
+  const pending: T[] = [first];
+  const push = (item: T): void => void pending.push(item);
+  let sliceStart = performance.now();
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+    visitOne(item, push);
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+}
+
+function visit(dir: string, isRoot: boolean, scan: TreeScan, options: WalkOptions, push: (folder: { dir: string; isRoot: boolean }) => void): void {
   let entries: Dirent[];
   try {
-    if (options.stamps) options.stamps.set(dir, (await stat(dir)).mtimeMs);
-    entries = await readdir(dir, { withFileTypes: true });
+    if (options.stamps) options.stamps.set(dir, statSync(dir).mtimeMs);
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (error) {
     scan.problems.push({ path: dir, message: `the folder could not be read (${errorCode(error)})` });
     return;
   }
   const names = entries.map((entry) => entry.name);
-  if (!isRoot && (await isGeneratedClientFolder(dir, names, options))) {
+  if (!isRoot && isGeneratedClientFolderSync(dir, names, options.stamps)) {
     scan.generatedDirs.push(dir);
     return;
   }
   if (names.includes('package.json') || names.some((name) => PRISMA_CONFIG_NAMES.includes(name))) scan.projectDirs.push(dir);
-  const subfolders: string[] = [];
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (!isSkippedFolderName(entry.name)) subfolders.push(full);
-    } else if (entry.name.endsWith('.prisma') && (entry.isFile() || (entry.isSymbolicLink() && (await isFile(full))))) {
+      if (!isSkippedFolderName(entry.name)) push({ dir: full, isRoot: false });
+    } else if (entry.name.endsWith('.prisma') && (entry.isFile() || (entry.isSymbolicLink() && isFile(full)))) {
       // Symlinked files are followed; symlinked folders are not, so a link cycle cannot trap the walk.
       scan.prismaFiles.push(full);
     }
   }
-  await Promise.all(subfolders.map((folder) => visit(folder, false, scan, options)));
 }
 
-export async function isGeneratedClientFolder(dir: string, names: readonly string[], options: WalkOptions): Promise<boolean> {
+/** Whether a folder holds a generated Prisma client (and is not searched); reads its package.json only when the names leave it open. */
+export function isGeneratedClientFolderSync(dir: string, names: readonly string[], stamps?: Stamps): boolean {
   const evidence = generatedClientEvidence(names);
   if (evidence !== 'package-json') return evidence === 'generated';
-  const text = await readStampedText(path.join(dir, 'package.json'), options.stamps);
-  return text !== undefined && isGeneratedClientPackage(text);
+  const file = path.join(dir, 'package.json');
+  try {
+    const info = statSync(file);
+    stamps?.set(file, info.mtimeMs);
+    return info.isFile() && info.size <= MAX_PACKAGE_JSON_BYTES && isGeneratedClientPackage(readFileSync(file, 'utf8'));
+  } catch {
+    stamps?.set(file, -1);
+    return false;
+  }
 }
 
+const MAX_PACKAGE_JSON_BYTES = 5 * 1024 * 1024;
+
 /** Reads a small text file, recording its mtime first so that a write during the read is noticed later. */
-export async function readStampedText(file: string, stamps: Stamps | undefined, maxBytes = 5 * 1024 * 1024): Promise<string | undefined> {
+export async function readStampedText(file: string, stamps: Stamps | undefined, maxBytes = MAX_PACKAGE_JSON_BYTES): Promise<string | undefined> {
   try {
     const info = await stat(file);
     stamps?.set(file, info.mtimeMs);
@@ -115,9 +144,9 @@ export async function stampsAreCurrent(stamps: Stamps): Promise<boolean> {
   return (await Promise.all(checks)).every(Boolean);
 }
 
-async function isFile(file: string): Promise<boolean> {
+function isFile(file: string): boolean {
   try {
-    return (await stat(file)).isFile();
+    return statSync(file).isFile();
   } catch {
     return false;
   }

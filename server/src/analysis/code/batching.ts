@@ -3,7 +3,7 @@
  * in the same tick with the same `where` shape and selection become one SQL query, provided every
  * `where` criterion is an equality on a scalar field (or a compound unique key) of the model.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Model, PrismaSchema } from '../schema/model';
 import type { Loop } from './iteration';
 import { isBatchableRead } from './operations';

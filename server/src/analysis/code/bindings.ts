@@ -1,5 +1,5 @@
 /** Variables that hold a query's result: `const users = await prisma.user.findMany()`. */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { CodeRuleContext } from './context';
 import type { Loop } from './iteration';
 import type { QuerySite } from './query-sites';

@@ -3,7 +3,7 @@
  * by declaration (`new PrismaClient()`, `$extends`, a PrismaClient type, a `$transaction` callback
  * parameter), by class (`this` in a class that extends PrismaClient) or by factory (`getPrisma()`).
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { FileIndex } from './file-index';
 import { calleeName, isFunctionLike, unwrap } from './syntax';
 

@@ -1,5 +1,5 @@
 /** Text-edit building blocks for quick fixes on TypeScript code: indentation, line breaks, object properties. */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { TextEdit } from '../rules/types';
 
 export function lineBreakOf(text: string): string {

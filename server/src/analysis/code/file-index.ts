@@ -2,7 +2,7 @@
  * One walk over a parsed file that collects what the query-site index and the code rules need:
  * calls of Prisma operations, names bound to clients, delegate aliases, local functions and calls.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import { isClientExpression } from './clients';
 import { ARRAY_METHODS, COLLECTION_FUNCTIONS } from './iteration';
 import { MODEL_OPERATIONS, RAW_OPERATIONS } from './operations';
@@ -52,6 +52,7 @@ export interface FileIndex {
 // Read once: TypeScript's module exports are getters, and the walk below runs for every node of every file.
 const Kind = ts.SyntaxKind;
 const forEachChild = ts.forEachChild;
+const LAST_TOKEN = ts.SyntaxKind.LastToken;
 
 /** Types that declare a Prisma client: `PrismaClient`, `Prisma.TransactionClient`, a `PrismaService`. */
 const CLIENT_TYPE = /PrismaClient|PrismaService|TransactionClient|\bPrisma(?:Tx|Transaction)\b|^typeof\s+(?:prisma|db)\b/;
@@ -122,6 +123,8 @@ export function indexFile(sourceFile: ts.SourceFile): FileIndex {
         break;
       }
     }
+    // Tokens (identifiers, keywords, literals) have no children: half the nodes of a file.
+    if (node.kind <= LAST_TOKEN) return;
     const outer = parent;
     parent = node;
     forEachChild(node, visit);
@@ -130,20 +133,21 @@ export function indexFile(sourceFile: ts.SourceFile): FileIndex {
 
   const visitCall = (call: ts.CallExpression): void => {
     const callee = call.expression;
-    if (ts.isPropertyAccessExpression(callee)) {
-      const name = callee.name.text;
+    if (callee.kind === Kind.PropertyAccessExpression) {
+      const access = callee as ts.PropertyAccessExpression;
+      const name = access.name.text;
       if (MODEL_OPERATIONS.has(name) || RAW_OPERATIONS.has(name)) index.operationCalls.push(call);
       if (name === '$extends') bindDeclaredName(call, index.clientNames);
       if (name === '$transaction') visitTransaction(call);
-      if (callee.expression.kind === ts.SyntaxKind.ThisKeyword) index.localCalls.push(call);
-      else if (ts.isIdentifier(callee.expression)) objectMethodCalls.push(call);
-    } else if (ts.isIdentifier(callee)) {
+      if (access.expression.kind === Kind.ThisKeyword) index.localCalls.push(call);
+      else if (access.expression.kind === Kind.Identifier) objectMethodCalls.push(call);
+    } else if (callee.kind === Kind.Identifier) {
       index.localCalls.push(call);
     }
     const name = calleeName(call);
     if (name && (ARRAY_METHODS.has(name) || COLLECTION_FUNCTIONS.has(name))) {
       for (const argument of call.arguments) {
-        if (ts.isIdentifier(argument) || (ts.isPropertyAccessExpression(argument) && argument.expression.kind === ts.SyntaxKind.ThisKeyword)) {
+        if (argument.kind === Kind.Identifier || (argument.kind === Kind.PropertyAccessExpression && (argument as ts.PropertyAccessExpression).expression.kind === Kind.ThisKeyword)) {
           index.functionReferences.push(argument);
         }
       }

@@ -2,7 +2,7 @@
  * Quick fix for a `create` per element: `for (const item of items) await prisma.x.create({ data })`
  * and `await Promise.all(items.map((item) => prisma.x.create({ data })))` become one `createMany`.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Fix } from '../rules/types';
 import type { CodeRuleContext } from './context';
 import type { Loop } from './iteration';

@@ -2,7 +2,7 @@
  * Quick fix for a per-element relation load: `include: { posts: true }` (or the field in `select`)
  * on the query that loaded the loop's collection, and `user.posts` where the query stood.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Fix, TextEdit } from '../rules/types';
 import type { CodeRuleContext } from './context';
 import { addPropertyEdit } from './edits';

@@ -2,7 +2,7 @@
  * Quick fix for a `findUnique`/`findFirst` by one key inside a `for…of`: one `findMany` with `in`
  * before the loop builds a `Map`, and the loop looks each row up in it.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Fix } from '../rules/types';
 import type { CodeRuleContext } from './context';
 import { freshName, indentAt, indentUnit, lineBreakOf, lineStartOf, pluralCamel, startsItsLine } from './edits';

@@ -3,7 +3,7 @@
  * iterating functions (`map`, `forEach`, `pMap`…), looking through wrappers such as
  * `withRetry(() => …)` or `.then(…)` up to the function the code belongs to.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import { calleeName, isFunctionLike, unwrap } from './syntax';
 
 export interface Loop {

@@ -1,5 +1,5 @@
 /** Resolves calls of the file's own functions: `loadAuthor(post)`, `this.loadAuthor(post)`, `<UserPosts />`, `users.map(loadPosts)`. */
-import ts from 'typescript';
+import ts = require('typescript');
 import { enclosingClass } from './clients';
 import type { FileIndex } from './file-index';
 import { compactText, shortText, spanOf } from './syntax';

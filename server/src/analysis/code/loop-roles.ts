@@ -2,7 +2,7 @@
  * What a loop does with the query it repeats: run it once per element (N+1), or drive it as a
  * pagination, retry, chunk or polling loop, where one query per iteration is the point.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Loop } from './iteration';
 import { isBulkOperation, operationKind } from './operations';
 import { boundNames, forEachIdentifier, isFunctionLike, isWithin, propertyName, unwrap } from './syntax';

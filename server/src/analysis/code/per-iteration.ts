@@ -3,7 +3,7 @@
  * after setting aside loops that drive them (pagination, retry, chunks), findUnique calls that
  * the dataloader merges, and queries collected for one `$transaction([...])`.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Span } from '../text';
 import { isBatchableSite, noAwaitOnPath, reachedInSameTick } from './batching';
 import type { CodeRuleContext } from './context';

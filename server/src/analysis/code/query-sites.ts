@@ -1,5 +1,5 @@
 /** The query-site index: every Prisma Client call of a file, with its model resolved through the schema. */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Model, PrismaSchema } from '../schema/model';
 import type { Span } from '../text';
 import { isClientExpression } from './clients';

@@ -2,7 +2,7 @@
  * Recognises a per-element relation load: the repeated query reads the children (`where: { authorId: user.id }`)
  * or the parent (`where: { id: post.authorId }`) of the loop's element through a relation of the schema.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Model, PrismaSchema, Relation } from '../schema/model';
 import type { Loop } from './iteration';
 import type { QuerySite } from './query-sites';

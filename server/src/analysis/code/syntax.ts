@@ -1,5 +1,5 @@
 /** Small, allocation-light questions about TypeScript syntax nodes that every code module asks. */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { Span } from '../text';
 
 /** The language variant a file is parsed with, from its extension. */
@@ -24,14 +24,23 @@ export function parseSourceForIndex(uri: string, text: string): ts.SourceFile {
   return ts.createSourceFile(uri, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKindOf(uri));
 }
 
+// Read once: TypeScript's module exports are getters, and the helpers below run for nodes of every file.
+const Kind = ts.SyntaxKind;
+
 /** Looks through parentheses, `!`, `as`, `satisfies` and `<T>` casts, which change no runtime value. */
 export function unwrap(node: ts.Expression): ts.Expression {
   let current = node;
   for (;;) {
-    if (ts.isParenthesizedExpression(current) || ts.isNonNullExpression(current) || ts.isAsExpression(current) || ts.isSatisfiesExpression(current) || ts.isTypeAssertionExpression(current)) {
-      current = current.expression;
-    } else {
-      return current;
+    switch (current.kind) {
+      case Kind.ParenthesizedExpression:
+      case Kind.NonNullExpression:
+      case Kind.AsExpression:
+      case Kind.SatisfiesExpression:
+      case Kind.TypeAssertionExpression:
+        current = (current as ts.ParenthesizedExpression | ts.NonNullExpression | ts.AsExpression | ts.SatisfiesExpression | ts.TypeAssertion).expression;
+        break;
+      default:
+        return current;
     }
   }
 }
@@ -68,9 +77,10 @@ export function shortText(node: ts.Node, sourceFile: ts.SourceFile, max = 40): s
 /** The name a property access or identifier ends in (`this.#prisma` → `prisma`), if any. */
 export function terminalName(node: ts.Expression): string | undefined {
   const expression = unwrap(node);
-  if (ts.isIdentifier(expression)) return expression.text;
-  if (ts.isPropertyAccessExpression(expression)) return expression.name.text.replace(/^#/, '');
-  return undefined;
+  if (expression.kind === Kind.Identifier) return (expression as ts.Identifier).text;
+  if (expression.kind !== Kind.PropertyAccessExpression) return undefined;
+  const name = (expression as ts.PropertyAccessExpression).name.text;
+  return name.charCodeAt(0) === 35 /* # */ ? name.slice(1) : name;
 }
 
 /** The name of a function call's target: `pMap(…)` → `pMap`, `items.map(…)` → `map`, `_.map` → `map`. */

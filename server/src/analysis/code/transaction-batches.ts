@@ -2,7 +2,7 @@
  * Queries built once per element but sent together: `prisma.$transaction(items.map((i) => prisma.x.update(…)))`
  * or `ops.push(prisma.x.create(…))` with `$transaction(ops)`. Prisma runs them in one batch, one round trip.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { CodeRuleContext } from './context';
 import type { FileIndex } from './file-index';
 import { iterationContext, type Loop } from './iteration';

@@ -1,5 +1,5 @@
 /** Questions code rules ask about where a node sits: its function, a surrounding transaction, a request handler, a constant's value. */
-import ts from 'typescript';
+import ts = require('typescript');
 import { calleeName, isFunctionLike, terminalName } from '../code/syntax';
 
 /** The innermost function around `node`, or undefined at module level. */

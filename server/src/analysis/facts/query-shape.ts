@@ -3,7 +3,7 @@
  * can serve it. `where: { status, OR: [{ a }, { b }] }` reads two ways (`status, a` and `status, b`);
  * a relation filter (`author: { email }`) reads the related table too.
  */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { QuerySite } from '../code/query-sites';
 import { objectArgument, propertyName, unwrap } from '../code/syntax';
 import type { Field, Model, PrismaSchema } from '../schema/model';

@@ -1,5 +1,5 @@
 /** Flags `skip` computed from a page number: the database reads and discards every row before the page. */
-import ts from 'typescript';
+import ts = require('typescript');
 import { objectArgument, propertyName, spanOf, unwrap } from '../code/syntax';
 import { constInitializer } from '../facts/code-scope';
 import { defineRule, type CodeRule, type RuleFinding } from './types';

@@ -1,5 +1,5 @@
 /** Flags read-modify-write of a field (`balance: user.balance - amount`): concurrent requests overwrite each other. */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { CodeRuleContext } from '../code/context';
 import type { QuerySite } from '../code/query-sites';
 import { objectArgument, propertyName, spanOf, unwrap, valueParent } from '../code/syntax';

@@ -1,5 +1,5 @@
 /** Flags dependent writes in one function outside `$transaction`: a failure between them leaves half a change. */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { QuerySite } from '../code/query-sites';
 import { operationKind } from '../code/operations';
 import { objectArgument, propertyName, unwrap, valueParent } from '../code/syntax';

@@ -1,5 +1,5 @@
 /** Flags Prisma queries executed once per loop iteration (N+1), directly or through a local helper. */
-import ts from 'typescript';
+import ts = require('typescript');
 import { collectionQuery } from '../code/bindings';
 import type { CodeRuleContext } from '../code/context';
 import { createManyFix } from '../code/fix-create-many';

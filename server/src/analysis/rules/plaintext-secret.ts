@@ -1,5 +1,5 @@
 /** Flags writes of passwords, secrets and API keys into `String` fields with no hashing or encryption in sight. */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { CodeRuleContext } from '../code/context';
 import type { QuerySite } from '../code/query-sites';
 import { objectArgument, propertyName, shortText, spanOf, unwrap } from '../code/syntax';

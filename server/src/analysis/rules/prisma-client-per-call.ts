@@ -1,5 +1,5 @@
 /** Flags `new PrismaClient()` inside a function, handler or loop: one connection pool per call. */
-import ts from 'typescript';
+import ts = require('typescript');
 import { calleeName, isFunctionLike, unwrap } from '../code/syntax';
 import { enclosingFunction } from '../facts/code-scope';
 import { defineRule, type CodeRule, type RuleFinding } from './types';

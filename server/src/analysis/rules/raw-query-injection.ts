@@ -1,5 +1,5 @@
 /** Flags `$queryRawUnsafe`/`$executeRawUnsafe`/`Prisma.raw` given SQL built from values: SQL injection. */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { CodeRuleContext } from '../code/context';
 import { calleeName, spanOf, unwrap } from '../code/syntax';
 import { constInitializer } from '../facts/code-scope';

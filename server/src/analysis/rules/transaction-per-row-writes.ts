@@ -1,5 +1,5 @@
 /** Flags `$transaction([...])` batches of one write per element that a single createMany/updateMany/deleteMany would do. */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { CodeRuleContext } from '../code/context';
 import { singleCriterion } from '../code/relation-load';
 import { boundNames, forEachIdentifier, isPlainReference, objectArgument, propertyName, propertyValue, shortText, spanOf, unwrap, valueParent } from '../code/syntax';

@@ -1,5 +1,5 @@
 /** Flags `findMany` without `take` in a request handler, on a table that grows: responses and memory grow with it. */
-import ts from 'typescript';
+import ts = require('typescript');
 import type { QuerySite } from '../code/query-sites';
 import type { PrismaSchema } from '../schema/model';
 import { objectArgument, propertyName, unwrap } from '../code/syntax';
