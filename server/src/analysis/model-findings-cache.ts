@@ -18,15 +18,22 @@ export interface PerModelRule {
 interface Entry {
   /** The file's line break and the related models' revisions when the findings were made. */
   context: string;
-  /** `model.span.start` when the findings were made or last moved. */
-  start: number;
-  /** Per rule (by its slot's index): its findings, tagged with its id and severity, where they are now. */
-  findings: (Finding[] | undefined)[];
-  /** Per rule: the findings as the rule made them, and `model.span.start` then. */
+  /** Per rule (by its slot's index): the findings as the rule made them (tagged with its id and severity), and `model.span.start` then. */
   made: (Finding[] | undefined)[];
   madeAt: number[];
   /** Per rule (by its slot's index): the generation of the rule's environment the findings were made under. */
   generations: number[];
+  /**
+   * The model's findings of all the rules of a run, in order, where they are now (at `start`), and
+   * the rules (`RunRules.key`) they come from: the next run with the same rules, finding the model
+   * where it was, takes them as they are; finding it moved, moves them in one step.
+   */
+  merged: Finding[] | undefined;
+  mergedKey: string;
+  start: number;
+  /** `merged` as the rules made it, all with the model at `mergedMadeAt`; undefined when some were moved since. */
+  mergedMade: Finding[] | undefined;
+  mergedMadeAt: number;
   /** The run that last saw the model. */
   seen: number;
 }
@@ -68,54 +75,74 @@ export class ModelFindingsCache {
       }
       return slot;
     });
+    // The rules of this run and their environments: a model's merged findings hold for runs with the same key.
+    const rulesKey = slots.map((slot) => `${slot.index}.${slot.generation}`).join(',');
     const failed = new Set<string>();
-    // One model's findings, put in order before they join the others (models do not overlap).
-    const own: Finding[] = [];
     for (let index = 0; index < schema.models.length; index++) {
       if (index % 256 === 255 && isCancelled?.()) return;
       const model = schema.models[index]!;
       const context = inputs.contexts.get(model)!;
+      const start = model.span.start;
       let entry = this.entries.get(model.revision);
       if (!entry || entry.context !== context || entry.seen === run) {
-        entry = { context, start: model.span.start, findings: [], made: [], madeAt: [], generations: [], seen: run };
+        entry = { context, made: [], madeAt: [], generations: [], merged: undefined, mergedKey: '', start, mergedMade: undefined, mergedMadeAt: start, seen: run };
         this.entries.set(model.revision, entry);
-      } else if (entry.start !== model.span.start) {
-        // Moved from the findings as made, in one step, however many edits moved them.
-        const start = model.span.start;
-        const { made, madeAt } = entry;
-        entry.findings = entry.findings.map((findings, slot) => findings && made[slot]!.map((finding) => moveFinding(finding, start - madeAt[slot]!)));
-        entry.start = start;
       }
       entry.seen = run;
+      if (entry.merged && entry.mergedKey === rulesKey && (entry.start === start || entry.mergedMade)) {
+        // Every rule's findings hold: taken as they are, or moved from the findings as made, in one step.
+        if (entry.start !== start) {
+          const delta = start - entry.mergedMadeAt;
+          entry.merged = delta === 0 ? entry.mergedMade! : entry.mergedMade!.map((finding) => moveFinding(finding, delta));
+          entry.start = start;
+        }
+        this.lastReused += rules.length;
+        for (const finding of entry.merged) into.push(finding);
+        continue;
+      }
+      const merged: Finding[] = [];
+      let complete = true;
+      // Whether every finding of `merged` is as its rule made it, with the model where it is now.
+      let asMade = true;
       for (let position = 0; position < rules.length; position++) {
         const { index: slot, generation } = slots[position]!;
-        let findings = entry.findings[slot];
-        if (findings && entry.generations[slot] === generation) {
+        const made = entry.made[slot];
+        if (made && entry.generations[slot] === generation) {
           this.lastReused++;
-        } else {
-          this.lastChecked++;
-          const { rule, check } = rules[position]!;
-          try {
-            const made = check.checkModel({ schema, model, text: inputs.texts.get(model.uri) ?? '', relations: relationsOf(schema, model) });
-            findings = made.map((finding): Finding => ({ ...finding, ruleId: rule.id, severity: rule.severity }));
-          } catch (error) {
-            if (!failed.has(rule.id)) errors.push(`${rule.id}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-            failed.add(rule.id);
-            entry.findings[slot] = undefined;
-            continue;
-          }
-          // Findings outside the model's block could depend on more than the key says: never kept.
-          const kept = findings.every((finding) => withinModel(finding, model));
-          entry.findings[slot] = kept ? findings : undefined;
-          entry.made[slot] = kept ? findings : undefined;
-          entry.madeAt[slot] = model.span.start;
-          entry.generations[slot] = generation;
+          const delta = start - entry.madeAt[slot]!;
+          for (const finding of made) merged.push(delta === 0 ? finding : moveFinding(finding, delta));
+          if (delta !== 0) asMade = false;
+          continue;
         }
-        for (const finding of findings) own.push(finding);
+        this.lastChecked++;
+        const { rule, check } = rules[position]!;
+        let findings: Finding[];
+        try {
+          findings = check.checkModel({ schema, model, text: inputs.texts.get(model.uri) ?? '', relations: relationsOf(schema, model) }).map((finding): Finding => ({ ...finding, ruleId: rule.id, severity: rule.severity }));
+        } catch (error) {
+          if (!failed.has(rule.id)) errors.push(`${rule.id}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+          failed.add(rule.id);
+          entry.made[slot] = undefined;
+          complete = false;
+          continue;
+        }
+        // Findings outside the model's block could depend on more than the key says: never kept.
+        const kept = findings.every((finding) => withinModel(finding, model));
+        entry.made[slot] = kept ? findings : undefined;
+        entry.madeAt[slot] = start;
+        entry.generations[slot] = generation;
+        if (!kept) complete = false;
+        for (const finding of findings) merged.push(finding);
       }
-      if (own.length > 1) own.sort(compareFindings);
-      for (const finding of own) into.push(finding);
-      own.length = 0;
+      // Models do not overlap: one model's findings, in order, join the others in order.
+      if (merged.length > 1) merged.sort(compareFindings);
+      for (const finding of merged) into.push(finding);
+      entry.merged = complete ? merged : undefined;
+      entry.mergedKey = rulesKey;
+      entry.start = start;
+      // Later moves start from findings as made (a moved finding's fixes are moved only when read).
+      entry.mergedMade = complete && asMade ? merged : undefined;
+      entry.mergedMadeAt = start;
     }
     // Models deleted or read again since the last run drop out.
     if (this.entries.size > schema.models.length) for (const [revision, entry] of this.entries) if (entry.seen !== run) this.entries.delete(revision);
