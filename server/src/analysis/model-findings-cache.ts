@@ -81,7 +81,7 @@ export class ModelFindingsCache {
     for (let index = 0; index < schema.models.length; index++) {
       if (index % 256 === 255 && isCancelled?.()) return;
       const model = schema.models[index]!;
-      const context = inputs.contexts.get(model)!;
+      const context = inputs.contexts[index]!;
       const start = model.span.start;
       let entry = this.entries.get(model.revision);
       if (!entry || entry.context !== context || entry.seen === run) {
@@ -150,8 +150,8 @@ export class ModelFindingsCache {
 }
 
 interface ModelRunInputs {
-  /** Per model: its file's line break and its related models' revisions. */
-  contexts: Map<Model, string>;
+  /** Per model (by position): its file's line break and its related models' revisions. */
+  contexts: string[];
   texts: Map<string, string>;
   datasource: string;
   /** Every model name, and every enum with its values: what `readsNames` rules may look at. */
@@ -161,24 +161,25 @@ interface ModelRunInputs {
 /** What every per-model rule of one run shares. Relations are resolved only for the models checked again. */
 function modelRunInputs(schema: PrismaSchema): ModelRunInputs {
   const models = schema.models;
-  const related: number[][] = models.map(() => []);
-  relationTargetsOf(schema).forEach((targets, holder) => {
-    for (const target of targets) {
-      related[holder]!.push(models[target]!.revision);
-      related[target]!.push(models[holder]!.revision);
+  const targets = relationTargetsOf(schema);
+  // Per model, the revisions of the models it is related to, either way: targets first, then holders.
+  const related: string[] = new Array<string>(models.length).fill('');
+  for (let holder = 0; holder < targets.length; holder++) {
+    const own = targets[holder]!;
+    for (let k = 0; k < own.length; k++) {
+      const target = own[k]!;
+      related[holder] += `,${models[target]!.revision}`;
+      related[target] += `;${models[holder]!.revision}`;
     }
-  });
+  }
   const texts = new Map<string, string>();
   const eols = new Map<string, string>();
   for (const file of schema.files) {
     texts.set(file.uri, file.text);
     eols.set(file.uri, lineBreakOf(file.text) === '\r\n' ? 'r' : 'n');
   }
-  const contexts = new Map<Model, string>();
-  models.forEach((model, index) => {
-    const others = related[index]!;
-    contexts.set(model, others.length > 0 ? `${eols.get(model.uri)}${others.join(',')}` : eols.get(model.uri)!);
-  });
+  const contexts = related;
+  for (let index = 0; index < models.length; index++) contexts[index] = eols.get(models[index]!.uri)! + related[index]!;
   const source = schema.datasource;
   const datasource = source ? `${source.name}\u0000${source.provider ?? ''}\u0000${source.relationMode}` : '';
   let names: string | undefined;
