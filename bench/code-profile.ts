@@ -1,6 +1,6 @@
 /**
  * Where the time of a profiled process goes: self time from the V8 CPU profile (`node --cpu-prof`)
- * by source file and by function. Frames of a bundle with a source map beside it (dist/server.js)
+ * by source file and by function. Frames of a bundle with a source map beside it (dist/server-main.js)
  * are named by their original file; native frames (`stat`, `readFileUtf8`) are named with the
  * JavaScript function that called them, which says more than the native name alone.
  */

@@ -186,7 +186,7 @@ function profileSection(results: CodeResults): string {
       `### Where the server's cold indexing spends its time`,
       '',
       `Cold indexing missed its target, so the run indexed the workspace once more with the server under \`node --cpu-prof\` (${ms(coldIndexMs)} with the profiler on). ` +
-        `Self time of the server process from start to exit, ${ms(summary.totalMs)} of samples added up over its ${summary.threads} thread${summary.threads === 1 ? '' : 's'}, bundle frames mapped to their source files through dist/server.js.map; a native function is named with the function that called it.`,
+        `Self time of the server process from start to exit, ${ms(summary.totalMs)} of samples added up over its ${summary.threads} thread${summary.threads === 1 ? '' : 's'}, bundle frames mapped to their source files through the bundles' source maps; a native function is named with the function that called it.`,
       '',
       profileTables(summary),
       '',
