@@ -118,16 +118,21 @@ export function registerPendingMigrations(
     return diagnostics;
   }
 
+  // Both are asked on every pull of the schema: each builds a schema once per text it is asked about.
+  const firstUris = new WeakMap<Computed, string | undefined>();
   function firstSchemaUri(computed: Computed): string | undefined {
-    const datasource = buildSchemaOfTexts(computed.texts).datasource;
-    return datasource?.uri ?? [...computed.texts.keys()][0];
+    if (!firstUris.has(computed)) firstUris.set(computed, buildSchemaOfTexts(computed.texts).datasource?.uri ?? [...computed.texts.keys()][0]);
+    return firstUris.get(computed);
   }
 
+  let lastAnchor: { uri: string; text: string; anchor: { start: number; end: number } } | undefined;
   function noticeAnchor(computed: Computed, uri: string, current: string): { start: number; end: number } {
+    if (lastAnchor?.uri === uri && lastAnchor.text === current) return lastAnchor.anchor;
     const datasource = buildSchemaOfTexts(new Map([[uri, current]])).datasource;
     const start = datasource?.span.start ?? 0;
     const end = current.indexOf('\n', start);
-    return { start, end: end < 0 ? current.length : end };
+    lastAnchor = { uri, text: current, anchor: { start, end: end < 0 ? current.length : end } };
+    return lastAnchor.anchor;
   }
 
   function schedule(uri: string): void {
