@@ -55,15 +55,30 @@ export function runSchemaRules(schema: PrismaSchema, options: AnalysisOptions = 
       errors.push(`${rule.id}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
   }
-  if (cache && perModel.length > 0 && !options.isCancelled?.()) cache.run(perModel, schema, findings, errors, options.isCancelled);
-  // The cache gives the findings of one file in order already (model by model): checked, not sorted again.
-  if (!isSorted(findings)) findings.sort(compareFindings);
-  return { findings, errors };
+  findings.sort(compareFindings);
+  if (!cache || perModel.length === 0 || options.isCancelled?.()) return { findings, errors };
+  const byModel: Finding[] = [];
+  cache.run(perModel, schema, byModel, errors, options.isCancelled);
+  // The cache gives the findings of one file in order already (model by model): checked, and merged
+  // with the other rules' findings (a few) rather than sorted again.
+  if (!isSorted(byModel)) byModel.sort(compareFindings);
+  return { findings: findings.length === 0 ? byModel : mergeSorted(findings, byModel), errors };
 }
 
 function isSorted(findings: readonly Finding[]): boolean {
   for (let i = 1; i < findings.length; i++) if (compareFindings(findings[i - 1]!, findings[i]!) > 0) return false;
   return true;
+}
+
+/** Two lists in `compareFindings` order as one; on a tie, `a`'s finding comes first. */
+function mergeSorted(a: readonly Finding[], b: readonly Finding[]): Finding[] {
+  const merged: Finding[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) merged.push(compareFindings(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!);
+  while (i < a.length) merged.push(a[i++]!);
+  while (j < b.length) merged.push(b[j++]!);
+  return merged;
 }
 
 export interface CodeAnalysis {
