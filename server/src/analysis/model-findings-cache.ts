@@ -51,10 +51,21 @@ export class ModelFindingsCache {
   private readonly entries = new Map<number, Entry>();
   private readonly slots = new Map<string, Slot>();
   private runs = 0;
+  /** Every model name and every enum with its values, as last seen, and a version bumped whenever they change. */
+  private names: { models: string[]; enums: { name: string; values: string[] }[] } | undefined;
+  private namesGeneration = 0;
   /** (Model, rule) pairs checked again by the last run: for tests and benchmarks. */
   lastChecked = 0;
   /** (Model, rule) pairs whose findings the last run reused. */
   lastReused = 0;
+
+  private namesVersion(schema: PrismaSchema): number {
+    if (!this.names || !sameNames(this.names, schema)) {
+      this.names = { models: schema.models.map((model) => model.name), enums: schema.enums.map((block) => ({ name: block.name, values: [...block.values] })) };
+      this.namesGeneration++;
+    }
+    return this.namesGeneration;
+  }
 
   /**
    * The findings of `rules` over every model of `schema`, pushed onto `into` model by model; a rule
@@ -66,7 +77,7 @@ export class ModelFindingsCache {
     const run = ++this.runs;
     const inputs = modelRunInputs(schema);
     const slots = rules.map(({ rule, check }) => {
-      const environment = `${rule.severity}\u0000${inputs.datasource}\u0000${check.readsNames ? inputs.names() : ''}`;
+      const environment = `${rule.severity}\u0000${inputs.datasource}\u0000${check.readsNames ? this.namesVersion(schema) : ''}`;
       let slot = this.slots.get(rule.id);
       if (!slot) this.slots.set(rule.id, (slot = { index: this.slots.size, environment, generation: 0 }));
       else if (slot.environment !== environment) {
@@ -149,13 +160,27 @@ export class ModelFindingsCache {
   }
 }
 
+/**
+ * The version of the names `readsNames` rules may look at (every model name, every enum and its
+ * values): compared name by name with the last run's, which an edit almost never changes.
+ */
+function sameNames(last: { models: string[]; enums: { name: string; values: string[] }[] }, schema: PrismaSchema): boolean {
+  const { models, enums } = schema;
+  if (last.models.length !== models.length || last.enums.length !== enums.length) return false;
+  for (let i = 0; i < models.length; i++) if (last.models[i] !== models[i]!.name) return false;
+  for (let i = 0; i < enums.length; i++) {
+    const before = last.enums[i]!;
+    const now = enums[i]!;
+    if (before.name !== now.name || before.values.length !== now.values.length || before.values.some((value, k) => value !== now.values[k])) return false;
+  }
+  return true;
+}
+
 interface ModelRunInputs {
   /** Per model (by position): its file's line break and its related models' revisions. */
   contexts: string[];
   texts: Map<string, string>;
   datasource: string;
-  /** Every model name, and every enum with its values: what `readsNames` rules may look at. */
-  names: () => string;
 }
 
 /** What every per-model rule of one run shares. Relations are resolved only for the models checked again. */
@@ -182,16 +207,7 @@ function modelRunInputs(schema: PrismaSchema): ModelRunInputs {
   for (let index = 0; index < models.length; index++) contexts[index] = eols.get(models[index]!.uri)! + related[index]!;
   const source = schema.datasource;
   const datasource = source ? `${source.name}\u0000${source.provider ?? ''}\u0000${source.relationMode}` : '';
-  let names: string | undefined;
-  return { contexts, texts, datasource, names: () => (names ??= namesKey(schema)) };
-}
-
-function namesKey(schema: PrismaSchema): string {
-  const parts: string[] = [];
-  for (const model of schema.models) parts.push(model.name);
-  parts.push('');
-  for (const block of schema.enums) parts.push(`${block.name}=${block.values.join(',')}`);
-  return parts.join('\u0000');
+  return { contexts, texts, datasource };
 }
 
 function withinModel(finding: Finding, model: Model): boolean {
