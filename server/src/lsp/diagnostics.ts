@@ -9,6 +9,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { AnalysedSchema, SchemaWorkspace } from '../workspace/documents';
 import { toLeanDiagnostic } from './convert';
+import { collectWhenIdle } from './idle-gc';
 import { DIAGNOSTIC_SOURCE } from './protocol';
 
 export function diagnosticsFor(uri: string, analysed: AnalysedSchema): Diagnostic[] {
@@ -116,6 +117,7 @@ export function registerPullDiagnostics(
         const resultId = report && sameDiagnostics(report.items, items) ? report.resultId : versionId;
         report = { versionId, resultId, items };
         lastReports.set(uri, report);
+        collectWhenIdle();
       }
       if (params.previousResultId === report.resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: report.resultId };
       return { kind: DocumentDiagnosticReportKind.Full, resultId: report.resultId, items: report.items };
