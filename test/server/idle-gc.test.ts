@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
-import { collectWhenIdle, youngGenerationFull } from '../../server/src/lsp/idle-gc';
+import { collectWhenIdle, whenIdle, youngGenerationFull } from '../../server/src/lsp/idle-gc';
 
 /** Young-generation collections (V8's minor GCs) seen while `during` runs. */
 async function minorCollections(during: () => Promise<void>): Promise<number> {
@@ -47,30 +47,18 @@ describe('collectWhenIdle', () => {
     assert.equal(youngGenerationFull(), false, 'collected');
   });
 
-  it('waits while calls keep coming (each answer moves the moment on)', async () => {
-    fillYoungGeneration();
-    const collections = await minorCollections(async () => {
-      for (let i = 0; i < 10; i++) {
-        collectWhenIdle();
-        await wait(5);
-      }
-    });
-    assert.equal(collections, 0);
-    assert.ok(youngGenerationFull(), 'not collected while busy');
-    await wait(200);
-    assert.equal(youngGenerationFull(), false, 'collected once idle');
-  });
-
-  it('leaves a young generation that is not half full alone', async () => {
-    fillYoungGeneration();
-    await minorCollections(async () => {
-      collectWhenIdle();
-      await wait(200);
-    });
-    const collections = await minorCollections(async () => {
-      collectWhenIdle();
-      await wait(200);
-    });
-    assert.equal(collections, 0);
+  it('waits while calls keep coming (each answer moves the moment on)', (context) => {
+    context.mock.timers.enable({ apis: ['setTimeout'] });
+    let runs = 0;
+    const schedule = whenIdle(() => runs++, 25);
+    for (let i = 0; i < 10; i++) {
+      schedule();
+      context.mock.timers.tick(10);
+    }
+    assert.equal(runs, 0, 'not while busy');
+    context.mock.timers.tick(15);
+    assert.equal(runs, 1, 'once idle');
+    context.mock.timers.tick(100);
+    assert.equal(runs, 1, 'once per quiet period');
   });
 });

@@ -17,7 +17,6 @@ const IDLE_MS = 25;
 const FULL_ENOUGH = 0.5;
 
 let collect: Collect | null | undefined;
-let timer: NodeJS.Timeout | undefined;
 
 /** V8's collector, exposed (through a new context) without starting Node with `--expose-gc`; null where that fails. */
 function collector(): Collect | null {
@@ -41,16 +40,30 @@ export function youngGenerationFull(): boolean {
   return capacity > 0 && young.space_used_size >= capacity * FULL_ENOUGH;
 }
 
+/** A function that runs `work` once `idleMs` passed without another call: each call moves the moment on. */
+export function whenIdle(work: () => void, idleMs: number): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  return () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      work();
+    }, idleMs);
+    timer.unref();
+  };
+}
+
+let scheduled: (() => void) | undefined;
+
 /**
- * Called after an answer that allocated much: collects the young generation once the server was
- * idle for `IDLE_MS`; a later call moves the moment on.
+ * Called after an answer that allocated much: collects the young generation, if half full, once
+ * the server was idle for `IDLE_MS`.
  */
 export function collectWhenIdle(): void {
-  if (collector() === null) return;
-  clearTimeout(timer);
-  timer = setTimeout(() => {
-    timer = undefined;
-    if (youngGenerationFull()) collect?.({ type: 'minor' });
+  const gc = collector();
+  if (!gc) return;
+  scheduled ??= whenIdle(() => {
+    if (youngGenerationFull()) gc({ type: 'minor' });
   }, IDLE_MS);
-  timer.unref();
+  scheduled();
 }
