@@ -16,7 +16,7 @@ import type { PrismaSchema } from '../analysis/schema/model';
 import { LineIndex } from '../analysis/text';
 import { loadSqlParser, parseScript } from '../analysis/migrations/sql';
 import type { EngineSchemaFile } from '../engines/engine-schema';
-import { ddlFromEmpty } from '../engines/schema-engine';
+import { sharedSchemaEngineThread } from '../engines/schema-engine-thread';
 import type { IndexSuggestion } from '../explain/advice';
 import { resolveDatabaseUrl } from '../explain/database';
 import { ExplainDatabases, type DatabaseInfo } from '../explain/database-choice';
@@ -256,10 +256,13 @@ function schemaKeyOf(files: readonly EngineSchemaFile[]): string {
   return files.map((file) => `${file.path}\u0000${file.text}`).join('\u0001');
 }
 
-/** The tables Prisma Migrate would create for the schema, or why the schema engine refused it. */
+/**
+ * The tables Prisma Migrate would create for the schema, or why the schema engine refused it. The
+ * engine runs on the thread pending migrations use: loading it and diffing never block the server.
+ */
 async function schemaEngineDdl(files: readonly EngineSchemaFile[]): Promise<string | { error: string }> {
   try {
-    return await ddlFromEmpty(files);
+    return await sharedSchemaEngineThread().ddlFromEmpty(files);
   } catch (error) {
     return { error: `Prisma's schema engine rejected the schema: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` };
   }
