@@ -44,46 +44,59 @@ export function toDiagnostic(finding: Finding, lines: LineIndex, lineIndexFor: L
  * finding adds about a third to every pull response, for fixes that are rarely asked for.
  */
 export function toLeanDiagnostic(finding: Finding, lines: LineIndex): Diagnostic {
-  const known = leanDiagnostics.get(finding);
-  if (known) {
-    if (known.linesId === lines.id) return known.diagnostic;
-    // A finding kept from the last analysis, before the edit: its diagnostic is the same object, which compares fast.
-    if (lines.derivedFrom?.id === known.linesId && finding.span.end <= lines.derivedFrom.samePositionsUpTo) {
-      known.linesId = lines.id;
-      return known.diagnostic;
-    }
+  const last = lastByMessage.get(finding.message);
+  if (last && last.help === finding.help && last.diagnostic.code === finding.ruleId && last.diagnostic.severity === SEVERITIES[finding.severity]) {
+    const reused = reusedDiagnostic(last, finding, lines);
+    if (reused) return reused;
   }
-  const diagnostic = movedDiagnostic(finding, lines) ?? diagnosticWith(finding, lines, []);
-  leanDiagnostics.set(finding, { diagnostic, linesId: lines.id });
-  if (lastByMessage.size >= MAX_LAST_BY_MESSAGE) lastByMessage.clear();
-  lastByMessage.set(finding.message, { diagnostic, start: finding.span.start, end: finding.span.end, linesId: lines.id });
+  const diagnostic = diagnosticWith(finding, lines, []);
+  if (last) {
+    last.diagnostic = diagnostic;
+    last.help = finding.help;
+    last.start = finding.span.start;
+    last.end = finding.span.end;
+    last.linesId = lines.id;
+  } else {
+    if (lastByMessage.size >= MAX_LAST_BY_MESSAGE) lastByMessage.clear();
+    lastByMessage.set(finding.message, { diagnostic, help: finding.help, start: finding.span.start, end: finding.span.end, linesId: lines.id });
+  }
   return diagnostic;
 }
 
-/** The lean diagnostic last made of a finding, with the line index it was made with. */
-const leanDiagnostics = new WeakMap<Finding, { diagnostic: Diagnostic; linesId: number }>();
-
 /**
- * The last diagnostic made for each message text, where it was and with which line index. A finding
- * moved by an edit (a new object with the same message) finds its diagnostic there.
+ * The last lean diagnostic made for each message text (with its finding's help), where it was and
+ * with which line index. A finding analysed again (the same object, or a new one that an edit moved)
+ * finds its diagnostic there, and the entry follows it: one lookup per finding and no allocation.
  */
-const lastByMessage = new Map<string, { diagnostic: Diagnostic; start: number; end: number; linesId: number }>();
+const lastByMessage = new Map<string, { diagnostic: Diagnostic; help: string; start: number; end: number; linesId: number }>();
 const MAX_LAST_BY_MESSAGE = 50_000;
 
 /**
- * The diagnostic of a finding that an edit above it moved, from the one made before the edit: the
- * same lines further down (the same object when the edit added no line), or undefined.
+ * The diagnostic of `finding` from the one made last for its message, if that was the same finding:
+ * made with these lines; or with the lines before an edit, before the edit (the same object) or
+ * after it (the same lines further down: the same object when the edit added no line).
  */
-function movedDiagnostic(finding: Finding, lines: LineIndex): Diagnostic | undefined {
+function reusedDiagnostic(last: { diagnostic: Diagnostic; start: number; end: number; linesId: number }, finding: Finding, lines: LineIndex): Diagnostic | undefined {
+  const { start, end } = finding.span;
+  if (last.linesId === lines.id) return last.start === start && last.end === end ? last.diagnostic : undefined;
   const derivation = lines.derivedFrom;
-  const earlier = derivation && lastByMessage.get(finding.message);
-  if (!earlier || earlier.linesId !== derivation.id || earlier.start < derivation.shiftedFrom) return undefined;
-  if (earlier.start + derivation.delta !== finding.span.start || earlier.end + derivation.delta !== finding.span.end) return undefined;
-  const before = earlier.diagnostic;
-  if (before.code !== finding.ruleId || before.severity !== SEVERITIES[finding.severity] || before.message !== diagnosticMessage(finding) || before.data !== undefined) return undefined;
-  if (derivation.lineDelta === 0) return before;
-  const { start, end } = before.range;
-  return { ...before, range: { start: { line: start.line + derivation.lineDelta, character: start.character }, end: { line: end.line + derivation.lineDelta, character: end.character } } };
+  if (!derivation || derivation.id !== last.linesId) return undefined;
+  if (last.start === start && last.end === end && end <= derivation.samePositionsUpTo) {
+    last.linesId = lines.id;
+    return last.diagnostic;
+  }
+  if (last.start < derivation.shiftedFrom || last.start + derivation.delta !== start || last.end + derivation.delta !== end) return undefined;
+  if (derivation.lineDelta !== 0) {
+    const range = last.diagnostic.range;
+    last.diagnostic = {
+      ...last.diagnostic,
+      range: { start: { line: range.start.line + derivation.lineDelta, character: range.start.character }, end: { line: range.end.line + derivation.lineDelta, character: range.end.character } },
+    };
+  }
+  last.start = start;
+  last.end = end;
+  last.linesId = lines.id;
+  return last.diagnostic;
 }
 
 function diagnosticWith(finding: Finding, lines: LineIndex, fixes: SerializedFix[]): Diagnostic {
