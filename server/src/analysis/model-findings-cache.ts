@@ -5,7 +5,7 @@
  * a model that the edit merely moved are moved with it.
  */
 import { lineBreakOf, type Span } from './text';
-import { compareFindings, type Finding, type Fix, type ModelRuleCheck, type Rule } from './rules/types';
+import { compareFindings, type Finding, type Fix, type ModelRuleCheck, type Rule, type TextEdit } from './rules/types';
 import { relationTargetsOf, relationsOf } from './schema/build';
 import type { Model, PrismaSchema } from './schema/model';
 
@@ -216,24 +216,18 @@ function withinModel(finding: Finding, model: Model): boolean {
 }
 
 /**
- * `finding` (as its rule made it) moved by `delta`. Its fixes are moved when first read: fixes are
- * only asked for by a code action or "fix all", long after most of the findings of an edit are superseded.
+ * `finding` (as its rule made it) moved by `delta`, fixes included: plain objects, built field by
+ * field (several times faster than an object with a lazy getter for the fixes).
  */
 function moveFinding(finding: Finding, delta: number): Finding {
-  const span = { start: finding.span.start + delta, end: finding.span.end + delta };
   const { uri, message, help, ruleId, severity } = finding;
-  const fixesMade = finding.fixes;
-  if (!fixesMade) return { uri, span, message, help, ruleId, severity };
-  let fixes: Fix[] | undefined;
-  return {
-    uri,
-    span,
-    message,
-    help,
-    get fixes(): Fix[] {
-      return (fixes ??= fixesMade.map((fix): Fix => ({ ...fix, edits: fix.edits.map((edit) => ({ ...edit, start: edit.start + delta, end: edit.end + delta })) })));
-    },
-    ruleId,
-    severity,
-  };
+  const span = { start: finding.span.start + delta, end: finding.span.end + delta };
+  if (!finding.fixes) return { uri, span, message, help, ruleId, severity };
+  const fixes = finding.fixes.map((fix): Fix => ({ title: fix.title, applicability: fix.applicability, edits: fix.edits.map((edit) => moveEdit(edit, delta)) }));
+  // The fields in the order the rules' findings have them.
+  return { uri, span, message, help, fixes, ruleId, severity };
+}
+
+function moveEdit(edit: TextEdit, delta: number): TextEdit {
+  return { uri: edit.uri, start: edit.start + delta, end: edit.end + delta, text: edit.text };
 }
