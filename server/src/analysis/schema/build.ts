@@ -148,36 +148,69 @@ function moveRead(read: BlockRead, block: RawBlock, delta: number): BlockRead {
  * findings are kept), so copying them would be wasted.
  */
 function moveModel(origin: Model, delta: number, block: RawBlock): Model {
-  let fields: Field[] | undefined;
-  let indexes: Index[] | undefined;
-  return {
-    revision: origin.revision,
-    kind: origin.kind,
-    name: origin.name,
-    dbName: origin.dbName,
-    dbSchema: origin.dbSchema,
-    uri: origin.uri,
-    span: block.span,
-    nameSpan: block.nameSpan,
-    closeBrace: block.closeBrace,
-    get fields(): Field[] {
-      if (!fields) {
-        const from = origin.fields;
-        fields = new Array<Field>(from.length);
-        for (let i = 0; i < from.length; i++) fields[i] = moveField(from[i]!, delta);
-      }
-      return fields;
-    },
-    get indexes(): Index[] {
-      if (!indexes) {
-        const from = origin.indexes;
-        indexes = new Array<Index>(from.length);
-        for (let i = 0; i < from.length; i++) indexes[i] = { ...from[i]!, span: moveSpan(from[i]!.span, delta) };
-      }
-      return indexes;
-    },
-    incomplete: origin.incomplete,
-  };
+  return new MovedModel(origin, delta, block);
+}
+
+/**
+ * A moved model: its own fields are plain data, its fields and indexes are moved on first read
+ * (through the prototype: an instance is made many times faster than an object literal with
+ * getters, and an edit moves most models of the file). `toJSON` gives the shape a read model has.
+ */
+class MovedModel implements Model {
+  readonly revision: number;
+  readonly kind: Model['kind'];
+  readonly name: string;
+  readonly dbName: string;
+  readonly dbSchema: string | undefined;
+  readonly uri: string;
+  readonly span: Span;
+  readonly nameSpan: Span;
+  readonly closeBrace: number | undefined;
+  readonly incomplete: boolean;
+  private movedFields: Field[] | undefined;
+  private movedIndexes: Index[] | undefined;
+
+  constructor(
+    private readonly origin: Model,
+    private readonly delta: number,
+    block: RawBlock,
+  ) {
+    this.revision = origin.revision;
+    this.kind = origin.kind;
+    this.name = origin.name;
+    this.dbName = origin.dbName;
+    this.dbSchema = origin.dbSchema;
+    this.uri = origin.uri;
+    this.span = block.span;
+    this.nameSpan = block.nameSpan;
+    this.closeBrace = block.closeBrace;
+    this.incomplete = origin.incomplete;
+  }
+
+  get fields(): Field[] {
+    if (!this.movedFields) {
+      const from = this.origin.fields;
+      const fields = new Array<Field>(from.length);
+      for (let i = 0; i < from.length; i++) fields[i] = moveField(from[i]!, this.delta);
+      this.movedFields = fields;
+    }
+    return this.movedFields;
+  }
+
+  get indexes(): Index[] {
+    if (!this.movedIndexes) {
+      const from = this.origin.indexes;
+      const indexes = new Array<Index>(from.length);
+      for (let i = 0; i < from.length; i++) indexes[i] = { ...from[i]!, span: moveSpan(from[i]!.span, this.delta) };
+      this.movedIndexes = indexes;
+    }
+    return this.movedIndexes;
+  }
+
+  toJSON(): Model {
+    const { revision, kind, name, dbName, dbSchema, uri, span, nameSpan, closeBrace, fields, indexes, incomplete } = this;
+    return { revision, kind, name, dbName, dbSchema, uri, span, nameSpan, closeBrace, fields, indexes, incomplete };
+  }
 }
 
 function moveField(field: Field, delta: number): Field {
