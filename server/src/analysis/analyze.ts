@@ -70,15 +70,24 @@ function isSorted(findings: readonly Finding[]): boolean {
   return true;
 }
 
-/** Two lists in `compareFindings` order as one; on a tie, `a`'s finding comes first. */
-function mergeSorted(a: readonly Finding[], b: readonly Finding[]): Finding[] {
-  const merged: Finding[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) merged.push(compareFindings(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!);
-  while (i < a.length) merged.push(a[i++]!);
-  while (j < b.length) merged.push(b[j++]!);
-  return merged;
+/**
+ * Two lists in `compareFindings` order as one; on a tie, `a`'s finding comes first. `a` holds a few
+ * findings, `b` (which is taken over) many: each of `a`'s is put in place by a binary search.
+ */
+function mergeSorted(a: readonly Finding[], b: Finding[]): Finding[] {
+  let from = 0;
+  for (const finding of a) {
+    let low = from;
+    let high = b.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (compareFindings(b[mid]!, finding) < 0) low = mid + 1;
+      else high = mid;
+    }
+    b.splice(low, 0, finding);
+    from = low + 1;
+  }
+  return b;
 }
 
 export interface CodeAnalysis {

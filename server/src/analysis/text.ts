@@ -83,7 +83,8 @@ export interface LineIndexDerivation {
 /** Maps offsets to positions for one text; built once per text and reused. */
 export class LineIndex {
   private static created = 0;
-  private readonly lineStarts: number[];
+  /** The offset of each line's first character (a typed array: an edit copies it whole). */
+  private readonly lineStarts: Int32Array;
   /** Tells line indexes apart (for caches that must not hold on to them). */
   readonly id = ++LineIndex.created;
   /** Set by `forEditedText`: how positions in this index relate to those in the one it was derived from. */
@@ -92,7 +93,7 @@ export class LineIndex {
   /** `lineStarts` and `derivedFrom` are for `forEditedText` only. */
   constructor(
     readonly text: string,
-    lineStarts?: number[],
+    lineStarts?: Int32Array,
     derivedFrom?: LineIndexDerivation,
   ) {
     if (lineStarts) {
@@ -100,8 +101,11 @@ export class LineIndex {
       this.derivedFrom = derivedFrom;
       return;
     }
-    const starts = [0];
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    let lines = 1;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+    const starts = new Int32Array(lines);
+    let line = 1;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts[line++] = i + 1;
     this.lineStarts = starts;
   }
 
@@ -117,10 +121,14 @@ export class LineIndex {
     const delta = change.newEnd - change.oldEnd;
     // Line starts up to the edit's start are unchanged; those after the old edited range move by delta.
     const keep = upperBound(old, change.start);
-    const starts = old.slice(0, keep);
-    for (let i = text.indexOf('\n', change.start); i >= 0 && i < change.newEnd; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    const added: number[] = [];
+    for (let i = text.indexOf('\n', change.start); i >= 0 && i < change.newEnd; i = text.indexOf('\n', i + 1)) added.push(i + 1);
     const firstShifted = upperBound(old, change.oldEnd);
-    for (let k = firstShifted; k < old.length; k++) starts.push(old[k]! + delta);
+    const starts = new Int32Array(keep + added.length + old.length - firstShifted);
+    starts.set(old.subarray(0, keep));
+    starts.set(added, keep);
+    let next = keep + added.length;
+    for (let k = firstShifted; k < old.length; k++) starts[next++] = old[k]! + delta;
     return new LineIndex(text, starts, {
       id: previous.id,
       samePositionsUpTo: change.start,
@@ -166,7 +174,7 @@ export class LineIndex {
 }
 
 /** The number of entries of the ascending `values` that are at most `value`. */
-function upperBound(values: readonly number[], value: number): number {
+function upperBound(values: ArrayLike<number>, value: number): number {
   let low = 0;
   let high = values.length;
   while (low < high) {
