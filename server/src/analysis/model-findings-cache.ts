@@ -24,16 +24,14 @@ interface Entry {
   /** Per rule (by its slot's index): the generation of the rule's environment the findings were made under. */
   generations: number[];
   /**
-   * The model's findings of all the rules of a run, in order, where they are now (at `start`), and
-   * the rules (`RunRules.key`) they come from: the next run with the same rules, finding the model
-   * where it was, takes them as they are; finding it moved, moves them in one step.
+   * The model's findings of all the rules of a run, in order, where they are now (with the model at
+   * `start`), and the run's rules key they hold for: the next run with the same rules takes them as
+   * they are, or, finding the model moved, moves them all by the same distance in one step.
+   * Undefined when a rule threw or reported outside the model.
    */
   merged: Finding[] | undefined;
   mergedKey: string;
   start: number;
-  /** `merged` as the rules made it, all with the model at `mergedMadeAt`; undefined when some were moved since. */
-  mergedMade: Finding[] | undefined;
-  mergedMadeAt: number;
   /** The run that last saw the model. */
   seen: number;
 }
@@ -96,15 +94,15 @@ export class ModelFindingsCache {
       const start = model.span.start;
       let entry = this.entries.get(model.revision);
       if (!entry || entry.context !== context || entry.seen === run) {
-        entry = { context, made: [], madeAt: [], generations: [], merged: undefined, mergedKey: '', start, mergedMade: undefined, mergedMadeAt: start, seen: run };
+        entry = { context, made: [], madeAt: [], generations: [], merged: undefined, mergedKey: '', start, seen: run };
         this.entries.set(model.revision, entry);
       }
       entry.seen = run;
-      if (entry.merged && entry.mergedKey === rulesKey && (entry.start === start || entry.mergedMade)) {
-        // Every rule's findings hold: taken as they are, or moved from the findings as made, in one step.
+      if (entry.merged && entry.mergedKey === rulesKey) {
+        // Every rule's findings hold: taken as they are, or moved in one step (which keeps their order).
         if (entry.start !== start) {
-          const delta = start - entry.mergedMadeAt;
-          entry.merged = delta === 0 ? entry.mergedMade! : entry.mergedMade!.map((finding) => moveFinding(finding, delta));
+          const delta = start - entry.start;
+          entry.merged = entry.merged.map((finding) => moveFinding(finding, delta));
           entry.start = start;
         }
         this.lastReused += rules.length;
@@ -113,8 +111,6 @@ export class ModelFindingsCache {
       }
       const merged: Finding[] = [];
       let complete = true;
-      // Whether every finding of `merged` is as its rule made it, with the model where it is now.
-      let asMade = true;
       for (let position = 0; position < rules.length; position++) {
         const { index: slot, generation } = slots[position]!;
         const made = entry.made[slot];
@@ -122,7 +118,6 @@ export class ModelFindingsCache {
           this.lastReused++;
           const delta = start - entry.madeAt[slot]!;
           for (const finding of made) merged.push(delta === 0 ? finding : moveFinding(finding, delta));
-          if (delta !== 0) asMade = false;
           continue;
         }
         this.lastChecked++;
@@ -151,9 +146,6 @@ export class ModelFindingsCache {
       entry.merged = complete ? merged : undefined;
       entry.mergedKey = rulesKey;
       entry.start = start;
-      // Later moves start from findings as made (a moved finding's fixes are moved only when read).
-      entry.mergedMade = complete && asMade ? merged : undefined;
-      entry.mergedMadeAt = start;
     }
     // Models deleted or read again since the last run drop out.
     if (this.entries.size > schema.models.length) for (const [revision, entry] of this.entries) if (entry.seen !== run) this.entries.delete(revision);
@@ -186,25 +178,22 @@ interface ModelRunInputs {
 /** What every per-model rule of one run shares. Relations are resolved only for the models checked again. */
 function modelRunInputs(schema: PrismaSchema): ModelRunInputs {
   const models = schema.models;
-  const targets = relationTargetsOf(schema);
-  // Per model, the revisions of the models it is related to, either way: targets first, then holders.
-  const related: string[] = new Array<string>(models.length).fill('');
-  for (let holder = 0; holder < targets.length; holder++) {
-    const own = targets[holder]!;
-    for (let k = 0; k < own.length; k++) {
-      const target = own[k]!;
-      related[holder] += `,${models[target]!.revision}`;
-      related[target] += `;${models[holder]!.revision}`;
-    }
-  }
   const texts = new Map<string, string>();
   const eols = new Map<string, string>();
   for (const file of schema.files) {
     texts.set(file.uri, file.text);
     eols.set(file.uri, lineBreakOf(file.text) === '\r\n' ? 'r' : 'n');
   }
-  const contexts = related;
-  for (let index = 0; index < models.length; index++) contexts[index] = eols.get(models[index]!.uri)! + related[index]!;
+  // Per model, its file's line break, then the revisions of the models it is related to, either
+  // way: `,` before a target of its relations, `;` before a model whose relation targets it.
+  const contexts = models.map((model) => eols.get(model.uri)!);
+  const targets = relationTargetsOf(schema);
+  for (let holder = 0; holder < targets.length; holder++) {
+    for (const target of targets[holder]!) {
+      contexts[holder] += `,${models[target]!.revision}`;
+      contexts[target] += `;${models[holder]!.revision}`;
+    }
+  }
   const source = schema.datasource;
   const datasource = source ? `${source.name}\u0000${source.provider ?? ''}\u0000${source.relationMode}` : '';
   return { contexts, texts, datasource };
