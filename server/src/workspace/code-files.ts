@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { isGeneratedClientFolderSync, isSkippedFolderName, walkInSlices } from './walk';
+import { isGeneratedClientFolder, isSkippedFolderName, walkInSlices } from './walk';
 
 const CODE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 const DECLARATION_FILE = /\.d\.[cm]?ts$/;
@@ -38,7 +38,7 @@ function visit({ dir, scopes, isRoot }: PendingFolder, files: string[], push: (f
     return;
   }
   const names = entries.map((entry) => entry.name);
-  if (!isRoot && isGeneratedClientFolderSync(dir, names)) return;
+  if (!isRoot && isGeneratedClientFolder(dir, names)) return;
   const ownScope = names.includes('.gitignore') ? readIgnoreScope(dir) : undefined;
   const active = ownScope ? [...scopes, ownScope] : scopes;
   for (const entry of entries) {

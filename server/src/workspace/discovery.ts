@@ -41,7 +41,7 @@ export async function discoverSchemas(root: string, options: { stamps?: Stamps }
   const top = path.resolve(root);
   const scan = await scanTree(top, options);
   const problems: DiscoveryProblem[] = [...scan.problems];
-  const facts = await readSchemaFacts(scan.prismaFiles, options.stamps);
+  const facts = readSchemaFacts(scan.prismaFiles, options.stamps);
   const outputs = generatedOutputFolders(facts);
   const isGeneratedOutput = (file: string): boolean => outputs.some((folder) => isInside(file, folder));
   const projectDirs = scan.projectDirs.includes(top) ? scan.projectDirs : [top, ...scan.projectDirs];
@@ -82,16 +82,14 @@ interface SchemaFacts {
   hasDatasource: boolean;
 }
 
-async function readSchemaFacts(files: readonly string[], stamps: Stamps | undefined): Promise<Map<string, SchemaFacts>> {
+function readSchemaFacts(files: readonly string[], stamps: Stamps | undefined): Map<string, SchemaFacts> {
   const facts = new Map<string, SchemaFacts>();
-  await Promise.all(
-    files.map(async (file) => {
-      const text = await readStampedText(file, stamps);
-      if (text === undefined || text.includes('\u0000')) return;
-      const outputs = generatorOutputs(text).map((output) => path.resolve(path.dirname(file), output));
-      facts.set(file, { outputs, hasDatasource: declaresDatasource(text) });
-    }),
-  );
+  for (const file of files) {
+    const text = readStampedText(file, stamps);
+    if (text === undefined || text.includes('\u0000')) continue;
+    const outputs = generatorOutputs(text).map((output) => path.resolve(path.dirname(file), output));
+    facts.set(file, { outputs, hasDatasource: declaresDatasource(text) });
+  }
   return facts;
 }
 

@@ -29,7 +29,7 @@ export async function resolveProjectSchema(dir: string, stamps?: Stamps): Promis
   const problems: WalkProblem[] = [];
   for (const name of PRISMA_CONFIG_NAMES) {
     const configFile = path.join(dir, name);
-    const text = await readStampedText(configFile, stamps);
+    const text = readStampedText(configFile, stamps);
     if (text === undefined) continue;
     const schema = await configuredSchema(dir, configFile, schemaFromPrismaConfig(text), 'prisma.config', problems, stamps);
     if (schema) return { schema, problems };
@@ -37,7 +37,7 @@ export async function resolveProjectSchema(dir: string, stamps?: Stamps): Promis
     break;
   }
   const packageFile = path.join(dir, 'package.json');
-  const packageText = await readStampedText(packageFile, stamps);
+  const packageText = readStampedText(packageFile, stamps);
   if (packageText !== undefined) {
     const schema = await configuredSchema(dir, packageFile, schemaFromPackageJson(packageText), 'package.json', problems, stamps);
     if (schema) return { schema, problems };

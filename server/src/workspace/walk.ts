@@ -1,6 +1,6 @@
 /** Walks a folder tree for Prisma projects and schema files, skipping dependencies, build output and generated clients. */
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { generatedClientEvidence, isGeneratedClientPackage, PRISMA_CONFIG_NAMES } from './prisma-project';
 
@@ -86,7 +86,7 @@ function visit(dir: string, isRoot: boolean, scan: TreeScan, options: WalkOption
     return;
   }
   const names = entries.map((entry) => entry.name);
-  if (!isRoot && isGeneratedClientFolderSync(dir, names, options.stamps)) {
+  if (!isRoot && isGeneratedClientFolder(dir, names, options.stamps)) {
     scan.generatedDirs.push(dir);
     return;
   }
@@ -103,29 +103,23 @@ function visit(dir: string, isRoot: boolean, scan: TreeScan, options: WalkOption
 }
 
 /** Whether a folder holds a generated Prisma client (and is not searched); reads its package.json only when the names leave it open. */
-export function isGeneratedClientFolderSync(dir: string, names: readonly string[], stamps?: Stamps): boolean {
+export function isGeneratedClientFolder(dir: string, names: readonly string[], stamps?: Stamps): boolean {
   const evidence = generatedClientEvidence(names);
   if (evidence !== 'package-json') return evidence === 'generated';
-  const file = path.join(dir, 'package.json');
+  const text = readStampedText(path.join(dir, 'package.json'), stamps);
+  return text !== undefined && isGeneratedClientPackage(text);
+}
+
+/**
+ * Reads a small text file (a blocking read, as the walks make), recording its mtime first so that
+ * a write during the read is noticed later.
+ */
+export function readStampedText(file: string, stamps: Stamps | undefined, maxBytes = 5 * 1024 * 1024): string | undefined {
   try {
     const info = statSync(file);
     stamps?.set(file, info.mtimeMs);
-    return info.isFile() && info.size <= MAX_PACKAGE_JSON_BYTES && isGeneratedClientPackage(readFileSync(file, 'utf8'));
-  } catch {
-    stamps?.set(file, -1);
-    return false;
-  }
-}
-
-const MAX_PACKAGE_JSON_BYTES = 5 * 1024 * 1024;
-
-/** Reads a small text file, recording its mtime first so that a write during the read is noticed later. */
-export async function readStampedText(file: string, stamps: Stamps | undefined, maxBytes = MAX_PACKAGE_JSON_BYTES): Promise<string | undefined> {
-  try {
-    const info = await stat(file);
-    stamps?.set(file, info.mtimeMs);
     if (!info.isFile() || info.size > maxBytes) return undefined;
-    return await readFile(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch {
     stamps?.set(file, -1);
     return undefined;
