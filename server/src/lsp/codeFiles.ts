@@ -31,6 +31,7 @@ import { CodeIndex, type AnalysedCode, type CodeSchema, type IndexSummary } from
 import { codeFileSchemaSnapshot, schemaSetForCodeFile, type SchemaSet } from '../workspace/discovery';
 import { PRISMA_CONFIG_NAMES } from '../workspace/prisma-project';
 import type { SchemaWorkspace } from '../workspace/documents';
+import { sharedPending } from '../workspace/shared-pending';
 import { toDiagnostic } from './convert';
 import { isSchemaUri } from './diagnostics';
 import { DIAGNOSTIC_SOURCE } from './protocol';
@@ -106,16 +107,8 @@ export function registerCodeFiles(
     schemaByFolder.clear();
     schemaEpoch++;
   };
-  const cachedPerFolder = (uri: string, lookUp: (uri: string) => Promise<CodeSchema | undefined>): Promise<CodeSchema | undefined> => {
-    const folder = uri.slice(0, uri.lastIndexOf('/'));
-    let pending = schemaByFolder.get(folder);
-    if (!pending) {
-      pending = lookUp(uri);
-      schemaByFolder.set(folder, pending);
-      pending.catch(() => schemaByFolder.delete(folder));
-    }
-    return pending;
-  };
+  const cachedPerFolder = (uri: string, lookUp: (uri: string) => Promise<CodeSchema | undefined>): Promise<CodeSchema | undefined> =>
+    sharedPending(schemaByFolder, uri.slice(0, uri.lastIndexOf('/')), () => lookUp(uri));
   const schemaFor = (uri: string): Promise<CodeSchema | undefined> => cachedPerFolder(uri, lookUpSchema);
   // A background pass looks at the disk once (one discovery snapshot) and analyses each schema
   // once, instead of checking both for every folder of the workspace.
@@ -131,14 +124,7 @@ export function registerCodeFiles(
         bySet.clear();
         epoch = schemaEpoch;
       }
-      const key = set?.schemaPath ?? '';
-      let pending = bySet.get(key);
-      if (!pending) {
-        pending = analyseSet(set);
-        bySet.set(key, pending);
-        pending.catch(() => bySet.delete(key));
-      }
-      return pending;
+      return sharedPending(bySet, set?.schemaPath ?? '', () => analyseSet(set));
     };
     return (uri) => cachedPerFolder(uri, lookUp);
   };

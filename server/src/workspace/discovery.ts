@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { groupLooseFiles } from './loose-schemas';
 import { declaresDatasource, generatorOutputs, PRISMA_CONFIG_NAMES } from './prisma-project';
 import { resolveProjectSchema, type ResolvedSource } from './project-schema';
+import { sharedPending } from './shared-pending';
 import { comparePaths, isInside, listPrismaFiles, readStampedText, scanTree, stampsAreCurrent, type Stamps, type WalkProblem } from './walk';
 
 export { readSchemaFiles, MAX_SCHEMA_FILE_BYTES, type ReadSchemaFilesResult, type SchemaFileProblem } from './schema-files';
@@ -256,16 +257,8 @@ export async function schemaSetForCodeFile(file: string, workspaceFolders: reado
 export function codeFileSchemaSnapshot(workspaceFolders: readonly string[]): (file: string) => Promise<SchemaSet | undefined> {
   const folders = workspaceFolders.map((folder) => normalizeDrive(path.resolve(folder)));
   const discoveries = new Map<string, Promise<Discovery>>();
-  const discoveryOf = (root: string): Promise<Discovery> => {
-    let discovery = discoveries.get(root);
-    if (!discovery) {
-      discovery = cachedDiscovery(root);
-      discoveries.set(root, discovery);
-      // A failed discovery is tried again by the next file rather than kept for the pass.
-      discovery.catch(() => discoveries.delete(root));
-    }
-    return discovery;
-  };
+  // A failed discovery is tried again by the next file rather than kept for the pass.
+  const discoveryOf = (root: string): Promise<Discovery> => sharedPending(discoveries, root, () => cachedDiscovery(root));
   // Each discovery starts when the pass first asks for a file of its folder: a pass lists its code
   // files first, and the walks of both read folders with blocking calls, one after the other.
   return async (file) => {
