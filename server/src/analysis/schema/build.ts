@@ -134,7 +134,7 @@ function moveRead(read: BlockRead, block: RawBlock, delta: number): BlockRead {
     // A model moved again is moved from the model read from the block in one step, not through a chain.
     moved.readModel = read.readModel ?? read.model;
     moved.movedBy = (read.movedBy ?? 0) + delta;
-    moved.model = moveModel(moved.readModel, moved.movedBy, block);
+    moved.model = new MovedModel(moved.readModel, moved.movedBy, block);
     moved.relationPlan = read.relationPlan;
   }
   if (read.enum) moved.enum = { ...read.enum, span: block.span };
@@ -145,16 +145,9 @@ function moveRead(read: BlockRead, block: RawBlock, delta: number): BlockRead {
 /**
  * `origin` (a model read from its block) moved by `delta`, at the place `block` has now. Its fields
  * and indexes are moved when first read: after an edit, most moved models are never read (their
- * findings are kept), so copying them would be wasted.
- */
-function moveModel(origin: Model, delta: number, block: RawBlock): Model {
-  return new MovedModel(origin, delta, block);
-}
-
-/**
- * A moved model: its own fields are plain data, its fields and indexes are moved on first read
- * (through the prototype: an instance is made many times faster than an object literal with
- * getters, and an edit moves most models of the file). `toJSON` gives the shape a read model has.
+ * findings are kept), so copying them would be wasted. They are read through the prototype: an
+ * instance is made many times faster than an object literal with getters, and an edit moves most
+ * models of the file. `toJSON` gives the shape a read model has.
  */
 class MovedModel implements Model {
   readonly revision: number;
