@@ -34,7 +34,7 @@ export type ThreadReply = { id: number; results: ThreadResult[] } | { id: number
  * file through tsx. V8 reads `--concurrent-recompilation` once, when an isolate is created: the
  * worker's isolate is created without it, so the thread optimises the parser's functions itself
  * instead of handing them to V8's background threads, which on a machine with few cores take CPU
- * time from the two threads that index (a pass costs about a tenth less). The server's own isolate
+ * time from the two threads that index (in paired benchmark runs, a pass took some 7 % less). The server's own isolate
  * keeps compiling in the background, so requests never wait for the optimiser.
  */
 function createWorker(): Worker {
@@ -81,11 +81,15 @@ export function startWorkerEarly(): void {
     early.worker.unref();
     // Until the server takes it over, an error or exit is remembered (and an error is not thrown).
     early.worker.once('error', (error) => (early.failure ??= error));
-    early.worker.once('exit', (code) => (early.failure ??= new Error(`the indexing thread exited (code ${code})`)));
+    early.worker.once('exit', (code) => (early.failure ??= exited(code)));
     (globalThis as Record<symbol, unknown>)[EARLY_WORKER] = early;
   } catch {
     // The server starts a thread of its own when it needs one.
   }
+}
+
+function exited(code: number): Error {
+  return new Error(`the indexing thread exited (code ${code})`);
 }
 
 function takeEarlyWorker(): EarlyWorker | undefined {
@@ -119,7 +123,7 @@ export class IndexThread {
       else pending.resolve(reply.results);
     });
     this.worker.on('error', (error) => this.fail(error));
-    this.worker.on('exit', (code) => this.fail(new Error(`the indexing thread exited (code ${code})`)));
+    this.worker.on('exit', (code) => this.fail(exited(code)));
   }
 
   /** Starts a thread (or takes over the one the entry point started), or returns undefined when none can be started. */
