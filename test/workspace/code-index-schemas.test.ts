@@ -5,34 +5,19 @@
  * Also the discovery snapshot a pass uses, beside the per-file lookup.
  */
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import type { Worker } from 'node:worker_threads';
 import { analyzeSchema } from '../../server/src/analysis/analyze';
-import { createCodeContext } from '../../server/src/analysis/code/context';
-import { LineIndex } from '../../server/src/analysis/text';
 import { CodeIndex, namesPrismaOperation, type CodeSchema } from '../../server/src/workspace/code-index';
-import { compactSite, type IndexedQuerySite } from '../../server/src/workspace/code-index-core';
 import { startWorkerEarly } from '../../server/src/workspace/code-index-thread';
 import { codeFileSchemaSnapshot, schemaSetForCodeFile } from '../../server/src/workspace/discovery';
+import { CORPUS, corpusFiles, expectedSites } from './corpus';
 import { POSTGRES, removeTempProjects, tempProject, USER_AND_POST, writeFiles } from './tempProject';
 
 after(removeTempProjects);
-
-const CORPUS = path.join(__dirname, '..', 'corpus', 'n-plus-one');
-
-async function corpusFiles(): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  for (const entry of await readdir(CORPUS, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile() && /\.(?:tsx?|jsx?|mts|cts|mjs|cjs)$/.test(entry.name)) {
-      const file = path.join(entry.parentPath, entry.name);
-      files[path.relative(CORPUS, file).split(path.sep).join('/')] = await readFile(file, 'utf8');
-    }
-  }
-  return files;
-}
 
 /** Calls whose delegate is or is not one the analysis takes, with and without a schema. */
 const ODD_DELEGATES = `import { prisma } from './db';
@@ -50,12 +35,6 @@ export async function odd(ids: number[]) {
 
 function schemaOf(key: string, text: string): CodeSchema {
   return { key, schema: analyzeSchema([{ uri: 'file:///schema.prisma', text, version: 1 }]).schema };
-}
-
-/** The sites the full analysis finds (parsed with parent pointers, as rules see it), as the index keeps them. */
-function expectedSites(uri: string, text: string, schema: CodeSchema | undefined): IndexedQuerySite[] {
-  const lines = new LineIndex(text);
-  return createCodeContext({ uri, text }, schema?.schema).querySites.map((site) => compactSite(site, text, lines));
 }
 
 /** Eight copies of the labelled corpus (enough for the indexing thread), each with the odd delegates. */

@@ -4,37 +4,16 @@
  * arguments), and the main thread takes over whatever a failed thread leaves.
  */
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { analyzeSchema } from '../../server/src/analysis/analyze';
-import { createCodeContext } from '../../server/src/analysis/code/context';
-import { LineIndex } from '../../server/src/analysis/text';
 import { CodeIndex, type CodeSchema } from '../../server/src/workspace/code-index';
-import { compactSite, type IndexedQuerySite } from '../../server/src/workspace/code-index-core';
+import { CORPUS, corpusFiles, expectedSites } from './corpus';
 import { removeTempProjects, tempProject } from './tempProject';
 
 after(removeTempProjects);
-
-const CORPUS = path.join(__dirname, '..', 'corpus', 'n-plus-one');
-
-async function corpusFiles(): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  for (const entry of await readdir(CORPUS, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile() && /\.(?:tsx?|jsx?|mts|cts|mjs|cjs)$/.test(entry.name)) {
-      const file = path.join(entry.parentPath, entry.name);
-      files[path.relative(CORPUS, file).split(path.sep).join('/')] = await readFile(file, 'utf8');
-    }
-  }
-  return files;
-}
-
-/** The sites the full analysis (parsed with parent pointers, as rules see it) finds, as the index keeps them. */
-function expectedSites(uri: string, text: string, schema: CodeSchema): IndexedQuerySite[] {
-  const lines = new LineIndex(text);
-  return createCodeContext({ uri, text }, schema.schema).querySites.map((site) => compactSite(site, text, lines));
-}
 
 describe('CodeIndex on two threads', () => {
   it('finds in a large workspace exactly the query sites the full analysis finds, file by file', async () => {
