@@ -1,30 +1,19 @@
 /**
  * The server collects V8's young generation between answers, once it was idle for a moment and the
  * young generation is half full, so that the collection's pause does not fall inside the next answer.
+ *
+ * Everything below is synchronous between filling the young generation and looking at it (timers are
+ * mocked), so no other allocation (the test runner's, a natural collection) can change the outcome.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
-import { collectWhenIdle, whenIdle, youngGenerationFull } from '../../server/src/lsp/idle-gc';
+import { getHeapSpaceStatistics } from 'node:v8';
+import { IDLE_MS, collectWhenIdle, collectYoungGenerationIfFull, whenIdle, youngGenerationFull } from '../../server/src/lsp/idle-gc';
 
-/** Young-generation collections (V8's minor GCs) seen while `during` runs. */
-async function minorCollections(during: () => Promise<void>): Promise<number> {
-  let minor = 0;
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries() as (PerformanceEntry & { detail?: { kind?: number } })[]) if (entry.detail?.kind === 1) minor++;
-  });
-  observer.observe({ entryTypes: ['gc'] });
-  try {
-    await during();
-    // Entries are delivered asynchronously.
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  } finally {
-    observer.disconnect();
-  }
-  return minor;
+/** Bytes in use in the young generation. */
+function youngUsed(): number {
+  return getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_used_size ?? 0;
 }
-
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Allocates short-lived objects until the young generation is half full (none of them is kept). */
 function fillYoungGeneration(): void {
@@ -36,15 +25,26 @@ function fillYoungGeneration(): void {
   assert.ok(sink >= 0 && youngGenerationFull(), 'the young generation filled up');
 }
 
-describe('collectWhenIdle', () => {
-  it('collects a half-full young generation once the server is idle, and only then', async () => {
-    const collections = await minorCollections(async () => {
-      fillYoungGeneration();
-      collectWhenIdle();
-      await wait(200);
-    });
-    assert.ok(collections >= 1, `${collections} young-generation collections`);
-    assert.equal(youngGenerationFull(), false, 'collected');
+describe('idle young-generation collection', () => {
+  it('collects a half-full young generation, and leaves one that is not', () => {
+    fillYoungGeneration();
+    const before = youngUsed();
+    assert.equal(collectYoungGenerationIfFull(), true, 'collected when half full');
+    assert.ok(youngUsed() < before / 2, `young generation in use: ${before} bytes before, ${youngUsed()} after`);
+    assert.equal(youngGenerationFull(), false);
+    assert.equal(collectYoungGenerationIfFull(), false, 'nothing to do right after a collection');
+  });
+
+  it('collectWhenIdle collects only once the server was left alone', (context) => {
+    context.mock.timers.enable({ apis: ['setTimeout'] });
+    fillYoungGeneration();
+    collectWhenIdle();
+    context.mock.timers.tick(IDLE_MS - 1);
+    collectWhenIdle(); // another answer: the quiet moment starts again
+    context.mock.timers.tick(IDLE_MS - 1);
+    assert.equal(youngGenerationFull(), true, 'not collected while answers keep coming');
+    context.mock.timers.tick(1);
+    assert.equal(youngGenerationFull(), false, 'collected once idle');
   });
 
   it('waits while calls keep coming (each answer moves the moment on)', (context) => {

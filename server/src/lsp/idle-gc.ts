@@ -12,7 +12,7 @@ import { runInNewContext } from 'node:vm';
 type Collect = (options: { type: 'minor' | 'major' }) => void;
 
 /** How long the server must have been left alone before collecting. */
-const IDLE_MS = 25;
+export const IDLE_MS = 25;
 /** The share of the young generation in use above which it is collected. */
 const FULL_ENOUGH = 0.5;
 
@@ -53,6 +53,14 @@ export function whenIdle(work: () => void, idleMs: number): () => void {
   };
 }
 
+/** Collects the young generation if it is at least `FULL_ENOUGH` in use; whether it did. */
+export function collectYoungGenerationIfFull(): boolean {
+  const gc = collector();
+  if (!gc || !youngGenerationFull()) return false;
+  gc({ type: 'minor' });
+  return true;
+}
+
 let scheduled: (() => void) | undefined;
 
 /**
@@ -60,10 +68,7 @@ let scheduled: (() => void) | undefined;
  * the server was idle for `IDLE_MS`.
  */
 export function collectWhenIdle(): void {
-  const gc = collector();
-  if (!gc) return;
-  scheduled ??= whenIdle(() => {
-    if (youngGenerationFull()) gc({ type: 'minor' });
-  }, IDLE_MS);
+  if (!collector()) return;
+  scheduled ??= whenIdle(collectYoungGenerationIfFull, IDLE_MS);
   scheduled();
 }
