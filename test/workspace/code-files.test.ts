@@ -47,8 +47,14 @@ describe('listCodeFiles', () => {
       'README.md': '',
     });
     try {
-      const files = (await listCodeFiles(root)).map((file) => relative(root, file).split('\\').join('/'));
+      const reported: string[][] = [];
+      const listed = await listCodeFiles(root, (folderFiles) => reported.push([...folderFiles]));
+      const files = listed.map((file) => relative(root, file).split('\\').join('/'));
       assert.deepEqual(files, ['packages/api/src/router.ts', 'services/billing/main.ts', 'src/app.ts', 'src/legacy.js', 'src/page.tsx', 'src/server.mts']);
+      // Each folder's files are handed over as the folder is read, each file once.
+      assert.deepEqual(reported.flat().sort(), listed);
+      assert.equal(reported.length, 3, 'three folders hold code files');
+      for (const folderFiles of reported) assert.equal(new Set(folderFiles.map((file) => dirname(file))).size, 1);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -23,10 +23,18 @@ interface PendingFolder {
   isRoot: boolean;
 }
 
-/** Absolute paths of the code files under `root`, sorted. Unreadable folders are skipped. */
-export async function listCodeFiles(root: string): Promise<string[]> {
+/**
+ * Absolute paths of the code files under `root`, sorted. Unreadable folders are skipped.
+ * `onFiles` gets each folder's code files as soon as the folder is read, so that they can be
+ * worked on while the rest of the tree is listed.
+ */
+export async function listCodeFiles(root: string, onFiles?: (files: readonly string[]) => void): Promise<string[]> {
   const files: string[] = [];
-  await walkInSlices<PendingFolder>({ dir: path.resolve(root), scopes: [], isRoot: true }, (folder, push) => visit(folder, files, push));
+  await walkInSlices<PendingFolder>({ dir: path.resolve(root), scopes: [], isRoot: true }, (folder, push) => {
+    const before = files.length;
+    visit(folder, files, push);
+    if (onFiles && files.length > before) onFiles(files.slice(before));
+  });
   return files.sort();
 }
 

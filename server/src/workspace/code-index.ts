@@ -15,6 +15,7 @@ import { isCodeFile, listCodeFiles } from './code-files';
 import type { ServerPolicy } from './policy';
 import { compactSite, hashOf, indexFileText, namesPrismaOperation, readCodeFile, readCodeFileSync, resolvedEntry, unreadableReason, type IndexedFile, type IndexedQuerySite, type IndexSchema } from './code-index-core';
 import { IndexThread, type ThreadFile } from './code-index-thread';
+import { FileQueue } from './file-queue';
 
 export {
   hashOf,
@@ -68,7 +69,7 @@ export interface IndexSummary {
 }
 
 interface Pass {
-  files: readonly string[];
+  queue: FileQueue;
   summary: IndexSummary;
   schemaOf: (file: string) => Promise<CodeSchema | undefined>;
   isCancelled: () => boolean;
@@ -178,18 +179,29 @@ export class CodeIndex {
     let thread = this.earlyThread ?? (likelyLarge && availableParallelism() > 1 ? IndexThread.start() : undefined);
     this.earlyThread = undefined;
     thread?.keepsProcessAlive(true);
-    try {
-      const listed = await Promise.all(folders.map((folder) => listCodeFiles(folder).catch(() => [] as string[])));
-      const files = [...new Set(listed.flat())];
-      this.lastFileCount = files.length;
-      if (files.length < THREAD_MIN_FILES) {
-        // Starting a thread costs more than it saves on a few files.
-        void thread?.stop();
-        thread = undefined;
-      } else if (!thread && availableParallelism() > 1) {
+    const threadForLargePass = (): IndexThread | undefined => {
+      if (!thread && availableParallelism() > 1) {
         thread = IndexThread.start();
+        thread?.keepsProcessAlive(true);
       }
-      const summary: IndexSummary = { files: files.length, parsed: 0, querySites: 0, threadFiles: 0, cancelled: false, durationMs: 0 };
+      return thread;
+    };
+    try {
+      const queue = new FileQueue();
+      const summary: IndexSummary = { files: 0, parsed: 0, querySites: 0, threadFiles: 0, cancelled: false, durationMs: 0 };
+      // Files are indexed as the listing finds them; once it is over, the index forgets files that are gone.
+      const listing = Promise.all(folders.map((folder) => listCodeFiles(folder, (files) => queue.add(files)).catch(() => undefined))).then(() => {
+        queue.finish();
+        this.lastFileCount = queue.files.length;
+        if (isCancelled()) return;
+        if (queue.files.length < THREAD_MIN_FILES && thread) {
+          // Starting a thread costs more than it saves on a few files; it was given none.
+          void thread.stop();
+          thread = undefined;
+        }
+        const live = new Set(queue.files.map((file) => pathToFileURL(file).toString()));
+        for (const uri of [...this.entries.keys()]) if (!live.has(uri) && !this.options.isOpen(uri)) this.entries.delete(uri);
+      });
       const schemaByFolder = new Map<string, Promise<CodeSchema | undefined>>();
       const schemaOf = (file: string): Promise<CodeSchema | undefined> => {
         // Files of one folder belong to the same project, so they share a schema.
@@ -198,12 +210,11 @@ export class CodeIndex {
         if (!pending) schemaByFolder.set(folder, (pending = lookUp(pathToFileURL(file).toString()).catch(() => undefined)));
         return pending;
       };
-      const live = new Set(files.map((file) => pathToFileURL(file).toString()));
-      for (const uri of [...this.entries.keys()]) if (!live.has(uri) && !this.options.isOpen(uri)) this.entries.delete(uri);
 
-      onProgress?.({ done: 0, total: files.length });
-      await this.indexFiles({ files, summary, schemaOf, isCancelled, onProgress }, thread);
-      if (!summary.cancelled) onProgress?.({ done: files.length, total: files.length });
+      await this.indexFiles({ queue, summary, schemaOf, isCancelled, onProgress }, threadForLargePass);
+      await listing;
+      summary.files = queue.files.length;
+      if (!summary.cancelled) onProgress?.({ done: queue.files.length, total: queue.files.length });
       summary.durationMs = performance.now() - started;
       return summary;
     } finally {
@@ -213,22 +224,30 @@ export class CodeIndex {
 
   /**
    * Reads and parses the files, a few read ahead, on the main thread (giving the event loop back
-   * between slices) and, for a large workspace on more than one core, on an indexing thread too:
-   * both take batches from the same queue. What a failed thread did not answer, the main thread does.
+   * between slices) and, once the listing found enough files for one to pay off, on an indexing
+   * thread too: both take batches from the same queue. What a failed thread did not answer, the
+   * main thread does.
    */
-  private async indexFiles({ files, summary, schemaOf, isCancelled, onProgress }: Pass, thread: IndexThread | undefined): Promise<void> {
-    let next = 0;
+  private async indexFiles({ queue, summary, schemaOf, isCancelled, onProgress }: Pass, threadForLargePass: () => IndexThread | undefined): Promise<void> {
     let done = 0;
-    const take = (size: number): string[] => files.slice(next, (next = Math.min(files.length, next + size)));
     const handedBack: string[] = [];
     /** Parsed files whose schema is being looked up; the pass ends when they are stored. */
     const resolving: Promise<void>[] = [];
+    const reportProgress = (): void => {
+      // The total is known once the listing is over (it takes a small part of a pass).
+      if (queue.complete) onProgress?.({ done, total: queue.files.length });
+    };
 
     const feedThread = async (worker: IndexThread): Promise<void> => {
       while (!worker.failed && !isCancelled()) {
         // Smaller batches towards the end, so that neither thread is left waiting for the other's last batch.
-        const batch = take(Math.min(THREAD_BATCH, Math.max(THREAD_BATCH_MIN, Math.ceil((files.length - next) / 4))));
-        if (batch.length === 0) return;
+        const size = queue.complete ? Math.min(THREAD_BATCH, Math.max(THREAD_BATCH_MIN, Math.ceil(queue.remaining / 4))) : THREAD_BATCH;
+        const batch = queue.take(size);
+        if (batch.length === 0) {
+          if (queue.complete) return;
+          await queue.changed();
+          continue;
+        }
         const request: ThreadFile[] = [];
         for (const file of batch) {
           const uri = pathToFileURL(file).toString();
@@ -285,7 +304,7 @@ export class CodeIndex {
         }
         done++;
         if (performance.now() - sliceStart >= SLICE_MS) {
-          onProgress?.({ done, total: files.length });
+          reportProgress();
           await new Promise((resolve) => setImmediate(resolve));
           sliceStart = performance.now();
         }
@@ -293,16 +312,37 @@ export class CodeIndex {
       return true;
     };
 
-    const threadDone = thread ? Promise.all([feedThread(thread), feedThread(thread)]) : Promise.resolve();
-    for (let batch = take(READ_AHEAD); batch.length > 0; batch = handedBack.length > 0 ? handedBack.splice(0, READ_AHEAD) : take(READ_AHEAD)) {
-      if (!(await indexOnMain(batch))) break;
+    // The thread joins once the listing found enough files for it to pay off (see THREAD_MIN_FILES).
+    let threadDone: Promise<unknown> | undefined;
+    const joinThread = (): void => {
+      if (threadDone || queue.files.length < THREAD_MIN_FILES) return;
+      const thread = threadForLargePass();
+      threadDone = thread ? Promise.all([feedThread(thread), feedThread(thread)]) : Promise.resolve();
+    };
+    let reportedListing = false;
+    // Files are indexed after the caller's turn, as they were when the listing came first: a pass cancelled at once indexes none.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (!isCancelled()) {
+      joinThread();
+      if (queue.complete && !reportedListing) {
+        reportedListing = true;
+        reportProgress();
+      }
+      const batch = handedBack.length > 0 ? handedBack.splice(0, READ_AHEAD) : queue.take(READ_AHEAD);
+      if (batch.length > 0) {
+        if (!(await indexOnMain(batch))) break;
+      } else if (queue.complete) {
+        break;
+      } else {
+        await queue.changed();
+      }
     }
     await threadDone;
     // Batches a failed thread handed back after the main thread ran out of work.
     while (handedBack.length > 0 && !isCancelled()) await indexOnMain(handedBack.splice(0, READ_AHEAD));
     await Promise.all(resolving);
     if (isCancelled()) summary.cancelled = true;
-    for (const file of files) summary.querySites += this.entries.get(pathToFileURL(file).toString())?.querySites.length ?? 0;
+    for (const file of queue.files) summary.querySites += this.entries.get(pathToFileURL(file).toString())?.querySites.length ?? 0;
   }
 
   /**
