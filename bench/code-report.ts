@@ -20,6 +20,8 @@ export interface CodeResults {
   editedFile: string;
   edits: number;
   server: ServerOutcome;
+  /** Cold indexing by each server start of the run (the first is the one in `server`). */
+  coldRuns: { coldIndexMs: number; coldIndexCpuMs: number }[];
   /** When cold indexing missed its target: a second, profiled indexing run of the server. */
   serverProfile: { coldIndexMs: number; summary: ProfileSummary } | undefined;
   lensEdit: Summary;
@@ -103,14 +105,22 @@ function serverSection(results: CodeResults): string {
     return [`### Language server`, '', `Not measured in this run: ${server.reason}. The in-process numbers below are what the server's work costs without LSP.`].join('\n');
   }
   const { times } = server;
+  const coldRuns = results.coldRuns.length > 0 ? results.coldRuns : [{ coldIndexMs: times.coldIndexMs, coldIndexCpuMs: times.coldIndexCpuMs }];
+  const coldIndexMs = median(coldRuns.map((run) => run.coldIndexMs));
   return [
     `### Language server (\`dist/server.js --stdio\`)`,
     '',
     table(
       ['Measured', 'Result', 'Target', ''],
       [
-        ['cold indexing of the workspace (`initialize` → indexing `$/progress` end), wall time', ms(times.coldIndexMs), '≤ 5,000 ms', met(times.coldIndexMs, 5000)],
-        ['… CPU time of the server process (all threads) from its start to the end of indexing', ms(times.coldIndexCpuMs), '', ''],
+        [
+          `cold indexing of the workspace (\`initialize\` → indexing \`$/progress\` end), wall time, median of ${coldRuns.length} server start${coldRuns.length === 1 ? '' : 's'}`,
+          ms(coldIndexMs),
+          '≤ 5,000 ms',
+          met(coldIndexMs, 5000),
+        ],
+        ['… each start, in order', coldRuns.map((run) => ms(run.coldIndexMs)).join(' / '), '', ''],
+        ['… CPU time of the server process (all threads) from its start to the end of indexing, median', ms(median(coldRuns.map((run) => run.coldIndexCpuMs))), '', ''],
         [`edit → new diagnostics, median of ${times.edits.runs}, wall time`, ms(times.edits.median), '≤ 20 ms', met(times.edits.median, 20)],
         ['edit → new diagnostics, p90 / max', `${ms(times.edits.p90)} / ${ms(times.edits.max)}`, '', ''],
         ['… CPU time of the server per edit (mean)', ms(times.editCpuMeanMs), '', ''],

@@ -71,6 +71,12 @@ export async function measureServerOnCode(
   return driveServer(workspaceDir, { file, edits, expected });
 }
 
+/** Starts a server, lets it index `workspaceDir` cold, and stops it: one more sample of cold indexing. */
+export async function measureColdIndexing(workspaceDir: string): Promise<{ coldIndexMs: number; coldIndexCpuMs: number } | { failed: string }> {
+  const outcome = await driveServer(workspaceDir, {});
+  return outcome.available ? { coldIndexMs: outcome.times.coldIndexMs, coldIndexCpuMs: outcome.times.coldIndexCpuMs } : { failed: outcome.reason };
+}
+
 /**
  * Indexes `workspaceDir` once more with the server under `node --cpu-prof`, and lets it exit on
  * its own so that V8 writes the profile into `profileDir`. Returns the cold indexing time of that
