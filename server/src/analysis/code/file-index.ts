@@ -82,8 +82,10 @@ export function indexFile(sourceFile: ts.SourceFile): FileIndex {
   // (`parseSourceForIndex`) gets them here, before anything below looks upwards from a node.
   let parent: ts.Node | undefined;
   const visit = (node: ts.Node): void => {
-    if (node.parent === undefined && parent !== undefined) (node as { parent: ts.Node }).parent = parent;
-    switch (node.kind) {
+    // Stored without reading it first: a tree parsed with parent pointers already holds this very parent.
+    if (parent !== undefined) (node as { parent: ts.Node }).parent = parent;
+    const kind = node.kind;
+    switch (kind) {
       case Kind.CallExpression:
         visitCall(node as ts.CallExpression);
         break;
@@ -124,7 +126,7 @@ export function indexFile(sourceFile: ts.SourceFile): FileIndex {
       }
     }
     // Tokens (identifiers, keywords, literals) have no children: half the nodes of a file.
-    if (node.kind <= LAST_TOKEN) return;
+    if (kind <= LAST_TOKEN) return;
     const outer = parent;
     parent = node;
     forEachChild(node, visit);
