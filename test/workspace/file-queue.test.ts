@@ -1,6 +1,7 @@
 /** The queue an indexing pass takes its files from while the listing is still adding to it. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { FileQueue } from '../../server/src/workspace/file-queue';
 
 describe('FileQueue', () => {
@@ -36,5 +37,13 @@ describe('FileQueue', () => {
     let after = false;
     await queue.changed().then(() => (after = true));
     assert.ok(after, 'a finished listing never keeps anyone waiting');
+  });
+
+  it('makes the URI of each file once', () => {
+    const queue = new FileQueue();
+    const file = '/w/app/[id]/page #1.ts';
+    const uri = queue.uriOf(file);
+    assert.equal(uri, pathToFileURL(file).toString());
+    assert.equal(queue.uriOf(file), uri);
   });
 });

@@ -199,7 +199,7 @@ export class CodeIndex {
           void thread.stop();
           thread = undefined;
         }
-        const live = new Set(queue.files.map((file) => pathToFileURL(file).toString()));
+        const live = new Set(queue.files.map((file) => queue.uriOf(file)));
         for (const uri of [...this.entries.keys()]) if (!live.has(uri) && !this.options.isOpen(uri)) this.entries.delete(uri);
       });
       const schemaByFolder = new Map<string, Promise<CodeSchema | undefined>>();
@@ -250,7 +250,7 @@ export class CodeIndex {
         }
         const request: ThreadFile[] = [];
         for (const file of batch) {
-          const uri = pathToFileURL(file).toString();
+          const uri = queue.uriOf(file);
           if (this.options.isOpen(uri)) continue;
           const previous = this.entries.get(uri);
           // Only a file indexed before needs its schema up front (to tell that it is unchanged);
@@ -296,7 +296,7 @@ export class CodeIndex {
         // A blocking read (open, fstat, read, close: some 15 µs for a source file) costs the main
         // thread a fifth of the CPU time of an asynchronous one, whose callbacks it runs anyway.
         const text = readCodeFileSync(file);
-        const uri = pathToFileURL(file).toString();
+        const uri = queue.uriOf(file);
         if (!this.options.isOpen(uri)) {
           if (text === undefined) this.entries.delete(uri);
           // Not awaited: the next file is parsed while this one's schema is looked up.
@@ -342,7 +342,7 @@ export class CodeIndex {
     while (handedBack.length > 0 && !isCancelled()) await indexOnMain(handedBack.splice(0, READ_AHEAD));
     await Promise.all(resolving);
     if (isCancelled()) summary.cancelled = true;
-    for (const file of queue.files) summary.querySites += this.entries.get(pathToFileURL(file).toString())?.querySites.length ?? 0;
+    for (const file of queue.files) summary.querySites += this.entries.get(queue.uriOf(file))?.querySites.length ?? 0;
   }
 
   /**

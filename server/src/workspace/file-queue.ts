@@ -1,3 +1,5 @@
+import { pathToFileURL } from 'node:url';
+
 /**
  * The files of an indexing pass as the listing finds them: work starts on the first folder's files
  * instead of after the last folder was read, so that the indexing thread, ready early, is not left
@@ -7,6 +9,7 @@ export class FileQueue {
   /** Every file listed so far, in the order they were listed. */
   readonly files: string[] = [];
   private readonly seen = new Set<string>();
+  private readonly uris = new Map<string, string>();
   private next = 0;
   private listed = false;
   private waiting: { promise: Promise<void>; wake: () => void } | undefined;
@@ -45,6 +48,13 @@ export class FileQueue {
     const batch = this.files.slice(this.next, end);
     this.next = end;
     return batch;
+  }
+
+  /** The `file:` URI of a file of the pass, made once (a pass asks for each file's several times). */
+  uriOf(file: string): string {
+    let uri = this.uris.get(file);
+    if (uri === undefined) this.uris.set(file, (uri = pathToFileURL(file).toString()));
+    return uri;
   }
 
   /** Resolves once files are added or the listing ends (at once if it has ended). */
