@@ -176,7 +176,7 @@ export class CodeIndex {
     // The indexing thread loads its code (the TypeScript parser) while the files are listed, when
     // the pass is likely to use it: the first pass, or after a pass over a large workspace.
     const likelyLarge = this.lastFileCount === undefined || this.lastFileCount >= THREAD_MIN_FILES;
-    let thread = this.earlyThread ?? (likelyLarge && availableParallelism() > 1 ? IndexThread.start() : undefined);
+    let thread = this.earlyThread;
     this.earlyThread = undefined;
     thread?.keepsProcessAlive(true);
     const threadForLargePass = (): IndexThread | undefined => {
@@ -186,6 +186,7 @@ export class CodeIndex {
       }
       return thread;
     };
+    if (likelyLarge) threadForLargePass();
     try {
       const queue = new FileQueue();
       const summary: IndexSummary = { files: 0, parsed: 0, querySites: 0, threadFiles: 0, cancelled: false, durationMs: 0 };
