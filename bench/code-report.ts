@@ -4,7 +4,7 @@ import type { CorpusAccuracy, Score } from './code-corpus-accuracy';
 import type { WorkspaceStats } from './code-generate-workspace';
 import type { EslintPass, LensPass } from './code-in-process';
 import type { ProfileSummary } from './code-profile';
-import type { ServerOutcome } from './code-server';
+import type { ColdRun, ServerOutcome } from './code-server';
 import type { Machine } from './machine';
 import { count, ms, ratio, type Summary } from './stats';
 
@@ -20,8 +20,8 @@ export interface CodeResults {
   editedFile: string;
   edits: number;
   server: ServerOutcome;
-  /** Cold indexing by each server start of the run (the first is the one in `server`). */
-  coldRuns: { coldIndexMs: number; coldIndexCpuMs: number }[];
+  /** Cold indexing by each server start of the run (the first is the one in `server`; none when it failed). */
+  coldRuns: ColdRun[];
   /** When cold indexing missed its target: a second, profiled indexing run of the server. */
   serverProfile: { coldIndexMs: number; summary: ProfileSummary } | undefined;
   lensEdit: Summary;
@@ -105,7 +105,7 @@ function serverSection(results: CodeResults): string {
     return [`### Language server`, '', `Not measured in this run: ${server.reason}. The in-process numbers below are what the server's work costs without LSP.`].join('\n');
   }
   const { times } = server;
-  const coldRuns = results.coldRuns.length > 0 ? results.coldRuns : [{ coldIndexMs: times.coldIndexMs, coldIndexCpuMs: times.coldIndexCpuMs }];
+  const { coldRuns } = results;
   const coldIndexMs = median(coldRuns.map((run) => run.coldIndexMs));
   return [
     `### Language server (\`dist/server.js --stdio\`)`,

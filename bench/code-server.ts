@@ -71,8 +71,14 @@ export async function measureServerOnCode(
   return driveServer(workspaceDir, { file, edits, expected });
 }
 
+/** One server start's cold indexing: wall time, and the CPU time of the server process until its end. */
+export interface ColdRun {
+  coldIndexMs: number;
+  coldIndexCpuMs: number;
+}
+
 /** Starts a server, lets it index `workspaceDir` cold, and stops it: one more sample of cold indexing. */
-export async function measureColdIndexing(workspaceDir: string): Promise<{ coldIndexMs: number; coldIndexCpuMs: number } | { failed: string }> {
+export async function measureColdIndexing(workspaceDir: string): Promise<ColdRun | { failed: string }> {
   const outcome = await driveServer(workspaceDir, {});
   return outcome.available ? { coldIndexMs: outcome.times.coldIndexMs, coldIndexCpuMs: outcome.times.coldIndexCpuMs } : { failed: outcome.reason };
 }

@@ -21,7 +21,7 @@ import { generateWorkspace, writeWorkspace, type GeneratedSite } from './code-ge
 import { measureEslintApi, measureLensAnalysis, type EslintPass, type LensPass } from './code-in-process';
 import { summarizeProfile } from './code-profile';
 import { renderCodeSection, replaceCodeSection, type CodeResults } from './code-report';
-import { measureColdIndexing, measureServerOnCode, profileServerIndexing } from './code-server';
+import { measureColdIndexing, measureServerOnCode, profileServerIndexing, type ColdRun } from './code-server';
 import { describeMachine } from './machine';
 import { summarize } from './stats';
 
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     reason: `the run failed: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`,
   }));
   if (!server.available) log(`  not measured: ${server.reason}`);
-  const coldRuns: { coldIndexMs: number; coldIndexCpuMs: number }[] = [];
+  const coldRuns: ColdRun[] = [];
   if (server.available) {
     coldRuns.push({ coldIndexMs: server.times.coldIndexMs, coldIndexCpuMs: server.times.coldIndexCpuMs });
     for (let run = 1; run < COLD_RUNS; run++) {
