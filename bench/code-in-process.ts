@@ -1,16 +1,18 @@
 /**
  * In-process timings over the whole generated workspace, each in a fresh Node process so that
  * "cold" means cold: Prisma Lens's `analyzeCode` on every file (all code rules), Prisma Lens's
- * index pass alone (`createCodeContext`: parse and find query sites, what the server's background
- * pass does per file), and ESLint's Node API with only `no-await-in-loop` on the same files.
+ * index pass alone (`indexText`: what the server's background pass does per file, the query sites
+ * from a parse of the statements that name an operation), and ESLint's Node API with only
+ * `no-await-in-loop` on the same files.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyzeCode } from '../server/src/analysis/analyze';
-import { createCodeContext } from '../server/src/analysis/code/context';
+import { modelsByDelegate } from '../server/src/analysis/code/operations';
 import { buildSchema } from '../server/src/analysis/schema/build';
 import { LineIndex } from '../server/src/analysis/text';
+import { indexText } from '../server/src/workspace/code-index-core';
 import { ownCpuMs } from './code-cpu';
 import { createLinter, RULE, typeScriptMode } from './code-eslint';
 import type { GeneratedSite } from './code-generate-workspace';
@@ -73,11 +75,12 @@ export function measureLensAnalysis(workspaceDir: string, expectedSites: readonl
     const startCpu = ownCpuMs();
     // The schema is part of the work: the server and the CLI build it from the file too.
     const schema = buildSchema([{ uri: pathToFileURL(schemaPath).href, text: readFileSync(schemaPath, 'utf8') }]);
+    const delegates = modelsByDelegate(schema);
     for (const file of files) {
       const uri = pathToFileURL(file).href;
       const text = readFileSync(file, 'utf8');
       if (indexOnly) {
-        querySites += createCodeContext({ uri, text }, schema).querySites.length;
+        querySites += indexText(uri, text, delegates).length;
         continue;
       }
       const analysis = analyzeCode({ uri, text }, schema);

@@ -162,7 +162,7 @@ function inProcessSection(results: CodeResults): string {
   const cpu = (pass: { cpuMs: number[] }) => ms(pass.cpuMs[0]!);
   const rows = [
     ['Prisma Lens `analyzeCode`, every code rule', ms(lensAnalyze.coldMs), cpu(lensAnalyze), warm(lensAnalyze), mb(lensAnalyze.peakRssMb), `${count(lensAnalyze.findings)} findings (${count(lensAnalyze.nPlusOneFindings)} n-plus-one)`],
-    ['Prisma Lens index pass only (`createCodeContext`: parse, query sites)', ms(lensIndex.coldMs), cpu(lensIndex), warm(lensIndex), mb(lensIndex.peakRssMb), `${count(lensIndex.querySites)} query sites`],
+    ['Prisma Lens index pass only (`indexText`: pruned parse, query sites)', ms(lensIndex.coldMs), cpu(lensIndex), warm(lensIndex), mb(lensIndex.peakRssMb), `${count(lensIndex.querySites)} query sites`],
     [`ESLint \`lintFiles\`, only \`no-await-in-loop\` (${eslintApi.target})`, ms(eslintApi.coldMs), cpu(eslintApi), warm(eslintApi), mb(eslintApi.peakRssMb), `${count(eslintApi.reports)} reports`],
     ['Ratio (Lens `analyzeCode` / ESLint)', ratio(lensAnalyze.coldMs, eslintApi.coldMs), ratio(lensAnalyze.cpuMs[0]!, eslintApi.cpuMs[0]!), '', '', ''],
   ];
@@ -206,7 +206,7 @@ function profileSection(results: CodeResults): string {
     parts.push(
       `### Where the in-process index pass spends its time`,
       '',
-      `Self time in the CPU profile of the index-pass process above (\`createCodeContext\` on every file), ${ms(results.profile.totalMs)} of samples over its cold and warm passes, module loading included.`,
+      `Self time in the CPU profile of the index-pass process above (\`indexText\` on every file), ${ms(results.profile.totalMs)} of samples over its cold and warm passes, module loading included.`,
       '',
       profileTables(results.profile),
     );

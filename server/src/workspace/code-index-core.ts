@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { findFileQuerySites } from '../analysis/code/context';
-import { MODEL_OPERATIONS, RAW_OPERATIONS } from '../analysis/code/operations';
+import { OPERATION_NAME } from '../analysis/code/operations';
 import { isDelegateShaped, type QuerySite } from '../analysis/code/query-sites';
 import type { Model } from '../analysis/schema/model';
 import { LineIndex, type Position, type Span } from '../analysis/text';
@@ -48,9 +48,6 @@ export interface IndexSchema {
   key: string;
   delegates: ReadonlyMap<string, Model>;
 }
-
-/** Text that names no Prisma operation cannot hold a query site: such files are not even parsed. */
-const OPERATION_NAME = new RegExp(`(?:${[...MODEL_OPERATIONS, ...RAW_OPERATIONS].map((name) => name.replace(/\$/g, '\\$')).join('|')})\\b`);
 
 /** Whether a text can hold a Prisma Client call at all: it names one of Prisma's operations. */
 export function namesPrismaOperation(text: string): boolean {

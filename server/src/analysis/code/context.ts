@@ -2,6 +2,7 @@
 import type ts from 'typescript';
 import type { Model, PrismaSchema } from '../schema/model';
 import { indexFile, type FileIndex } from './file-index';
+import { prunedQuerySites } from './pruned-sites';
 import { findQuerySites, findQuerySitesByDelegate, type QuerySite } from './query-sites';
 import { parseSource, parseSourceForIndex } from './syntax';
 
@@ -34,9 +35,16 @@ export function createCodeContext(file: CodeFile, schema: PrismaSchema | undefin
 
 /**
  * The query sites of a file alone, for the workspace index: the same sites as `createCodeContext`,
- * from a parse without the parser's parent-pointer pass (the index walk sets them). `delegates`
- * is the schema's `modelsByDelegate`; undefined when the file belongs to no schema.
+ * from a parse without the parser's parent-pointer pass (the index walk sets them), of the file's
+ * statements that name an operation when that can be shown to give the same sites
+ * (`pruned-sites.ts`), else of the whole file. `delegates` is the schema's `modelsByDelegate`;
+ * undefined when the file belongs to no schema.
  */
 export function findFileQuerySites(file: CodeFile, delegates: ReadonlyMap<string, Model> | undefined): QuerySite[] {
+  return prunedQuerySites(file.uri, file.text, delegates) ?? findWholeFileQuerySites(file, delegates);
+}
+
+/** `findFileQuerySites` from a parse of the whole file. */
+export function findWholeFileQuerySites(file: CodeFile, delegates: ReadonlyMap<string, Model> | undefined): QuerySite[] {
   return findQuerySitesByDelegate(indexFile(parseSourceForIndex(file.uri, file.text)), file.uri, delegates);
 }

@@ -59,14 +59,57 @@ const CLIENT_TYPE = /PrismaClient|PrismaService|TransactionClient|\bPrisma(?:Tx|
 /** Base classes that make a class a client: `class PrismaService extends PrismaClient`. */
 const CLIENT_BASE = /PrismaClient|\$extends/;
 
-export function indexFile(sourceFile: ts.SourceFile): FileIndex {
+/**
+ * What finding a file's query sites asked its name tables (client names, delegate aliases, local
+ * functions, client classes), recorded for a parse that left statements out (`pruned-sites.ts`):
+ * a statement left out can only have changed an answer whose name it spells.
+ */
+export interface NameLookups {
+  names: Set<string>;
+  /** Functions a lookup handed out: their bodies are read (a factory's `return`s). */
+  functions: ts.FunctionLikeDeclaration[];
+  /** Nodes whose text was read (a declared type, a class's base). */
+  texts: ts.Node[];
+}
+
+const MAP_GET = Map.prototype.get;
+
+/** A set that notes every name it is asked about. */
+class RecordingSet extends Set<string> {
+  constructor(private readonly lookups: NameLookups) {
+    super();
+  }
+  override has(name: string): boolean {
+    this.lookups.names.add(name);
+    return super.has(name);
+  }
+}
+
+/** A map by name that notes every name it is asked about, and the functions it hands out. */
+class RecordingMap<V> extends Map<string, V> {
+  constructor(private readonly lookups: NameLookups) {
+    super();
+  }
+  override has(name: string): boolean {
+    this.lookups.names.add(name);
+    return super.has(name);
+  }
+  override get(name: string): V | undefined {
+    this.lookups.names.add(name);
+    const value = super.get(name);
+    if (Array.isArray(value)) for (const item of value) if (ts.isFunctionLike(item)) this.lookups.functions.push(item as ts.FunctionLikeDeclaration);
+    return value;
+  }
+}
+
+export function indexFile(sourceFile: ts.SourceFile, lookups?: NameLookups): FileIndex {
   const index: FileIndex = {
     sourceFile,
     operationCalls: [],
-    clientNames: new Set(),
+    clientNames: lookups ? new RecordingSet(lookups) : new Set(),
     clientClasses: new Set(),
-    delegateAliases: new Map(),
-    functions: new Map(),
+    delegateAliases: lookups ? new RecordingMap(lookups) : new Map(),
+    functions: lookups ? new RecordingMap(lookups) : new Map(),
     localCalls: [],
     functionReferences: [],
     transactionArguments: new Map(),
@@ -178,11 +221,16 @@ export function indexFile(sourceFile: ts.SourceFile): FileIndex {
     else index.transactionArguments.set(identifier.text, [identifier]);
   };
 
+  const clientTyped = (type: ts.TypeNode): boolean => {
+    lookups?.texts.push(type);
+    return CLIENT_TYPE.test(type.getText(sourceFile));
+  };
+
   const visitVariable = (declaration: ts.VariableDeclaration): void => {
     const initializer = declaration.initializer;
     if (ts.isIdentifier(declaration.name)) {
       const name = declaration.name.text;
-      if (declaration.type && CLIENT_TYPE.test(declaration.type.getText(sourceFile))) index.clientNames.add(name);
+      if (declaration.type && clientTyped(declaration.type)) index.clientNames.add(name);
       if (!initializer) return;
       const value = unwrap(initializer);
       if (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) {
@@ -213,7 +261,7 @@ export function indexFile(sourceFile: ts.SourceFile): FileIndex {
     const name = declaration.name;
     const text = ts.isIdentifier(name) || ts.isPrivateIdentifier(name) ? name.text.replace(/^#/, '') : undefined;
     if (!text) return;
-    if (declaration.type && CLIENT_TYPE.test(declaration.type.getText(sourceFile))) index.clientNames.add(text);
+    if (declaration.type && clientTyped(declaration.type)) index.clientNames.add(text);
     if (ts.isPropertyDeclaration(declaration) && declaration.initializer) {
       const value = unwrap(declaration.initializer);
       if (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) addFunction(text, value);
@@ -222,7 +270,8 @@ export function indexFile(sourceFile: ts.SourceFile): FileIndex {
   };
 
   const addFunction = (name: string, declaration: ts.FunctionLikeDeclaration): void => {
-    const list = index.functions.get(name);
+    // Filling the table is not a lookup (see NameLookups).
+    const list = MAP_GET.call(index.functions, name) as ts.FunctionLikeDeclaration[] | undefined;
     if (list) list.push(declaration);
     else index.functions.set(name, [declaration]);
   };
@@ -233,9 +282,10 @@ export function indexFile(sourceFile: ts.SourceFile): FileIndex {
     if (index.functions.has(`${(callee.expression as ts.Identifier).text}.${callee.name.text}`)) index.localCalls.push(call);
   }
 
-  resolveClientClasses(classes, index.clientClasses);
+  resolveClientClasses(classes, index.clientClasses, lookups);
   const clientClassNames = new Set([...index.clientClasses].flatMap((declaration) => (declaration.name ? [declaration.name.text] : [])));
   for (const { className, node } of newExpressions) {
+    lookups?.names.add(className);
     if (clientClassNames.has(className)) bindDeclaredName(node, index.clientNames);
   }
   // Aliases of aliases (`const db = globalThis.prisma ?? client`): a few rounds reach a fixed point.
@@ -257,11 +307,12 @@ export function indexFile(sourceFile: ts.SourceFile): FileIndex {
   return index;
 }
 
-function resolveClientClasses(classes: readonly ts.ClassLikeDeclaration[], into: Set<ts.ClassLikeDeclaration>): void {
+function resolveClientClasses(classes: readonly ts.ClassLikeDeclaration[], into: Set<ts.ClassLikeDeclaration>, lookups: NameLookups | undefined): void {
   const baseOf = (declaration: ts.ClassLikeDeclaration): ts.ExpressionWithTypeArguments | undefined =>
     declaration.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
   for (const declaration of classes) {
     const base = baseOf(declaration);
+    if (base) lookups?.texts.push(base.expression);
     if (base && CLIENT_BASE.test(base.expression.getText())) into.add(declaration);
   }
   for (let round = 0; round < 3; round++) {
@@ -270,6 +321,7 @@ function resolveClientClasses(classes: readonly ts.ClassLikeDeclaration[], into:
     for (const declaration of classes) {
       const base = baseOf(declaration);
       const baseName = base && terminalName(base.expression);
+      if (baseName) lookups?.names.add(baseName);
       if (!into.has(declaration) && baseName && names.has(baseName)) {
         into.add(declaration);
         grew = true;

@@ -34,6 +34,12 @@ export const RAW_OPERATIONS: ReadonlySet<string> = new Set([
   '$runCommandRaw',
 ]);
 
+/**
+ * Text that names one of Prisma's operations (the end of the name bounded): text without it holds
+ * no query site, so the index does not even parse it.
+ */
+export const OPERATION_NAME = new RegExp(`(?:${[...MODEL_OPERATIONS, ...RAW_OPERATIONS].map((name) => name.replace(/\$/g, '\\$')).join('|')})\\b`);
+
 export type OperationKind = 'read' | 'write';
 
 const WRITES = /^(?:create|update|upsert|delete|\$execute|\$runCommand)/;

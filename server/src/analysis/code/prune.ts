@@ -1,0 +1,527 @@
+/**
+ * Pruning for the query-site index: the statements of a file that name no Prisma operation are
+ * replaced by spaces before the file is parsed, so that the parser (most of an indexing pass) reads
+ * only what can hold a query site. Offsets and line breaks are kept, so every position is the
+ * original one.
+ *
+ * This module finds the statements by one lexical pass (strings, comments, templates, regular
+ * expressions and brackets), without the parser. Its result is only a proposal: `pruned-sites.ts`
+ * parses the pruned text, checks that each blanked region lies between two statements of one
+ * statement list and that no name the resolution of the kept calls looked up (a client name, a
+ * delegate alias, a factory function) could be bound in a blanked region, and parses the whole
+ * file instead whenever a check fails. A wrong proposal costs a second parse, never a wrong site.
+ */
+import type { Span } from '../text';
+import { MODEL_OPERATIONS, RAW_OPERATIONS } from './operations';
+
+export interface PrunedText {
+  /** The text with the blanked regions replaced by spaces (line breaks kept). */
+  text: string;
+  /** The blanked regions, in order, none inside another: each a run of whole statements. */
+  regions: Span[];
+  /**
+   * Names a blanked region may bind: words where a declaration or an assignment puts a name
+   * (`name =`, `name:`, `name?:`, `function name`), a superset of what the index walk would have
+   * added to its name tables from the region.
+   */
+  bound: Set<string>;
+}
+
+// What a word is to the lexical pass, as bits.
+/** After it, `/` starts a regular expression and `{` an object or type literal (`return`, `typeof`). */
+const EXPRESSION = 1;
+/** First on a line, it continues the statement before (`} else`, `} while (…)`, `} as const`). */
+const CONTINUES = 2;
+/** Its next `{` opens members, not statements (`class X extends Y<Z> {`). */
+const MEMBER_BODY = 4;
+/** Its parenthesised header may be followed by a regular expression (`if (x) /re/.test(y)`). */
+const HEADER = 8;
+/** After it, `{` opens a block (`else {`, `do {`). */
+const BLOCK_AFTER = 16;
+/** A Prisma operation: the statements around it are kept. */
+const OPERATION = 32;
+/** Its statement binds names the pass does not see (a class's name and methods): kept. */
+const KEEP = 64;
+/** `const`/`let`/`var`: followed by `{`, a destructuring that binds names (`const { user } = prisma`): kept. */
+const DECLARATION = 128;
+/** `function`: the next word is bound. */
+const FUNCTION = 256;
+/** `$transaction`: with a callback, its parameter is bound: kept. */
+const TRANSACTION = 512;
+/** `case`/`default` first on a line: a switch clause, which ends a run of statements. */
+const CLAUSE = 1024;
+/** `import`, `export`: a statement kept when it imports or re-exports. */
+const MODULE = 2048;
+
+const WORDS: Record<string, number> = {};
+const mark = (flags: number, ...words: string[]): void => {
+  for (const word of words) WORDS[word] = (WORDS[word] ?? 0) | flags;
+};
+mark(EXPRESSION, 'return', 'throw', 'typeof', 'keyof', 'in', 'of', 'as', 'satisfies', 'new', 'delete', 'void', 'yield', 'await', 'case', 'default', 'extends', 'implements', 'instanceof', 'export', 'import', 'else', 'do', 'readonly', 'unique');
+mark(CONTINUES, 'else', 'catch', 'finally', 'while', 'as', 'satisfies', 'in', 'instanceof', 'of', 'from', 'extends', 'implements', 'keyof', 'is', 'asserts', 'infer');
+mark(MEMBER_BODY, 'class', 'interface', 'enum', 'namespace', 'module');
+mark(HEADER, 'if', 'while', 'for', 'with');
+mark(BLOCK_AFTER, 'else', 'do');
+mark(OPERATION, ...MODEL_OPERATIONS, ...RAW_OPERATIONS);
+mark(KEEP, 'class');
+mark(DECLARATION, 'const', 'let', 'var');
+mark(FUNCTION, 'function');
+mark(TRANSACTION, '$transaction');
+mark(CLAUSE, 'case', 'default');
+mark(MODULE, 'import', 'export');
+
+/** The words above by first character and length, so that a word is looked up without making a string of it. */
+const MAX_WORD = 32;
+interface KnownWord {
+  word: string;
+  flags: number;
+}
+// Filled up front (not sparse), so that V8 keeps it a plain array.
+const BY_FIRST_AND_LENGTH: (KnownWord[] | null)[] = new Array<KnownWord[] | null>(128 * MAX_WORD).fill(null);
+for (const [word, flags] of Object.entries(WORDS)) (BY_FIRST_AND_LENGTH[word.charCodeAt(0) * MAX_WORD + word.length] ??= []).push({ word, flags });
+
+function flagsOf(text: string, start: number, end: number): number {
+  const length = end - start;
+  const first = text.charCodeAt(start);
+  if (length >= MAX_WORD || first >= 128) return 0;
+  const candidates = BY_FIRST_AND_LENGTH[first * MAX_WORD + length];
+  if (candidates === null) return 0;
+  for (const known of candidates!) if (text.startsWith(known.word, start)) return known.flags;
+  return 0;
+}
+
+/** Characters by what they are to the pass: 1 a word's, 2 a space (line breaks apart). */
+const CHAR_CLASS = new Uint8Array(128);
+for (let code = 0; code < 128; code++) {
+  if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 36) CHAR_CLASS[code] = 1;
+  else if (code === 32 || code === 9 || code === 0x0b || code === 0x0c) CHAR_CLASS[code] = 2;
+}
+
+const enum Token {
+  /** Start of the text. */
+  None,
+  /** An identifier, a number, a string, a regular expression, a template: a value. */
+  Value,
+  /** A word with the EXPRESSION bit. */
+  Keyword,
+  /** A word with the EXPRESSION and BLOCK_AFTER bits. */
+  BlockKeyword,
+  /** `)` of an `if`/`while`/`for`/`with` header. */
+  HeaderClose,
+  /** Any other `)`. */
+  CloseParen,
+  CloseBracket,
+  CloseBrace,
+  Semicolon,
+  OpenBrace,
+  /** `=>` */
+  Arrow,
+  /** `>`: a comparison, or the end of type arguments (`Promise<void> {`). */
+  Greater,
+  /** Any other punctuation or operator. */
+  Operator,
+}
+
+const enum Kind {
+  /** `{` of a block: statements. */
+  Block,
+  /** `{` of anything else: an object, a type, a class body. */
+  Brace,
+  Paren,
+  HeaderParen,
+  Bracket,
+  /** `${` of a template. */
+  Template,
+}
+
+interface Context {
+  kind: Kind;
+  /** For a block: where its current run of statements started (-1: none), and whether it may be blanked. */
+  runStart: number;
+  runBlankable: boolean;
+}
+
+function isWordChar(code: number): boolean {
+  return code < 128 ? CHAR_CLASS[code] === 1 : !isLineBreak(code) && code !== 0xa0 && code !== 0xfeff;
+}
+
+function isLineBreak(code: number): boolean {
+  return code === 10 || code === 13 || code === 0x2028 || code === 0x2029;
+}
+
+function isSpace(code: number): boolean {
+  return code < 128 ? CHAR_CLASS[code] === 2 : code === 0xa0 || code === 0xfeff;
+}
+
+/**
+ * The regions of `text` that can be left out of the index's parse: runs of whole statements (in
+ * the file or in a function's body) that name no Prisma operation, imports, re-exports, classes,
+ * destructuring declarations and `$transaction` callbacks kept. Undefined when the lexical pass
+ * cannot tell the structure (an unterminated string, brackets that do not match, a `/` after `}`,
+ * an escape outside a literal), or when nothing would be left out.
+ */
+export function pruneForIndex(text: string): PrunedText | undefined {
+  const candidates: Span[] = [];
+  const stack: Context[] = [{ kind: Kind.Block, runStart: -1, runBlankable: false }];
+  /** Words in binding positions, and where. */
+  const bindingWords: string[] = [];
+  const bindingAt: number[] = [];
+  let previous = Token.None;
+  /** The end of the previous token. */
+  let previousEnd = 0;
+  /** Whether no token has been read on the current line yet. */
+  let lineStart = true;
+  /** The stack depth at which a `class`/`interface`/… keyword waits for its `{`. */
+  let memberBodyAt = -1;
+  /** Whether the previous token is a word with the HEADER bit (the next `(` opens its header). */
+  let afterHeader = false;
+  /** Whether the previous token is `function` (or `function*`): the next word is bound. */
+  let afterFunction = false;
+
+  const endRun = (context: Context, end: number): void => {
+    if (context.runStart >= 0 && context.runBlankable && end > context.runStart) candidates.push({ start: context.runStart, end });
+    context.runStart = -1;
+  };
+  /** Keeps every run that holds the current position. */
+  const keepRuns = (): void => {
+    for (const context of stack) context.runBlankable = false;
+  };
+
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    const code = text.charCodeAt(i);
+    if (isLineBreak(code)) {
+      lineStart = true;
+      i++;
+      continue;
+    }
+    if (isSpace(code)) {
+      i++;
+      continue;
+    }
+    if (code === 47 /* / */) {
+      const next = text.charCodeAt(i + 1);
+      if (next === 47) {
+        while (i < length && !isLineBreak(text.charCodeAt(i))) i++;
+        continue;
+      }
+      if (next === 42 /* * */) {
+        const close = text.indexOf('*/', i + 2);
+        if (close < 0) return undefined;
+        for (let j = i; j < close; j++) if (isLineBreak(text.charCodeAt(j))) lineStart = true;
+        i = close + 2;
+        continue;
+      }
+    }
+
+    const context = stack[stack.length - 1]!;
+    if (isWordChar(code)) {
+      let end = i + 1;
+      while (end < length && isWordChar(text.charCodeAt(end))) end++;
+      // A property name (`x.delete`, `y?.default`) is a value, whatever keyword it spells.
+      const property = i > 0 && text.charCodeAt(i - 1) === 46;
+      const flags = flagsOf(text, i, end);
+      // A statement starts here when it is first on its line, after `;`, `}` or the block's `{`, in a block.
+      if (lineStart && context.kind === Kind.Block && (previous === Token.Semicolon || previous === Token.CloseBrace || previous === Token.OpenBrace || previous === Token.None)) {
+        if (flags & CLAUSE) {
+          // A switch's clause: its first statement follows `:`, and starts no run.
+          endRun(context, previousEnd);
+        } else if (!(flags & CONTINUES)) {
+          endRun(context, previousEnd);
+          context.runStart = i;
+          context.runBlankable = !(flags & MODULE && keptModuleStatement(text, i, end));
+        }
+      }
+      if (flags & OPERATION || (flags & TRANSACTION && hasCallback(text, end)) || (!property && (flags & KEEP || (flags & DECLARATION && nextCode(text, end) === 123)))) keepRuns();
+      if (!property && (afterFunction || isBindingPosition(text, end))) {
+        bindingWords.push(text.slice(i, end));
+        bindingAt.push(i);
+      }
+      afterFunction = !property && (flags & FUNCTION) !== 0;
+      afterHeader = !property && (flags & HEADER) !== 0;
+      if (!property && flags & MEMBER_BODY) memberBodyAt = stack.length;
+      previous = property || !(flags & EXPRESSION) ? Token.Value : flags & BLOCK_AFTER ? Token.BlockKeyword : Token.Keyword;
+      i = end;
+      // `1.5`: the dot is part of the number (`1.5e+3` reads the sign as an operator, which changes nothing here).
+      if (code >= 48 && code <= 57 && text.charCodeAt(i) === 46) i++;
+      previousEnd = i;
+      lineStart = false;
+      continue;
+    }
+    lineStart = false;
+
+    switch (code) {
+      case 39 /* ' */:
+      case 34 /* " */:
+        i = skipString(text, i, code);
+        if (i < 0) return undefined;
+        previous = Token.Value;
+        break;
+      case 96 /* ` */: {
+        const end = skipTemplatePart(text, i + 1);
+        if (end < 0) return undefined;
+        if (text.charCodeAt(end - 1) === 123) stack.push({ kind: Kind.Template, runStart: -1, runBlankable: false });
+        i = end;
+        previous = Token.Value;
+        break;
+      }
+      case 47 /* / */:
+        if (previous === Token.CloseBrace) return undefined;
+        if (previous !== Token.Value && previous !== Token.CloseParen && previous !== Token.CloseBracket) {
+          i = skipRegex(text, i + 1);
+          if (i < 0) return undefined;
+          previous = Token.Value;
+        } else {
+          i++;
+          previous = Token.Operator;
+        }
+        break;
+      case 123 /* { */: {
+        const memberBody = memberBodyAt === stack.length;
+        memberBodyAt = -1;
+        const block =
+          !memberBody &&
+          (previous === Token.CloseParen ||
+            previous === Token.HeaderClose ||
+            previous === Token.Arrow ||
+            previous === Token.Greater ||
+            previous === Token.Value ||
+            previous === Token.CloseBracket ||
+            previous === Token.CloseBrace ||
+            previous === Token.BlockKeyword);
+        stack.push({ kind: block ? Kind.Block : Kind.Brace, runStart: -1, runBlankable: false });
+        i++;
+        previous = Token.OpenBrace;
+        break;
+      }
+      case 125 /* } */: {
+        const closed = stack.pop()!;
+        if (stack.length === 0) return undefined;
+        if (closed.kind === Kind.Template) {
+          // The template goes on after `${…}`.
+          const end = skipTemplatePart(text, i + 1);
+          if (end < 0) return undefined;
+          if (text.charCodeAt(end - 1) === 123) stack.push(closed);
+          i = end;
+          previous = Token.Value;
+          break;
+        }
+        if (closed.kind === Kind.Block) endRun(closed, previousEnd);
+        else if (closed.kind !== Kind.Brace) return undefined;
+        i++;
+        previous = Token.CloseBrace;
+        break;
+      }
+      case 40 /* ( */:
+        stack.push({ kind: afterHeader ? Kind.HeaderParen : Kind.Paren, runStart: -1, runBlankable: false });
+        i++;
+        previous = Token.Operator;
+        break;
+      case 41 /* ) */: {
+        const closed = stack.pop()!;
+        if (stack.length === 0 || (closed.kind !== Kind.Paren && closed.kind !== Kind.HeaderParen)) return undefined;
+        i++;
+        previous = closed.kind === Kind.HeaderParen ? Token.HeaderClose : Token.CloseParen;
+        break;
+      }
+      case 91 /* [ */:
+        stack.push({ kind: Kind.Bracket, runStart: -1, runBlankable: false });
+        i++;
+        previous = Token.Operator;
+        break;
+      case 93 /* ] */: {
+        const closed = stack.pop()!;
+        if (stack.length === 0 || closed.kind !== Kind.Bracket) return undefined;
+        i++;
+        previous = Token.CloseBracket;
+        break;
+      }
+      case 59 /* ; */:
+        // No statement ends inside `${…}`: the template is broken, and the parser reads it otherwise.
+        if (context.kind === Kind.Template) return undefined;
+        i++;
+        previous = Token.Semicolon;
+        if (memberBodyAt === stack.length) memberBodyAt = -1;
+        break;
+      case 61 /* = */:
+        i++;
+        if (text.charCodeAt(i) === 62) {
+          i++;
+          previous = Token.Arrow;
+        } else {
+          previous = Token.Operator;
+        }
+        break;
+      case 62 /* > */:
+        i++;
+        previous = Token.Greater;
+        break;
+      case 92 /* \ */:
+        // An escape in an identifier (`find\u004Dany`) spells a name this pass cannot read.
+        return undefined;
+      default:
+        if ((code === 43 || code === 45) && text.charCodeAt(i + 1) === code && (previous === Token.Value || previous === Token.CloseParen || previous === Token.CloseBracket)) {
+          // `a++ / 2`: a postfix `++`/`--` leaves a value's end.
+          i += 2;
+          break;
+        }
+        i++;
+        previous = Token.Operator;
+    }
+    // `function* name`: the `*` keeps the next word bound.
+    if (code !== 42) afterFunction = false;
+    afterHeader = false;
+    previousEnd = i;
+  }
+  if (stack.length !== 1) return undefined;
+  endRun(stack[0]!, previousEnd);
+  return blank(text, candidates, bindingWords, bindingAt);
+}
+
+/** Whether an `import`/`export` statement imports or re-exports (`import …`, `export {`, `export *`, `export type {`, `export =`): kept. */
+function keptModuleStatement(text: string, start: number, end: number): boolean {
+  if (text.startsWith('import', start)) return true;
+  const next = nextCode(text, end);
+  if (next === 123 || next === 42 || next === 61) return true;
+  let at = end;
+  while (at < text.length && isSpace(text.charCodeAt(at))) at++;
+  return text.startsWith('type', at) && nextCode(text, at + 4) === 123;
+}
+
+/** The next character after spaces and line breaks. */
+function nextCode(text: string, from: number): number {
+  let at = from;
+  while (at < text.length) {
+    const code = text.charCodeAt(at);
+    if (!isSpace(code) && !isLineBreak(code)) return code;
+    at++;
+  }
+  return -1;
+}
+
+/**
+ * Whether the word ending at `end` stands where a declaration or an assignment binds it: before
+ * `=` (not `==`; `=>` included, a parameter), `:`, `?:`, `!:`. A comment in between counts as yes.
+ */
+function isBindingPosition(text: string, end: number): boolean {
+  let at = end;
+  let code = nextCode(text, at);
+  while (at < text.length && text.charCodeAt(at) !== code) at++;
+  if (code === 47) return true;
+  if (code === 58 /* : */) return true;
+  if (code === 61 /* = */) return text.charCodeAt(at + 1) !== 61;
+  if (code === 63 /* ? */ || code === 33 /* ! */) {
+    code = nextCode(text, at + 1);
+    return code === 58 || code === 47;
+  }
+  return false;
+}
+
+/** Whether `$transaction` (ending at `end`) is called with a callback: `(async`, `(function`, `((`, `(tx =>`. */
+function hasCallback(text: string, end: number): boolean {
+  return /^\s*\(\s*(?:async\b|function\b|\(|[A-Za-z_$][\w$]*\s*=>)/.test(text.slice(end, end + 200));
+}
+
+/** The end of a string literal starting at `start`, or -1 when it does not end on its line. */
+function skipString(text: string, start: number, quote: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === quote) return i + 1;
+    if (code === 92) {
+      // An escaped character, or a line continuation (`\` before a line break, `\r\n` counted once).
+      if (text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10) i++;
+      i++;
+      continue;
+    }
+    if (code === 10 || code === 13) return -1;
+  }
+  return -1;
+}
+
+/** The end of a template part starting at `start` (after `` ` `` or `}`): after its closing `` ` `` or its `${`; -1 when it does not end. */
+function skipTemplatePart(text: string, start: number): number {
+  for (let i = start; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 96) return i + 1;
+    if (code === 92) {
+      i++;
+      continue;
+    }
+    if (code === 36 && text.charCodeAt(i + 1) === 123) return i + 2;
+  }
+  return -1;
+}
+
+/** The end of a regular expression whose body starts at `start` (after the first `/`), flags included; -1 when it does not end on its line. */
+function skipRegex(text: string, start: number): number {
+  let inClass = false;
+  for (let i = start; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (isLineBreak(code)) return -1;
+    if (code === 92) {
+      i++;
+      continue;
+    }
+    if (code === 91) inClass = true;
+    else if (code === 93) inClass = false;
+    else if (code === 47 && !inClass) {
+      let end = i + 1;
+      while (end < text.length && isWordChar(text.charCodeAt(end))) end++;
+      return end;
+    }
+  }
+  return -1;
+}
+
+/** The outermost blankable runs, blanked, with the words they may bind. */
+function blank(text: string, candidates: Span[], bindingWords: readonly string[], bindingAt: readonly number[]): PrunedText | undefined {
+  if (candidates.length === 0) return undefined;
+  // Inner runs end before the runs that hold them: order by start, the longer first.
+  candidates.sort((a, b) => a.start - b.start || b.end - a.end);
+  const regions: Span[] = [];
+  let coveredUntil = -1;
+  for (const candidate of candidates) {
+    if (candidate.start < coveredUntil) continue;
+    regions.push(candidate);
+    coveredUntil = candidate.end;
+  }
+  const bound = new Set<string>();
+  let word = 0;
+  for (const region of regions) {
+    while (word < bindingAt.length && bindingAt[word]! < region.start) word++;
+    for (; word < bindingAt.length && bindingAt[word]! < region.end; word++) bound.add(bindingWords[word]!);
+  }
+  const parts: string[] = [];
+  // Line breaks other than `\n` are rare: without them, `indexOf` finds the line breaks to keep.
+  const onlyLineFeeds = !/[\r\u2028\u2029]/.test(text);
+  let at = 0;
+  for (const region of regions) {
+    parts.push(text.slice(at, region.start));
+    // Spaces, but every line break where it was.
+    let from = region.start;
+    if (onlyLineFeeds) {
+      for (let i = text.indexOf('\n', from); i >= 0 && i < region.end; i = text.indexOf('\n', from)) {
+        parts.push(spaces(i - from), '\n');
+        from = i + 1;
+      }
+    } else {
+      for (let i = region.start; i < region.end; i++) {
+        if (isLineBreak(text.charCodeAt(i))) {
+          parts.push(spaces(i - from), text[i]!);
+          from = i + 1;
+        }
+      }
+    }
+    parts.push(spaces(region.end - from));
+    at = region.end;
+  }
+  parts.push(text.slice(at));
+  return { text: parts.join(''), regions, bound };
+}
+
+const SPACES = ' '.repeat(1024);
+
+function spaces(count: number): string {
+  return count <= SPACES.length ? SPACES.slice(0, count) : ' '.repeat(count);
+}

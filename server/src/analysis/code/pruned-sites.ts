@@ -1,0 +1,93 @@
+/**
+ * The query sites of a file from a parse of its pruned text (`prune.ts`): the statements that name
+ * no Prisma operation are blank, so the parser reads about half of a typical file. The result is
+ * the full parse's or nothing: the caller parses the whole file when this returns undefined.
+ *
+ * Why the sites are the same: each blanked region is a run of whole statements of one statement
+ * list (checked on the pruned tree, which must parse without an error), so the kept statements
+ * parse to the same nodes at the same offsets, and every text read from the tree (a callee, a
+ * client, a type) is checked to hold no blanked region. A blanked statement names no
+ * operation, so it holds no site; all it can change is an answer of the file's name tables (a
+ * client name, a delegate alias, a factory, a client class) about a name it declares or assigns.
+ * So the sites are kept only when no name the resolution asked about stands where a blanked region
+ * could bind it (`PrunedText.bound`), and no factory whose `return`s were read lost a statement.
+ *
+ * One difference is left, on broken files only: a syntax error inside a blanked statement is not
+ * seen, so the sites after it are those of the file as meant, where TypeScript's error recovery
+ * may lose some (in a class body, the members after the error). The index then keeps sites that a
+ * whole parse would drop until the error is fixed.
+ */
+import ts = require('typescript');
+import type { Model } from '../schema/model';
+import type { Span } from '../text';
+import { indexFile, type NameLookups } from './file-index';
+import { pruneForIndex, type PrunedText } from './prune';
+import { findQuerySitesByDelegate, type QuerySite } from './query-sites';
+import { parseSourceForIndex, scriptKindOf } from './syntax';
+
+const Kind = ts.SyntaxKind;
+
+/** Pruned parses are tried on TypeScript files only: in JSX, text between tags is not code, which the lexical pass cannot tell. */
+export function prunable(uri: string): boolean {
+  return scriptKindOf(uri) === ts.ScriptKind.TS;
+}
+
+/** The sites of `text` from its pruned parse, or undefined when there is nothing to prune or a check fails. */
+export function prunedQuerySites(uri: string, text: string, delegates: ReadonlyMap<string, Model> | undefined): QuerySite[] | undefined {
+  if (!prunable(uri)) return undefined;
+  const pruned = pruneForIndex(text);
+  return pruned ? sitesOfPruned(uri, pruned, delegates) : undefined;
+}
+
+/** `prunedQuerySites` for a pruning already made (tests). */
+export function sitesOfPruned(uri: string, pruned: PrunedText, delegates: ReadonlyMap<string, Model> | undefined): QuerySite[] | undefined {
+  const sourceFile = parseSourceForIndex(uri, pruned.text);
+  if ((sourceFile as { parseDiagnostics?: readonly unknown[] }).parseDiagnostics?.length) return undefined;
+  for (const region of pruned.regions) if (!betweenStatements(sourceFile, region)) return undefined;
+  const lookups: NameLookups = { names: new Set(), functions: [], texts: [] };
+  const index = indexFile(sourceFile, lookups);
+  const sites = findQuerySitesByDelegate(index, uri, delegates);
+  for (const name of lookups.names) if (pruned.bound.has(name)) return undefined;
+  // What was read of the tree must hold no blanked region: a factory's body, a type, a class's
+  // base, each site's callee (its client's text) and the client of each delegate alias.
+  const overlaps = (node: ts.Node): boolean => {
+    const start = node.getStart(sourceFile);
+    return pruned.regions.some((region) => region.start < node.end && start < region.end);
+  };
+  if (lookups.functions.some(overlaps) || lookups.texts.some(overlaps)) return undefined;
+  for (const site of sites) if (overlaps(ts.isCallExpression(site.node) ? site.node.expression : site.node.tag)) return undefined;
+  for (const alias of index.delegateAliases.values()) if (overlaps(alias.client)) return undefined;
+  return sites;
+}
+
+/** Nodes whose children are a statement list: a region may only lie between two of their statements. */
+function holdsStatements(node: ts.Node): boolean {
+  const kind = node.kind;
+  return kind === Kind.SourceFile || kind === Kind.Block || kind === Kind.ModuleBlock || kind === Kind.CaseClause || kind === Kind.DefaultClause;
+}
+
+/**
+ * Whether `region` (blank in the parsed text) lies between two statements of one statement list,
+ * or before the first or after the last: no node's tokens but that list's holder span it.
+ */
+function betweenStatements(sourceFile: ts.SourceFile, region: Span): boolean {
+  let node: ts.Node = sourceFile;
+  for (;;) {
+    let inside: ts.Node | undefined;
+    let after: ts.Node | undefined;
+    ts.forEachChild(node, (child) => {
+      if (child.end <= region.start) return undefined;
+      // The first child that ends after the region starts: it holds the region, or comes after it.
+      if (child.getStart(sourceFile) <= region.start) inside = child;
+      else after = child;
+      return true;
+    });
+    if (!inside) {
+      if (!holdsStatements(node)) return false;
+      // A clause's expression (`case x:`) comes before its statements, never after a region.
+      return after === undefined || after.kind === Kind.EndOfFileToken || ts.isStatement(after);
+    }
+    if ((inside as ts.Node).end < region.end) return false;
+    node = inside;
+  }
+}

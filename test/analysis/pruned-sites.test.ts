@@ -1,0 +1,290 @@
+/**
+ * The index's pruned parse (`prune.ts`, `pruned-sites.ts`): the statements that name no operation
+ * are blanked before parsing, and the sites must be exactly the whole file's. Every case compares
+ * the two; the cases that must fall back to a whole parse say so.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { generateWorkspace } from '../../bench/code-generate-workspace';
+import { findFileQuerySites, findWholeFileQuerySites } from '../../server/src/analysis/code/context';
+import { parseSource } from '../../server/src/analysis/code/syntax';
+import { pruneForIndex } from '../../server/src/analysis/code/prune';
+import { prunedQuerySites } from '../../server/src/analysis/code/pruned-sites';
+import type { QuerySite } from '../../server/src/analysis/code/query-sites';
+
+const URI = 'file:///project/src/jobs.ts';
+
+/** What the index keeps of a site, as one comparable line. */
+function key(site: QuerySite): string {
+  const args = site.args ? `${site.args.getStart()}-${site.args.getEnd()}` : '';
+  return `${site.kind} ${site.callee} ${site.client} ${site.delegate ?? '-'} ${site.operation} ${site.span.start}-${site.span.end} ${site.callSpan.start}-${site.callSpan.end} ${args}`;
+}
+
+function whole(text: string, uri = URI): string[] {
+  return findWholeFileQuerySites({ uri, text }, undefined).map(key);
+}
+
+/** The pruned parse's sites, or undefined when it fell back (nothing to prune, or a check failed). */
+function pruned(text: string, uri = URI): string[] | undefined {
+  return prunedQuerySites(uri, text, undefined)?.map(key);
+}
+
+/** The texts blanked in `text`. */
+function blanked(text: string): string[] {
+  return (pruneForIndex(text)?.regions ?? []).map((region) => text.slice(region.start, region.end));
+}
+
+function tsFiles(root: string): string[] {
+  return readdirSync(root).flatMap((name) => {
+    const path = join(root, name);
+    if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : tsFiles(path);
+    return /\.[cm]?ts$/.test(name) && !name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+/** A small deterministic generator (mulberry32), so that the mutated files are the same on every run. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('pruned parse for the index', () => {
+  it('blanks the statements that name no operation, in the file and in function bodies', () => {
+    const text = [
+      "import { db } from './db';",
+      "export const schedule = '*/15 * * * *';",
+      'export async function load(ids: number[]) {',
+      '  const rows = await db.user.findMany({ where: { id: { in: ids } } });',
+      '  let total = 0;',
+      '  for (const row of rows) {',
+      '    total += row.score;',
+      '  }',
+      '  return total;',
+      '}',
+      'export function helper(x: number) {',
+      '  return x * 2;',
+      '}',
+    ].join('\n');
+    assert.deepEqual(blanked(text), [
+      "export const schedule = '*/15 * * * *';",
+      'let total = 0;',
+      'for (const row of rows) {\n    total += row.score;\n  }',
+      'return total;',
+      'export function helper(x: number) {\n  return x * 2;\n}',
+    ]);
+    assert.deepEqual(pruned(text), whole(text));
+    assert.equal(whole(text).length, 1);
+  });
+
+  it('keeps imports, re-exports, classes, destructuring declarations and $transaction callbacks', () => {
+    const text = [
+      "import { db } from './db';",
+      "export { other } from './other';",
+      'export class Cache {',
+      '  get(key: string) { return key; }',
+      '}',
+      'const { user } = db;',
+      'await db.$transaction(async (conn) => { log(conn); });',
+      'await user.findMany();',
+    ].join('\n');
+    assert.deepEqual(blanked(text), []);
+    assert.equal(pruneForIndex(text), undefined);
+  });
+
+  it('reads strings, comments, templates and regular expressions without losing the structure', () => {
+    const text = [
+      'export async function load(ids: number[], name: string) {',
+      "  const pattern = /[}{'`]/g;",
+      '  if (name) /}/.test(name);',
+      '  const half = (ids.length + 1) / 2;',
+      "  const quoted = 'a } \\' { b';",
+      '  const nested = `x ${ids.map((id) => `${id}}`).join("}")} y`;',
+      '  // a comment with a } brace',
+      '  /* and { another',
+      '     over lines } */',
+      '  return db.user.findMany({ where: { name: { contains: pattern.source + half + quoted + nested } } });',
+      '}',
+    ].join('\n');
+    assert.deepEqual(blanked(text), text.split('\n').slice(1, 6).map((line) => line.trim()));
+    assert.deepEqual(pruned(text), whole(text));
+    assert.equal(whole(text).length, 1);
+  });
+
+  it('gives up where the lexical pass cannot tell: a `/` after `}`, an escape in an identifier, an unterminated string', () => {
+    assert.equal(pruneForIndex('function f() {}\n/re/.test(x);\nawait db.user.findMany();'), undefined);
+    assert.equal(pruneForIndex('const a = 1;\nawait db.user.find\\u004Dany();'), undefined);
+    assert.equal(pruneForIndex("const a = 'open\nawait db.user.findMany();"), undefined);
+    assert.equal(pruneForIndex('const a = (1;\nawait db.user.findMany();'), undefined);
+    const escaped = 'const a = 1;\nawait db.user.find\\u004Dany();';
+    assert.deepEqual(findFileQuerySites({ uri: URI, text: escaped }, undefined).map(key), whole(escaped));
+    assert.equal(whole(escaped).length, 1);
+  });
+
+  it('keeps a statement that continues the one before: else, catch, finally, do…while', () => {
+    const text = [
+      'export async function f(x: number) {',
+      '  if (x) {',
+      '    x++;',
+      '  }',
+      '  else {',
+      '    await db.user.findMany();',
+      '  }',
+      '  try {',
+      '    x--;',
+      '  }',
+      '  catch {',
+      '    await db.post.findMany();',
+      '  }',
+      '  do {',
+      '    x--;',
+      '  }',
+      '  while (await db.user.count());',
+      '}',
+    ].join('\n');
+    assert.deepEqual(blanked(text), ['x++;', 'x--;', 'x--;']);
+    assert.deepEqual(pruned(text), whole(text));
+    assert.equal(whole(text).length, 3);
+  });
+
+  it('finds a delegate alias, a client and a typed parameter declared in statements without a query', () => {
+    const text = [
+      'const users = prisma.user;',
+      'const conn = prisma;',
+      'function withClient(c: PrismaClient) {',
+      '  return 1;',
+      '}',
+      'export async function a() {',
+      '  return users.findMany();',
+      '}',
+      'export async function b() {',
+      '  return conn.post.findMany();',
+      '}',
+      'export async function d(c: unknown) {',
+      '  return c.post.findMany();',
+      '}',
+    ].join('\n');
+    // Each declaration binds a name a kept call looks up, so the whole file is parsed.
+    assert.equal(pruned(text), undefined);
+    assert.deepEqual(findFileQuerySites({ uri: URI, text }, undefined).map(key), whole(text));
+    assert.deepEqual(
+      whole(text).map((line) => line.split(' ')[1]),
+      ['users.findMany', 'conn.post.findMany', 'c.post.findMany'],
+    );
+  });
+
+  it('parses the whole file when a factory whose returns were blanked is used as a client', () => {
+    const text = [
+      'function tenant(id: string) {',
+      '  const found = db.tenant.findUnique({ where: { id } });',
+      '  if (!id) return base;',
+      '  return base.$extends({});',
+      '}',
+      'export async function list() {',
+      "  return tenant('a').post.findMany();",
+      '}',
+    ].join('\n');
+    assert.equal(pruned(text), undefined);
+    assert.deepEqual(findFileQuerySites({ uri: URI, text }, undefined).map(key), whole(text));
+  });
+
+  it('parses the whole file when a client class or a transaction client comes from a statement without a query', () => {
+    const withClass = [
+      'class Db extends PrismaClient {}',
+      'const store = new Db();',
+      'export const rows = () => store.user.findMany();',
+    ].join('\n');
+    assert.deepEqual(findFileQuerySites({ uri: URI, text: withClass }, undefined).map(key), whole(withClass));
+    assert.equal(whole(withClass).length, 1);
+    const withTransaction = [
+      'await prisma.$transaction(async (conn) => {',
+      '  log(conn);',
+      '});',
+      'export const rows = () => conn.user.findMany();',
+    ].join('\n');
+    assert.deepEqual(findFileQuerySites({ uri: URI, text: withTransaction }, undefined).map(key), whole(withTransaction));
+    assert.equal(whole(withTransaction).length, 1);
+  });
+
+  it('falls back when what looked like statements is not: a multi-line destructuring, a class body', () => {
+    const destructuring = ['const {', '  user,', '  post,', '} = prisma;', 'export const rows = () => user.findMany();'].join('\n');
+    assert.equal(pruned(destructuring), undefined);
+    assert.deepEqual(findFileQuerySites({ uri: URI, text: destructuring }, undefined).map(key), whole(destructuring));
+    const generic = ['class Repo<T extends { id: number }> {', '  size = 0;', '  load() {', '    return this.prisma.user.findMany();', '  }', '}'].join('\n');
+    assert.deepEqual(findFileQuerySites({ uri: URI, text: generic }, undefined).map(key), whole(generic));
+  });
+
+  it('leaves JSX files to the whole parse', () => {
+    const text = "export function Page() {\n  const a = 1;\n  return <p>it's {a}</p>;\n}\nawait db.user.findMany();";
+    assert.equal(pruned(text, 'file:///project/src/page.tsx'), undefined);
+  });
+
+  it("gives the whole parse's sites on every TypeScript file of the test corpora", () => {
+    const files = tsFiles(join(__dirname, '..', 'corpus'));
+    let prunedFiles = 0;
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const sites = pruned(text, `file://${file}`);
+      if (sites === undefined) continue;
+      prunedFiles++;
+      assert.deepEqual(sites, whole(text, `file://${file}`), file);
+    }
+    assert.ok(files.length >= 30, `${files.length} corpus files`);
+    assert.ok(prunedFiles >= files.length / 2, `${prunedFiles} of ${files.length} corpus files pruned`);
+  });
+
+  it("gives the whole parse's sites on the benchmark's generated files, pruning nearly all of them", () => {
+    const { files } = generateWorkspace(300);
+    let prunedFiles = 0;
+    let sites = 0;
+    for (const file of files) {
+      const uri = `file:///bench/${file.path}`;
+      const result = pruned(file.text, uri);
+      if (result === undefined) continue;
+      prunedFiles++;
+      sites += result.length;
+      assert.deepEqual(result, whole(file.text, uri), file.path);
+    }
+    assert.ok(prunedFiles >= files.length * 0.95, `${prunedFiles} of ${files.length} generated files pruned`);
+    assert.ok(sites > files.length * 5, `${sites} sites`);
+  });
+
+  it("gives the whole parse's sites on mutated files that still parse, and never throws on broken ones", () => {
+    const next = random(20261201);
+    const sources = tsFiles(join(__dirname, '..', 'corpus', 'n-plus-one')).map((file) => readFileSync(file, 'utf8'));
+    const inserts = ['}', '{', '/', "'", '`', '"', '(', ')', ';', '\n', 'else ', '/* ', '*/', '${', 'const x = ', 'prisma', 'db.user.findMany()', ' = ', ':', '?', '\\'];
+    let compared = 0;
+    let broken = 0;
+    for (let round = 0; round < 4000; round++) {
+      let text = sources[Math.floor(next() * sources.length)]!;
+      // Delete, insert or copy text at a few places: most results no longer parse, some still do.
+      for (let edit = 0; edit < 1 + Math.floor(next() * 3); edit++) {
+        const at = Math.floor(next() * text.length);
+        const choice = next();
+        if (choice < 0.3) text = text.slice(0, at) + text.slice(at + 1 + Math.floor(next() * 20));
+        else if (choice < 0.8) text = text.slice(0, at) + inserts[Math.floor(next() * inserts.length)] + text.slice(at);
+        else {
+          const from = Math.floor(next() * text.length);
+          text = text.slice(0, at) + text.slice(from, from + 80) + text.slice(at);
+        }
+      }
+      const result = pruned(text);
+      if (result === undefined) continue;
+      // A syntax error inside a statement left out is not seen by the pruned parse, which then
+      // keeps sites that TypeScript's error recovery may drop further on (the module says so).
+      if ((parseSource(URI, text) as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics.length > 0) {
+        broken++;
+        continue;
+      }
+      compared++;
+      assert.deepEqual(result, whole(text), `round ${round}:\n${text}`);
+    }
+    assert.ok(compared >= 300, `${compared} mutated files pruned and compared (${broken} broken ones pruned)`);
+  });
+});
