@@ -50,10 +50,9 @@ export function sitesOfPruned(uri: string, pruned: PrunedText, delegates: Readon
   for (const name of lookups.names) if (pruned.bound.has(name)) return undefined;
   // What was read of the tree must hold no blanked region: a factory's body, a type, a class's
   // base, each site's callee (its client's text) and the client of each delegate alias.
-  const overlaps = (node: ts.Node): boolean => {
-    const start = node.getStart(sourceFile);
-    return pruned.regions.some((region) => region.start < node.end && start < region.end);
-  };
+  const text = pruned.text;
+  // A region that starts before the node's first token is its leading trivia (regions are blank), not its text.
+  const overlaps = (node: ts.Node): boolean => pruned.regions.some((region) => region.start < node.end && region.start >= node.pos && tokenBetween(text, node.pos, region.start));
   if (lookups.functions.some(overlaps) || lookups.texts.some(overlaps)) return undefined;
   for (const site of sites) if (overlaps(ts.isCallExpression(site.node) ? site.node.expression : site.node.tag)) return undefined;
   for (const alias of index.delegateAliases.values()) if (overlaps(alias.client)) return undefined;
@@ -71,14 +70,16 @@ function holdsStatements(node: ts.Node): boolean {
  * or before the first or after the last: no node's tokens but that list's holder span it.
  */
 function betweenStatements(sourceFile: ts.SourceFile, region: Span): boolean {
+  const text = sourceFile.text;
   let node: ts.Node = sourceFile;
   for (;;) {
     let inside: ts.Node | undefined;
     let after: ts.Node | undefined;
     ts.forEachChild(node, (child) => {
       if (child.end <= region.start) return undefined;
-      // The first child that ends after the region starts: it holds the region, or comes after it.
-      if (child.getStart(sourceFile) <= region.start) inside = child;
+      // The first child that ends after the region starts: it holds the region, or comes after it
+      // (the region is then its leading trivia).
+      if (tokenBetween(text, child.pos, region.start)) inside = child;
       else after = child;
       return true;
     });
@@ -90,4 +91,27 @@ function betweenStatements(sourceFile: ts.SourceFile, region: Span): boolean {
     if ((inside as ts.Node).end < region.end) return false;
     node = inside;
   }
+}
+
+/**
+ * Whether `text` has a token (anything but white space and comments) in [from, to). What
+ * `node.getStart()` would tell, without reading the blank region after `to` that it would skip.
+ */
+function tokenBetween(text: string, from: number, to: number): boolean {
+  for (let at = from; at < to; at++) {
+    const code = text.charCodeAt(at);
+    if (code === 32 || code === 9 || code === 10 || code === 13 || code === 11 || code === 12 || code === 0xa0 || code === 0xfeff || code === 0x2028 || code === 0x2029) continue;
+    if (code !== 47) return true;
+    const next = text.charCodeAt(at + 1);
+    if (next === 47) {
+      while (at < to && text.charCodeAt(at) !== 10 && text.charCodeAt(at) !== 13) at++;
+    } else if (next === 42) {
+      const close = text.indexOf('*/', at + 2);
+      if (close < 0) return false;
+      at = close + 1;
+    } else {
+      return true;
+    }
+  }
+  return false;
 }
