@@ -56,7 +56,7 @@ function random(seed: number): () => number {
 }
 
 describe('pruned parse for the index', () => {
-  it('blanks the statements that name no operation, in the file and in function bodies', () => {
+  it('blanks the statements that name no operation, in the file and in function bodies, and operations\' arguments', () => {
     const text = [
       "import { db } from './db';",
       "export const schedule = '*/15 * * * *';",
@@ -74,6 +74,7 @@ describe('pruned parse for the index', () => {
     ].join('\n');
     assert.deepEqual(blanked(text), [
       "export const schedule = '*/15 * * * *';",
+      'where: { id: { in: ids } }',
       'let total = 0;',
       'for (const row of rows) {\n    total += row.score;\n  }',
       'return total;',
@@ -112,7 +113,7 @@ describe('pruned parse for the index', () => {
       '  return db.user.findMany({ where: { name: { contains: pattern.source + half + quoted + nested } } });',
       '}',
     ].join('\n');
-    assert.deepEqual(blanked(text), text.split('\n').slice(1, 6).map((line) => line.trim()));
+    assert.deepEqual(blanked(text), [...text.split('\n').slice(1, 6).map((line) => line.trim()), 'where: { name: { contains: pattern.source + half + quoted + nested } }']);
     assert.deepEqual(pruned(text), whole(text));
     assert.equal(whole(text).length, 1);
   });
@@ -125,6 +126,50 @@ describe('pruned parse for the index', () => {
     const escaped = 'const a = 1;\nawait db.user.find\\u004Dany();';
     assert.deepEqual(findFileQuerySites({ uri: URI, text: escaped }, undefined).map(key), whole(escaped));
     assert.equal(whole(escaped).length, 1);
+  });
+
+  it('keeps the arguments of an operation that hold a function, a `new`, an `$extends` or another operation', () => {
+    const text = [
+      'export async function load(ids: number[]) {',
+      '  await db.user.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } });',
+      '  await db.user.findMany({ where: { id: { in: ids.filter((id) => id > 0) } } });',
+      '  await db.user.create({ data: { at: new Date() } });',
+      '  await db.user.findMany({ where: { id: { in: await db.post.count() } } });',
+      '  await db.user.findMany(options);',
+      '}',
+    ].join('\n');
+    assert.deepEqual(blanked(text), ['where: { id: { in: ids } }, orderBy: { id: "asc" }']);
+    assert.deepEqual(pruned(text), whole(text));
+    assert.equal(whole(text).length, 6);
+  });
+
+  it('asks about a name bound in a blanked statement only when what it decides is used', () => {
+    // `newest()` is resolved for the alias `latest` (is it a client factory?), but `latest` is never
+    // used as a client: the blanked function does not matter, and the file is pruned.
+    const unused = [
+      'function newest(rows: number[]) {',
+      '  return rows[0];',
+      '}',
+      'export async function report() {',
+      '  const latest = newest(await db.user.count());',
+      '  return latest;',
+      '}',
+    ].join('\n');
+    assert.notEqual(pruned(unused), undefined);
+    assert.deepEqual(pruned(unused), whole(unused));
+    // Here `conn` is used as a client, so whether `connect()` returns one decides a site.
+    const used = [
+      'function connect() {',
+      '  return base.$extends({});',
+      '}',
+      'export async function report() {',
+      '  const conn = connect();',
+      '  return conn.user.findMany();',
+      '}',
+    ].join('\n');
+    assert.equal(pruned(used), undefined);
+    assert.deepEqual(findFileQuerySites({ uri: URI, text: used }, undefined).map(key), whole(used));
+    assert.deepEqual(whole(used).map((line) => line.split(' ')[1]), ['conn.user.findMany']);
   });
 
   it('keeps a statement that continues the one before: else, catch, finally, do…while', () => {

@@ -64,7 +64,7 @@ const CLIENT_BASE = /PrismaClient|\$extends/;
  * functions, client classes), recorded for a parse that left statements out (`pruned-sites.ts`):
  * a statement left out can only have changed an answer whose name it spells.
  */
-export interface NameLookups {
+export interface Lookups {
   names: Set<string>;
   /** Functions a lookup handed out: their bodies are read (a factory's `return`s). */
   functions: ts.FunctionLikeDeclaration[];
@@ -72,7 +72,58 @@ export interface NameLookups {
   texts: ts.Node[];
 }
 
+function noLookups(): Lookups {
+  return { names: new Set(), functions: [], texts: [] };
+}
+
+/**
+ * The lookups of one file's walk and site resolution. Those made while an alias's initializer is
+ * resolved (`const latest = await newest()`: does `newest` return a client?) are noted under the
+ * alias: they decide only whether that name is a client, which matters only if something looks
+ * the name up in turn.
+ */
+export class NameLookups {
+  readonly direct: Lookups = noLookups();
+  /** Where lookups are noted now: `direct`, or an alias's while its initializer is resolved. */
+  current: Lookups = this.direct;
+  private readonly byAlias = new Map<string, Lookups>();
+
+  /** Runs `resolve` with its lookups noted under the alias `name`. */
+  forAlias<T>(name: string, resolve: () => T): T {
+    const outer = this.current;
+    let own = this.byAlias.get(name);
+    if (!own) this.byAlias.set(name, (own = noLookups()));
+    this.current = own;
+    try {
+      return resolve();
+    } finally {
+      this.current = outer;
+    }
+  }
+
+  /** The lookups that decided the sites: the direct ones, and those of every alias whose name one of them asked about. */
+  relevant(): Lookups {
+    const result: Lookups = { names: new Set(this.direct.names), functions: [...this.direct.functions], texts: [...this.direct.texts] };
+    const pending = [...result.names];
+    const seen = new Set<string>();
+    while (pending.length > 0) {
+      const name = pending.pop()!;
+      const own = this.byAlias.get(name);
+      if (!own || seen.has(name)) continue;
+      seen.add(name);
+      for (const dependency of own.names) {
+        if (!result.names.has(dependency)) pending.push(dependency);
+        result.names.add(dependency);
+      }
+      result.functions.push(...own.functions);
+      result.texts.push(...own.texts);
+    }
+    return result;
+  }
+}
+
 const MAP_GET = Map.prototype.get;
+const SET_HAS = Set.prototype.has;
 
 /** A set that notes every name it is asked about. */
 class RecordingSet extends Set<string> {
@@ -80,7 +131,7 @@ class RecordingSet extends Set<string> {
     super();
   }
   override has(name: string): boolean {
-    this.lookups.names.add(name);
+    this.lookups.current.names.add(name);
     return super.has(name);
   }
 }
@@ -91,13 +142,13 @@ class RecordingMap<V> extends Map<string, V> {
     super();
   }
   override has(name: string): boolean {
-    this.lookups.names.add(name);
+    this.lookups.current.names.add(name);
     return super.has(name);
   }
   override get(name: string): V | undefined {
-    this.lookups.names.add(name);
+    this.lookups.current.names.add(name);
     const value = super.get(name);
-    if (Array.isArray(value)) for (const item of value) if (ts.isFunctionLike(item)) this.lookups.functions.push(item as ts.FunctionLikeDeclaration);
+    if (Array.isArray(value)) for (const item of value) if (ts.isFunctionLike(item)) this.lookups.current.functions.push(item as ts.FunctionLikeDeclaration);
     return value;
   }
 }
@@ -222,7 +273,7 @@ export function indexFile(sourceFile: ts.SourceFile, lookups?: NameLookups): Fil
   };
 
   const clientTyped = (type: ts.TypeNode): boolean => {
-    lookups?.texts.push(type);
+    lookups?.current.texts.push(type);
     return CLIENT_TYPE.test(type.getText(sourceFile));
   };
 
@@ -282,17 +333,20 @@ export function indexFile(sourceFile: ts.SourceFile, lookups?: NameLookups): Fil
     if (index.functions.has(`${(callee.expression as ts.Identifier).text}.${callee.name.text}`)) index.localCalls.push(call);
   }
 
+  const resolvesAlias = (name: string, resolve: () => boolean): boolean => (lookups ? lookups.forAlias(name, resolve) : resolve());
   resolveClientClasses(classes, index.clientClasses, lookups);
   const clientClassNames = new Set([...index.clientClasses].flatMap((declaration) => (declaration.name ? [declaration.name.text] : [])));
   for (const { className, node } of newExpressions) {
-    lookups?.names.add(className);
+    lookups?.current.names.add(className);
     if (clientClassNames.has(className)) bindDeclaredName(node, index.clientNames);
   }
   // Aliases of aliases (`const db = globalThis.prisma ?? client`): a few rounds reach a fixed point.
   for (let round = 0; round < 3; round++) {
     let grew = false;
     for (const { name, initializer } of pendingAliases) {
-      if (!index.clientNames.has(name) && isClientExpression(index, initializer)) {
+      // Not a lookup (SET_HAS): whether the name is a client already only saves the check; any
+      // use of the name as a client looks it up again.
+      if (!SET_HAS.call(index.clientNames, name) && resolvesAlias(name, () => isClientExpression(index, initializer))) {
         index.clientNames.add(name);
         grew = true;
       }
@@ -300,7 +354,7 @@ export function indexFile(sourceFile: ts.SourceFile, lookups?: NameLookups): Fil
     if (!grew) break;
   }
   for (const pending of pendingDelegates) {
-    if (!index.clientNames.has(pending.name) && isClientExpression(index, pending.client)) {
+    if (!SET_HAS.call(index.clientNames, pending.name) && resolvesAlias(pending.name, () => isClientExpression(index, pending.client))) {
       index.delegateAliases.set(pending.name, { delegate: pending.delegate, client: pending.client });
     }
   }
@@ -312,7 +366,7 @@ function resolveClientClasses(classes: readonly ts.ClassLikeDeclaration[], into:
     declaration.heritageClauses?.find((clause) => clause.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
   for (const declaration of classes) {
     const base = baseOf(declaration);
-    if (base) lookups?.texts.push(base.expression);
+    if (base) lookups?.current.texts.push(base.expression);
     if (base && CLIENT_BASE.test(base.expression.getText())) into.add(declaration);
   }
   for (let round = 0; round < 3; round++) {
@@ -321,7 +375,7 @@ function resolveClientClasses(classes: readonly ts.ClassLikeDeclaration[], into:
     for (const declaration of classes) {
       const base = baseOf(declaration);
       const baseName = base && terminalName(base.expression);
-      if (baseName) lookups?.names.add(baseName);
+      if (baseName) lookups?.current.names.add(baseName);
       if (!into.has(declaration) && baseName && names.has(baseName)) {
         into.add(declaration);
         grew = true;

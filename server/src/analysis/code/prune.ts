@@ -1,7 +1,8 @@
 /**
- * Pruning for the query-site index: the statements of a file that name no Prisma operation are
- * replaced by spaces before the file is parsed, so that the parser (most of an indexing pass) reads
- * only what can hold a query site. Offsets and line breaks are kept, so every position is the
+ * Pruning for the query-site index: the statements of a file that name no Prisma operation, and
+ * the contents of the object each operation is called with (`findMany({ where: … })`, which the
+ * index keeps as text), are replaced by spaces before the file is parsed, so that the parser (most
+ * of an indexing pass) reads only what can hold a query site. Offsets and line breaks are kept, so every position is the
  * original one.
  *
  * This module finds the statements by one lexical pass (strings, comments, templates, regular
@@ -17,7 +18,7 @@ import { MODEL_OPERATIONS, RAW_OPERATIONS } from './operations';
 export interface PrunedText {
   /** The text with the blanked regions replaced by spaces (line breaks kept). */
   text: string;
-  /** The blanked regions, in order, none inside another: each a run of whole statements. */
+  /** The blanked regions, in order, none inside another: each a run of whole statements or an arguments object's contents. */
   regions: Span[];
   /**
    * Names a blanked region may bind: words where a declaration or an assignment puts a name
@@ -40,7 +41,7 @@ const HEADER = 8;
 const BLOCK_AFTER = 16;
 /** A Prisma operation: the statements around it are kept. */
 const OPERATION = 32;
-/** Its statement binds names the pass does not see (a class's name and methods): kept. */
+/** Its statement binds names the pass does not see (a class's name and methods), or declares a client: kept. */
 const KEEP = 64;
 /** `const`/`let`/`var`: followed by `{`, a destructuring that binds names (`const { user } = prisma`): kept. */
 const DECLARATION = 128;
@@ -52,6 +53,11 @@ const TRANSACTION = 512;
 const CLAUSE = 1024;
 /** `import`, `export`: a statement kept when it imports or re-exports. */
 const MODULE = 2048;
+/**
+ * `new`, `$extends`, `function`, `class`: in an operation's arguments, what could bind a name
+ * (`{ client: new PrismaClient() }`, a function's parameter): such arguments are kept.
+ */
+const BINDS_IN_ARGUMENTS = 4096;
 
 const WORDS: Record<string, number> = {};
 const mark = (flags: number, ...words: string[]): void => {
@@ -63,12 +69,14 @@ mark(MEMBER_BODY, 'class', 'interface', 'enum', 'namespace', 'module');
 mark(HEADER, 'if', 'while', 'for', 'with');
 mark(BLOCK_AFTER, 'else', 'do');
 mark(OPERATION, ...MODEL_OPERATIONS, ...RAW_OPERATIONS);
-mark(KEEP, 'class');
+// A client's declaration (`new PrismaClient()`, `tx: Prisma.TransactionClient`) is kept: kept calls look its name up.
+mark(KEEP, 'class', 'PrismaClient', 'PrismaService', 'TransactionClient');
 mark(DECLARATION, 'const', 'let', 'var');
 mark(FUNCTION, 'function');
 mark(TRANSACTION, '$transaction');
 mark(CLAUSE, 'case', 'default');
 mark(MODULE, 'import', 'export');
+mark(BINDS_IN_ARGUMENTS, 'new', '$extends', 'function', 'class');
 
 /** The words above by first character and length, so that a word is looked up without making a string of it. */
 const MAX_WORD = 32;
@@ -118,6 +126,8 @@ const enum Token {
   Arrow,
   /** `>`: a comparison, or the end of type arguments (`Promise<void> {`). */
   Greater,
+  /** `(` */
+  OpenParen,
   /** Any other punctuation or operator. */
   Operator,
 }
@@ -127,7 +137,11 @@ const enum Kind {
   Block,
   /** `{` of anything else: an object, a type, a class body. */
   Brace,
+  /** `{` of the object a Prisma operation is called with (`findMany({ … })`): its contents may be blanked. */
+  Arguments,
   Paren,
+  /** `(` after a Prisma operation's name. */
+  OperationParen,
   HeaderParen,
   Bracket,
   /** `${` of a template. */
@@ -136,7 +150,10 @@ const enum Kind {
 
 interface Context {
   kind: Kind;
-  /** For a block: where its current run of statements started (-1: none), and whether it may be blanked. */
+  /**
+   * For a block: where its current run of statements started (-1: none), and whether it may be
+   * blanked; for an operation's arguments, the same of its contents.
+   */
   runStart: number;
   runBlankable: boolean;
 }
@@ -155,7 +172,8 @@ function isSpace(code: number): boolean {
 
 /**
  * The regions of `text` that can be left out of the index's parse: runs of whole statements (in
- * the file or in a function's body) that name no Prisma operation, imports, re-exports, classes,
+ * the file or in a function's body) and the contents of an operation's arguments object
+ * (`findMany({ … })`) that name no Prisma operation, imports, re-exports, classes,
  * destructuring declarations and `$transaction` callbacks kept. Undefined when the lexical pass
  * cannot tell the structure (an unterminated string, brackets that do not match, a `/` after `}`,
  * an escape outside a literal), or when nothing would be left out.
@@ -177,6 +195,8 @@ export function pruneForIndex(text: string): PrunedText | undefined {
   let afterHeader = false;
   /** Whether the previous token is `function` (or `function*`): the next word is bound. */
   let afterFunction = false;
+  /** Whether the previous token is a Prisma operation's name as a property (`.findMany`). */
+  let afterOperation = false;
 
   const endRun = (context: Context, end: number): void => {
     if (context.runStart >= 0 && context.runBlankable && end > context.runStart) candidates.push({ start: context.runStart, end });
@@ -185,6 +205,23 @@ export function pruneForIndex(text: string): PrunedText | undefined {
   /** Keeps every run that holds the current position. */
   const keepRuns = (): void => {
     for (const context of stack) context.runBlankable = false;
+  };
+  /** Keeps the operation arguments that hold the current position. */
+  const keepArguments = (): void => {
+    for (const context of stack) if (context.kind === Kind.Arguments) context.runBlankable = false;
+  };
+  /**
+   * Whether the current position is in an operation's arguments and in no block within them: such
+   * arguments are blanked only when they hold no function, `new`, `$extends` or class, so nothing
+   * in them binds a name, whatever stands before a `:`.
+   */
+  const inPlainArguments = (): boolean => {
+    for (let depth = stack.length - 1; depth > 0; depth--) {
+      const kind = stack[depth]!.kind;
+      if (kind === Kind.Arguments) return true;
+      if (kind === Kind.Block) return false;
+    }
+    return false;
   };
 
   const length = text.length;
@@ -216,6 +253,11 @@ export function pruneForIndex(text: string): PrunedText | undefined {
     }
 
     const context = stack[stack.length - 1]!;
+    if (context.kind === Kind.Arguments && context.runStart < 0) {
+      // The first token of an operation's arguments object.
+      context.runStart = i;
+      context.runBlankable = true;
+    }
     if (isWordChar(code)) {
       let end = i + 1;
       while (end < length && isWordChar(text.charCodeAt(end))) end++;
@@ -234,11 +276,13 @@ export function pruneForIndex(text: string): PrunedText | undefined {
         }
       }
       if (flags & OPERATION || (flags & TRANSACTION && hasCallback(text, end)) || (!property && (flags & KEEP || (flags & DECLARATION && nextCode(text, end) === 123)))) keepRuns();
-      if (!property && (afterFunction || isBindingPosition(text, end))) {
+      if (flags & BINDS_IN_ARGUMENTS) keepArguments();
+      if (!property && (afterFunction || isBindingPosition(text, end)) && !inPlainArguments()) {
         bindingWords.push(text.slice(i, end));
         bindingAt.push(i);
       }
       afterFunction = !property && (flags & FUNCTION) !== 0;
+      afterOperation = property && (flags & OPERATION) !== 0;
       afterHeader = !property && (flags & HEADER) !== 0;
       if (!property && flags & MEMBER_BODY) memberBodyAt = stack.length;
       previous = property || !(flags & EXPRESSION) ? Token.Value : flags & BLOCK_AFTER ? Token.BlockKeyword : Token.Keyword;
@@ -290,7 +334,10 @@ export function pruneForIndex(text: string): PrunedText | undefined {
             previous === Token.CloseBracket ||
             previous === Token.CloseBrace ||
             previous === Token.BlockKeyword);
-        stack.push({ kind: block ? Kind.Block : Kind.Brace, runStart: -1, runBlankable: false });
+        // `findMany({`: the object an operation is called with (its first argument).
+        const operationArguments = !block && previous === Token.OpenParen && context.kind === Kind.OperationParen;
+        if (block) keepArguments();
+        stack.push({ kind: block ? Kind.Block : operationArguments ? Kind.Arguments : Kind.Brace, runStart: -1, runBlankable: false });
         i++;
         previous = Token.OpenBrace;
         break;
@@ -307,20 +354,20 @@ export function pruneForIndex(text: string): PrunedText | undefined {
           previous = Token.Value;
           break;
         }
-        if (closed.kind === Kind.Block) endRun(closed, previousEnd);
+        if (closed.kind === Kind.Block || closed.kind === Kind.Arguments) endRun(closed, previousEnd);
         else if (closed.kind !== Kind.Brace) return undefined;
         i++;
         previous = Token.CloseBrace;
         break;
       }
       case 40 /* ( */:
-        stack.push({ kind: afterHeader ? Kind.HeaderParen : Kind.Paren, runStart: -1, runBlankable: false });
+        stack.push({ kind: afterHeader ? Kind.HeaderParen : afterOperation ? Kind.OperationParen : Kind.Paren, runStart: -1, runBlankable: false });
         i++;
-        previous = Token.Operator;
+        previous = Token.OpenParen;
         break;
       case 41 /* ) */: {
         const closed = stack.pop()!;
-        if (stack.length === 0 || (closed.kind !== Kind.Paren && closed.kind !== Kind.HeaderParen)) return undefined;
+        if (stack.length === 0 || (closed.kind !== Kind.Paren && closed.kind !== Kind.HeaderParen && closed.kind !== Kind.OperationParen)) return undefined;
         i++;
         previous = closed.kind === Kind.HeaderParen ? Token.HeaderClose : Token.CloseParen;
         break;
@@ -349,6 +396,7 @@ export function pruneForIndex(text: string): PrunedText | undefined {
         if (text.charCodeAt(i) === 62) {
           i++;
           previous = Token.Arrow;
+          keepArguments();
         } else {
           previous = Token.Operator;
         }
@@ -372,6 +420,7 @@ export function pruneForIndex(text: string): PrunedText | undefined {
     // `function* name`: the `*` keeps the next word bound.
     if (code !== 42) afterFunction = false;
     afterHeader = false;
+    afterOperation = false;
     previousEnd = i;
   }
   if (stack.length !== 1) return undefined;

@@ -1,16 +1,20 @@
 /**
  * The query sites of a file from a parse of its pruned text (`prune.ts`): the statements that name
- * no Prisma operation are blank, so the parser reads about half of a typical file. The result is
+ * no Prisma operation, and the contents of each operation's arguments object, are blank, so the
+ * parser reads about half of a typical file. The result is
  * the full parse's or nothing: the caller parses the whole file when this returns undefined.
  *
  * Why the sites are the same: each blanked region is a run of whole statements of one statement
- * list (checked on the pruned tree, which must parse without an error), so the kept statements
- * parse to the same nodes at the same offsets, and every text read from the tree (a callee, a
+ * list, or the contents of the object an operation is called with (checked on the pruned tree,
+ * which must parse without an error), so the kept code parses to the same nodes at the same
+ * offsets (an arguments object keeps its span; the index takes its text from the file), and every text read from the tree (a callee, a
  * client, a type) is checked to hold no blanked region. A blanked statement names no
  * operation, so it holds no site; all it can change is an answer of the file's name tables (a
  * client name, a delegate alias, a factory, a client class) about a name it declares or assigns.
  * So the sites are kept only when no name the resolution asked about stands where a blanked region
- * could bind it (`PrunedText.bound`), and no factory whose `return`s were read lost a statement.
+ * could bind it (`PrunedText.bound`), and no factory whose `return`s were read lost a statement
+ * (counting what resolving an alias asked only when the alias's own name was asked about:
+ * `NameLookups.relevant`).
  *
  * One difference is left, on broken files only: a syntax error inside a blanked statement is not
  * seen, so the sites after it are those of the file as meant, where TypeScript's error recovery
@@ -20,7 +24,7 @@
 import ts = require('typescript');
 import type { Model } from '../schema/model';
 import type { Span } from '../text';
-import { indexFile, type NameLookups } from './file-index';
+import { indexFile, NameLookups } from './file-index';
 import { pruneForIndex, type PrunedText } from './prune';
 import { findQuerySitesByDelegate, type QuerySite } from './query-sites';
 import { parseSourceForIndex, scriptKindOf } from './syntax';
@@ -44,16 +48,17 @@ export function sitesOfPruned(uri: string, pruned: PrunedText, delegates: Readon
   const sourceFile = parseSourceForIndex(uri, pruned.text);
   if ((sourceFile as { parseDiagnostics?: readonly unknown[] }).parseDiagnostics?.length) return undefined;
   for (const region of pruned.regions) if (!betweenStatements(sourceFile, region)) return undefined;
-  const lookups: NameLookups = { names: new Set(), functions: [], texts: [] };
+  const lookups = new NameLookups();
   const index = indexFile(sourceFile, lookups);
   const sites = findQuerySitesByDelegate(index, uri, delegates);
-  for (const name of lookups.names) if (pruned.bound.has(name)) return undefined;
+  const relevant = lookups.relevant();
+  for (const name of relevant.names) if (pruned.bound.has(name)) return undefined;
   // What was read of the tree must hold no blanked region: a factory's body, a type, a class's
   // base, each site's callee (its client's text) and the client of each delegate alias.
   const text = pruned.text;
   // A region that starts before the node's first token is its leading trivia (regions are blank), not its text.
   const overlaps = (node: ts.Node): boolean => pruned.regions.some((region) => region.start < node.end && region.start >= node.pos && tokenBetween(text, node.pos, region.start));
-  if (lookups.functions.some(overlaps) || lookups.texts.some(overlaps)) return undefined;
+  if (relevant.functions.some(overlaps) || relevant.texts.some(overlaps)) return undefined;
   for (const site of sites) if (overlaps(ts.isCallExpression(site.node) ? site.node.expression : site.node.tag)) return undefined;
   for (const alias of index.delegateAliases.values()) if (overlaps(alias.client)) return undefined;
   return sites;
@@ -67,7 +72,8 @@ function holdsStatements(node: ts.Node): boolean {
 
 /**
  * Whether `region` (blank in the parsed text) lies between two statements of one statement list,
- * or before the first or after the last: no node's tokens but that list's holder span it.
+ * or before the first or after the last, or is all of an object literal's contents: no node's
+ * tokens but that list's holder (or that object) span it.
  */
 function betweenStatements(sourceFile: ts.SourceFile, region: Span): boolean {
   const text = sourceFile.text;
@@ -84,6 +90,8 @@ function betweenStatements(sourceFile: ts.SourceFile, region: Span): boolean {
       return true;
     });
     if (!inside) {
+      // An operation's arguments object, blanked whole: `findMany({ })` in the parsed text.
+      if (node.kind === Kind.ObjectLiteralExpression) return (node as ts.ObjectLiteralExpression).properties.length === 0;
       if (!holdsStatements(node)) return false;
       // A clause's expression (`case x:`) comes before its statements, never after a region.
       return after === undefined || after.kind === Kind.EndOfFileToken || ts.isStatement(after);
