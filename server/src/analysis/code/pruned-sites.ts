@@ -55,9 +55,14 @@ export function sitesOfPruned(uri: string, pruned: PrunedText, delegates: Readon
   for (const name of relevant.names) if (pruned.bound.has(name)) return undefined;
   // What was read of the tree must hold no blanked region: a factory's body, a type, a class's
   // base, each site's callee (its client's text) and the client of each delegate alias.
-  const text = pruned.text;
+  const { text, regions } = pruned;
   // A region that starts before the node's first token is its leading trivia (regions are blank), not its text.
-  const overlaps = (node: ts.Node): boolean => pruned.regions.some((region) => region.start < node.end && region.start >= node.pos && tokenBetween(text, node.pos, region.start));
+  const overlaps = (node: ts.Node): boolean => {
+    for (let at = firstEndingAfter(regions, node.pos); at < regions.length && regions[at]!.start < node.end; at++) {
+      if (regions[at]!.start >= node.pos && tokenBetween(text, node.pos, regions[at]!.start)) return true;
+    }
+    return false;
+  };
   if (relevant.functions.some(overlaps) || relevant.texts.some(overlaps)) return undefined;
   for (const site of sites) if (overlaps(ts.isCallExpression(site.node) ? site.node.expression : site.node.tag)) return undefined;
   for (const alias of index.delegateAliases.values()) if (overlaps(alias.client)) return undefined;
@@ -81,19 +86,23 @@ function betweenStatements(sourceFile: ts.SourceFile, region: Span): boolean {
   for (;;) {
     let inside: ts.Node | undefined;
     let after: ts.Node | undefined;
-    ts.forEachChild(node, (child) => {
-      if (child.end <= region.start) return undefined;
-      // The first child that ends after the region starts: it holds the region, or comes after it
-      // (the region is then its leading trivia).
-      if (tokenBetween(text, child.pos, region.start)) inside = child;
-      else after = child;
-      return true;
-    });
+    // The first child that ends after the region starts: it holds the region, or comes after it
+    // (the region is then its leading trivia). A statement list is searched by halves.
+    const statements = (node as { statements?: ts.NodeArray<ts.Statement> }).statements;
+    const next = statements ? statements[firstEndingAfter(statements, region.start)] : undefined;
+    const found = statements ? next : ts.forEachChild(node, (child) => (child.end > region.start ? child : undefined));
+    if (found) {
+      if (tokenBetween(text, found.pos, region.start)) inside = found;
+      else after = found;
+    } else if (node.kind === Kind.SourceFile) {
+      after = (node as ts.SourceFile).endOfFileToken;
+    }
     if (!inside) {
       // An operation's arguments object, blanked whole: `findMany({ })` in the parsed text.
       if (node.kind === Kind.ObjectLiteralExpression) return (node as ts.ObjectLiteralExpression).properties.length === 0;
       if (!holdsStatements(node)) return false;
       // A clause's expression (`case x:`) comes before its statements, never after a region.
+      if (ts.isCaseClause(node) && region.start < node.expression.end) return false;
       return after === undefined || after.kind === Kind.EndOfFileToken || ts.isStatement(after);
     }
     if ((inside as ts.Node).end < region.end) return false;
@@ -122,4 +131,16 @@ function tokenBetween(text: string, from: number, to: number): boolean {
     }
   }
   return false;
+}
+
+/** The index of the first item that ends after `position` (items in order, not overlapping); `items.length` when none does. */
+function firstEndingAfter(items: readonly { end: number }[], position: number): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (items[middle]!.end <= position) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
