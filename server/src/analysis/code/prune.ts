@@ -455,8 +455,8 @@ function nextCode(text: string, from: number): number {
  */
 function isBindingPosition(text: string, end: number): boolean {
   let at = end;
-  let code = nextCode(text, at);
-  while (at < text.length && text.charCodeAt(at) !== code) at++;
+  while (at < text.length && (isSpace(text.charCodeAt(at)) || isLineBreak(text.charCodeAt(at)))) at++;
+  let code = text.charCodeAt(at);
   if (code === 47) return true;
   if (code === 58 /* : */) return true;
   if (code === 61 /* = */) return text.charCodeAt(at + 1) !== 61;
