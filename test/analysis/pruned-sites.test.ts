@@ -172,6 +172,14 @@ describe('pruned parse for the index', () => {
     assert.deepEqual(whole(used).map((line) => line.split(' ')[1]), ['conn.user.findMany']);
   });
 
+  it('reads white space beyond ASCII as TypeScript does, so that a name bound after it is seen', () => {
+    // U+3000 (ideographic space) between a name and its `=`.
+    const text = ['const conn\u3000= prisma;', 'export const rows = () => conn.user.findMany();'].join('\n');
+    assert.equal(pruned(text), undefined);
+    assert.deepEqual(findFileQuerySites({ uri: URI, text }, undefined).map(key), whole(text));
+    assert.equal(whole(text).length, 1);
+  });
+
   it('keeps a statement that continues the one before: else, catch, finally, do…while', () => {
     const text = [
       'export async function f(x: number) {',

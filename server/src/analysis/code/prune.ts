@@ -159,7 +159,7 @@ interface Context {
 }
 
 function isWordChar(code: number): boolean {
-  return code < 128 ? CHAR_CLASS[code] === 1 : !isLineBreak(code) && code !== 0xa0 && code !== 0xfeff;
+  return code < 128 ? CHAR_CLASS[code] === 1 : !isLineBreak(code) && !isWideSpace(code);
 }
 
 function isLineBreak(code: number): boolean {
@@ -167,7 +167,12 @@ function isLineBreak(code: number): boolean {
 }
 
 function isSpace(code: number): boolean {
-  return code < 128 ? CHAR_CLASS[code] === 2 : code === 0xa0 || code === 0xfeff;
+  return code < 128 ? CHAR_CLASS[code] === 2 : isWideSpace(code);
+}
+
+/** White space beyond ASCII, as TypeScript's scanner reads it (`isWhiteSpaceSingleLine`). */
+export function isWideSpace(code: number): boolean {
+  return code === 0xa0 || code === 0x85 || code === 0x1680 || (code >= 0x2000 && code <= 0x200b) || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
 }
 
 /**

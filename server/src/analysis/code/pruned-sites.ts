@@ -25,7 +25,7 @@ import ts = require('typescript');
 import type { Model } from '../schema/model';
 import type { Span } from '../text';
 import { indexFile, NameLookups } from './file-index';
-import { pruneForIndex, type PrunedText } from './prune';
+import { isWideSpace, pruneForIndex, type PrunedText } from './prune';
 import { findQuerySitesByDelegate, type QuerySite } from './query-sites';
 import { parseSourceForIndex, scriptKindOf } from './syntax';
 
@@ -117,7 +117,7 @@ function betweenStatements(sourceFile: ts.SourceFile, region: Span): boolean {
 function tokenBetween(text: string, from: number, to: number): boolean {
   for (let at = from; at < to; at++) {
     const code = text.charCodeAt(at);
-    if (code === 32 || code === 9 || code === 10 || code === 13 || code === 11 || code === 12 || code === 0xa0 || code === 0xfeff || code === 0x2028 || code === 0x2029) continue;
+    if (code === 32 || code === 9 || code === 10 || code === 13 || code === 11 || code === 12 || (code >= 128 && (code === 0x2028 || code === 0x2029 || isWideSpace(code)))) continue;
     if (code !== 47) return true;
     const next = text.charCodeAt(at + 1);
     if (next === 47) {
