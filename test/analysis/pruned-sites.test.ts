@@ -180,6 +180,15 @@ describe('pruned parse for the index', () => {
     assert.equal(whole(text).length, 1);
   });
 
+  it('sees a name bound through a parenthesised or non-null assignment target', () => {
+    for (const assignment of ['globalThis.conn = base.$extends({});', '(globalThis.conn as any) = base.$extends({});', 'globalThis.conn! = base.$extends({});']) {
+      const text = [assignment, 'export const rows = () => conn.user.findMany();'].join('\n');
+      assert.equal(pruned(text), undefined, assignment);
+      assert.deepEqual(findFileQuerySites({ uri: URI, text }, undefined).map(key), whole(text));
+      assert.equal(whole(text).length, 1, assignment);
+    }
+  });
+
   it('keeps a statement that continues the one before: else, catch, finally, do…while', () => {
     const text = [
       'export async function f(x: number) {',
@@ -271,6 +280,66 @@ describe('pruned parse for the index', () => {
     assert.deepEqual(findFileQuerySites({ uri: URI, text: destructuring }, undefined).map(key), whole(destructuring));
     const generic = ['class Repo<T extends { id: number }> {', '  size = 0;', '  load() {', '    return this.prisma.user.findMany();', '  }', '}'].join('\n');
     assert.deepEqual(findFileQuerySites({ uri: URI, text: generic }, undefined).map(key), whole(generic));
+  });
+
+  it("gives the whole parse's sites on files made of every way this index knows to bind a client, and uses of it", () => {
+    const next = random(7);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+    const names = ['conn', 'store', 'users', 'mk', 'repo'];
+    // Statements that name no operation but may bind a name to a client, a delegate or a factory.
+    const binders = [
+      (n: string) => `const ${n} = prisma;`,
+      (n: string) => `const ${n} = prisma.user;`,
+      (n: string) => `const { user: ${n} } = prisma;`,
+      (n: string) => `let ${n}: PrismaClient;`,
+      (n: string) => `${n} = base.$extends({});`,
+      (n: string) => `globalThis.${n} = base.$extends({});`,
+      (n: string) => `(globalThis.${n} as any) = base.$extends({});`,
+      (n: string) => `globalThis.${n}! = base.$extends({});`,
+      (n: string) => `function ${n}() {\n  return prisma;\n}`,
+      (n: string) => `function ${n}(x: number) {\n  if (x) return base.$extends({});\n  return prisma;\n}`,
+      (n: string) => `const ${n} = () => prisma;`,
+      (n: string) => `class ${n[0]!.toUpperCase()}${n.slice(1)} extends PrismaClient {}\nconst ${n} = new ${n[0]!.toUpperCase()}${n.slice(1)}();`,
+      (n: string) => `await prisma.$transaction(async (${n}) => {\n  log(${n});\n});`,
+      (n: string) => `await prisma.$transaction<number>(\n  // one round trip\n  async (${n}) => {\n    log(${n});\n  },\n);`,
+      (n: string) => `const ${n} = cond ? prisma : other;`,
+      (n: string) => `var ${n} = prisma, other = 1;`,
+      (n: string) => `namespace Clients {\n  export const ${n} = prisma;\n}`,
+      (n: string) => `module.exports.${n} = base.$extends({});`,
+      (n: string) => `export function ${n}(): PrismaClient {\n  return prisma;\n}`,
+      (n: string) => `function helper(${n}: Prisma.TransactionClient) {\n  return 1;\n}`,
+      (n: string) => `function helper(${n}: AppDb) {\n  return 1;\n}`,
+      (n: string) => `const ${n} = getDb();`,
+      (n: string) => `const ${n} = other;`,
+      (n: string) => `function outer() {\n  const ${n} = prisma;\n  log(${n});\n}`,
+      (n: string) => `if (ready) {\n  ${n} = prisma;\n}`,
+      (n: string) => `const settings = { ${n}: base.$extends({}) };`,
+      (n: string) => `log('${n}');`,
+    ];
+    // Statements that hold a query through a name.
+    const uses = [
+      (n: string) => `export const a${next().toString(36).slice(2, 6)} = () => ${n}.user.findMany({ where: { id: 1 } });`,
+      (n: string) => `export async function b${next().toString(36).slice(2, 6)}() {\n  const rows = await ${n}.findMany();\n  return rows;\n}`,
+      (n: string) => `export const c${next().toString(36).slice(2, 6)} = () => ${n}().post.count();`,
+      (n: string) => `export const d${next().toString(36).slice(2, 6)} = async () => ${n}.$queryRaw\`SELECT 1\`;`,
+      (n: string) => `export async function e${next().toString(36).slice(2, 6)}() {\n  const client = ${n};\n  return client.user.findMany();\n}`,
+      (n: string) => `export async function f${next().toString(36).slice(2, 6)}() {\n  log(${n});\n  return prisma.user.findMany();\n}`,
+    ];
+    let compared = 0;
+    let withSites = 0;
+    for (let round = 0; round < 2000; round++) {
+      const lines: string[] = [];
+      // Two names a file: its uses meet its bindings often.
+      const pair = [pick(names), pick(names)];
+      for (let statement = 0; statement < 6; statement++) lines.push(next() < 0.5 ? pick(binders)(pick(pair)) : pick(uses)(pick(pair)));
+      const text = lines.join('\n');
+      const result = pruned(text);
+      if (result === undefined) continue;
+      compared++;
+      if (result.length > 0) withSites++;
+      assert.deepEqual(result, whole(text), `round ${round}:\n${text}`);
+    }
+    assert.ok(compared >= 150 && withSites >= 100, `${compared} files pruned, ${withSites} with sites`);
   });
 
   it('leaves JSX files to the whole parse', () => {

@@ -47,8 +47,6 @@ const KEEP = 64;
 const DECLARATION = 128;
 /** `function`: the next word is bound. */
 const FUNCTION = 256;
-/** `$transaction`: with a callback, its parameter is bound: kept. */
-const TRANSACTION = 512;
 /** `case`/`default` first on a line: a switch clause, which ends a run of statements. */
 const CLAUSE = 1024;
 /** `import`, `export`: a statement kept when it imports or re-exports. */
@@ -69,11 +67,11 @@ mark(MEMBER_BODY, 'class', 'interface', 'enum', 'namespace', 'module');
 mark(HEADER, 'if', 'while', 'for', 'with');
 mark(BLOCK_AFTER, 'else', 'do');
 mark(OPERATION, ...MODEL_OPERATIONS, ...RAW_OPERATIONS);
-// A client's declaration (`new PrismaClient()`, `tx: Prisma.TransactionClient`) is kept: kept calls look its name up.
-mark(KEEP, 'class', 'PrismaClient', 'PrismaService', 'TransactionClient');
+// A client's declaration (`new PrismaClient()`, `base.$extends(…)`, `tx: Prisma.TransactionClient`, a
+// `$transaction` callback's parameter) is kept: kept calls look its name up.
+mark(KEEP, 'class', 'PrismaClient', 'PrismaService', 'TransactionClient', '$extends', '$transaction');
 mark(DECLARATION, 'const', 'let', 'var');
 mark(FUNCTION, 'function');
-mark(TRANSACTION, '$transaction');
 mark(CLAUSE, 'case', 'default');
 mark(MODULE, 'import', 'export');
 mark(BINDS_IN_ARGUMENTS, 'new', '$extends', 'function', 'class');
@@ -202,6 +200,8 @@ export function pruneForIndex(text: string): PrunedText | undefined {
   let afterFunction = false;
   /** Whether the previous token is a Prisma operation's name as a property (`.findMany`). */
   let afterOperation = false;
+  /** Where the last closed parenthesis opened. */
+  let closedParenAt = 0;
 
   const endRun = (context: Context, end: number): void => {
     if (context.runStart >= 0 && context.runBlankable && end > context.runStart) candidates.push({ start: context.runStart, end });
@@ -280,9 +280,12 @@ export function pruneForIndex(text: string): PrunedText | undefined {
           context.runBlankable = !(flags & MODULE && keptModuleStatement(text, i, end));
         }
       }
-      if (flags & OPERATION || (flags & TRANSACTION && hasCallback(text, end)) || (!property && (flags & KEEP || (flags & DECLARATION && nextCode(text, end) === 123)))) keepRuns();
+      // `x.class` is a property, not a class; `Prisma.TransactionClient` and `db.$transaction` count as properties too.
+      const keeps = (flags & KEEP && !(property && flags & MEMBER_BODY)) || (!property && flags & DECLARATION && nextCode(text, end) === 123);
+      if (flags & OPERATION || keeps) keepRuns();
       if (flags & BINDS_IN_ARGUMENTS) keepArguments();
-      if (!property && (afterFunction || isBindingPosition(text, end)) && !inPlainArguments()) {
+      // A property counts too: `this.db = …`, `globalThis.conn = base.$extends(…)` bind `db`, `conn`.
+      if ((afterFunction || isBindingPosition(text, end)) && !inPlainArguments()) {
         bindingWords.push(text.slice(i, end));
         bindingAt.push(i);
       }
@@ -366,7 +369,8 @@ export function pruneForIndex(text: string): PrunedText | undefined {
         break;
       }
       case 40 /* ( */:
-        stack.push({ kind: afterHeader ? Kind.HeaderParen : afterOperation ? Kind.OperationParen : Kind.Paren, runStart: -1, runBlankable: false });
+        // A paren's run start is where it opens (read by an assignment to it: `(g.db as T) = …`).
+        stack.push({ kind: afterHeader ? Kind.HeaderParen : afterOperation ? Kind.OperationParen : Kind.Paren, runStart: i, runBlankable: false });
         i++;
         previous = Token.OpenParen;
         break;
@@ -375,6 +379,7 @@ export function pruneForIndex(text: string): PrunedText | undefined {
         if (stack.length === 0 || (closed.kind !== Kind.Paren && closed.kind !== Kind.HeaderParen && closed.kind !== Kind.OperationParen)) return undefined;
         i++;
         previous = closed.kind === Kind.HeaderParen ? Token.HeaderClose : Token.CloseParen;
+        closedParenAt = closed.runStart;
         break;
       }
       case 91 /* [ */:
@@ -403,6 +408,15 @@ export function pruneForIndex(text: string): PrunedText | undefined {
           previous = Token.Arrow;
           keepArguments();
         } else {
+          // An assignment to a parenthesised target (`(g.db as T) = base.$extends(…)`) binds a name
+          // the pass saw before `)`, not before `=`: every word in the parentheses counts.
+          if (previous === Token.CloseParen && text.charCodeAt(i) !== 61) {
+            const inside = text.slice(closedParenAt, previousEnd);
+            for (const match of inside.matchAll(WORDS_IN_TEXT)) {
+              bindingWords.push(match[0]);
+              bindingAt.push(closedParenAt + match.index!);
+            }
+          }
           previous = Token.Operator;
         }
         break;
@@ -456,7 +470,8 @@ function nextCode(text: string, from: number): number {
 
 /**
  * Whether the word ending at `end` stands where a declaration or an assignment binds it: before
- * `=` (not `==`; `=>` included, a parameter), `:`, `?:`, `!:`. A comment in between counts as yes.
+ * `=` (not `==`; `=>` included, a parameter), `:`, `?:`, `!:`, `! =`. A comment in between counts
+ * as yes.
  */
 function isBindingPosition(text: string, end: number): boolean {
   let at = end;
@@ -465,17 +480,16 @@ function isBindingPosition(text: string, end: number): boolean {
   if (code === 47) return true;
   if (code === 58 /* : */) return true;
   if (code === 61 /* = */) return text.charCodeAt(at + 1) !== 61;
+  if (code === 33 /* ! */ && text.charCodeAt(at + 1) === 61) return false; // `!=`, `!==`
   if (code === 63 /* ? */ || code === 33 /* ! */) {
-    code = nextCode(text, at + 1);
-    return code === 58 || code === 47;
+    // `name?:`, `name!:`, and `name! = …` (an assignment through a non-null assertion).
+    const after = nextCode(text, at + 1);
+    return after === 58 || after === 47 || (code === 33 && after === 61);
   }
   return false;
 }
 
-/** Whether `$transaction` (ending at `end`) is called with a callback: `(async`, `(function`, `((`, `(tx =>`. */
-function hasCallback(text: string, end: number): boolean {
-  return /^\s*\(\s*(?:async\b|function\b|\(|[A-Za-z_$][\w$]*\s*=>)/.test(text.slice(end, end + 200));
-}
+const WORDS_IN_TEXT = /[A-Za-z_$\u0080-\uffff][\w$\u0080-\uffff]*/g;
 
 /** The end of a string literal starting at `start`, or -1 when it does not end on its line. */
 function skipString(text: string, start: number, quote: number): number {
