@@ -126,6 +126,8 @@ const enum Token {
   Greater,
   /** `(` */
   OpenParen,
+  /** `,` */
+  Comma,
   /** Any other punctuation or operator. */
   Operator,
 }
@@ -284,8 +286,10 @@ export function pruneForIndex(text: string): PrunedText | undefined {
       const keeps = (flags & KEEP && !(property && flags & MEMBER_BODY)) || (!property && flags & DECLARATION && nextCode(text, end) === 123);
       if (flags & OPERATION || keeps) keepRuns();
       if (flags & BINDS_IN_ARGUMENTS) keepArguments();
-      // A property counts too: `this.db = …`, `globalThis.conn = base.$extends(…)` bind `db`, `conn`.
-      if ((afterFunction || isBindingPosition(text, end)) && !inPlainArguments()) {
+      // A property counts too: `this.db = …`, `globalThis.conn = base.$extends(…)` bind `db`, `conn`;
+      // so does a method in an object (`{ tenant() { … } }`: the walk lists every method by name).
+      const method = (context.kind === Kind.Brace || context.kind === Kind.Arguments) && isMethodName(text, end);
+      if ((afterFunction || method || isBindingPosition(text, end)) && !inPlainArguments()) {
         bindingWords.push(text.slice(i, end));
         bindingAt.push(i);
       }
@@ -330,6 +334,8 @@ export function pruneForIndex(text: string): PrunedText | undefined {
         }
         break;
       case 123 /* { */: {
+        // `let a = 1, { user } = prisma`: a destructuring after a comma, in a declaration list.
+        if (previous === Token.Comma && context.kind === Kind.Block) keepRuns();
         const memberBody = memberBodyAt === stack.length;
         memberBodyAt = -1;
         const block =
@@ -427,6 +433,10 @@ export function pruneForIndex(text: string): PrunedText | undefined {
       case 92 /* \ */:
         // An escape in an identifier (`find\u004Dany`) spells a name this pass cannot read.
         return undefined;
+      case 44 /* , */:
+        i++;
+        previous = Token.Comma;
+        break;
       default:
         if ((code === 43 || code === 45) && text.charCodeAt(i + 1) === code && (previous === Token.Value || previous === Token.CloseParen || previous === Token.CloseBracket)) {
           // `a++ / 2`: a postfix `++`/`--` leaves a value's end.
@@ -487,6 +497,12 @@ function isBindingPosition(text: string, end: number): boolean {
     return after === 58 || after === 47 || (code === 33 && after === 61);
   }
   return false;
+}
+
+/** Whether the word ending at `end` is followed by `(` or `<`: in an object, a method's name (`tenant() {`, `load<T>(`). */
+function isMethodName(text: string, end: number): boolean {
+  const code = nextCode(text, end);
+  return code === 40 || code === 60;
 }
 
 const WORDS_IN_TEXT = /[A-Za-z_$\u0080-\uffff][\w$\u0080-\uffff]*/g;
