@@ -38,7 +38,8 @@ export function createCodeContext(file: CodeFile, schema: PrismaSchema | undefin
  * from a parse without the parser's parent-pointer pass (the index walk sets them), of the file's
  * statements that name an operation when that can be shown to give the same sites
  * (`pruned-sites.ts`), else of the whole file. `delegates` is the schema's `modelsByDelegate`;
- * undefined when the file belongs to no schema.
+ * undefined when the file belongs to no schema. The sites' nodes may come from the pruned parse,
+ * whose arguments objects are empty: read their text from `file.text` by their spans.
  */
 export function findFileQuerySites(file: CodeFile, delegates: ReadonlyMap<string, Model> | undefined): QuerySite[] {
   return prunedQuerySites(file.uri, file.text, delegates) ?? findWholeFileQuerySites(file, delegates);

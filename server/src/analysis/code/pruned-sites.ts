@@ -1,14 +1,16 @@
 /**
  * The query sites of a file from a parse of its pruned text (`prune.ts`): the statements that name
  * no Prisma operation, and the contents of each operation's arguments object, are blank, so the
- * parser reads about half of a typical file. The result is
- * the full parse's or nothing: the caller parses the whole file when this returns undefined.
+ * parser reads about half of a typical file. The result is the whole parse's sites or nothing:
+ * the caller parses the whole file when this returns undefined. The sites' syntax nodes belong to
+ * the pruned tree: an arguments object is empty there, so its text is read from the file by its
+ * span (as the index does), never from the node.
  *
  * Why the sites are the same: each blanked region is a run of whole statements of one statement
  * list, or the contents of the object an operation is called with (checked on the pruned tree,
  * which must parse without an error), so the kept code parses to the same nodes at the same
- * offsets (an arguments object keeps its span; the index takes its text from the file), and every text read from the tree (a callee, a
- * client, a type) is checked to hold no blanked region. A blanked statement names no
+ * offsets, and every text read from the tree (a callee, a client, a type) is checked to hold no
+ * blanked region. A blanked statement names no
  * operation, so it holds no site; all it can change is an answer of the file's name tables (a
  * client name, a delegate alias, a factory, a client class) about a name it declares or assigns.
  * So the sites are kept only when no name the resolution asked about stands where a blanked region
@@ -43,11 +45,11 @@ export function prunedQuerySites(uri: string, text: string, delegates: ReadonlyM
   return pruned ? sitesOfPruned(uri, pruned, delegates) : undefined;
 }
 
-/** `prunedQuerySites` for a pruning already made (tests). */
-export function sitesOfPruned(uri: string, pruned: PrunedText, delegates: ReadonlyMap<string, Model> | undefined): QuerySite[] | undefined {
+/** `prunedQuerySites` for a pruning already made. */
+function sitesOfPruned(uri: string, pruned: PrunedText, delegates: ReadonlyMap<string, Model> | undefined): QuerySite[] | undefined {
   const sourceFile = parseSourceForIndex(uri, pruned.text);
   if ((sourceFile as { parseDiagnostics?: readonly unknown[] }).parseDiagnostics?.length) return undefined;
-  for (const region of pruned.regions) if (!betweenStatements(sourceFile, region)) return undefined;
+  for (const region of pruned.regions) if (!blankFits(sourceFile, region)) return undefined;
   const lookups = new NameLookups();
   const index = indexFile(sourceFile, lookups);
   const sites = findQuerySitesByDelegate(index, uri, delegates);
@@ -80,7 +82,7 @@ function holdsStatements(node: ts.Node): boolean {
  * or before the first or after the last, or is all of an object literal's contents: no node's
  * tokens but that list's holder (or that object) span it.
  */
-function betweenStatements(sourceFile: ts.SourceFile, region: Span): boolean {
+function blankFits(sourceFile: ts.SourceFile, region: Span): boolean {
   const text = sourceFile.text;
   let node: ts.Node = sourceFile;
   for (;;) {
