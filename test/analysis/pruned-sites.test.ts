@@ -189,6 +189,17 @@ describe('pruned parse for the index', () => {
     }
   });
 
+  it('leaves deeply nested code to the whole parse, at once', () => {
+    // The pass looks through the open brackets at some tokens: past a depth it gives up instead.
+    const depth = 20_000;
+    const text = `const a = ${'('.repeat(depth)}db.user.findMany()${')'.repeat(depth)};\nlog(a);`;
+    assert.equal(pruneForIndex(text), undefined);
+    const shallow = `const a = ${'('.repeat(100)}db.user.findMany()${')'.repeat(100)};\nlog(a);`;
+    assert.notEqual(pruneForIndex(shallow), undefined);
+    const nested = `${'function f() {\n'.repeat(300)}const x = 1;\ndb.user.findMany();\n${'}\n'.repeat(300)}`;
+    assert.equal(pruneForIndex(nested), undefined);
+  });
+
   it('keeps a statement that continues the one before: else, catch, finally, do…while', () => {
     const text = [
       'export async function f(x: number) {',

@@ -103,6 +103,12 @@ for (let code = 0; code < 128; code++) {
   else if (code === 32 || code === 9 || code === 0x0b || code === 0x0c) CHAR_CLASS[code] = 2;
 }
 
+/**
+ * Deeper nesting than this is left to the whole parse: the pass looks through the open brackets
+ * at some tokens, which must stay cheap on any input (generated or minified code).
+ */
+const MAX_DEPTH = 256;
+
 const enum Token {
   /** Start of the text. */
   None,
@@ -317,7 +323,10 @@ export function pruneForIndex(text: string): PrunedText | undefined {
       case 96 /* ` */: {
         const end = skipTemplatePart(text, i + 1);
         if (end < 0) return undefined;
-        if (text.charCodeAt(end - 1) === 123) stack.push({ kind: Kind.Template, runStart: -1, runBlankable: false });
+        if (text.charCodeAt(end - 1) === 123) {
+          if (stack.length >= MAX_DEPTH) return undefined;
+          stack.push({ kind: Kind.Template, runStart: -1, runBlankable: false });
+        }
         i = end;
         previous = Token.Value;
         break;
@@ -334,6 +343,7 @@ export function pruneForIndex(text: string): PrunedText | undefined {
         }
         break;
       case 123 /* { */: {
+        if (stack.length >= MAX_DEPTH) return undefined;
         // `let a = 1, { user } = prisma`: a destructuring after a comma, in a declaration list.
         if (previous === Token.Comma && context.kind === Kind.Block) keepRuns();
         const memberBody = memberBodyAt === stack.length;
@@ -375,6 +385,7 @@ export function pruneForIndex(text: string): PrunedText | undefined {
         break;
       }
       case 40 /* ( */:
+        if (stack.length >= MAX_DEPTH) return undefined;
         // A paren's run start is where it opens (read by an assignment to it: `(g.db as T) = …`).
         stack.push({ kind: afterHeader ? Kind.HeaderParen : afterOperation ? Kind.OperationParen : Kind.Paren, runStart: i, runBlankable: false });
         i++;
@@ -389,6 +400,7 @@ export function pruneForIndex(text: string): PrunedText | undefined {
         break;
       }
       case 91 /* [ */:
+        if (stack.length >= MAX_DEPTH) return undefined;
         stack.push({ kind: Kind.Bracket, runStart: -1, runBlankable: false });
         i++;
         previous = Token.Operator;
