@@ -13,6 +13,7 @@
  * file instead whenever a check fails. A wrong proposal costs a second parse, never a wrong site.
  */
 import type { Span } from '../text';
+import { isLineBreak, isSpace, isWordChar, skipBlank, skipRegex, skipString, skipTemplatePart } from './lexical';
 import { MODEL_OPERATIONS, RAW_OPERATIONS } from './operations';
 
 export interface PrunedText {
@@ -96,13 +97,6 @@ function flagsOf(text: string, start: number, end: number): number {
   return 0;
 }
 
-/** Characters by what they are to the pass: 1 a word's, 2 a space (line breaks apart). */
-const CHAR_CLASS = new Uint8Array(128);
-for (let code = 0; code < 128; code++) {
-  if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 36) CHAR_CLASS[code] = 1;
-  else if (code === 32 || code === 9 || code === 0x0b || code === 0x0c) CHAR_CLASS[code] = 2;
-}
-
 /**
  * Deeper nesting than this is left to the whole parse: the pass looks through the open brackets
  * at some tokens, which must stay cheap on any input (generated or minified code).
@@ -158,27 +152,10 @@ interface Context {
   kind: Kind;
   /**
    * For a block: where its current run of statements started (-1: none), and whether it may be
-   * blanked; for an operation's arguments, the same of its contents.
+   * blanked; for an operation's arguments, the same of its contents; for a paren, where it opens.
    */
   runStart: number;
   runBlankable: boolean;
-}
-
-function isWordChar(code: number): boolean {
-  return code < 128 ? CHAR_CLASS[code] === 1 : !isLineBreak(code) && !isWideSpace(code);
-}
-
-function isLineBreak(code: number): boolean {
-  return code === 10 || code === 13 || code === 0x2028 || code === 0x2029;
-}
-
-function isSpace(code: number): boolean {
-  return code < 128 ? CHAR_CLASS[code] === 2 : isWideSpace(code);
-}
-
-/** White space beyond ASCII, as TypeScript's scanner reads it (`isWhiteSpaceSingleLine`). */
-export function isWideSpace(code: number): boolean {
-  return code === 0xa0 || code === 0x85 || code === 0x1680 || (code >= 0x2000 && code <= 0x200b) || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
 }
 
 /**
@@ -211,6 +188,12 @@ export function pruneForIndex(text: string): PrunedText | undefined {
   /** Where the last closed parenthesis opened. */
   let closedParenAt = 0;
 
+  /** Opens a bracket (a paren's run start is where it opens: see `closedParenAt`); false past MAX_DEPTH. */
+  const open = (kind: Kind, runStart = -1): boolean => {
+    if (stack.length >= MAX_DEPTH) return false;
+    stack.push({ kind, runStart, runBlankable: false });
+    return true;
+  };
   const endRun = (context: Context, end: number): void => {
     if (context.runStart >= 0 && context.runBlankable && end > context.runStart) candidates.push({ start: context.runStart, end });
     context.runStart = -1;
@@ -277,6 +260,9 @@ export function pruneForIndex(text: string): PrunedText | undefined {
       // A property name (`x.delete`, `y?.default`) is a value, whatever keyword it spells.
       const property = i > 0 && text.charCodeAt(i - 1) === 46;
       const flags = flagsOf(text, i, end);
+      // What follows the word, read once for the checks below.
+      const after = skipBlank(text, end);
+      const follower = text.charCodeAt(after);
       // A statement starts here when it is first on its line, after `;`, `}` or the block's `{`, in a block.
       if (lineStart && context.kind === Kind.Block && (previous === Token.Semicolon || previous === Token.CloseBrace || previous === Token.OpenBrace || previous === Token.None)) {
         if (flags & CLAUSE) {
@@ -285,17 +271,17 @@ export function pruneForIndex(text: string): PrunedText | undefined {
         } else if (!(flags & CONTINUES)) {
           endRun(context, previousEnd);
           context.runStart = i;
-          context.runBlankable = !(flags & MODULE && keptModuleStatement(text, i, end));
+          context.runBlankable = !(flags & MODULE && keptModuleStatement(text, i, end, follower));
         }
       }
       // `x.class` is a property, not a class; `Prisma.TransactionClient` and `db.$transaction` count as properties too.
-      const keeps = (flags & KEEP && !(property && flags & MEMBER_BODY)) || (!property && flags & DECLARATION && nextCode(text, end) === 123);
+      const keeps = (flags & KEEP && !(property && flags & MEMBER_BODY)) || (!property && flags & DECLARATION && follower === 123);
       if (flags & OPERATION || keeps) keepRuns();
       if (flags & BINDS_IN_ARGUMENTS) keepArguments();
       // A property counts too: `this.db = …`, `globalThis.conn = base.$extends(…)` bind `db`, `conn`;
-      // so does a method in an object (`{ tenant() { … } }`: the walk lists every method by name).
-      const method = (context.kind === Kind.Brace || context.kind === Kind.Arguments) && isMethodName(text, end);
-      if ((afterFunction || method || isBindingPosition(text, end)) && !inPlainArguments()) {
+      // so does a method in an object (`{ tenant() { … } }`, `load<T>(`: the walk lists every method by name).
+      const method = (context.kind === Kind.Brace || context.kind === Kind.Arguments) && (follower === 40 || follower === 60);
+      if ((afterFunction || method || isBindingPosition(text, after)) && !inPlainArguments()) {
         bindingWords.push(text.slice(i, end));
         bindingAt.push(i);
       }
@@ -323,10 +309,7 @@ export function pruneForIndex(text: string): PrunedText | undefined {
       case 96 /* ` */: {
         const end = skipTemplatePart(text, i + 1);
         if (end < 0) return undefined;
-        if (text.charCodeAt(end - 1) === 123) {
-          if (stack.length >= MAX_DEPTH) return undefined;
-          stack.push({ kind: Kind.Template, runStart: -1, runBlankable: false });
-        }
+        if (text.charCodeAt(end - 1) === 123 && !open(Kind.Template)) return undefined;
         i = end;
         previous = Token.Value;
         break;
@@ -343,7 +326,6 @@ export function pruneForIndex(text: string): PrunedText | undefined {
         }
         break;
       case 123 /* { */: {
-        if (stack.length >= MAX_DEPTH) return undefined;
         // `let a = 1, { user } = prisma`: a destructuring after a comma, in a declaration list.
         if (previous === Token.Comma && context.kind === Kind.Block) keepRuns();
         const memberBody = memberBodyAt === stack.length;
@@ -361,7 +343,7 @@ export function pruneForIndex(text: string): PrunedText | undefined {
         // `findMany({`: the object an operation is called with (its first argument).
         const operationArguments = !block && previous === Token.OpenParen && context.kind === Kind.OperationParen;
         if (block) keepArguments();
-        stack.push({ kind: block ? Kind.Block : operationArguments ? Kind.Arguments : Kind.Brace, runStart: -1, runBlankable: false });
+        if (!open(block ? Kind.Block : operationArguments ? Kind.Arguments : Kind.Brace)) return undefined;
         i++;
         previous = Token.OpenBrace;
         break;
@@ -385,9 +367,8 @@ export function pruneForIndex(text: string): PrunedText | undefined {
         break;
       }
       case 40 /* ( */:
-        if (stack.length >= MAX_DEPTH) return undefined;
         // A paren's run start is where it opens (read by an assignment to it: `(g.db as T) = …`).
-        stack.push({ kind: afterHeader ? Kind.HeaderParen : afterOperation ? Kind.OperationParen : Kind.Paren, runStart: i, runBlankable: false });
+        if (!open(afterHeader ? Kind.HeaderParen : afterOperation ? Kind.OperationParen : Kind.Paren, i)) return undefined;
         i++;
         previous = Token.OpenParen;
         break;
@@ -400,8 +381,7 @@ export function pruneForIndex(text: string): PrunedText | undefined {
         break;
       }
       case 91 /* [ */:
-        if (stack.length >= MAX_DEPTH) return undefined;
-        stack.push({ kind: Kind.Bracket, runStart: -1, runBlankable: false });
+        if (!open(Kind.Bracket)) return undefined;
         i++;
         previous = Token.Operator;
         break;
@@ -470,105 +450,34 @@ export function pruneForIndex(text: string): PrunedText | undefined {
 }
 
 /** Whether an `import`/`export` statement imports or re-exports (`import …`, `export {`, `export *`, `export type {`, `export =`): kept. */
-function keptModuleStatement(text: string, start: number, end: number): boolean {
+function keptModuleStatement(text: string, start: number, end: number, follower: number): boolean {
   if (text.startsWith('import', start)) return true;
-  const next = nextCode(text, end);
-  if (next === 123 || next === 42 || next === 61) return true;
+  if (follower === 123 || follower === 42 || follower === 61) return true;
   let at = end;
   while (at < text.length && isSpace(text.charCodeAt(at))) at++;
-  return text.startsWith('type', at) && nextCode(text, at + 4) === 123;
-}
-
-/** The next character after spaces and line breaks. */
-function nextCode(text: string, from: number): number {
-  let at = from;
-  while (at < text.length) {
-    const code = text.charCodeAt(at);
-    if (!isSpace(code) && !isLineBreak(code)) return code;
-    at++;
-  }
-  return -1;
+  return text.startsWith('type', at) && text.charCodeAt(skipBlank(text, at + 4)) === 123;
 }
 
 /**
- * Whether the word ending at `end` stands where a declaration or an assignment binds it: before
- * `=` (not `==`; `=>` included, a parameter), `:`, `?:`, `!:`, `! =`. A comment in between counts
- * as yes.
+ * Whether a word followed (after white space) by `at` stands where a declaration or an assignment
+ * binds it: before `=` (not `==`; `=>` included, a parameter), `:`, `?:`, `!:`, `! =`. A comment in
+ * between counts as yes.
  */
-function isBindingPosition(text: string, end: number): boolean {
-  let at = end;
-  while (at < text.length && (isSpace(text.charCodeAt(at)) || isLineBreak(text.charCodeAt(at)))) at++;
-  let code = text.charCodeAt(at);
+function isBindingPosition(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
   if (code === 47) return true;
   if (code === 58 /* : */) return true;
   if (code === 61 /* = */) return text.charCodeAt(at + 1) !== 61;
   if (code === 33 /* ! */ && text.charCodeAt(at + 1) === 61) return false; // `!=`, `!==`
   if (code === 63 /* ? */ || code === 33 /* ! */) {
     // `name?:`, `name!:`, and `name! = …` (an assignment through a non-null assertion).
-    const after = nextCode(text, at + 1);
-    return after === 58 || after === 47 || (code === 33 && after === 61);
+    const next = text.charCodeAt(skipBlank(text, at + 1));
+    return next === 58 || next === 47 || (code === 33 && next === 61);
   }
   return false;
 }
 
-/** Whether the word ending at `end` is followed by `(` or `<`: in an object, a method's name (`tenant() {`, `load<T>(`). */
-function isMethodName(text: string, end: number): boolean {
-  const code = nextCode(text, end);
-  return code === 40 || code === 60;
-}
-
 const WORDS_IN_TEXT = /[A-Za-z_$\u0080-\uffff][\w$\u0080-\uffff]*/g;
-
-/** The end of a string literal starting at `start`, or -1 when it does not end on its line. */
-function skipString(text: string, start: number, quote: number): number {
-  for (let i = start + 1; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === quote) return i + 1;
-    if (code === 92) {
-      // An escaped character, or a line continuation (`\` before a line break, `\r\n` counted once).
-      if (text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10) i++;
-      i++;
-      continue;
-    }
-    if (code === 10 || code === 13) return -1;
-  }
-  return -1;
-}
-
-/** The end of a template part starting at `start` (after `` ` `` or `}`): after its closing `` ` `` or its `${`; -1 when it does not end. */
-function skipTemplatePart(text: string, start: number): number {
-  for (let i = start; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code === 96) return i + 1;
-    if (code === 92) {
-      i++;
-      continue;
-    }
-    if (code === 36 && text.charCodeAt(i + 1) === 123) return i + 2;
-  }
-  return -1;
-}
-
-/** The end of a regular expression whose body starts at `start` (after the first `/`), flags included; -1 when it does not end on its line. */
-function skipRegex(text: string, start: number): number {
-  let inClass = false;
-  for (let i = start; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (isLineBreak(code)) return -1;
-    if (code === 92) {
-      i++;
-      continue;
-    }
-    if (code === 91) inClass = true;
-    else if (code === 93) inClass = false;
-    else if (code === 47 && !inClass) {
-      let end = i + 1;
-      while (end < text.length && isWordChar(text.charCodeAt(end))) end++;
-      return end;
-    }
-  }
-  return -1;
-}
 
 /** The outermost blankable runs, blanked, with the words they may bind. */
 function blank(text: string, candidates: Span[], bindingWords: readonly string[], bindingAt: readonly number[]): PrunedText | undefined {
@@ -590,24 +499,20 @@ function blank(text: string, candidates: Span[], bindingWords: readonly string[]
   }
   const parts: string[] = [];
   // Line breaks other than `\n` are rare: without them, `indexOf` finds the line breaks to keep.
-  const onlyLineFeeds = !/[\r\u2028\u2029]/.test(text);
+  const nextBreak = /[\r\u2028\u2029]/.test(text)
+    ? (from: number, end: number): number => {
+        for (let i = from; i < end; i++) if (isLineBreak(text.charCodeAt(i))) return i;
+        return -1;
+      }
+    : (from: number): number => text.indexOf('\n', from);
   let at = 0;
   for (const region of regions) {
     parts.push(text.slice(at, region.start));
     // Spaces, but every line break where it was.
     let from = region.start;
-    if (onlyLineFeeds) {
-      for (let i = text.indexOf('\n', from); i >= 0 && i < region.end; i = text.indexOf('\n', from)) {
-        parts.push(spaces(i - from), '\n');
-        from = i + 1;
-      }
-    } else {
-      for (let i = region.start; i < region.end; i++) {
-        if (isLineBreak(text.charCodeAt(i))) {
-          parts.push(spaces(i - from), text[i]!);
-          from = i + 1;
-        }
-      }
+    for (let i = nextBreak(from, region.end); i >= 0 && i < region.end; i = nextBreak(from, region.end)) {
+      parts.push(spaces(i - from), text[i]!);
+      from = i + 1;
     }
     parts.push(spaces(region.end - from));
     at = region.end;

@@ -27,14 +27,15 @@ import ts = require('typescript');
 import type { Model } from '../schema/model';
 import type { Span } from '../text';
 import { indexFile, NameLookups } from './file-index';
-import { isWideSpace, pruneForIndex, type PrunedText } from './prune';
+import { skipTrivia } from './lexical';
+import { pruneForIndex, type PrunedText } from './prune';
 import { findQuerySitesByDelegate, type QuerySite } from './query-sites';
 import { parseSourceForIndex, scriptKindOf } from './syntax';
 
 const Kind = ts.SyntaxKind;
 
 /** Pruned parses are tried on TypeScript files only: in JSX, text between tags is not code, which the lexical pass cannot tell. */
-export function prunable(uri: string): boolean {
+function prunable(uri: string): boolean {
   return scriptKindOf(uri) === ts.ScriptKind.TS;
 }
 
@@ -112,28 +113,6 @@ function blankFits(sourceFile: ts.SourceFile, region: Span): boolean {
   }
 }
 
-/**
- * Whether `text` has a token (anything but white space and comments) in [from, to). What
- * `node.getStart()` would tell, without reading the blank region after `to` that it would skip.
- */
-function tokenBetween(text: string, from: number, to: number): boolean {
-  for (let at = from; at < to; at++) {
-    const code = text.charCodeAt(at);
-    if (code === 32 || code === 9 || code === 10 || code === 13 || code === 11 || code === 12 || (code >= 128 && (code === 0x2028 || code === 0x2029 || isWideSpace(code)))) continue;
-    if (code !== 47) return true;
-    const next = text.charCodeAt(at + 1);
-    if (next === 47) {
-      while (at < to && text.charCodeAt(at) !== 10 && text.charCodeAt(at) !== 13) at++;
-    } else if (next === 42) {
-      const close = text.indexOf('*/', at + 2);
-      if (close < 0) return false;
-      at = close + 1;
-    } else {
-      return true;
-    }
-  }
-  return false;
-}
 
 /** The index of the first item that ends after `position` (items in order, not overlapping); `items.length` when none does. */
 function firstEndingAfter(items: readonly { end: number }[], position: number): number {
@@ -145,4 +124,12 @@ function firstEndingAfter(items: readonly { end: number }[], position: number): 
     else high = middle;
   }
   return low;
+}
+
+/**
+ * Whether `text` has a token (anything but white space and comments) in [from, to). What
+ * `node.getStart()` would tell, without reading the blank region after `to` that it would skip.
+ */
+function tokenBetween(text: string, from: number, to: number): boolean {
+  return skipTrivia(text, from, to) < to;
 }
