@@ -5,9 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Client } from 'pg';
+import type { Client, QueryConfig } from 'pg';
 import { PRISMA_CONFIG_NAMES, stripScriptComments } from '../workspace/prisma-project';
-import type { SqlSession } from './database-session';
+import { quoteIdent, type SqlSession } from './database-session';
 
 export interface DatabaseUrl {
   url: string;
@@ -27,7 +27,12 @@ export interface UrlLookup {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Finds the database URL the way Prisma would, without executing any of the project's code. */
+/**
+ * Finds the database URL the way Prisma would, without executing any of the project's code: the
+ * setting first, then a literal URL in prisma.config.* or the schema, then the variable they name
+ * (DATABASE_URL by default) from the process environment, which wins over `.env` files as it does
+ * for Prisma (dotenv never overrides a variable that is set), then from the `.env` files.
+ */
 export async function resolveDatabaseUrl(lookup: UrlLookup): Promise<DatabaseUrl | undefined> {
   if (lookup.setting?.trim()) return { url: lookup.setting.trim(), source: 'the prismaLens.explain.databaseUrl setting' };
   const config = await readPrismaConfigUrl(lookup.projectRoot);
@@ -35,20 +40,30 @@ export async function resolveDatabaseUrl(lookup: UrlLookup): Promise<DatabaseUrl
   const variable = config?.variable ?? schemaUrlVariable(lookup.schemaText) ?? 'DATABASE_URL';
   const literal = schemaUrlLiteral(lookup.schemaText);
   if (literal) return { url: literal, source: 'the schema\'s datasource url' };
+  const environment = lookup.env ?? process.env;
+  const fromEnvironment = environment[variable];
+  if (fromEnvironment) return { url: fromEnvironment, source: `${variable} in the environment` };
   const envFiles = [...new Set([path.join(lookup.schemaDir, '.env'), path.join(lookup.projectRoot, '.env'), path.join(lookup.projectRoot, 'prisma', '.env')])];
   for (const file of envFiles) {
     const text = await readFile(file, 'utf8').catch(() => undefined);
-    const value = text === undefined ? undefined : parseDotenv(text).get(variable);
-    if (value) return { url: expandVariables(value, parseDotenv(text!), lookup.env ?? process.env), source: `${variable} in ${path.relative(lookup.projectRoot, file) || file}` };
+    if (text === undefined) continue;
+    const entries = readDotenv(text);
+    const entry = entries.get(variable);
+    if (!entry?.value) continue;
+    const values = new Map([...entries].map(([key, item]) => [key, item.value]));
+    return { url: expandVariables(entry.value, values, environment), source: `${variable} in ${path.relative(lookup.projectRoot, file) || file}, line ${entry.line}` };
   }
-  const fromEnvironment = (lookup.env ?? process.env)[variable];
-  if (fromEnvironment) return { url: fromEnvironment, source: `${variable} in the environment` };
   return undefined;
 }
 
 /** `KEY=value` lines of a .env file, with quotes, `export`, comments and escaped newlines handled. */
 export function parseDotenv(text: string): Map<string, string> {
-  const values = new Map<string, string>();
+  return new Map([...readDotenv(text)].map(([key, entry]) => [key, entry.value]));
+}
+
+/** The .env file's values with the line (from 1) each is set on; a later line wins. */
+function readDotenv(text: string): Map<string, { value: string; line: number }> {
+  const values = new Map<string, { value: string; line: number }>();
   const line = /^[ \t]*(?:export[ \t]+)?([\w.-]+)[ \t]*=[ \t]*("(?:\\.|[^"\\])*"|'[^']*'|`[^`]*`|[^\n#]*)/gm;
   for (const match of text.matchAll(line)) {
     let value = match[2]!.trim();
@@ -57,9 +72,15 @@ export function parseDotenv(text: string): Map<string, string> {
       value = value.slice(1, -1);
       if (quote === '"') value = value.replace(/\\n/g, '\n').replace(/\\(["\\])/g, '$1');
     }
-    values.set(match[1]!, value);
+    values.set(match[1]!, { value, line: lineOf(text, match.index ?? 0) });
   }
   return values;
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) line++;
+  return line;
 }
 
 /** `${VAR}` references inside a .env value, as dotenv-expand (used by Prisma) resolves them. */
@@ -101,8 +122,11 @@ export interface UserDatabase {
   close(): Promise<void>;
 }
 
-/** Connects to the user's PostgreSQL; a failure comes back as a sentence the user can act on. */
-export async function connectUserDatabase(url: string, options: { connectTimeoutMs?: number } = {}): Promise<UserDatabase | { error: string }> {
+/**
+ * Reads a connection URL without connecting: the parts PostgreSQL needs, the search path Prisma's
+ * `schema` parameter names, and a label without the password; or why the URL is malformed.
+ */
+export function readDatabaseUrl(url: string): { connectionString: string; label: string; searchPath?: string } | { error: string } {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -110,31 +134,56 @@ export async function connectUserDatabase(url: string, options: { connectTimeout
     return { error: 'the database URL is not a valid URL' };
   }
   if (!/^postgres(ql)?:$/.test(parsed.protocol)) {
-    return { error: `the database URL is for ${parsed.protocol.replace(/:$/, '')}, and EXPLAIN plans need PostgreSQL` };
+    return { error: `the database URL is for ${parsed.protocol.replace(/:$/, '') || 'an unknown scheme'}, and EXPLAIN plans need PostgreSQL` };
+  }
+  // pg decodes every part; a broken %-escape would throw deep inside it.
+  for (const [part, value] of [['user name', parsed.username], ['password', parsed.password], ['database name', parsed.pathname], ['query', parsed.search]] as const) {
+    try {
+      decodeURIComponent(value);
+    } catch {
+      return { error: `the database URL's ${part} holds a malformed %-escape (write a literal % as %25)` };
+    }
   }
   const searchPath = parsed.searchParams.get('schema') ?? undefined;
   for (const name of PRISMA_ONLY_PARAMETERS) parsed.searchParams.delete(name);
-  const label = `${decodeURIComponent(parsed.username) || 'postgres'}@${parsed.hostname || parsed.searchParams.get('host') || 'localhost'}${parsed.port ? `:${parsed.port}` : ''}${parsed.pathname || '/'}`;
-  const { Client: PgClient } = require('pg') as typeof import('pg');
-  const client: Client = new PgClient({
-    connectionString: parsed.toString(),
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 3_000,
-    application_name: 'prisma-lens-explain',
-  });
+  const label = `${decodeURIComponent(parsed.username) || 'postgres'}@${parsed.hostname || parsed.searchParams.get('host') || 'localhost'}${parsed.port ? `:${parsed.port}` : ''}${decodeURIComponent(parsed.pathname) || '/'}`;
+  return { connectionString: parsed.toString(), label, searchPath };
+}
+
+/** Connects to the user's PostgreSQL; a failure comes back as a sentence the user can act on. Never throws. */
+export async function connectUserDatabase(url: string, options: { connectTimeoutMs?: number } = {}): Promise<UserDatabase | { error: string }> {
+  const read = readDatabaseUrl(url);
+  if ('error' in read) return read;
+  const { label, searchPath } = read;
+  let client: Client;
+  try {
+    const { Client: PgClient } = require('pg') as typeof import('pg');
+    client = new PgClient({ connectionString: read.connectionString, connectionTimeoutMillis: options.connectTimeoutMs ?? 3_000, application_name: 'prisma-lens-explain' });
+  } catch (error) {
+    return { error: `the database URL cannot be used: ${error instanceof Error ? error.message : String(error)}` };
+  }
   // A dropped connection later must not crash the server; the next request reconnects.
   client.on('error', () => undefined);
+  const applySearchPath = async (): Promise<void> => {
+    if (searchPath) await client.query(`SET search_path TO ${quoteIdent(searchPath)}`);
+  };
   try {
     await client.connect();
-    if (searchPath) await client.query(`SET search_path TO "${searchPath.replace(/"/g, '""')}"`);
+    await applySearchPath();
     const version = await client.query<{ server_version: string }>('SHOW server_version');
     return {
       session: {
         async query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]> {
-          const result = await client.query(sql, params ? [...params] : undefined);
+          // The extended protocol always: PostgreSQL refuses a second statement in one Parse message.
+          const result = await client.query({ text: sql, values: params ? [...params] : [], queryMode: 'extended' } as QueryConfig);
           return result.rows as Row[];
         },
         async exec(sql: string): Promise<void> {
           await client.query(sql);
+        },
+        async reset(): Promise<void> {
+          await client.query('DISCARD ALL');
+          await applySearchPath();
         },
       },
       label,

@@ -192,6 +192,9 @@ export function sessionOf(db: PGlite): SqlSession {
     async exec(sql: string): Promise<void> {
       await db.exec(sql);
     },
+    async reset(): Promise<void> {
+      await db.exec('DISCARD ALL');
+    },
   };
 }
 

@@ -3,7 +3,9 @@
  * statement for parameters only known at run time, EXPLAIN ANALYZE only on request, always inside
  * a transaction that is rolled back (READ ONLY for reads) and under a statement timeout.
  */
-import { quoteLiteral, type SqlSession } from './database-session';
+import { parseScript } from '../analysis/migrations/sql';
+import { quoteIdent, quoteLiteral, type SqlSession } from './database-session';
+import { checkStatement, checkWrapper, loadStatementGuard, type CheckedStatement } from './statement-guard';
 
 export interface StatementToExplain {
   sql: string;
@@ -18,6 +20,11 @@ export interface ExplainOptions {
   writeConfirmed?: boolean;
   /** Statement timeout, 10 seconds by default. */
   timeoutMs?: number;
+  /**
+   * The database is Prisma Lens's own (embedded): a rolled-back write may advance its sequences and
+   * fire its triggers. On the user's database, ANALYZE of such a write is refused.
+   */
+  ownDatabase?: boolean;
   /** SQL run inside the transaction before the plan (the "what if" index). */
   setup?: string;
 }
@@ -43,53 +50,71 @@ export interface RawPlanNode {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** How long the server keeps a transaction this process left idle (it crashed, or the network went): then it rolls it back. */
+const IDLE_IN_TRANSACTION_MS = 30_000;
 let statementCounter = 0;
 
-/** True for INSERT, UPDATE, DELETE and MERGE, including inside a WITH. */
+/** True for INSERT, UPDATE and DELETE (also inside a WITH) and `SELECT … FOR UPDATE`, as PostgreSQL's parser reads them; needs the guard loaded. */
 export function isWriteStatement(sql: string): boolean {
-  const code = stripLiteralsAndComments(sql);
-  return /^\s*(insert|update|delete|merge)\b/i.test(code) || /\b(insert\s+into|update\s+(only\s+)?("[^"]+"|\w+)(\s*\.\s*("[^"]+"|\w+))?(\s+(as\s+)?\w+)?\s+set|delete\s+from|merge\s+into)\b/i.test(code);
+  const checked = checkStatement(sql);
+  return checked.ok ? checked.isWrite : /^\s*(insert|update|delete|merge)\b/i.test(sql);
 }
 
-/** Statements EXPLAIN accepts. */
-export function isExplainable(sql: string): boolean {
-  return /^\s*(\(\s*)*(select|with|insert|update|delete|merge|values|table)\b/i.test(stripLiteralsAndComments(sql));
-}
-
-/** Number of `$n` parameters a statement uses (the highest n). */
-export function parameterCount(sql: string): number {
-  let highest = 0;
-  for (const match of stripLiteralsAndComments(sql).matchAll(/\$(\d+)/g)) highest = Math.max(highest, Number(match[1]));
-  return highest;
-}
-
+/**
+ * Explains one statement without ever changing data. The statement must pass the guard (one
+ * SELECT/INSERT/UPDATE/DELETE, no function with effects beyond the transaction); every text goes
+ * over the extended protocol, where PostgreSQL refuses a second statement; the plan is made inside
+ * a transaction that is always rolled back (READ ONLY unless a confirmed write or the "what if"
+ * index needs otherwise), under statement, lock and idle timeouts; after ANALYZE the session is reset.
+ */
 export async function explainStatement(session: SqlSession, statement: StatementToExplain, options: ExplainOptions = {}): Promise<ExplainOutcome> {
-  if (!isExplainable(statement.sql)) return { kind: 'not-explainable', reason: 'only queries (SELECT, INSERT, UPDATE, DELETE) have a plan' };
-  const write = isWriteStatement(statement.sql);
+  await loadStatementGuard();
+  const checked = checkStatement(statement.sql);
+  if (!checked.ok) return { kind: 'not-explainable', reason: checked.reason };
+  const write = checked.isWrite;
   const analyze = options.analyze === true;
   if (analyze && write && !options.writeConfirmed) {
-    return { kind: 'needs-confirmation', reason: 'EXPLAIN ANALYZE runs the statement; this one writes, so it runs inside a transaction that is rolled back. Sequences it advances stay advanced.' };
+    return { kind: 'needs-confirmation', reason: 'EXPLAIN ANALYZE runs the statement; this one writes, so it runs inside a transaction that is rolled back.' };
   }
-  const count = parameterCount(statement.sql);
+  const setupProblem = options.setup !== undefined ? checkSetup(options.setup) : undefined;
+  if (setupProblem) return { kind: 'not-explainable', reason: setupProblem };
+  const count = checked.parameterCount;
   const values = Array.from({ length: count }, (_, index) => statement.params[index]);
   // Unknown values get the plan PostgreSQL would use for any value: the generic plan.
   const generic = !analyze || values.some((value) => value === undefined);
   const name = `prisma_lens_${process.pid}_${++statementCounter}`;
   const explainOptions = analyze ? 'FORMAT JSON, ANALYZE, BUFFERS' : 'FORMAT JSON';
-  const args = count > 0 ? `(${values.map(sqlValue).join(', ')})` : '';
+  // Without ANALYZE nothing runs and the generic plan does not depend on the values: none is sent.
+  const args = count > 0 ? `(${values.map((value) => (analyze ? sqlValue(value) : 'NULL')).join(', ')})` : '';
+  const prepare = `PREPARE ${name} AS ${checked.sql}`;
+  const execute = `EXPLAIN (${explainOptions}) EXECUTE ${name}${args}`;
+  const wrapperProblem = checkWrapper(prepare, 'PrepareStmt') ?? checkWrapper(execute, 'ExplainExecute');
+  if (wrapperProblem) return { kind: 'not-explainable', reason: wrapperProblem };
+  const timeoutMs = Math.max(1, Math.round(options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
   let began = false;
   let prepared = false;
   try {
     // The "what if" index is created inside the transaction, so only that case and a confirmed write are not READ ONLY.
     await session.exec((analyze && write) || options.setup ? 'BEGIN' : 'BEGIN READ ONLY');
     began = true;
-    await session.exec(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(options.timeoutMs ?? DEFAULT_TIMEOUT_MS))}`);
-    await session.exec(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(Math.min(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 2_000)))}`);
-    if (generic) await session.exec('SET LOCAL plan_cache_mode = force_generic_plan');
+    await session.exec(
+      [
+        `SET LOCAL statement_timeout = ${timeoutMs}`,
+        `SET LOCAL lock_timeout = ${Math.min(timeoutMs, 2_000)}`,
+        `SET LOCAL idle_in_transaction_session_timeout = ${IDLE_IN_TRANSACTION_MS}`,
+        // Values are written as literals; with standard strings a backslash in them is only a character.
+        'SET LOCAL standard_conforming_strings = on',
+        ...(generic ? ['SET LOCAL plan_cache_mode = force_generic_plan'] : []),
+      ].join('; '),
+    );
+    if (analyze && write && !options.ownDatabase) {
+      const problem = await writeEffectsBeyondTransaction(session, checked.writeTargets);
+      if (problem) return { kind: 'not-explainable', reason: problem };
+    }
     if (options.setup) await session.exec(options.setup);
-    await session.exec(`PREPARE ${name} AS ${statement.sql}`);
+    await session.query(prepare);
     prepared = true;
-    const rows = await session.query<Record<string, unknown>>(`EXPLAIN (${explainOptions}) EXECUTE ${name}${args}`);
+    const rows = await session.query<Record<string, unknown>>(execute);
     const plan = readPlan(rows);
     if (!plan) return { kind: 'error', message: 'PostgreSQL returned no plan' };
     return { kind: 'plan', plan, analyzed: analyze, generic };
@@ -99,7 +124,45 @@ export async function explainStatement(session: SqlSession, statement: Statement
     if (began) await session.exec('ROLLBACK').catch(() => undefined);
     // PREPARE outlives a rollback; the name is dropped so the session stays clean.
     if (prepared) await session.exec(`DEALLOCATE ${name}`).catch(() => undefined);
+    // A statement that ran may have left session state behind (a setting, a lock, a temporary table).
+    if (analyze) await session.reset().catch(() => undefined);
   }
+}
+
+/** The "what if" index: exactly one CREATE INDEX, written by Prisma Lens from the plan. */
+function checkSetup(sql: string): string | undefined {
+  const parsed = parseScript(sql);
+  if (parsed.errors.length > 0 || parsed.statements.length !== 1 || parsed.statements[0]!.kind !== 'IndexStmt') return 'the "what if" index is not one CREATE INDEX';
+  return undefined;
+}
+
+/**
+ * On the user's database, what a rolled-back write would still leave behind: a sequence its INSERT
+ * advances (a rollback does not undo `nextval`), or triggers, whose functions may do anything.
+ * Checked inside the transaction, before the statement runs.
+ */
+async function writeEffectsBeyondTransaction(session: SqlSession, targets: CheckedStatement['writeTargets']): Promise<string | undefined> {
+  for (const target of targets) {
+    const qualified = target.schema ? `${quoteIdent(target.schema)}.${quoteIdent(target.table)}` : quoteIdent(target.table);
+    const [facts] = await session.query<{ found: boolean; sequences: string[] | null; triggers: string[] | null }>(
+      `select to_regclass($1) is not null as found,
+              (select array_agg(a.attname::text order by a.attnum) from pg_attribute a
+                 left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+                where a.attrelid = to_regclass($1) and a.attnum > 0 and not a.attisdropped
+                  and (a.attidentity <> '' or pg_get_expr(d.adbin, d.adrelid) ilike '%nextval(%')) as sequences,
+              (select array_agg(t.tgname::text order by t.tgname) from pg_trigger t
+                where t.tgrelid = to_regclass($1) and not t.tgisinternal) as triggers`,
+      [qualified],
+    );
+    if (!facts?.found) continue;
+    if (target.insert && facts.sequences && facts.sequences.length > 0) {
+      return `EXPLAIN ANALYZE of this insert would advance the sequence of "${target.table}.${facts.sequences[0]}", which a rollback does not undo; explain it without ANALYZE, or on the embedded database`;
+    }
+    if (facts.triggers && facts.triggers.length > 0) {
+      return `EXPLAIN ANALYZE of this write would fire the trigger "${facts.triggers[0]}" on "${target.table}", whose effects Prisma Lens cannot check; explain it without ANALYZE, or on the embedded database`;
+    }
+  }
+  return undefined;
 }
 
 /** `EXPLAIN (FORMAT JSON)` returns one row with one column holding a one-element array (as text or parsed). */
@@ -129,12 +192,4 @@ export function describeQueryError(error: unknown): string {
   if (details.code === '57014') return 'the statement ran longer than the statement timeout and was cancelled';
   if (details.code === '55P03') return 'the statement waited too long for a lock and was cancelled';
   return details.hint ? `${error.message} (${details.hint})` : error.message;
-}
-
-/** The SQL with string literals, quoted identifiers and comments blanked, so keywords inside them are not seen. */
-function stripLiteralsAndComments(sql: string): string {
-  return sql
-    .replace(/--[^\n]*/g, ' ')
-    .replace(/\/\*[\s\S]*?\*\//g, ' ')
-    .replace(/'(?:[^']|'')*'/g, "''");
 }
