@@ -250,6 +250,23 @@ describe('EXPLAIN leaves the database as it found it', { skip }, () => {
     assert.doesNotMatch(result.stderr + result.stdout, /hunter2-secret|lens-secret/);
   });
 
+  test('a malformed URL from the flag or from .env is named with where it came from, and the embedded database answers', () => {
+    const flagged = explain(project, `src/probes.ts:${lineOf('k')}`, '--database-url', 'postgres://pg%ZZ:pw@127.0.0.1:1/db', '--rows', '10');
+    assert.equal(flagged.status, 0, flagged.stderr);
+    assert.match(flagged.stderr, /Could not use your database \(the --database-url flag\): the database URL's user name holds a malformed %-escape/);
+    assert.match(flagged.stderr, /plans from embedded PostgreSQL/);
+    assert.doesNotMatch(flagged.stderr, /URIError|\n\s+at |pw@/);
+    writeFileSync(join(project, '.env'), '# local settings\nDATABASE_URL="postgres://user:secret@127.0.0.1:1/d%ZZ"\n');
+    try {
+      const fromFile = explain(project, `src/probes.ts:${lineOf('k')}`, '--rows', '10');
+      assert.equal(fromFile.status, 0, fromFile.stderr);
+      assert.match(fromFile.stderr, /Could not use your database \(DATABASE_URL in \.env, line 2\): the database URL's database name holds a malformed %-escape/);
+      assert.doesNotMatch(fromFile.stderr, /secret/);
+    } finally {
+      rmSync(join(project, '.env'));
+    }
+  });
+
   describe('on a connection kept open, as the language server keeps it', () => {
     let databases: ExplainDatabases;
     const request = () => ({ url: { url: server.tcpUrl, source: 'test' }, rowsPerTable: 10, ddl: async () => ({ error: 'no embedded database in this test' }) });
@@ -273,6 +290,13 @@ describe('EXPLAIN leaves the database as it found it', { skip }, () => {
         );
         return settings!;
       });
+
+    test('a request with a malformed URL does not spoil the next one with a good URL', async () => {
+      const broken = { url: { url: 'postgres://pg%ZZ:pw@127.0.0.1:1/db', source: 'the prismaLens.explain.databaseUrl setting' }, rowsPerTable: 10, ddl: async () => ({ error: 'no embedded database in this test' }) };
+      await assert.rejects(databases.run(broken, [], async () => 'unreachable'), /the embedded database cannot be set up/);
+      const state = await sessionState();
+      assert.equal(state.statement_timeout, '0');
+    });
 
     test('ANALYZE of confirmed writes runs them and rolls them back; session settings and locks are as before', async () => {
       const before = await sessionState();

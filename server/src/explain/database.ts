@@ -16,8 +16,10 @@ export interface DatabaseUrl {
 }
 
 export interface UrlLookup {
-  /** The `prismaLens.explain.databaseUrl` setting, when set. */
+  /** The `prismaLens.explain.databaseUrl` setting (or the CLI's `--database-url`), when set. */
   setting?: string;
+  /** What to call the setting in messages; `the prismaLens.explain.databaseUrl setting` by default. */
+  settingName?: string;
   /** Folder of the schema file (or of the multi-file schema folder). */
   schemaDir: string;
   /** Folder of the project's package.json or prisma.config.*. */
@@ -34,7 +36,7 @@ export interface UrlLookup {
  * for Prisma (dotenv never overrides a variable that is set), then from the `.env` files.
  */
 export async function resolveDatabaseUrl(lookup: UrlLookup): Promise<DatabaseUrl | undefined> {
-  if (lookup.setting?.trim()) return { url: lookup.setting.trim(), source: 'the prismaLens.explain.databaseUrl setting' };
+  if (lookup.setting?.trim()) return { url: lookup.setting.trim(), source: lookup.settingName ?? 'the prismaLens.explain.databaseUrl setting' };
   const config = await readPrismaConfigUrl(lookup.projectRoot);
   if (config?.literal) return { url: config.literal, source: config.file };
   const variable = config?.variable ?? schemaUrlVariable(lookup.schemaText) ?? 'DATABASE_URL';
