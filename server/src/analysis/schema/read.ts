@@ -179,11 +179,17 @@ function readEnumValues(ast: Ast.Enum): string[] {
   return (ast.enumerators ?? []).flatMap((item) => (item?.type === 'enumerator' ? [item.name] : []));
 }
 
+/**
+ * The fields of `@@index`, `@@unique` or `@@id`: the first unnamed argument or `fields:`, either a
+ * list or, as Prisma also accepts, a single field without brackets (`@@index(teamId)`,
+ * `@@index(fields: teamId)`, `@@index(createdAt(sort: Desc))`).
+ */
 function indexFields(args: Ast.AttributeArgument[] | undefined): IndexField[] {
   for (const arg of args ?? []) {
-    const value = arg.value;
+    const value = isKeyValue(arg.value) ? (arg.value.key === 'fields' ? arg.value.value : undefined) : arg.value;
+    if (value === undefined) continue;
     if (isArray(value)) return (value.args ?? []).flatMap(indexField);
-    if (isKeyValue(value) && value.key === 'fields' && isArray(value.value)) return (value.value.args ?? []).flatMap(indexField);
+    return indexField(value);
   }
   return [];
 }
