@@ -1,15 +1,14 @@
 /** The Prisma Lens language server: capabilities and handler registration only. */
 import { fileURLToPath } from 'node:url';
 import {
-  createConnection,
   DidChangeWatchedFilesNotification,
-  ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { registerCodeActions } from './lsp/codeActions';
+import { createServerConnection } from './lsp/connection';
 import { registerHover } from './lsp/hover';
 import { registerExplain } from './lsp/explain';
 import { affectsSchemas, registerCodeFiles } from './lsp/codeFiles';
@@ -22,7 +21,7 @@ import { ServerPolicy } from './workspace/policy';
 import { IndexUsageFacts } from './workspace/index-usage';
 import { registerIndexUsageLenses } from './lsp/indexUsageLens';
 
-const connection = createConnection(ProposedFeatures.all);
+const connection = createServerConnection();
 const documents = new TextDocuments(TextDocument);
 const log = (message: string) => connection.console.log(message);
 
