@@ -1,7 +1,8 @@
 /**
  * Splits a schema file into its top-level blocks without a full parse, so that each block can be
  * parsed (and cached) on its own and a syntax error in one block never hides the others. After an
- * edit, only the blocks around the edited range are split again; the others are taken over.
+ * edit, only the blocks around the edited range are split again; the others are taken over. Block
+ * comments (`/* … *\/`) hide what they hold, block headers and braces included, as in Prisma.
  */
 import type { Span, TextChange } from '../text';
 
@@ -23,6 +24,7 @@ const HEADER = /[ \t]*(model|view|type|enum|datasource|generator)[ \t]+([A-Za-z_
 const SPACE = 32;
 const TAB = 9;
 const SLASH = 47;
+const STAR = 42;
 const QUOTE = 34;
 const BACKSLASH = 92;
 const OPEN_BRACE = 123;
@@ -61,7 +63,8 @@ export interface EditedBlocks {
  * Splits `text`, which is `previousText` with `change` applied, reusing `previousBlocks` (the split
  * of `previousText`): blocks whose closing line ends before the edit are kept, the text after
  * them is split again up to the first block header after the edit, and from that header on the
- * previous blocks are only moved. A header line always starts a block whatever came before it, so
+ * previous blocks are only moved. A header line outside a block comment starts a block whatever
+ * came before it, and a line that starts a block in both texts lies outside a comment in both, so
  * from there on both texts split the same way. The result equals `splitBlocks(text)`.
  */
 export function splitEditedBlocks(previousText: string, previousBlocks: readonly RawBlock[], text: string, change: TextChange): EditedBlocks {
@@ -72,6 +75,9 @@ export function splitEditedBlocks(previousText: string, previousBlocks: readonly
     const closeBrace = previousBlocks[kept]!.closeBrace;
     const lineFeed = closeBrace === undefined ? -1 : previousText.indexOf('\n', closeBrace);
     if (lineFeed < 0 || lineFeed >= change.start) break;
+    // Splitting resumes outside any comment: a block comment opened after the brace is read again.
+    const comment = previousText.indexOf('/*', closeBrace);
+    if (comment >= 0 && comment < lineFeed) break;
     kept++;
     from = lineFeed + 1;
   }
@@ -115,10 +121,12 @@ function headerLineStart(text: string, block: RawBlock): number {
 function scanBlocks(text: string, from: number, blocks: RawBlock[], stopAt?: (lineStart: number) => boolean): number | undefined {
   let lineStart = from;
   let open: OpenBlock | undefined;
+  const lexical: LexicalState = { inComment: false };
   while (lineStart < text.length) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
-    const header = headerAt(text, lineStart, lineEnd);
+    // A line that starts inside a block comment is no header, whatever it holds.
+    const header = lexical.inComment ? null : headerAt(text, lineStart, lineEnd);
     if (header && stopAt?.(lineStart)) {
       if (open) blocks.push(closeBlock(open, lineStart, undefined, text));
       return lineStart;
@@ -137,12 +145,10 @@ function scanBlocks(text: string, from: number, blocks: RawBlock[], stopAt?: (li
       open = { keyword, name, start, nameSpan: { start: nameOffset, end: nameOffset + name.length }, depth: 1 };
       scanFrom = lineStart + header[0].length;
     }
-    if (open) {
-      const closeAt = scanBraces(text, scanFrom, lineEnd, open);
-      if (closeAt !== undefined) {
-        blocks.push(closeBlock(open, closeAt + 1, closeAt, text));
-        open = undefined;
-      }
+    const closeAt = scanLine(text, scanFrom, lineEnd, open, lexical);
+    if (open && closeAt !== undefined) {
+      blocks.push(closeBlock(open, closeAt + 1, closeAt, text));
+      open = undefined;
     }
     lineStart = lineEnd + 1;
   }
@@ -161,23 +167,49 @@ function headerAt(text: string, lineStart: number, lineEnd: number): RegExpExecA
   return HEADER.exec(text);
 }
 
-/** Tracks brace depth over one line, skipping strings and comments; returns the closing brace's offset. */
-function scanBraces(text: string, from: number, lineEnd: number, open: { depth: number }): number | undefined {
+/** Whether the scan is inside a block comment, which can span lines. */
+interface LexicalState {
+  inComment: boolean;
+}
+
+/**
+ * Scans one line, skipping strings and comments: tracks the brace depth of the `open` block and
+ * returns the offset of the brace that closes it, and follows block comments opened or closed on
+ * the line (after a closing brace too, since a comment opened there hides the lines after it).
+ */
+function scanLine(text: string, from: number, lineEnd: number, open: { depth: number } | undefined, lexical: LexicalState): number | undefined {
+  let closeAt: number | undefined;
   for (let i = from; i < lineEnd; i++) {
     const code = text.charCodeAt(i);
-    if (code === SLASH && text.charCodeAt(i + 1) === SLASH) return undefined;
+    if (lexical.inComment) {
+      if (code === STAR && text.charCodeAt(i + 1) === SLASH) {
+        lexical.inComment = false;
+        i++;
+      }
+      continue;
+    }
+    if (code === SLASH) {
+      const next = text.charCodeAt(i + 1);
+      if (next === SLASH) break;
+      if (next === STAR) {
+        lexical.inComment = true;
+        i++;
+        continue;
+      }
+    }
     if (code === QUOTE) {
       i++;
       while (i < lineEnd && text.charCodeAt(i) !== QUOTE) i += text.charCodeAt(i) === BACKSLASH ? 2 : 1;
       continue;
     }
+    if (!open || closeAt !== undefined) continue;
     if (code === OPEN_BRACE) open.depth++;
     else if (code === CLOSE_BRACE) {
       open.depth--;
-      if (open.depth === 0) return i;
+      if (open.depth === 0) closeAt = i;
     }
   }
-  return undefined;
+  return closeAt;
 }
 
 function closeBlock(open: OpenBlock, end: number, closeBrace: number | undefined, text: string): RawBlock {

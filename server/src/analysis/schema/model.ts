@@ -13,7 +13,10 @@ export interface Datasource {
   name: string;
   /** Undefined when the provider is missing or not a literal. */
   provider: Provider | undefined;
-  /** `relationMode` (or its Prisma 3/4 name `referentialIntegrity`); Prisma's default is "foreignKeys". */
+  /**
+   * `relationMode` (or its Prisma 3/4 name `referentialIntegrity`); Prisma's default is "foreignKeys",
+   * except on MongoDB, whose relations Prisma always emulates ("prisma").
+   */
   relationMode: 'foreignKeys' | 'prisma';
   uri: string;
   span: Span;

@@ -2,7 +2,7 @@
 import type * as Ast from '@mrleebo/prisma-ast';
 import type { Span } from '../text';
 import type { RawBlock } from './blocks';
-import { parseBlock } from './parse';
+import { parseBlock, PATH_SEPARATOR_IN_TREE } from './parse';
 import { relationPlanOf, type RelationPlan } from './relations';
 import type { Datasource, EnumBlock, Field, Index, IndexField, Model, Provider, RelationAttribute, SchemaFile, SchemaProblem } from './model';
 
@@ -87,7 +87,7 @@ function readModel(ast: Ast.Model | Ast.View | Ast.Type, at: BlockPlacement, inc
       for (const attribute of property.attributes ?? []) {
         if (attribute.group) continue;
         if (attribute.name === 'id' || attribute.name === 'unique') {
-          indexes.push({ kind: attribute.name, fields: [{ name: field.name }], span: at.span(attribute.location), ...namedArgs(attribute.args) });
+          indexes.push({ kind: attribute.name, fields: [fieldOptions({ name: field.name }, attribute.args?.map((arg) => arg.value))], span: at.span(attribute.location), ...namedArgs(attribute.args) });
         }
       }
     } else if (property.type === 'attribute') {
@@ -95,7 +95,13 @@ function readModel(ast: Ast.Model | Ast.View | Ast.Type, at: BlockPlacement, inc
       if (name === 'map') dbName = firstString(property.args) ?? dbName;
       else if (name === 'schema') dbSchema = firstString(property.args);
       else if (name === 'id' || name === 'unique' || name === 'index' || name === 'fulltext') {
-        indexes.push({ kind: name, fields: indexFields(property.args), span: at.span(property.location), ...namedArgs(property.args) });
+        const named = namedArgs(property.args);
+        // `@@index` takes `name` as an alias of `map`, the index's name in the database, as Prisma 2 did.
+        if (name === 'index' && named.name !== undefined && named.map === undefined) {
+          named.map = named.name;
+          delete named.name;
+        }
+        indexes.push({ kind: name, fields: indexFields(property.args), span: at.span(property.location), ...named });
       }
     }
   }
@@ -172,6 +178,8 @@ function readDatasource(ast: Ast.Datasource, uri: string, span: Span): Datasourc
       relationMode = 'prisma';
     }
   }
+  // MongoDB has no foreign keys: Prisma always emulates its relations, the mode's default there.
+  if (provider === 'mongodb') relationMode = 'prisma';
   return { name: ast.name, provider, relationMode, uri, span };
 }
 
@@ -195,17 +203,27 @@ function indexFields(args: Ast.AttributeArgument[] | undefined): IndexField[] {
 }
 
 function indexField(value: Ast.Value): IndexField[] {
-  if (typeof value === 'string') return [{ name: value }];
-  if (isFunc(value)) {
-    const field: IndexField = { name: value.name };
-    for (const param of value.params ?? []) {
-      if (!isKeyValue(param)) continue;
-      if (param.key === 'sort') field.sort = stringValue(param.value) === 'Desc' ? 'Desc' : 'Asc';
-      if (param.key === 'length') field.length = Number(param.value);
-    }
-    return [field];
-  }
+  if (typeof value === 'string') return [{ name: indexFieldName(value) }];
+  if (isFunc(value)) return [fieldOptions({ name: indexFieldName(value.name) }, value.params)];
   return [];
+}
+
+/** A field of an index as Prisma names it: a path into a composite type keeps its dots (see `PATH_SEPARATOR_IN_TREE`). */
+function indexFieldName(name: string): string {
+  return name.includes(PATH_SEPARATOR_IN_TREE) ? name.split(PATH_SEPARATOR_IN_TREE).join('.') : name;
+}
+
+/**
+ * `field` with the `sort` and `length` of `args`: the arguments of a field in an index list
+ * (`createdAt(sort: Desc)`) or of a field's own `@id` and `@unique` (`@unique(length: 100)`).
+ */
+function fieldOptions(field: IndexField, args: readonly (Ast.Value | Ast.KeyValue)[] | undefined): IndexField {
+  for (const param of args ?? []) {
+    if (!isKeyValue(param)) continue;
+    if (param.key === 'sort') field.sort = stringValue(param.value) === 'Desc' ? 'Desc' : 'Asc';
+    if (param.key === 'length') field.length = Number(param.value);
+  }
+  return field;
 }
 
 function namedArgs(args: Ast.AttributeArgument[] | undefined): Pick<Index, 'name' | 'map' | 'type'> {

@@ -10,10 +10,15 @@ export interface RelationPlan {
   sides: { field: number; type: string; relationName: string | undefined; fkFields: number[] | undefined }[];
   /** The first field of each type and relation name that holds no foreign key: a back-relation candidate. */
   backRelations: Map<string, number>;
+  /**
+   * The fields of each type and relation name that hold keys: the opposite side when no field
+   * without one answers, as in MongoDB's many-to-many relations, where both sides list the other's ids.
+   */
+  keyedSides: Map<string, number[]>;
 }
 
 export function relationPlanOf(model: Model): RelationPlan {
-  const plan: RelationPlan = { sides: [], backRelations: new Map() };
+  const plan: RelationPlan = { sides: [], backRelations: new Map(), keyedSides: new Map() };
   model.fields.forEach((field, index) => {
     const attribute = field.relation;
     if (attribute && attribute.fields.length > 0) {
@@ -24,6 +29,8 @@ export function relationPlanOf(model: Model): RelationPlan {
         fkFields.push(fkField);
       }
       plan.sides.push({ field: index, type: field.type, relationName: attribute.name, fkFields: fkFields.length === attribute.fields.length ? fkFields : undefined });
+      const key = backRelationKey(field.type, attribute.name);
+      plan.keyedSides.set(key, [...(plan.keyedSides.get(key) ?? []), index]);
     } else {
       const key = backRelationKey(field.type, attribute?.name);
       if (!plan.backRelations.has(key)) plan.backRelations.set(key, index);
@@ -54,7 +61,10 @@ export function resolveModelRelations(models: readonly Model[], plans: readonly 
     const targetIndex = indexByName.get(side.type);
     if (targetIndex === undefined || !side.fkFields) continue;
     const target = models[targetIndex]!;
-    const opposite = plans[targetIndex]!.backRelations.get(backRelationKey(model.name, side.relationName));
+    const key = backRelationKey(model.name, side.relationName);
+    const targetPlan = plans[targetIndex]!;
+    // In a self-relation, the side itself is no candidate for its opposite.
+    const opposite = targetPlan.backRelations.get(key) ?? targetPlan.keyedSides.get(key)?.find((field) => targetIndex !== index || field !== side.field);
     const fkFields = new Array<Field>(side.fkFields.length);
     for (let i = 0; i < fkFields.length; i++) fkFields[i] = model.fields[side.fkFields[i]!]!;
     relations.push({ model, field: model.fields[side.field]!, target, opposite: opposite === undefined ? undefined : target.fields[opposite], fkFields });
