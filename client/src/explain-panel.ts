@@ -9,6 +9,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   EXPLAIN_REQUEST,
   EXPLAIN_WHAT_IF_REQUEST,
+  explainsACall,
   type ExplainParams,
   type ExplainResult,
   type ExplainSettings,
@@ -126,6 +127,8 @@ export class ExplainPanel {
       this.notify('Place the cursor on a Prisma call and run "Prisma Lens: Explain Query at Cursor".');
       return;
     }
+    // The error state shows no actions; a message from a webview rendered before the error changes nothing.
+    if ((message.type === 'rerun' || message.type === 'analyze' || message.type === 'revealCall') && !explainsACall(this.state)) return;
     switch (message.type) {
       case 'ready':
         this.ready = true;

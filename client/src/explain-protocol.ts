@@ -1,7 +1,7 @@
 /**
  * The EXPLAIN protocol: the language server's requests (types shared with server/src/lsp/explain.ts)
- * and the messages between the panel's host and its webview. Type-only, so the webview bundle can
- * import it without pulling in Node or VS Code.
+ * and the messages between the panel's host and its webview. Types and plain functions only, so the
+ * webview bundle can import it without pulling in Node or VS Code.
  */
 import type { ExplainResult, WhatIfResult } from '../../server/src/lsp/explain';
 
@@ -35,6 +35,15 @@ export interface PanelState {
   whatIf: Record<string, WhatIfResult | 'loading'>;
   /** Messages after an action ("Added @@index([authorId]) to Post"). */
   notice?: string;
+}
+
+/**
+ * True when the panel shows a call it explained, which Re-run, EXPLAIN ANALYZE and Go to call act
+ * on; false while nothing is explained yet and in the error state (no Prisma call at the cursor, a
+ * call Prisma rejects), where `result.error` says why and there is no call to act on.
+ */
+export function explainsACall(state: PanelState): boolean {
+  return state.result !== undefined && state.result.error === undefined;
 }
 
 export type HostMessage = { type: 'state'; state: PanelState };

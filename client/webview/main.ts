@@ -2,8 +2,10 @@
  * The EXPLAIN panel app (browser bundle, no Node APIs): the statements of a Prisma call, each with
  * its SQL, its plan as a keyboard-navigable tree, what an expert would flag, and index advice.
  */
-import type { ExplainResult, ExplainStatementResult, HostMessage, PanelState, PlanNode, WebviewMessage, WhatIfResult } from '../src/explain-protocol';
-import { el, formatCost, formatMs, formatRows } from './dom';
+import { formatCost, formatMs, nodeMetrics, nodeTitle, planFacts, suggestionLead } from '../../shared/plan-text';
+import { layoutSql } from '../../shared/sql-layout';
+import { explainsACall, type ExplainResult, type ExplainStatementResult, type HostMessage, type PanelState, type PlanNode, type WebviewMessage, type WhatIfResult } from '../src/explain-protocol';
+import { el } from './dom';
 import { attachTreeKeyboard } from './tree-keyboard';
 
 interface VsCodeApi {
@@ -31,14 +33,17 @@ function render(state: PanelState): void {
 function view(state: PanelState): Node[] {
   const result = state.result;
   const nodes: Node[] = [];
-  const heading = el('header', { class: 'heading' }, [
-    el('h1', {}, [result?.callee ? `${result.callee}` : state.title || 'EXPLAIN']),
-    el('div', { class: 'actions' }, [
-      button('Re-run', () => send({ type: 'rerun' }), 'Explain the call again'),
-      button(state.analyzeRequested ? 'EXPLAIN ANALYZE again' : 'EXPLAIN ANALYZE', () => send({ type: 'analyze' }), 'Run the statements in a transaction that is rolled back and show actual rows and times'),
-      button('Go to call', () => send({ type: 'revealCall' })),
-    ]),
-  ]);
+  const heading = el('header', { class: 'heading' }, [el('h1', {}, [result?.callee ? `${result.callee}` : state.title || 'EXPLAIN'])]);
+  // Without an explained call (no call at the cursor, a call Prisma rejects) there is nothing to run again or go to.
+  if (explainsACall(state)) {
+    heading.append(
+      el('div', { class: 'actions' }, [
+        button('Re-run', () => send({ type: 'rerun' }), 'Explain the call again'),
+        button(state.analyzeRequested ? 'EXPLAIN ANALYZE again' : 'EXPLAIN ANALYZE', () => send({ type: 'analyze' }), 'Run the statements in a transaction that is rolled back and show actual rows and times'),
+        button('Go to call', () => send({ type: 'revealCall' })),
+      ]),
+    );
+  }
   nodes.push(heading);
   if (state.status === 'loading') nodes.push(el('p', { class: 'loading', role: 'status' }, ['Explaining…']));
   if (state.notice) nodes.push(el('p', { class: 'notice', role: 'status' }, [state.notice]));
@@ -62,7 +67,7 @@ function databaseView(result: ExplainResult): Node {
 function statementView(state: PanelState, statement: ExplainStatementResult, index: number, count: number): Node {
   const section = el('section', { class: 'statement', 'aria-label': `Statement ${index + 1}` });
   if (count > 1) section.append(el('h2', {}, [`Statement ${index + 1} of ${count}`]));
-  section.append(el('pre', { class: 'sql', tabindex: '0', 'aria-label': 'SQL' }, [statement.sql]));
+  section.append(el('pre', { class: 'sql', tabindex: '0', 'aria-label': 'SQL' }, [layoutSql(statement.sql)]));
   if (statement.params.length > 0) {
     const list = el('ul', { class: 'params' });
     statement.params.forEach((value, position) => {
@@ -77,11 +82,7 @@ function statementView(state: PanelState, statement: ExplainStatementResult, ind
     return section;
   }
   const tree = statement.tree;
-  const facts = [`Total cost ${formatCost(tree.totalCost)}`];
-  if (tree.planningMs !== undefined) facts.push(`planning ${formatMs(tree.planningMs)}`);
-  if (tree.executionMs !== undefined) facts.push(`execution ${formatMs(tree.executionMs)}`);
-  facts.push(statement.analyzed ? 'EXPLAIN ANALYZE, rolled back' : statement.generic ? 'generic plan: the parameters are not known until run time' : 'estimated plan');
-  section.append(el('p', { class: 'muted' }, [facts.join(' · ')]));
+  section.append(el('p', { class: 'muted' }, [planFacts(tree, statement).join(' · ')]));
   if (statement.highlights.length > 0) {
     const list = el('ul', { class: 'highlights', 'aria-label': 'Findings' });
     for (const highlight of statement.highlights) {
@@ -99,7 +100,7 @@ function statementView(state: PanelState, statement: ExplainStatementResult, ind
   statement.suggestions.forEach((suggestion, suggestionIndex) => {
     const key = `${index}:${suggestionIndex}`;
     const box = el('div', { class: 'suggestion' }, [
-      el('p', {}, [`An index on ${suggestion.table} (${suggestion.columns.map((column) => column.name + (column.descending ? ' DESC' : '')).join(', ')}) avoids this scan: `, el('code', {}, [suggestion.indexText]), ` on model ${suggestion.model}.`]),
+      el('p', {}, [suggestionLead(suggestion), el('code', {}, [suggestion.indexText]), ` on model ${suggestion.model}.`]),
       el('div', { class: 'actions' }, [
         button(`Add ${suggestion.indexText} to schema`, () => send({ type: 'addIndex', statementIndex: index, suggestionIndex }), `Edits model ${suggestion.model} in the schema`, !suggestion.workspaceEdit),
         button('What if', () => send({ type: 'whatIf', statementIndex: index, suggestionIndex }), 'Create the index in the embedded database and compare the plans'),
@@ -140,17 +141,13 @@ function planTreeView(nodes: readonly PlanNode[], prefix: string, flagged: reado
     const hasChildren = node.childIds.length > 0;
     const open = !collapsed.has(key);
     const share = analyzed && node.timeShare !== undefined ? node.timeShare : node.costShare;
-    const title: (Node | string)[] = [el('span', { class: 'node-type' }, [node.nodeType])];
-    if (node.joinType && (node.nodeType === 'Nested Loop' || node.nodeType.endsWith('Join'))) title.push(el('span', { class: 'muted' }, [` ${node.joinType}`]));
-    if (node.relation) title.push(' on ', el('strong', {}, [node.relation]));
-    if (node.alias && node.alias !== node.relation) title.push(el('span', { class: 'muted' }, [` ${node.alias}`]));
-    if (node.index) title.push(' using ', el('strong', {}, [node.index]));
-    const metrics: string[] = [`est. ${formatRows(node.estimatedRows)} rows`];
-    if (node.actualRows !== undefined) metrics.push(`actual ${formatRows(node.actualRows)}${node.loops && node.loops > 1 ? ` × ${formatRows(node.loops)} loops` : ''}`);
-    if (node.selfTimeMs !== undefined) metrics.push(formatMs(node.selfTimeMs));
-    metrics.push(`cost ${formatCost(node.totalCost)}`);
-    if (node.rowsRemovedByFilter) metrics.push(`${formatRows(node.rowsRemovedByFilter)} removed by filter`);
-    if (node.sortMethod) metrics.push(`${node.sortMethod}${node.sortSpaceKb !== undefined ? `, ${node.sortSpaceKb} kB ${node.sortSpaceType ?? ''}` : ''}`);
+    const parts = nodeTitle(node);
+    const title: (Node | string)[] = [el('span', { class: 'node-type' }, [parts.nodeType])];
+    if (parts.joinType) title.push(el('span', { class: 'muted' }, [` ${parts.joinType}`]));
+    if (parts.relation) title.push(' on ', el('strong', {}, [parts.relation]));
+    if (parts.alias) title.push(el('span', { class: 'muted' }, [` ${parts.alias}`]));
+    if (parts.index) title.push(' using ', el('strong', {}, [parts.index]));
+    const metrics = nodeMetrics(node);
     const row = el('div', { class: `row${flagged.includes(node.id) ? ' flagged' : ''}` }, [
       el('span', { class: 'twisty', 'aria-hidden': 'true' }, [hasChildren ? (open ? '▾' : '▸') : ' ']),
       el('span', { class: 'title' }, title),

@@ -54,9 +54,9 @@ describe('sequential scans', () => {
     assert.deepEqual(suggestions.map((suggestion) => [suggestion.model, suggestion.indexText, suggestion.createIndexSql]), [['Post', '@@index([authorId])', 'CREATE INDEX ON "public"."posts" ("author_id")']]);
   });
 
-  test('equality columns lead, range columns follow; casts and keywords are not columns', () => {
+  test('equality columns lead, then a boolean flag, then one range column; casts and keywords are not columns', () => {
     const { suggestions } = adviceFor(plan(seqScan("((published_at > $2) AND ((title)::text = 'x'::text) AND published)")));
-    assert.deepEqual(suggestions.map((suggestion) => suggestion.indexText), ['@@index([title, publishedAt, published])']);
+    assert.deepEqual(suggestions.map((suggestion) => suggestion.indexText), ['@@index([title, published, publishedAt])']);
   });
 
   test('a small table read whole is fine', () => {
@@ -97,7 +97,18 @@ describe('sorts, loops and estimates', () => {
     const { highlights, suggestions } = adviceFor(raw);
     assert.deepEqual(highlights.map((highlight) => highlight.kind), ['big-sort', 'seq-scan']);
     assert.equal(highlights[0]!.message, 'Sorts 50,000 rows by t0.published_at DESC: no index delivers them in this order.');
-    assert.deepEqual(suggestions.map((suggestion) => suggestion.indexText), ['@@index([authorId, publishedAt(sort: Desc)])'], 'the index that filters and orders also serves the filter alone');
+    assert.deepEqual(suggestions.map((suggestion) => suggestion.indexText), ['@@index([authorId, publishedAt])'], 'the index that filters and orders also serves the filter alone; it is read backwards for DESC');
+    assert.equal(suggestions[0]!.createIndexSql, 'CREATE INDEX ON "public"."posts" ("author_id", "published_at")');
+  });
+
+  test('a sort that mixes directions gets them in the index', () => {
+    const raw = plan({
+      'Node Type': 'Sort', 'Total Cost': 9000, 'Plan Rows': 50_000, 'Sort Key': ['t0.category_id', 't0.published_at DESC'],
+      Plans: [seqScan('(author_id = $1)', { 'Plan Rows': 50_000, 'Parent Relationship': 'Outer' })],
+    });
+    const [suggestion] = adviceFor(raw).suggestions;
+    assert.equal(suggestion!.indexText, '@@index([authorId, categoryId, publishedAt(sort: Desc)])');
+    assert.equal(suggestion!.createIndexSql, 'CREATE INDEX ON "public"."posts" ("author_id", "category_id", "published_at" DESC)');
   });
 
   test('a small sort is not flagged', () => {

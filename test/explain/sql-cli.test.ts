@@ -28,19 +28,22 @@ export const total = () => prisma.post.count();
 interface ExplainJson {
   statements: { sql: string; params: { name: string; type: string; value?: unknown }[]; plan: { Plan: Record<string, unknown> } | null }[];
   database: { kind: string; label: string; detail: string } | null;
+  fallbackReason: string | null;
 }
 
 describe('prisma-lens explain', () => {
   let project: string;
+  let cacheDir: string;
   let postgres: TestPostgres | undefined;
 
   const explain = (...args: string[]) => {
-    const result = spawnSync(process.execPath, [CLI, 'explain', ...args], { cwd: project, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });
+    const result = spawnSync(process.execPath, [CLI, 'explain', ...args], { cwd: project, encoding: 'utf8', env: { ...process.env, DATABASE_URL: '', PRISMA_LENS_CACHE_DIR: cacheDir } });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   };
 
   before(async () => {
     project = mkdtempSync(join(tmpdir(), 'prisma-lens-explain-'));
+    cacheDir = mkdtempSync(join(tmpdir(), 'prisma-lens-explain-cache-'));
     mkdirSync(join(project, 'prisma'));
     mkdirSync(join(project, 'src'));
     writeFileSync(join(project, 'package.json'), '{ "name": "explain-test", "private": true }\n');
@@ -61,16 +64,18 @@ describe('prisma-lens explain', () => {
   after(() => {
     postgres?.stop();
     if (project) rmSync(project, { recursive: true, force: true });
+    if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
   });
 
   test('prints the statements of the call on a line, as text, with plans from the embedded database', () => {
     const result = explain('src/posts.ts:6', '--rows', '200');
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /^prisma\.post\.findMany: 2 statements\n/);
-    assert.match(result.stdout, /-- 1\nSELECT .* FROM "public"\."Post" WHERE \("public"\."Post"\."authorId" = \$1 AND "public"\."Post"\."published" = \$2\)/);
-    assert.match(result.stdout, /\$1 authorId \(Int\)\n {3}\$2 = true \(Boolean\)/);
+    assert.match(result.stdout, /^prisma\.post\.findMany \(src\/posts\.ts:6\): 2 statements\n/);
+    assert.match(result.stdout, /\nDatabase: embedded PostgreSQL \(PGlite\), generated data, 200 rows per queried table\n/);
+    assert.match(result.stdout, /-- Statement 1 of 2\nSELECT .*\nFROM "public"\."Post"\nWHERE \("public"\."Post"\."authorId" = \$1 AND "public"\."Post"\."published" = \$2\)/);
+    assert.match(result.stdout, /\$1 authorId \(Int\), known at run time\n {3}\$2 = true \(Boolean\)/);
     assert.match(result.stdout, /\nplan: \w/);
-    assert.equal(result.stderr, 'prisma-lens: plans from embedded PostgreSQL (PGlite), generated data, 200 rows per queried table\n');
+    assert.equal(result.stderr, '');
   });
 
   test('JSON with plans from the database given', { skip: postgresAvailable() ? false : 'PostgreSQL 15 binaries not installed' }, () => {
@@ -84,7 +89,8 @@ describe('prisma-lens explain', () => {
     }
     assert.deepEqual(report.statements[0]!.params[0], { name: 'authorId', type: 'Int' });
     assert.equal(report.database?.kind, 'postgres');
-    assert.match(result.stderr, /^prisma-lens: plans from postgres@localhost:\d+\/postgres \(PostgreSQL 15\.\d+/);
+    assert.match(report.database!.label, /^postgres@localhost:\d+\/postgres \(PostgreSQL 15\.\d+/);
+    assert.equal(report.fallbackReason, null);
   });
 
   test('an unreachable database falls back to the embedded one, and says why', () => {
@@ -94,7 +100,7 @@ describe('prisma-lens explain', () => {
     assert.match(report.statements[0]!.sql, /^SELECT COUNT\(\*\)/);
     assert.ok(report.statements[0]!.plan, 'a plan from the embedded database');
     assert.equal(report.database?.kind, 'embedded');
-    assert.match(result.stderr, /^prisma-lens: Could not use your database \(.+\): .+\nprisma-lens: plans from embedded PostgreSQL/);
+    assert.match(report.fallbackReason!, /^Could not use your database \(.+\): .+/);
   });
 
   test('usage and input errors exit with 2 and one clear line', () => {

@@ -39,13 +39,31 @@ scanning expects when the CLI runs at the repository root.
 
 Exit status: 0 when nothing is found, 1 when problems are found, 2 on a usage or input error.
 
-Usage: prisma-lens explain <file>:<line> [--database-url URL] [--format text|json] [--rows N]
+Usage: prisma-lens explain <file>:<line> [options]
 
-Prints the SQL statements Prisma runs for the call on that line, compiled by Prisma's own query
-compiler, and PostgreSQL's plan for each: on the database of --database-url, else of the
-project's DATABASE_URL (.env files, prisma.config.ts, the environment); when there is none or it
-does not answer, on an embedded PostgreSQL with the schema's tables and N generated rows per
-queried table (default 100000). JSON: {"statements":[{"sql","params","plan"}],"database"}.
+Prints what the EXPLAIN panel shows for the Prisma call on that line (the first call that starts
+on it, else the call that spans it): each SQL statement Prisma runs for it, compiled by Prisma's
+own query compiler and laid out one clause per line, its parameters, PostgreSQL's plan as a tree,
+what a database engineer would flag in it (a sequential scan of a large table, a big sort, …) and
+the @@index([…]) that avoids a scan (the one the unindexed-query rule proposes). Plans come from
+the database of --database-url, else of the project's DATABASE_URL (.env files, prisma.config.ts,
+the environment); when there is none or it does not answer, from an embedded PostgreSQL with the
+schema's tables and generated rows, and the report says why.
+
+Options:
+      --database-url <url>  the PostgreSQL to explain on
+  -f, --format <format>     text (default) or json
+      --rows <n>            rows generated per queried table in the embedded database
+                            (default 100000)
+      --analyze             EXPLAIN ANALYZE: run the statements, inside a transaction that is
+                            rolled back (READ ONLY for reads), and show actual rows and times
+      --allow-writes        with --analyze, also run the statements that write, inside a
+                            transaction that is rolled back; without it they are refused and the
+                            exit status is 2
+
+JSON: {"callee","statements":[{"sql","params","status","plan","highlights","suggestions",...}],
+"highlights","advice","database","fallbackReason"}, with "sql" exactly as Prisma sends it.
+Exit status: 0 when the report was printed, 2 on a usage or input error or a refused write.
 `;
 
 export function parseArgs(argv: readonly string[]): Command {

@@ -1,25 +1,21 @@
 /**
  * `prisma-lens explain <file>:<line>`: the SQL statements Prisma runs for the call on that line,
- * and PostgreSQL's plan for each: on the user's database (`--database-url`, else the project's
+ * and PostgreSQL's plan for each, read for highlights and index advice through the EXPLAIN panel's
+ * own pipeline (explain-call.ts): on the user's database (`--database-url`, else the project's
  * `DATABASE_URL` found the way Prisma finds it), or, when there is none or it does not answer, on
  * the embedded database with the schema's tables and generated rows.
  */
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { indexFile } from '../analysis/code/file-index';
-import { findQuerySites, type QuerySite } from '../analysis/code/query-sites';
-import { parseSource } from '../analysis/code/syntax';
-import { buildSchema } from '../analysis/schema/build';
 import { LineIndex } from '../analysis/text';
 import { ddlFromEmpty } from '../engines/schema-engine';
 import { resolveDatabaseUrl } from '../explain/database';
-import { ExplainDatabases, type DatabaseInfo } from '../explain/database-choice';
+import { ExplainDatabases } from '../explain/database-choice';
 import { DEFAULT_ROWS_PER_TABLE } from '../explain/embedded';
-import { explainStatement, type RawPlan } from '../explain/plan';
-import { compileCall } from '../explain/sql';
+import { compileCallMeant, explainCallStatements, type CallExplanation } from '../explain/explain-call';
 import { schemaForCodeFile } from '../explain/sql-schema';
-import type { SqlStatement } from '../explain/sql-types';
+import { formatExplainJson, formatExplainText } from './explain-report';
 
 export type ExplainFormat = 'text' | 'json';
 
@@ -31,6 +27,10 @@ export interface ExplainCommand {
   format: ExplainFormat;
   /** Rows generated per queried table in the embedded database. */
   rows: number;
+  /** EXPLAIN ANALYZE: run the statements inside a transaction that is rolled back. */
+  analyze: boolean;
+  /** Lets EXPLAIN ANALYZE run a write (still rolled back). */
+  allowWrites: boolean;
 }
 
 export interface ExplainIo {
@@ -48,8 +48,18 @@ export function parseExplainArgs(rest: readonly string[]): ExplainCommand | stri
   let databaseUrl: string | undefined;
   let format: ExplainFormat = 'text';
   let rows = DEFAULT_ROWS_PER_TABLE;
+  let analyze = false;
+  let allowWrites = false;
   for (let index = 0; index < rest.length; index++) {
     const arg = rest[index]!;
+    if (arg === '--analyze') {
+      analyze = true;
+      continue;
+    }
+    if (arg === '--allow-writes') {
+      allowWrites = true;
+      continue;
+    }
     const option = /^(--database-url|--format|-f|--rows)(?:=(.*))?$/.exec(arg);
     if (option) {
       const value = option[2] ?? rest[++index];
@@ -69,14 +79,12 @@ export function parseExplainArgs(rest: readonly string[]): ExplainCommand | stri
   if (target === undefined) return 'missing <file>:<line>: try `prisma-lens explain src/posts.ts:12`';
   const match = /^(.+):(\d+)$/.exec(target);
   if (!match || Number(match[2]) < 1) return `'${target}' is not <file>:<line> (lines start at 1)`;
-  return { kind: 'explain', file: match[1]!, line: Number(match[2]), databaseUrl, format, rows };
+  // Plain EXPLAIN never runs a statement, so there would be nothing for the flag to allow.
+  if (allowWrites && !analyze) return '--allow-writes only applies with --analyze';
+  return { kind: 'explain', file: match[1]!, line: Number(match[2]), databaseUrl, format, rows, analyze, allowWrites };
 }
 
-interface ExplainedStatement extends SqlStatement {
-  plan: RawPlan | null;
-}
-
-/** Runs the command; returns the exit status (0 done, 2 usage or input error). */
+/** Runs the command; returns the exit status (0 done; 2 on a usage or input error, or when ANALYZE of a write was refused). */
 export async function runExplain(command: ExplainCommand, io: ExplainIo): Promise<number> {
   const fail = (message: string): number => {
     io.stderr.write(`prisma-lens: ${message}\n`);
@@ -97,41 +105,37 @@ export async function runExplain(command: ExplainCommand, io: ExplainIo): Promis
   if (command.line > lines.lineCount) return fail(`${command.file} has ${lines.lineCount} lines, not ${command.line}`);
 
   const { files: schemaFiles, projectRoot, schemaDir } = await schemaForCodeFile(absolute, [io.cwd]);
-  const uri = pathToFileURL(absolute).toString();
-  const schema = schemaFiles.length > 0 ? buildSchema(schemaFiles.map((file) => ({ uri: file.path, text: file.text }))) : undefined;
-  const sites = findQuerySites(indexFile(parseSource(uri, text)), uri, schema);
-  const site = siteOnLine(sites, lines, command.line - 1);
-  if (!site) return fail(`no Prisma call on ${command.file}:${command.line}`);
-  const compiled = await compileCall(site, schemaFiles);
-  if ('error' in compiled) return fail(`${command.file}:${command.line}: ${compiled.error}`);
+  const location = `${command.file}:${command.line}`;
+  const call = await compileCallMeant({ uri: pathToFileURL(absolute).toString(), text }, { line: command.line - 1 }, schemaFiles);
+  if (!call) return fail(`no Prisma call on ${location}`);
+  if ('error' in call) return fail(`${location}: ${call.error}`);
 
-  const statements: ExplainedStatement[] = compiled.statements.map((statement) => ({ ...statement, plan: null }));
   const url = await resolveDatabaseUrl({ setting: command.databaseUrl, schemaDir, projectRoot, schemaText: schemaFiles.map((file) => file.text).join('\n'), env: io.env });
   const databases = new ExplainDatabases();
-  let database: DatabaseInfo | undefined;
+  let explanation: CallExplanation | undefined;
+  let noPlans: string | undefined;
   try {
     const request = { url, rowsPerTable: command.rows, ddl: () => schemaDdl(schemaFiles) };
-    await databases.run(request, statements.map((statement) => statement.sql), async (session, info) => {
-      database = info;
-      for (const statement of statements) {
-        const outcome = await explainStatement(session, { sql: statement.sql, params: statement.params.map((param) => ('value' in param ? param.value : undefined)) });
-        if (outcome.kind === 'plan') statement.plan = outcome.plan;
-        else io.stderr.write(`prisma-lens: no plan for statement ${statements.indexOf(statement) + 1}: ${'reason' in outcome ? outcome.reason : outcome.message}\n`);
-      }
-    });
+    explanation = await explainCallStatements(databases, request, call.compiled.statements, { analyze: command.analyze, writeConfirmed: command.allowWrites }, call.schema);
   } catch (error) {
-    io.stderr.write(`prisma-lens: no plans: ${error instanceof Error ? error.message : String(error)}\n`);
+    noPlans = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`prisma-lens: no plans: ${noPlans}\n`);
   } finally {
     await databases.dispose();
   }
-  if (database) {
-    if (database.fallbackReason) io.stderr.write(`prisma-lens: ${database.fallbackReason}\n`);
-    io.stderr.write(`prisma-lens: plans from ${database.label}, ${database.detail}\n`);
-  }
 
-  const databaseJson = database ? { kind: database.kind, label: database.label, detail: database.detail } : null;
-  io.stdout.write(command.format === 'json' ? `${JSON.stringify({ statements, database: databaseJson }, null, 2)}\n` : formatText(compiled.callee, statements));
-  return 0;
+  const report = {
+    callee: call.compiled.callee,
+    location,
+    statements: call.compiled.statements.map((statement, index) => ({ statement, report: explanation?.reports[index] })),
+    database: explanation?.database,
+    noPlans,
+  };
+  io.stdout.write(command.format === 'json' ? formatExplainJson(report) : formatExplainText(report));
+  const refused = report.statements.flatMap((entry, index) => (entry.report?.status === 'needs-confirmation' ? [index + 1] : []));
+  if (refused.length === 0) return 0;
+  const which = refused.length === 1 ? `statement ${refused[0]} writes` : `statements ${refused.join(', ')} write`;
+  return fail(`${which}, so EXPLAIN ANALYZE was refused: pass --allow-writes to run ${refused.length === 1 ? 'it' : 'them'} inside a transaction that is rolled back`);
 }
 
 /** Prisma's DDL for the schema, for the embedded database. */
@@ -141,33 +145,4 @@ async function schemaDdl(files: Parameters<typeof ddlFromEmpty>[0]): Promise<str
   } catch (error) {
     return { error: `Prisma's schema engine rejected the schema: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` };
   }
-}
-
-/** The call whose callee is on the line; else the innermost call spanning it. */
-function siteOnLine(sites: readonly QuerySite[], lines: LineIndex, line: number): QuerySite | undefined {
-  const lineOf = (offset: number): number => lines.positionAt(offset).line;
-  const onLine = sites.find((site) => lineOf(site.span.start) === line);
-  if (onLine) return onLine;
-  const spanning = sites.filter((site) => lineOf(site.callSpan.start) <= line && line <= lineOf(site.callSpan.end));
-  return spanning.sort((a, b) => a.callSpan.end - a.callSpan.start - (b.callSpan.end - b.callSpan.start))[0];
-}
-
-function formatText(callee: string, statements: readonly ExplainedStatement[]): string {
-  const parts = [`${callee}: ${statements.length === 1 ? '1 statement' : `${statements.length} statements`}`];
-  statements.forEach((statement, index) => {
-    parts.push(`\n-- ${index + 1}${statement.when ? ` (${statement.when})` : ''}\n${statement.sql}`);
-    statement.params.forEach((param, position) => {
-      parts.push(`   $${position + 1} ${'value' in param ? `= ${JSON.stringify(param.value)}` : `${param.name}`} (${param.type})`);
-    });
-    if (statement.plan) parts.push(planLines(statement.plan.Plan, 0).join('\n'));
-  });
-  return `${parts.join('\n')}\n`;
-}
-
-function planLines(node: RawPlan['Plan'], depth: number): string[] {
-  const relation = typeof node['Relation Name'] === 'string' ? ` on ${node['Relation Name']}` : '';
-  const index = typeof node['Index Name'] === 'string' ? ` using ${node['Index Name']}` : '';
-  const cost = typeof node['Total Cost'] === 'number' ? `  (cost ${node['Total Cost']}, rows ${String(node['Plan Rows'])})` : '';
-  const own = `${'  '.repeat(depth)}${depth === 0 ? 'plan: ' : '-> '}${node['Node Type']}${relation}${index}${cost}`;
-  return [own, ...(node.Plans ?? []).flatMap((child) => planLines(child, depth + 1))];
 }

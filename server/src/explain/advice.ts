@@ -3,6 +3,8 @@
  * table under a filter, a big sort without an index, a nested loop that runs its inner side many
  * times, an estimate far off the actual rows), and which `@@index([…])` on which model avoids a scan.
  */
+import { indexNeedOfColumns, proposeIndex, type ColumnRead } from '../analysis/facts/index-proposal';
+import { addIndexEdit } from '../analysis/facts/schema-edits';
 import type { Model, PrismaSchema } from '../analysis/schema/model';
 import { qualifiedName, quoteIdent } from './database-session';
 import type { PlanNode, PlanTree } from './plan-tree';
@@ -26,10 +28,11 @@ export interface SchemaEdit {
 export interface IndexSuggestion {
   nodeId: number;
   model: string;
-  /** `@@index([authorId, createdAt(sort: Desc)])`. */
+  /** `@@index([authorId, createdAt])`, as the `unindexed-query` rule proposes it for the same query. */
   indexText: string;
   table: string;
   schema: string;
+  /** The index's columns by their database names. */
   columns: { name: string; descending: boolean }[];
   /** The same index in SQL, for the "what if" plan in the embedded database. */
   createIndexSql: string;
@@ -72,7 +75,9 @@ export function advise(tree: PlanTree, context: AdviceContext): PlanAdvice {
         severity: 'warning',
         message: `Sequential scan of ${node.relation} (${formatRows(rows ?? node.estimatedRows)} rows) to find the rows matching ${filter.text}: every row is read${node.loops && node.loops > 1 ? `, ${formatRows(node.loops)} times` : ''}.`,
       });
-      suggest(indexSuggestion(node, context.schema, columnsOf(filter.text, node, context.schema), []));
+      // Rows sorted to take the first few are read in order from an index that also holds the sort key, as the rule proposes.
+      const sortKey = limitedSortKeyAbove(node, byId);
+      suggest(indexSuggestion(node, context.schema, columnsOf(filter.text, node, context.schema), sortKey ? sortColumnsOf(sortKey, node, context.schema) : []));
     }
     if (node.nodeType === 'Sort' || node.nodeType === 'Incremental Sort') {
       const sorted = node.actualRows ?? node.estimatedRows;
@@ -88,8 +93,9 @@ export function advise(tree: PlanTree, context: AdviceContext): PlanAdvice {
         const scan = scanUnder(node, byId);
         if (scan) {
           const scanFilter = scan.conditions.find((condition) => condition.label === 'Filter');
-          const leading = scanFilter ? columnsOf(scanFilter.text, scan, context.schema).filter((column) => column.equality) : [];
-          suggest(indexSuggestion(scan, context.schema, leading, sortColumnsOf(key, scan, context.schema), node.id));
+          // The whole filter is passed: with a sort, the proposal keeps its equalities and flags and leaves its ranges out.
+          const filtered = scanFilter ? columnsOf(scanFilter.text, scan, context.schema) : [];
+          suggest(indexSuggestion(scan, context.schema, filtered, sortColumnsOf(key, scan, context.schema), node.id));
         }
       }
     }
@@ -126,27 +132,22 @@ export function advise(tree: PlanTree, context: AdviceContext): PlanAdvice {
   return { highlights, suggestions: suggestions.filter((suggestion) => !suggestions.some((other) => covered(suggestion, other))) };
 }
 
-interface ColumnUse {
-  name: string;
-  equality: boolean;
-}
-
 /** Columns of the scanned table a condition mentions; equality comparisons first. */
-export function columnsOf(condition: string, node: PlanNode, schema: PrismaSchema | undefined): ColumnUse[] {
+export function columnsOf(condition: string, node: PlanNode, schema: PrismaSchema | undefined): ColumnRead[] {
   const known = knownColumns(node, schema);
-  const uses: ColumnUse[] = [];
+  const uses: ColumnRead[] = [];
   const identifier = /(?:^|[^:\w."])(?:("(?:[^"]|"")+"|\w+)\.)?("(?:[^"]|"")+"|[A-Za-z_]\w*)/g;
   for (const match of condition.matchAll(identifier)) {
     const qualifier = match[1] ? unquote(match[1]) : undefined;
     const name = unquote(match[2]!);
     // `u.id` in a scan of posts is the other side of a join, not a column of this table.
     if (qualifier !== undefined && qualifier !== node.alias && qualifier !== node.relation) continue;
-    if (!known(name) || uses.some((use) => use.name === name)) continue;
+    if (!known(name) || uses.some((use) => use.column === name)) continue;
     const at = (match.index ?? 0) + match[0].length;
     const after = condition.slice(at, at + 24);
     const before = condition.slice(Math.max(0, (match.index ?? 0) - 8), (match.index ?? 0) + 1);
     const equality = /^\)?(?:::[\w ]+)?\)?\s*(=|IS NULL|= ANY)/i.test(after) || /=\s*\(?$/.test(before);
-    uses.push({ name, equality });
+    uses.push({ column: name, equality });
   }
   return [...uses.filter((use) => use.equality), ...uses.filter((use) => !use.equality)].slice(0, 3);
 }
@@ -156,15 +157,15 @@ function unquote(identifier: string): string {
 }
 
 /** Columns of a `Sort Key` (`t0."createdAt" DESC, t0.id`). */
-function sortColumnsOf(key: string, node: PlanNode, schema: PrismaSchema | undefined): { name: string; descending: boolean }[] {
+function sortColumnsOf(key: string, node: PlanNode, schema: PrismaSchema | undefined): { column: string; descending: boolean }[] {
   const known = knownColumns(node, schema);
-  const columns: { name: string; descending: boolean }[] = [];
+  const columns: { column: string; descending: boolean }[] = [];
   for (const part of key.split(',')) {
     const match = /("(?:[^"]|"")+"|[A-Za-z_]\w*)\s*(?:::[\w ]+)?\s*(DESC)?/i.exec(part.trim().replace(/^(?:(?:"(?:[^"]|"")+"|\w+)\.)/, ''));
     if (!match) break;
     const name = match[1]!.startsWith('"') ? match[1]!.slice(1, -1) : match[1]!;
     if (!known(name)) break;
-    columns.push({ name, descending: match[2] !== undefined });
+    columns.push({ column: name, descending: match[2] !== undefined });
   }
   return columns;
 }
@@ -184,79 +185,66 @@ function modelOf(node: PlanNode, schema: PrismaSchema | undefined): Model | unde
   return schema.models.find((model) => model.kind === 'model' && model.dbName === node.relation && (!model.dbSchema || !node.schema || model.dbSchema === node.schema));
 }
 
+/** Nodes that pass rows on as they are, in the same order. */
+const PASS_THROUGH = ['Limit', 'Materialize', 'Result', 'Gather', 'Gather Merge'];
+
 /** The one scan a sort reads, through nodes that keep rows as they are (Limit, Materialize, Result). */
 function scanUnder(node: PlanNode, byId: ReadonlyMap<number, PlanNode>): PlanNode | undefined {
   let current = node;
   while (current.childIds.length === 1) {
     current = byId.get(current.childIds[0]!)!;
     if (isSeqScan(current)) return current;
-    if (!['Limit', 'Materialize', 'Result', 'Gather', 'Gather Merge'].includes(current.nodeType)) return undefined;
+    if (!PASS_THROUGH.includes(current.nodeType)) return undefined;
   }
   return undefined;
 }
 
+/** The `Sort Key` of a sort that reads the scan and feeds a Limit (`ORDER BY … LIMIT n`), through pass-through nodes. */
+function limitedSortKeyAbove(scan: PlanNode, byId: ReadonlyMap<number, PlanNode>): string | undefined {
+  const above = (node: PlanNode): PlanNode | undefined => {
+    let parent = node.parentId === undefined ? undefined : byId.get(node.parentId);
+    while (parent && parent.nodeType !== 'Limit' && PASS_THROUGH.includes(parent.nodeType) && parent.childIds.length === 1) parent = parent.parentId === undefined ? undefined : byId.get(parent.parentId);
+    return parent;
+  };
+  const sort = above(scan);
+  if (!sort || (sort.nodeType !== 'Sort' && sort.nodeType !== 'Incremental Sort') || above(sort)?.nodeType !== 'Limit') return undefined;
+  return sort.conditions.find((condition) => condition.label === 'Sort Key')?.text;
+}
+
+/**
+ * The index that avoids the scan, proposed by the function the `unindexed-query` rule uses, from the
+ * columns the plan shows mapped to the model's fields; undefined when an index already leads with them.
+ */
 function indexSuggestion(
   scan: PlanNode,
   schema: PrismaSchema | undefined,
-  leading: readonly ColumnUse[],
-  sortColumns: readonly { name: string; descending: boolean }[],
+  filter: readonly ColumnRead[],
+  sort: readonly { column: string; descending: boolean }[],
   nodeId = scan.id,
 ): IndexSuggestion | undefined {
-  const columns = [...leading.map((use) => ({ name: use.name, descending: false }))];
-  for (const column of sortColumns) if (!columns.some((other) => other.name === column.name)) columns.push(column);
-  if (columns.length === 0 || !scan.relation) return undefined;
   const model = modelOf(scan, schema);
-  if (!model) return undefined;
-  const fields = columns.map((column) => ({ field: model.fields.find((field) => field.dbName === column.name), descending: column.descending }));
-  if (fields.some((entry) => !entry.field)) return undefined;
-  const names = fields.map((entry) => entry.field!.name);
-  if (isCoveredBy(model, names)) return undefined;
-  const indexText = `@@index([${fields.map((entry) => (entry.descending ? `${entry.field!.name}(sort: Desc)` : entry.field!.name)).join(', ')}])`;
+  if (!model || !scan.relation) return undefined;
+  const need = indexNeedOfColumns(model, filter, sort);
+  const proposed = need && proposeIndex(need);
+  if (!proposed || isCoveredBy(model, proposed.fields.map((field) => field.name))) return undefined;
+  const columns = proposed.fields.map((entry) => ({ name: model.fields.find((field) => field.name === entry.name)!.dbName, descending: entry.descending }));
   const dbSchema = scan.schema ?? model.dbSchema ?? 'public';
   const text = schema?.files.find((file) => file.uri === model.uri)?.text;
   return {
     nodeId,
     model: model.name,
-    indexText,
+    indexText: proposed.text,
     table: scan.relation,
     schema: dbSchema,
     columns,
     createIndexSql: `CREATE INDEX ON ${qualifiedName(dbSchema, scan.relation)} (${columns.map((column) => `${quoteIdent(column.name)}${column.descending ? ' DESC' : ''}`).join(', ')})`,
-    edit: text === undefined ? undefined : insertIndexEdit(model, indexText, text),
+    edit: text === undefined ? undefined : addIndexEdit(model, text, proposed.text),
   };
 }
 
 /** True when an index of the model already starts with these fields, in this order. */
 function isCoveredBy(model: Model, fields: readonly string[]): boolean {
   return model.indexes.some((index) => index.kind !== 'fulltext' && fields.every((field, position) => index.fields[position]?.name === field));
-}
-
-/** Block attributes that name the table rather than index it; `prisma format` users keep them last. */
-const TRAILING_ATTRIBUTE = /^\s*@@(?:map|schema|ignore)\b/;
-
-/** Adds `@@index([…])` after the model's fields and indexes, before `@@map`/`@@schema`, as `prisma format` lays it out. */
-export function insertIndexEdit(model: Model, indexText: string, text: string): SchemaEdit | undefined {
-  if (model.closeBrace === undefined) return undefined;
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const firstField = model.fields[0];
-  const indent = (firstField && /^[ \t]*/.exec(text.slice(firstField.lineSpan.start, firstField.lineSpan.end))?.[0]) || '  ';
-  const closeLineStart = text.lastIndexOf('\n', model.closeBrace - 1) + 1;
-  if (text.slice(closeLineStart, model.closeBrace).trim() !== '') {
-    return { uri: model.uri, start: model.closeBrace, end: model.closeBrace, text: `${eol}${eol}${indent}${indexText}${eol}` };
-  }
-  let at = closeLineStart;
-  for (let previous = lineBefore(text, at); previous && previous.start > model.nameSpan.end && TRAILING_ATTRIBUTE.test(previous.text); previous = lineBefore(text, at)) {
-    at = previous.start;
-  }
-  const before = lineBefore(text, at)?.text.trim() ?? '';
-  const separator = before === '' || before.startsWith('@@') || before.endsWith('{') ? '' : eol;
-  return { uri: model.uri, start: at, end: at, text: `${separator}${indent}${indexText}${eol}` };
-}
-
-function lineBefore(text: string, lineStart: number): { start: number; text: string } | undefined {
-  if (lineStart <= 0) return undefined;
-  const start = text.lastIndexOf('\n', lineStart - 2) + 1;
-  return { start, text: text.slice(start, lineStart - 1).replace(/\r$/, '') };
 }
 
 function tableRowsOf(rows: ReadonlyMap<string, number>, node: PlanNode): number | undefined {

@@ -10,6 +10,7 @@ import { findQuerySites, type QuerySite } from '../analysis/code/query-sites';
 import { parseSource } from '../analysis/code/syntax';
 import { buildSchema } from '../analysis/schema/build';
 import type { PrismaSchema } from '../analysis/schema/model';
+import { LineIndex } from '../analysis/text';
 import { toEngineSchema, type EngineSchemaFile } from '../engines/engine-schema';
 import { compilerFor } from '../engines/query-compiler';
 import { describeCompileError } from './sql-errors';
@@ -108,16 +109,69 @@ function querySitesOf(file: { uri: string; text: string }, schema: PrismaSchema 
   return sites;
 }
 
-/** The innermost query site whose call holds `offset`. */
+/** The innermost query site whose call holds `offset` (hover: only a call under the pointer answers). */
 export function querySiteAt(file: { uri: string; text: string }, offset: number, schemaFiles: readonly EngineSchemaFile[]): QuerySite | undefined {
   const schema = schemaFiles.length > 0 ? prepareSchema(schemaFiles).schema : undefined;
-  const sites = querySitesOf(file, schema);
+  return innermostHolding(querySitesOf(file, schema), offset);
+}
+
+/** Where the user points at a call: the editor's cursor (an offset), or the CLI's `<file>:<line>` (a 0-based line). */
+export type CallTarget = { offset: number } | { line: number };
+
+/**
+ * The call the user means, the same for "Explain Query at Cursor" and `prisma-lens explain`: the
+ * innermost call whose text holds the cursor; else (the cursor in the line's indentation, on
+ * `const posts = await` before the call or after it, or only a line given) the first call that
+ * starts on the line; else the innermost call that spans the line. Undefined when there is none.
+ */
+export function querySiteMeant(file: { uri: string; text: string }, target: CallTarget, schemaFiles: readonly EngineSchemaFile[]): QuerySite | undefined {
+  const schema = schemaFiles.length > 0 ? prepareSchema(schemaFiles).schema : undefined;
+  return siteMeant(querySitesOf(file, schema), file.text, target);
+}
+
+/** `querySiteMeant` over sites already found. */
+export function siteMeant(sites: readonly QuerySite[], text: string, target: CallTarget): QuerySite | undefined {
+  const lines = new LineIndex(text);
+  if ('offset' in target) {
+    const offset = Math.max(0, Math.min(target.offset, text.length));
+    const lineStart = lines.lineStartOf(offset);
+    // A cursor in the indentation points at the line, not at a call that started on an earlier one.
+    const inIndentation = text.slice(lineStart, offset).trim() === '';
+    const held = inIndentation ? undefined : innermostHolding(sites, offset);
+    if (held) return held;
+    return siteOnLine(sites, lines, lines.positionAt(offset).line);
+  }
+  return siteOnLine(sites, lines, target.line);
+}
+
+function innermostHolding(sites: readonly QuerySite[], offset: number): QuerySite | undefined {
   let best: QuerySite | undefined;
   for (const site of sites) {
     if (offset < site.callSpan.start || offset > site.callSpan.end) continue;
-    if (!best || site.callSpan.end - site.callSpan.start < best.callSpan.end - best.callSpan.start) best = site;
+    if (!best || length(site) < length(best)) best = site;
   }
   return best;
+}
+
+/** The first call that starts on the line (by its callee or its whole text); else the innermost call spanning it. */
+function siteOnLine(sites: readonly QuerySite[], lines: LineIndex, line: number): QuerySite | undefined {
+  const lineOf = (offset: number): number => lines.positionAt(offset).line;
+  let first: QuerySite | undefined;
+  for (const site of sites) {
+    if (lineOf(site.span.start) !== line && lineOf(site.callSpan.start) !== line) continue;
+    if (!first || site.callSpan.start < first.callSpan.start) first = site;
+  }
+  if (first) return first;
+  let spanning: QuerySite | undefined;
+  for (const site of sites) {
+    if (lineOf(site.callSpan.start) > line || lineOf(site.callSpan.end) < line) continue;
+    if (!spanning || length(site) < length(spanning)) spanning = site;
+  }
+  return spanning;
+}
+
+function length(site: QuerySite): number {
+  return site.callSpan.end - site.callSpan.start;
 }
 
 function findModel(schema: PrismaSchema, delegate: string) {

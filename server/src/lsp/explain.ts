@@ -22,10 +22,9 @@ import { resolveDatabaseUrl } from '../explain/database';
 import { ExplainDatabases, type DatabaseInfo } from '../explain/database-choice';
 import { DEFAULT_ROWS_PER_TABLE } from '../explain/embedded';
 import type { StatementToExplain } from '../explain/plan';
+import { compileCallMeant, explainCallStatements, toExplainable, type CompiledCallMeant } from '../explain/explain-call';
 import { explainStatements, explainWithIndex, type StatementReport, type WhatIfReport } from '../explain/plan-report';
-import { compileCall, querySiteAt } from '../explain/sql';
 import { schemaFilesForCodeFile } from '../explain/sql-schema';
-import type { SqlStatement } from '../explain/sql-types';
 import { schemaSetForCodeFile } from '../workspace/discovery';
 import { toTextEdit } from './convert';
 
@@ -144,18 +143,15 @@ export function registerExplain(connection: Connection, documents: TextDocuments
       const call = await compileAtPosition(params.uri, params.position);
       if ('error' in call) return finish({ error: call.error, statements: [], callee: call.callee });
       const { compiled, context } = call;
-      const statements = compiled.statements.map(toExplainable);
       const request = await databaseRequest(context, params.settings);
-      return await databases.run(request, statements.map((statement) => statement.sql), async (session, database) => {
-        const reports = await explainStatements(session, statements, { analyze: params.analyze, writeConfirmed: params.writeConfirmed }, context.schema);
-        return finish({
-          callee: compiled.callee,
-          model: compiled.model,
-          operation: compiled.operation,
-          range: call.range,
-          statements: reports.map((report) => withWorkspaceEdits(report, context.schemaFiles)),
-          database,
-        });
+      const { reports, database } = await explainCallStatements(databases, request, compiled.statements, { analyze: params.analyze, writeConfirmed: params.writeConfirmed }, context.schema);
+      return finish({
+        callee: compiled.callee,
+        model: compiled.model,
+        operation: compiled.operation,
+        range: call.range,
+        statements: reports.map((report) => withWorkspaceEdits(report, context.schemaFiles)),
+        database,
       });
     } catch (error) {
       dependencies.log(`explain failed: ${describe(error)}`);
@@ -196,10 +192,9 @@ export function registerExplain(connection: Connection, documents: TextDocuments
     file: string;
   }
 
-  type CompiledCall =
-    | { error: string; callee?: string }
-    | { compiled: Extract<Awaited<ReturnType<typeof compileCall>>, { statements: unknown }>; context: CallContext; range: Range };
+  type CompiledCall = { error: string; callee?: string } | { compiled: CompiledCallMeant['compiled']; context: CallContext; range: Range };
 
+  /** The call the user means at the cursor (`querySiteMeant`, as the CLI finds it on a line), compiled. */
   async function compileAtPosition(uri: string, position: { line: number; character: number }): Promise<CompiledCall> {
     const document = documents.get(uri);
     if (!document || !uri.startsWith('file:')) return { error: 'open the file in an editor to explain its queries' };
@@ -207,15 +202,11 @@ export function registerExplain(connection: Connection, documents: TextDocuments
     if (text.length > MAX_CODE_FILE_CHARS) return { error: 'the file is too large to analyse' };
     const file = fileURLToPath(uri);
     const schemaFiles = await schemaFilesForCodeFile(file, dependencies.workspaceFolders(), openText);
-    const offset = document.offsetAt(position);
-    const site = querySiteAt({ uri, text }, offset, schemaFiles);
-    if (!site) return { error: 'there is no Prisma call at the cursor: place it on a call such as prisma.post.findMany(…)' };
-    const compiled = await compileCall(site, schemaFiles);
-    if ('error' in compiled) return { error: compiled.error, callee: compiled.callee };
-    const schema = schemaFiles.length > 0 ? buildSchema(schemaFiles.map((schemaFile) => ({ uri: schemaFile.path, text: schemaFile.text }))) : undefined;
-    const range = { start: document.positionAt(site.span.start), end: document.positionAt(site.span.end) };
-    const context: CallContext = { schemaFiles, schema, file };
-    return { compiled, context, range };
+    const call = await compileCallMeant({ uri, text }, { offset: document.offsetAt(position) }, schemaFiles);
+    if (!call) return { error: `there is no Prisma call on line ${position.line + 1}: place the cursor on a call such as prisma.post.findMany(…)` };
+    if ('error' in call) return call;
+    const range = { start: document.positionAt(call.site.span.start), end: document.positionAt(call.site.span.end) };
+    return { compiled: call.compiled, context: { schemaFiles, schema: call.schema, file }, range };
   }
 
   /** Explains one statement the user selected (any editor): on the project's database, or the embedded one with the project's tables. */
@@ -266,11 +257,6 @@ async function schemaEngineDdl(files: readonly EngineSchemaFile[]): Promise<stri
   } catch (error) {
     return { error: `Prisma's schema engine rejected the schema: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` };
   }
-}
-
-/** Values Prisma fixes in the source are used as they are; the others are only known at run time. */
-function toExplainable(statement: SqlStatement): StatementToExplain {
-  return { sql: statement.sql, params: statement.params.map((param) => ('value' in param ? param.value : undefined)) };
 }
 
 function withWorkspaceEdits(report: StatementReport, schemaFiles: readonly EngineSchemaFile[]): ExplainStatementResult {

@@ -7,6 +7,7 @@ import ts = require('typescript');
 import type { QuerySite } from '../code/query-sites';
 import { objectArgument, propertyName, unwrap } from '../code/syntax';
 import type { Field, Model, PrismaSchema } from '../schema/model';
+import { isFlagField, isIndexableField, type IndexField } from './index-proposal';
 
 /** One way a query reads one table. */
 export interface AccessPath {
@@ -19,6 +20,8 @@ export interface AccessPath {
   flags: string[];
   /** `orderBy` columns of a query that returns a limited number of rows (`take`, `findFirst`). */
   sort: string[];
+  /** The `sort` columns the query orders descending. */
+  sortDescending: string[];
   /** The relation field the path goes through (`author`), when it reads a related table. */
   via?: string;
   /** True when the `where` has parts the analysis cannot see (a spread, a variable). */
@@ -30,8 +33,6 @@ export const FILTERING_OPERATIONS = new Set(['findMany', 'findFirst', 'findFirst
 
 const EQUALITY_OPERATORS = new Set(['equals', 'in']);
 const RANGE_OPERATORS = new Set(['lt', 'lte', 'gt', 'gte']);
-/** Field types an ordinary index is not worth having on: too few distinct values, or not comparable. */
-const UNINDEXED_TYPES = new Set(['Boolean', 'Json', 'Bytes']);
 const MAX_PATHS = 16;
 
 /** The access paths of a model query (empty for raw queries and unresolved models). */
@@ -42,7 +43,15 @@ export function accessPaths(site: QuerySite, schema: PrismaSchema): AccessPath[]
   const where = valueOf(args, 'where');
   const limited = site.operation.startsWith('findFirst') || valueOf(args, 'take') !== undefined;
   const sort = limited ? sortColumns(schema, site.model, valueOf(args, 'orderBy')) : [];
-  const root: AccessPath = { model: site.model, equality: [], range: [], flags: [], sort, open: false };
+  const root: AccessPath = {
+    model: site.model,
+    equality: [],
+    range: [],
+    flags: [],
+    sort: sort.map((column) => column.name),
+    sortDescending: sort.filter((column) => column.descending).map((column) => column.name),
+    open: false,
+  };
   if (!where) return [root];
   const value = unwrap(where);
   if (!ts.isObjectLiteralExpression(value)) return [{ ...root, open: true }];
@@ -62,21 +71,30 @@ function fieldOf(model: Model, name: string): Field | undefined {
   return model.fields.find((field) => field.name === name);
 }
 
-function sortColumns(schema: PrismaSchema, model: Model, orderBy: ts.Expression | undefined): string[] {
+/** The scalar `orderBy` columns up to the first one that is not (a relation, an aggregate, a variable), with their direction. */
+function sortColumns(schema: PrismaSchema, model: Model, orderBy: ts.Expression | undefined): IndexField[] {
   if (!orderBy) return [];
   const value = unwrap(orderBy);
   const objects = ts.isArrayLiteralExpression(value) ? value.elements.map(unwrap) : [value];
-  const columns: string[] = [];
+  const columns: IndexField[] = [];
   for (const object of objects) {
     if (!ts.isObjectLiteralExpression(object)) break;
     for (const property of object.properties) {
       const name = propertyName(property);
       const field = name ? fieldOf(model, name) : undefined;
       if (!field || schema.modelsByName.has(field.type)) return columns;
-      columns.push(field.name);
+      columns.push({ name: field.name, descending: ts.isPropertyAssignment(property) && isDescending(property.initializer) });
     }
   }
   return columns;
+}
+
+/** `'desc'`, or `{ sort: 'desc', nulls: … }`; a direction only known at run time reads as ascending. */
+function isDescending(direction: ts.Expression): boolean {
+  const value = unwrap(direction);
+  const sort = ts.isObjectLiteralExpression(value) ? valueOf(value, 'sort') : value;
+  const literal = sort && unwrap(sort);
+  return literal !== undefined && ts.isStringLiteralLike(literal) && literal.text === 'desc';
 }
 
 /** Reads a filter object into the paths it takes, each extending `base`. */
@@ -100,7 +118,7 @@ function readFilter(schema: PrismaSchema, model: Model, filter: ts.ObjectLiteral
           continue;
         }
         // An AND of plain conditions adds to this path; one with its own OR branches is kept for below.
-        const paths = readFilter(schema, model, part, { ...current, equality: [], range: [], flags: [], sort: [], open: false });
+        const paths = readFilter(schema, model, part, { ...current, equality: [], range: [], flags: [], sort: [], sortDescending: [], open: false });
         const own = paths.filter((path) => path.model === model && !path.via);
         if (own.length === 1) {
           current = { ...current, equality: [...current.equality, ...own[0]!.equality], range: [...current.range, ...own[0]!.range], flags: [...current.flags, ...own[0]!.flags], open: current.open || own[0]!.open };
@@ -127,8 +145,8 @@ function readFilter(schema: PrismaSchema, model: Model, filter: ts.ObjectLiteral
       related.push(...relationPaths(schema, model, field, target, value));
       continue;
     }
-    if (field.type === 'Boolean' && !field.isList && comparison(value) === 'equality') current.flags.push(field.name);
-    if (field.isList || UNINDEXED_TYPES.has(field.type)) continue;
+    if (isFlagField(field) && comparison(value) === 'equality') current.flags.push(field.name);
+    if (!isIndexableField(field)) continue;
     const kind = comparison(value);
     if (kind === 'equality') current.equality.push(field.name);
     else if (kind === 'range') current.range.push(field.name);
@@ -155,7 +173,7 @@ function relationPaths(schema: PrismaSchema, model: Model, field: Field, target:
   if (!object || !ts.isObjectLiteralExpression(object)) return [];
   // A to-many filter reads the child table by its foreign key: `EXISTS (… WHERE child.fk = parent.id AND …)`.
   const childKeys = field.isList ? (schema.relations.find((relation) => relation.model === target && relation.target === model && relation.opposite === field)?.fkFields ?? []) : [];
-  const base: AccessPath = { model: target, equality: childKeys.map((key) => key.name), range: [], flags: [], sort: [], via: field.name, open: false };
+  const base: AccessPath = { model: target, equality: childKeys.map((key) => key.name), range: [], flags: [], sort: [], sortDescending: [], via: field.name, open: false };
   return readFilter(schema, target, object, base).map((path) => ({ ...path, via: path.via ?? field.name }));
 }
 

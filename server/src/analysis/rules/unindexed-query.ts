@@ -2,9 +2,10 @@
 import type { CodeRuleContext } from '../code/context';
 import type { QuerySite } from '../code/query-sites';
 import type { PrismaSchema } from '../schema/model';
+import { proposeIndex, type ProposedIndex } from '../facts/index-proposal';
+import { accessPaths, FILTERING_OPERATIONS, type AccessPath } from '../facts/query-shape';
 import { addIndexEdit } from '../facts/schema-edits';
 import { fileTextOf } from '../facts/schema-text';
-import { accessPaths, FILTERING_OPERATIONS, type AccessPath } from '../facts/query-shape';
 import { isLookupTable } from '../facts/table-growth';
 import { defineRule, type CodeRule, type Fix, type RuleFinding } from './types';
 
@@ -20,7 +21,7 @@ export default defineRule<CodeRule>({
     why: [
       'A query that filters on a column no index starts with makes the database read the whole table: fine with a thousand rows, seconds with ten million, and it gets slower every day the table grows. The same holds for `orderBy` with `take` (the latest 20 posts): without an index on the sort column the database reads and sorts every row to return 20.',
       'The rule reads each `findMany`, `findFirst`, `count`, `aggregate`, `groupBy`, `updateMany` and `deleteMany`: the scalar columns compared with `=`, `in`, `lt`/`gt`…, inside `AND` and in each `OR` branch (every branch needs its own index), and the filters on related models (`author: { email }`, `comments: { some: { … } }`), which read the related table. A filter is served when an index, unique constraint or primary key starts with one of its columns. Booleans, `null` checks, `contains`/`endsWith` and case-insensitive filters are not ones an ordinary index serves, and small lookup tables are left alone.',
-      'The quick fix adds `@@index` with the equality columns first, then the sort columns (with `take`) or the range column: the order in which a B-tree can use them.',
+      'The quick fix adds `@@index` with the equality columns first, then the sort columns (with `take`) or the range column: the order in which a B-tree can use them. A sort in one direction needs no `sort: Desc`, since PostgreSQL reads an index backwards as easily as forwards; a sort that mixes directions (`orderBy: [{ authorId: "asc" }, { createdAt: "desc" }]`) gets them in the index. The EXPLAIN panel and `prisma-lens explain` propose the same index for the same query.',
     ].join('\n\n'),
     bad: [
       'model Post {',
@@ -62,13 +63,17 @@ export default defineRule<CodeRule>({
   },
 });
 
-/** The columns an index should hold for this path: equality first, then sort (with a limit) or one range. */
-export function suggestedColumns(path: AccessPath): string[] {
-  const tail = path.sort.length > 0 ? path.sort : path.range.slice(0, 1);
-  // `published = true ORDER BY postedAt`: a flag leading the sorted index turns the read into one index range.
-  const columns = [...new Set([...path.equality, ...(tail.length > 0 ? path.flags : [])])];
-  for (const column of tail) if (!columns.includes(column)) columns.push(column);
-  return columns;
+/**
+ * The index this path needs, as the EXPLAIN panel proposes it too. `published = true ORDER BY
+ * postedAt`: a flag leading the sorted index turns the read into one index range.
+ */
+export function proposedIndexFor(path: AccessPath): ProposedIndex | undefined {
+  return proposeIndex({
+    equality: path.equality,
+    flags: path.flags,
+    range: path.range,
+    sort: path.sort.map((name) => ({ name, descending: path.sortDescending.includes(name) })),
+  });
 }
 
 function needsIndex(schema: PrismaSchema, path: AccessPath): boolean {
@@ -90,7 +95,6 @@ export function isServed(path: AccessPath): boolean {
 
 function findingFor(context: CodeRuleContext, schema: PrismaSchema, site: QuerySite, paths: AccessPath[]): RuleFinding {
   const first = paths[0]!;
-  const columns = suggestedColumns(first);
   const model = first.model;
   const what = [...first.equality, ...first.range].length > 0 ? `filters \`${model.name}\` on ${list(uniq([...first.equality, ...first.range]))}` : `sorts \`${model.name}\` by ${list(first.sort)} to take the first rows`;
   const through = first.via ? ` (through \`${first.via}\`)` : '';
@@ -98,7 +102,8 @@ function findingFor(context: CodeRuleContext, schema: PrismaSchema, site: QueryS
   const fixes: Fix[] = [];
   const seen = new Set<string>();
   for (const path of paths) {
-    const indexText = `@@index([${suggestedColumns(path).join(', ')}])`;
+    const indexText = proposedIndexFor(path)?.text;
+    if (!indexText) continue;
     const key = `${path.model.name} ${indexText}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -109,7 +114,7 @@ function findingFor(context: CodeRuleContext, schema: PrismaSchema, site: QueryS
     uri: context.uri,
     span: site.span,
     message: `\`${site.callee}\` ${what}${through}, and no index of \`${model.name}\` starts with ${uniq([...first.equality, ...first.range]).length > 1 ? 'any of them' : 'it'}: the database reads the whole \`${model.dbName}\` table${more}.`,
-    help: `Add \`@@index([${columns.join(', ')}])\` to model \`${model.name}\`.`,
+    help: `Add \`${proposedIndexFor(first)?.text ?? '@@index([…])'}\` to model \`${model.name}\`.`,
     ...(fixes.length ? { fixes } : {}),
   };
 }
