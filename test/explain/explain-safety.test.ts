@@ -12,11 +12,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from 'pg';
 import { ExplainDatabases } from '../../server/src/explain/database-choice';
 import { explainStatement } from '../../server/src/explain/plan';
 import { checkStatement, loadStatementGuard } from '../../server/src/explain/statement-guard';
+import type { ExplainResult } from '../../server/src/lsp/explain';
+import { LspTestClient } from '../server/lspClient';
 import { postgres15Available, startPasswordPostgres, TEST_PASSWORD, type PasswordPostgres } from './plan-postgres-server';
 
 const repoRoot = resolve(__dirname, '../..');
@@ -215,10 +218,10 @@ describe('EXPLAIN leaves the database as it found it', { skip }, () => {
     for (const [name, reason] of expectations) {
       const result = explain(project, `src/probes.ts:${lineOf(name)}`, '--database-url', server.tcpUrl, '--format', 'json');
       assert.equal(result.status, 0, `${name}: ${result.stderr}`);
-      assert.match(result.stderr, reason, `${name}: ${result.stderr}`);
+      const report = JSON.parse(result.stdout) as { statements: { plan?: unknown }[] };
+      assert.match(result.stderr + result.stdout, reason, `${name}: ${result.stderr}${result.stdout}`);
       assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
-      const report = JSON.parse(result.stdout) as { statements: { plan: unknown }[] };
-      assert.equal(report.statements[0]?.plan, null, `${name} got no plan`);
+      assert.ok(!report.statements[0]?.plan, `${name} got no plan`);
       await assertUnchanged(name);
     }
   });
@@ -246,24 +249,47 @@ describe('EXPLAIN leaves the database as it found it', { skip }, () => {
     const wrong = server.tcpUrl.replace(TEST_PASSWORD, 'hunter2-secret');
     const result = explain(project, `src/probes.ts:${lineOf('k')}`, '--database-url', wrong, '--rows', '10');
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stderr, /password for postgres@127\.0\.0\.1:\d+\/postgres was rejected/);
+    assert.match(result.stderr + result.stdout, /password for postgres@127\.0\.0\.1:\d+\/postgres was rejected/);
     assert.doesNotMatch(result.stderr + result.stdout, /hunter2-secret|lens-secret/);
   });
 
   test('a malformed URL from the flag or from .env is named with where it came from, and the embedded database answers', () => {
     const flagged = explain(project, `src/probes.ts:${lineOf('k')}`, '--database-url', 'postgres://pg%ZZ:pw@127.0.0.1:1/db', '--rows', '10');
     assert.equal(flagged.status, 0, flagged.stderr);
-    assert.match(flagged.stderr, /Could not use your database \(the --database-url flag\): the database URL's user name holds a malformed %-escape/);
-    assert.match(flagged.stderr, /plans from embedded PostgreSQL/);
-    assert.doesNotMatch(flagged.stderr, /URIError|\n\s+at |pw@/);
+    assert.match(flagged.stderr + flagged.stdout, /Could not use your database \(the --database-url flag\): the database URL's user name holds a malformed %-escape/);
+    assert.match(flagged.stderr + flagged.stdout, /embedded PostgreSQL/);
+    assert.doesNotMatch(flagged.stderr + flagged.stdout, /URIError|\n\s+at |pw@/);
     writeFileSync(join(project, '.env'), '# local settings\nDATABASE_URL="postgres://user:secret@127.0.0.1:1/d%ZZ"\n');
     try {
       const fromFile = explain(project, `src/probes.ts:${lineOf('k')}`, '--rows', '10');
       assert.equal(fromFile.status, 0, fromFile.stderr);
-      assert.match(fromFile.stderr, /Could not use your database \(DATABASE_URL in \.env, line 2\): the database URL's database name holds a malformed %-escape/);
-      assert.doesNotMatch(fromFile.stderr, /secret/);
+      assert.match(fromFile.stderr + fromFile.stdout, /Could not use your database \(DATABASE_URL in \.env, line 2\): the database URL's database name holds a malformed %-escape/);
+      assert.doesNotMatch(fromFile.stderr + fromFile.stdout, /secret/);
     } finally {
       rmSync(join(project, '.env'));
+    }
+  });
+
+  test('the language server refuses the same probes from the panel, for calls and for selected SQL', async () => {
+    const client = new LspTestClient();
+    try {
+      await client.initialize(project, { pull: true });
+      const uri = pathToFileURL(join(project, 'src', 'probes.ts')).toString();
+      await client.open(uri, `${PROBES.join('\n')}\n`, 'typescript');
+      const settings = { databaseUrl: server.tcpUrl };
+      for (const name of ['a', 'b', 'd', 'e', 'f', 'p']) {
+        const result = await client.connection.sendRequest<ExplainResult>('prismaLens/explain', { uri, position: { line: lineOf(name) - 1, character: 30 }, settings, analyze: true, writeConfirmed: true });
+        assert.equal(result.database?.kind, 'postgres', `${name}: ${result.error ?? ''}`);
+        assert.equal(result.statements[0]?.status, 'not-explainable', `${name}: ${JSON.stringify(result.statements[0] ?? result.error)}`);
+        await assertUnchanged(`panel ${name}`);
+      }
+      for (const sql of ['SELECT 1; COMMIT; DELETE FROM "Comment"', 'TRUNCATE "Comment"', 'DO $$ BEGIN DELETE FROM "Comment"; END $$', 'SELECT pg_advisory_lock(72707369)']) {
+        const result = await client.connection.sendRequest<ExplainResult>('prismaLens/explain', { uri, position: { line: 0, character: 0 }, sql, settings, analyze: true, writeConfirmed: true });
+        assert.ok(result.error, `${sql} is refused`);
+        await assertUnchanged(`selected ${sql}`);
+      }
+    } finally {
+      await client.close();
     }
   });
 
