@@ -60,6 +60,11 @@ builds.push({ ...common, entryPoints: ['server/src/engines/schema-engine-worker.
 builds.push({ ...common, entryPoints: ['server/src/workspace/code-index-worker.ts'], outfile: 'dist/code-index-worker.js' });
 copyFileSync(join(dirname(require.resolve('@prisma/schema-engine-wasm')), 'schema_engine_bg.wasm'), 'dist/schema_engine_bg.wasm');
 
+// Prisma's schema validation (the schema-error rule) reads its wasm from next to the bundle that
+// loads it: the CLI's, and the language server's validation thread.
+builds.push({ ...common, entryPoints: ['server/src/engines/schema-validation-worker.ts'], outfile: 'dist/schema-validation-worker.js' });
+copyFileSync(join(dirname(require.resolve('@prisma/prisma-schema-wasm')), 'prisma_schema_build_bg.wasm'), 'dist/prisma_schema_build_bg.wasm');
+
 // libpg-query (the migration SQL parser) reads libpg-query.wasm from next to the bundle that loads it.
 copyFileSync(require.resolve('libpg-query/wasm/libpg-query.wasm'), 'dist/libpg-query.wasm');
 

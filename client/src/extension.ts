@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { FIX_ALL_COMMAND, SHOW_RULE_DOCS_COMMAND } from './protocol';
+import { FIX_ALL_COMMAND, OFFICIAL_PRISMA_EXTENSION_NOTIFICATION, SHOW_RULE_DOCS_COMMAND } from './protocol';
 import { registerExplain } from './explain';
 import { registerMigrationCommands } from './migrations';
 
@@ -27,8 +27,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     initializationOptions: {
       debounceMs: vscode.workspace.getConfiguration('prismaLens').get<number>('diagnostics.debounceMs', 150),
-      // Rule levels (`prismaLens.rules.<id>`); a project's .prismalens.json wins over them.
-      settings: { rules: vscode.workspace.getConfiguration('prismaLens').get('rules') },
+      // Rule levels (`prismaLens.rules.<id>`), a project's .prismalens.json wins over them; and when to report Prisma's own schema errors.
+      settings: { rules: vscode.workspace.getConfiguration('prismaLens').get('rules'), schemaErrors: vscode.workspace.getConfiguration('prismaLens').get('schemaErrors') },
+      officialPrismaExtension: officialPrismaExtensionPresent(),
     },
     // Sends `workspace/didChangeConfiguration` with the `prismaLens` settings whenever they change.
     synchronize: { configurationSection: 'prismaLens' },
@@ -55,6 +56,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerExplain(context, client);
   registerMigrationCommands(context, client);
   await client.start();
+
+  // `prismaLens.schemaErrors: auto` leaves Prisma's own errors to the official extension while it is there.
+  let officialPresent = officialPrismaExtensionPresent();
+  context.subscriptions.push(
+    vscode.extensions.onDidChange(() => {
+      const present = officialPrismaExtensionPresent();
+      if (present === officialPresent) return;
+      officialPresent = present;
+      void client?.sendNotification(OFFICIAL_PRISMA_EXTENSION_NOTIFICATION, { present });
+    }),
+  );
+}
+
+/**
+ * Whether the official Prisma extension is installed and enabled. It activates on the same Prisma
+ * files as this one, so being enabled is what counts: asking whether it is active already would race
+ * with its activation.
+ */
+function officialPrismaExtensionPresent(): boolean {
+  return ['Prisma.prisma', 'Prisma.prisma-insider'].some((id) => vscode.extensions.getExtension(id) !== undefined);
 }
 
 async function pickRule(context: vscode.ExtensionContext): Promise<string | undefined> {

@@ -15,7 +15,8 @@ import { affectsSchemas, registerCodeFiles } from './lsp/codeFiles';
 import { isSchemaUri, PushDiagnostics, registerPullDiagnostics } from './lsp/diagnostics';
 import { registerMigrationFiles } from './lsp/migrationFiles';
 import { registerPendingMigrations } from './lsp/pending-migrations';
-import { FIX_ALL_COMMAND, FIX_ALL_KIND } from './lsp/protocol';
+import { FIX_ALL_COMMAND, FIX_ALL_KIND, OFFICIAL_PRISMA_EXTENSION_NOTIFICATION } from './lsp/protocol';
+import { SchemaErrorReporting } from './lsp/schema-errors';
 import { SchemaWorkspace } from './workspace/documents';
 import { ServerPolicy } from './workspace/policy';
 import { IndexUsageFacts } from './workspace/index-usage';
@@ -39,15 +40,18 @@ const workspace = new SchemaWorkspace(
   policy,
 );
 const push = new PushDiagnostics(connection, workspace, (uri) => documents.get(uri)?.version, () => debounceMs, log);
+const schemaErrors = new SchemaErrorReporting(workspace, { refresh: refreshAll, log });
 const codeFiles = registerCodeFiles(connection, documents, workspace, { workspaceFolders: () => workspaceFolders, usePull: () => usePull, debounceMs: () => debounceMs, log, policy });
 
 connection.onInitialize((params): InitializeResult => {
   workspaceFolders = (params.workspaceFolders ?? []).flatMap((folder) => (folder.uri.startsWith('file:') ? [fileURLToPath(folder.uri)] : []));
   if (workspaceFolders.length === 0 && params.rootUri?.startsWith('file:')) workspaceFolders = [fileURLToPath(params.rootUri)];
   usePull = params.capabilities.textDocument?.diagnostic !== undefined;
-  const options = params.initializationOptions as { debounceMs?: number; settings?: unknown } | undefined;
+  const options = params.initializationOptions as { debounceMs?: number; settings?: unknown; officialPrismaExtension?: boolean } | undefined;
   if (typeof options?.debounceMs === 'number') debounceMs = options.debounceMs;
   if (options?.settings) policy.setSettings(options.settings);
+  schemaErrors.setSettings(options?.settings);
+  schemaErrors.setOfficialExtension(options?.officialPrismaExtension === true);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -110,7 +114,13 @@ connection.onDidChangeConfiguration((params) => {
   const settings = (params.settings as { prismaLens?: unknown } | undefined)?.prismaLens;
   if (!settings) return;
   policy.setSettings(settings);
+  schemaErrors.setSettings(settings);
   refreshAll();
+});
+
+// The official Prisma extension was installed, enabled, disabled or removed: `schema-error` in `auto` follows it.
+connection.onNotification(OFFICIAL_PRISMA_EXTENSION_NOTIFICATION, (params: { present?: unknown } | undefined) => {
+  if (schemaErrors.setOfficialExtension(params?.present === true)) refreshAll();
 });
 registerPullDiagnostics(connection, workspace, log, (uri, previous, token) => (migrationFiles.handles(uri) ? migrationFiles.pull(uri, previous, token) : codeFiles.pull(uri, previous, token)));
 

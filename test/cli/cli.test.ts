@@ -191,13 +191,20 @@ describe('prisma-lens check: what is skipped', () => {
     assert.equal(result.stderr, '');
   });
 
-  it('still reports the readable parts of a broken schema', async () => {
+  it("still reports the readable parts of a broken schema, after Prisma's own errors", async () => {
     const root = await tempProject({
       'prisma/schema.prisma': `${POSTGRES}\nmodel Broken {\n  id Int @id\n  this is not prisma ((\n}\n\nmodel Unterminated {\n  id Int @id\n\n${USER_AND_POST}`,
     });
     const result = run(['check', '--format', 'json'], root);
     assert.equal(result.status, 1);
-    assert.deepEqual(json(result).findings.map((finding) => String(finding.message).split(' ')[0]), ['`Post.authorId`']);
+    assert.deepEqual(json(result).findings.map((finding) => `${finding.rule} ${finding.line}:${finding.column}`), [
+      'schema-error 8:3',
+      'schema-error 11:1',
+      'schema-error 14:1',
+      'schema-error 15:3',
+      'missing-fk-index 21:3',
+      'schema-error 22:12',
+    ]);
   });
 });
 
@@ -231,12 +238,17 @@ describe('prisma-lens: exit status 2 and messages', () => {
     assert.equal(result.stderr, 'prisma-lens: prisma/schema/junk.prisma: the file holds binary data (NUL bytes); it was not analysed\n');
   });
 
-  it('says so, and exits 0, when a folder holds no schema', async () => {
+  it('exits 2 when a folder holds no Prisma project, saying where it looked', async () => {
     const root = await tempProject({ 'README.md': '# nothing here' });
     const result = run(['check'], root);
-    assert.equal(result.status, 0);
+    assert.equal(result.status, 2);
     assert.equal(result.stdout, 'No Prisma schema found.\n');
-    assert.equal(result.stderr, 'prisma-lens: no Prisma schema found in .\n');
+    assert.equal(
+      result.stderr,
+      `prisma-lens: no Prisma project in . (${root}): looked there and in its subfolders for prisma.config.*, package.json "prisma.schema", ` +
+        'schema.prisma, prisma/schema.prisma, prisma/schema/ and any other .prisma file (skipping node_modules, build output and hidden folders), ' +
+        'and for migration folders (migration.sql, migration_lock.toml)\n',
+    );
   });
 
   it('warns about a config it cannot follow and reviews the schema anyway', async () => {

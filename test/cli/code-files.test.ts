@@ -98,12 +98,12 @@ describe('prisma-lens check: code files', () => {
     assert.deepEqual(result.locations[0]!.physicalLocation.region, { startLine: 5, startColumn: 11, endLine: 5, endColumn: 31 });
   });
 
-  it('still reviews code when no schema is found, and says so', async () => {
+  it('still reviews code when no schema is found, and fails as an input error', async () => {
     const root = await tempProject({ 'package.json': '{"name":"api"}', 'src/load.ts': LOADER });
     const result = await checkJson(root, []);
-    assert.equal(result.status, 1);
+    assert.equal(result.status, 2, 'a folder with no Prisma project is an input error, even when its code has findings');
     assert.deepEqual(nPlusOne(result.findings).map((finding) => finding.file), ['src/load.ts']);
-    assert.match(result.stderr, /no Prisma schema found in \./);
+    assert.match(result.stderr, /no Prisma project in \. \(/);
   });
 
   it('warns about an unreadable code file in a folder, and fails on one named explicitly', async () => {

@@ -58,11 +58,12 @@ export class LspTestClient {
     this.connection.listen();
   }
 
-  async initialize(rootPath: string, options: { pull: boolean; workDoneProgress?: boolean }): Promise<{ capabilities: Record<string, unknown> }> {
+  async initialize(rootPath: string, options: { pull: boolean; workDoneProgress?: boolean; initializationOptions?: unknown }): Promise<{ capabilities: Record<string, unknown> }> {
     const rootUri = `file://${rootPath}`;
     const result = await this.connection.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
       processId: process.pid,
       rootUri,
+      ...(options.initializationOptions === undefined ? {} : { initializationOptions: options.initializationOptions }),
       workspaceFolders: [{ uri: rootUri, name: 'test' }],
       capabilities: {
         ...(options.workDoneProgress ? { window: { workDoneProgress: true } } : {}),

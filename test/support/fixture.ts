@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { analyzeCode, analyzeMigration, analyzeSchema, safeFixEdits } from '../../server/src/analysis/analyze';
+import type { SchemaFacts } from '../../server/src/analysis/facts/workspace-facts';
 import type { MigrationContext } from '../../server/src/analysis/migrations/context';
 import { isCodeRule, isMigrationRule, isSchemaRule, type Finding, type Rule, type TextEdit } from '../../server/src/analysis/rules/types';
 import { buildSchema } from '../../server/src/analysis/schema/build';
@@ -89,15 +90,20 @@ export function parseFixture(fixture: string): Fixture {
   return { files, markers, silent };
 }
 
+export interface FixtureOptions {
+  /** The facts the host would supply to the schema rules, made from the fixture's files (marker lines removed). */
+  facts?: (files: readonly SchemaFile[]) => SchemaFacts;
+}
+
 /** The findings of `rules` over a fixture's files: schema rules over its schema, code rules over each code file. */
-export function findingsOf(rule: Rule | readonly Rule[], files: SchemaFile[]): Finding[] {
+export function findingsOf(rule: Rule | readonly Rule[], files: SchemaFile[], options: FixtureOptions = {}): Finding[] {
   const rules = Array.isArray(rule) ? (rule as readonly Rule[]) : [rule as Rule];
   const schemaFiles = files.filter((file) => !isCodeFile(file) && !isSqlFile(file));
   const codeFiles = files.filter(isCodeFile);
   const findings: Finding[] = [];
   const schemaRules = rules.filter(isSchemaRule);
   if (schemaRules.length) {
-    const analysis = analyzeSchema(schemaFiles, { rules: schemaRules });
+    const analysis = analyzeSchema(schemaFiles, { rules: schemaRules, facts: options.facts?.(schemaFiles) });
     assert.deepEqual(analysis.errors, [], 'rules must not throw');
     findings.push(...analysis.findings);
   }
@@ -123,9 +129,9 @@ export function findingsOf(rule: Rule | readonly Rule[], files: SchemaFile[]): F
 }
 
 /** Asserts that `rule` reports exactly the findings the markers describe: no more, no fewer. */
-export function check(rule: Rule | readonly Rule[], fixture: string): Finding[] {
+export function check(rule: Rule | readonly Rule[], fixture: string, options: FixtureOptions = {}): Finding[] {
   const { files, markers } = parseFixture(fixture);
-  const findings = findingsOf(rule, files);
+  const findings = findingsOf(rule, files, options);
   const actual = findings.map((finding) => describeFinding(finding, files)).sort();
   const expected = markers
     .map((marker) => `${marker.path}:${marker.line}:${marker.startCharacter}-${marker.endCharacter} ${marker.severity}`)

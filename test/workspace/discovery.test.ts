@@ -13,6 +13,7 @@ import {
   type SchemaSet,
 } from '../../server/src/workspace/discovery';
 import { CLIENT, POSTGRES, removeTempProjects, tempProject, USER_AND_POST, writeFiles } from './tempProject';
+import { firstInvalidUtf8Byte } from '../../server/src/workspace/schema-files';
 
 after(removeTempProjects);
 
@@ -261,7 +262,30 @@ describe('readSchemaFiles', () => {
     const root = await tempProject({ 'prisma/schema.prisma': `\uFEFF${POSTGRES}` });
     const [set] = await findSchemaSets(root);
     const read = await readSchemaFiles(set!);
-    assert.deepEqual(read, { files: [{ uri: pathToFileURL(path.join(root, 'prisma', 'schema.prisma')).toString(), text: POSTGRES }], problems: [] });
+    assert.deepEqual(read, { files: [{ uri: pathToFileURL(path.join(root, 'prisma', 'schema.prisma')).toString(), text: POSTGRES }], problems: [], encodingErrors: [] });
+  });
+
+  it('reads a file that is not UTF-8 as Prisma does, and says where its first bad byte is', async () => {
+    const bytes = Buffer.concat([Buffer.from(`\uFEFF${POSTGRES}// café 😀 `), Buffer.from([0xe9, 0x0a, 0xff])]);
+    const root = await tempProject({ 'prisma/schema.prisma': new Uint8Array(bytes) });
+    const [set] = await findSchemaSets(root);
+    const read = await readSchemaFiles(set!);
+    const text = read.files[0]!.text;
+    assert.equal(text, `${POSTGRES}// café 😀 \uFFFD\n\uFFFD`);
+    assert.deepEqual(read.encodingErrors, [{ uri: read.files[0]!.uri, start: text.indexOf('\uFFFD'), end: text.indexOf('\uFFFD') + 1, message: '0xE9', kind: 'encoding' }]);
+  });
+
+  it('finds the first byte that does not start well-formed UTF-8', () => {
+    const cases: [number[], number][] = [
+      [[0x61, 0xc3, 0xa9, 0xf0, 0x9f, 0x98, 0x80], -1],
+      [[0x61, 0xc0, 0xaf], 1], // An overlong form of "/".
+      [[0xe0, 0x80, 0xaf], 0], // Another one, of three bytes.
+      [[0x61, 0xed, 0xa0, 0x80], 1], // A surrogate.
+      [[0xf4, 0x90, 0x80, 0x80], 0], // Above U+10FFFF.
+      [[0x61, 0x62, 0xe2, 0x82], 2], // Cut short at the end.
+      [[0x80], 0], // A continuation byte alone.
+    ];
+    for (const [bytes, expected] of cases) assert.equal(firstInvalidUtf8Byte(new Uint8Array(bytes)), expected, JSON.stringify(bytes));
   });
 
   it('reports binary and huge files as problems and still reads the others', async () => {

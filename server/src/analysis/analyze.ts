@@ -6,7 +6,7 @@ import { compareFindings, isCodeRule, isMigrationRule, isSchemaRule, type Findin
 import { buildSchema } from './schema/build';
 import { createMigrationRuleContext, type MigrationContext, type MigrationTarget } from './migrations/context';
 import { parseScript, type SqlParseError } from './migrations/sql';
-import type { WorkspaceFacts } from './facts/workspace-facts';
+import type { SchemaFacts } from './facts/workspace-facts';
 import type { ModelFindingsCache, PerModelRule } from './model-findings-cache';
 import type { PrismaSchema, SchemaFile } from './schema/model';
 
@@ -20,8 +20,8 @@ export interface SchemaAnalysis {
 export interface AnalysisOptions {
   /** The rules to run; by default every registered rule except those with `enabledByDefault: false`. */
   rules?: readonly Rule[];
-  /** Workspace-wide facts (which queries exist) for the schema rules that read them. */
-  facts?: WorkspaceFacts;
+  /** Facts the host supplies (which queries exist, Prisma's validation) for the schema rules that read them. */
+  facts?: SchemaFacts;
   /** Checked between rules so that a stale request stops early. */
   isCancelled?: () => boolean;
   /**

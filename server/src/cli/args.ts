@@ -19,7 +19,9 @@ Reviews Prisma schemas like a senior database engineer would.
 Each path is a folder, searched for Prisma projects the way Prisma's CLI finds their schema
 (prisma.config.*, package.json "prisma.schema", prisma/schema.prisma, prisma/schema/), or a
 schema file or schema folder. Without paths, the current folder is searched. Dependencies,
-build output and generated Prisma clients are skipped.
+build output and generated Prisma clients are skipped. A folder with no Prisma project is an
+input error. A migration.sql, a migration's folder or a migrations folder given as a path is
+linted on its own, without a schema.
 
 A folder's TypeScript and JavaScript files (those .gitignore does not exclude) are checked
 against the schema of their project; a code file given as a path is checked on its own.

@@ -1,4 +1,4 @@
-/** The migration side of `prisma-lens check`: each schema's migrations folder, and migration.sql files named directly. */
+/** The migration side of `prisma-lens check`: each schema's migrations folder, and the migration files and folders named directly. */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -26,16 +26,27 @@ export function isMigrationTarget(target: CheckTarget): boolean {
   return target.isFile && /\.sql$/i.test(target.absolute);
 }
 
+/** Migrations named on the command line, linted without a schema, as Squawk lints SQL files. */
+export interface NamedMigrations {
+  /** `.sql` files, and the `migration.sql` of each migration folder named: always linted. */
+  files: string[];
+  /** Migrations folders (`prisma/migrations`): linted as a schema's migrations folder is. */
+  folders: string[];
+}
+
 /**
- * Lints the migrations of the schemas checked whole, and the migration files named as arguments.
- * A folder of another provider (migration_lock.toml) is skipped with a warning.
+ * Lints the migrations of the schemas checked whole, and the migration files and folders named as
+ * arguments. A folder of another provider (migration_lock.toml) is skipped with a warning.
  */
-export async function checkMigrations(targets: readonly CheckTarget[], sets: readonly SchemaSet[], outcome: CheckOutcome, options: { policy: CliPolicy }): Promise<void> {
-  const named = new Set(targets.filter(isMigrationTarget).map((target) => target.absolute));
+export async function checkMigrations(namedMigrations: NamedMigrations, sets: readonly SchemaSet[], outcome: CheckOutcome, options: { policy: CliPolicy }): Promise<void> {
+  const named = new Set(namedMigrations.files);
   const files = new Set(named);
+  const migrationFolders = new Set(namedMigrations.folders);
   for (const set of sets) {
     const folder = await migrationsFolderFor(set.projectRoot, set.schemaPath);
-    if (!folder) continue;
+    if (folder) migrationFolders.add(folder);
+  }
+  for (const folder of migrationFolders) {
     const listing = await readMigrationFolder(folder);
     const skipped = migrationSkipReason(0, listing.provider);
     if (skipped) {
@@ -74,6 +85,7 @@ export async function checkMigrations(targets: readonly CheckTarget[], sets: rea
     const uri = pathToFileURL(file).toString();
     const ran = await options.policy.rulesFor(file);
     if (!ran.rules.some(isMigrationRule)) continue;
+    outcome.report.migrationFileCount = (outcome.report.migrationFileCount ?? 0) + 1;
     const analysis = analyzeMigration(text, { uri, postgresVersion: ran.config.postgresVersion ?? POSTGRES_VERSION, newTables: context.newTables }, { rules: ran.rules });
     for (const error of analysis.errors) outcome.ruleErrors.push(`${error.split('\n')[0]} (in ${file})`);
     for (const error of analysis.parseErrors) outcome.warnings.push({ path: file, message: `a statement does not parse, the migration rules skip it: ${error.message}` });

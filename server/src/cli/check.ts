@@ -1,18 +1,20 @@
-/** Runs the analysis for the CLI: discovers the schemas under each path, reads them and collects findings. */
+/** Runs the analysis for the CLI: discovers the schemas under each path, reads and validates them, and collects findings. */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyzeSchema, runSchemaRules } from '../analysis/analyze';
-import type { WorkspaceQuery } from '../analysis/facts/workspace-facts';
+import type { SchemaError, WorkspaceQuery } from '../analysis/facts/workspace-facts';
 import type { Rule } from '../analysis/rules/types';
 import { discoverSchemas, readSchemaFiles, schemaSetForFile, type SchemaSet } from '../workspace/discovery';
 import { commonFolder, reportFindings, sortFindings, type Report } from './report';
 import { checkCodeFiles } from './check-code';
-import type { PrismaSchema } from '../analysis/schema/model';
-import { checkMigrations, isMigrationTarget } from './check-migrations';
+import type { PrismaSchema, SchemaFile } from '../analysis/schema/model';
+import { checkMigrations, isMigrationTarget, type NamedMigrations } from './check-migrations';
 import { CliPolicy } from './policy';
 import { rules as registeredRules } from '../analysis/rules/index';
 import { applySuppressions } from '../analysis/policy/suppressions';
 import { pendingFindings } from './check-pending';
+import { validateSchema } from '../engines/schema-validation';
+import { migrationFolderKind } from '../workspace/migrations';
 
 export interface CheckTarget {
   /** As the user typed it, for messages. */
@@ -34,7 +36,7 @@ export interface CheckOutcome {
   warnings: CheckProblem[];
   /** Rules that threw, with the schema they threw on; the other rules still reported. */
   ruleErrors: string[];
-  /** Folder targets holding no schema at all. */
+  /** Folder targets holding no Prisma project (no schema) and no migrations: input errors. */
   emptyTargets: CheckTarget[];
 }
 
@@ -48,9 +50,11 @@ export async function checkTargets(targets: readonly CheckTarget[], options: { r
   const base = commonFolder(targets.map((target) => (target.isFile ? path.dirname(target.absolute) : target.absolute)));
   const outcome: CheckOutcome = { report: { findings: [], schemaCount: 0, base }, unreadable: [], warnings: [], ruleErrors: [], emptyTargets: [] };
   const planned = new Map<string, Planned>();
+  // `.sql` files are linted by checkMigrations below, never read as a schema; so are migration folders.
+  const namedMigrations: NamedMigrations = { files: targets.filter(isMigrationTarget).map((target) => target.absolute), folders: [] };
   for (const target of targets) {
-    if (isMigrationTarget(target)) continue; // Linted by checkMigrations below, not read as a schema.
-    for (const { set, onlyFile } of await setsForTarget(target, outcome)) plan(planned, set, onlyFile);
+    if (isMigrationTarget(target)) continue;
+    for (const { set, onlyFile } of await setsForTarget(target, outcome, namedMigrations)) plan(planned, set, onlyFile);
   }
   const policy = new CliPolicy(options.rules ?? registeredRules, outcome);
   const schemas = new Map<string, PrismaSchema>();
@@ -60,7 +64,8 @@ export async function checkTargets(targets: readonly CheckTarget[], options: { r
     if (read.files.length === 0) continue;
     outcome.report.schemaCount++;
     const ran = await policy.rulesFor(set.schemaPath);
-    const analysis = analyzeSchema(read.files, { rules: ran.rules });
+    const prismaValidation = ran.rules.some((rule) => rule.id === 'schema-error') ? schemaErrors(set, read, outcome) : undefined;
+    const analysis = analyzeSchema(read.files, { rules: ran.rules, facts: prismaValidation && { prismaValidation } });
     schemas.set(set.schemaPath, analysis.schema);
     for (const error of analysis.errors) outcome.ruleErrors.push(`${error.split('\n')[0]} (in ${set.schemaPath})`);
     const pending = options.pending ? await pendingFindings(set, read.files, ran.rules, outcome) : [];
@@ -72,12 +77,27 @@ export async function checkTargets(targets: readonly CheckTarget[], options: { r
       outcome.report.findings.push(...reportFindings([...findings, ...next], read.files, base));
     }
   }
-  await checkMigrations(targets, [...planned.values()].filter((entry) => !entry.onlyFiles).map((entry) => entry.set), outcome, { policy });
+  await checkMigrations(namedMigrations, [...planned.values()].filter((entry) => !entry.onlyFiles).map((entry) => entry.set), outcome, { policy });
   const queries = new Map<string, WorkspaceQuery[]>();
   await checkCodeFiles(targets, outcome, { policy, schemas, queries });
   await checkIndexUsage(planned, schemas, queries, policy, outcome);
   sortFindings(outcome.report.findings);
   return outcome;
+}
+
+/**
+ * What stops Prisma in the schema: bytes that are not UTF-8, and the errors of Prisma's own
+ * validation, which runs only when every file of the schema could be read (a missing file would
+ * make every reference into it an error).
+ */
+function schemaErrors(set: SchemaSet, read: { files: SchemaFile[]; problems: readonly unknown[]; encodingErrors: SchemaError[] }, outcome: CheckOutcome): SchemaError[] {
+  if (read.problems.length > 0) return read.encodingErrors;
+  const validation = validateSchema(read.files);
+  if ('failure' in validation) {
+    outcome.warnings.push({ path: set.schemaPath, message: `not checked for Prisma's own errors: ${validation.failure}` });
+    return read.encodingErrors;
+  }
+  return [...read.encodingErrors, ...validation.errors];
 }
 
 /**
@@ -99,8 +119,10 @@ async function checkIndexUsage(planned: ReadonlyMap<string, Planned>, schemas: R
   }
 }
 
-async function setsForTarget(target: CheckTarget, outcome: CheckOutcome): Promise<{ set: SchemaSet; onlyFile?: string }[]> {
+async function setsForTarget(target: CheckTarget, outcome: CheckOutcome, namedMigrations: NamedMigrations): Promise<{ set: SchemaSet; onlyFile?: string }[]> {
   if (target.isFile) {
+    // A code file is checked by checkCodeFiles against its project's schema; it is no schema itself.
+    if (/\.[cm]?[jt]sx?$/i.test(target.absolute)) return [];
     // A file is reviewed with the rest of its schema (its relations may point into sibling
     // files), but only its own findings are reported. A file no project claims, even one in a
     // skipped folder, is reviewed on its own: naming it is asking for it.
@@ -110,7 +132,13 @@ async function setsForTarget(target: CheckTarget, outcome: CheckOutcome): Promis
   }
   const discovery = await discoverSchemas(target.absolute);
   outcome.warnings.push(...discovery.problems);
-  if (discovery.sets.length === 0) outcome.emptyTargets.push(target);
+  if (discovery.sets.length === 0) {
+    // No schema: a migrations folder, or one migration's folder, is linted on its own, as Squawk would.
+    const migrations = await migrationFolderKind(target.absolute);
+    if (migrations?.kind === 'migration') namedMigrations.files.push(migrations.file);
+    else if (migrations?.kind === 'migrations') namedMigrations.folders.push(target.absolute);
+    else outcome.emptyTargets.push(target);
+  }
   return discovery.sets.map((set) => ({ set }));
 }
 

@@ -24,12 +24,18 @@ export function formatText(report: Report, options: TextOptions): string {
 
 /**
  * `5 problems (0 errors, 5 warnings) in 1 schema and 12 code files`; infos and hints are counted
- * only when present, code files only when some were analysed.
+ * only when present, code files and migration files only when some were analysed, schemas unless
+ * only migration files were.
  */
 export function summary(report: Report): string {
   const codeFiles = report.codeFileCount ?? 0;
-  const scope = codeFiles > 0 ? `${plural(report.schemaCount, 'schema')} and ${plural(codeFiles, 'code file')}` : plural(report.schemaCount, 'schema');
-  if (report.findings.length === 0) return report.schemaCount === 0 && codeFiles === 0 ? 'No Prisma schema found.' : `No problems in ${scope}.`;
+  const migrationFiles = report.migrationFileCount ?? 0;
+  const checked: string[] = [];
+  if (report.schemaCount > 0 || migrationFiles === 0) checked.push(plural(report.schemaCount, 'schema'));
+  if (codeFiles > 0) checked.push(plural(codeFiles, 'code file'));
+  if (migrationFiles > 0) checked.push(plural(migrationFiles, 'migration file'));
+  const scope = checked.length > 1 ? `${checked.slice(0, -1).join(', ')} and ${checked[checked.length - 1]}` : checked[0]!;
+  if (report.findings.length === 0) return report.schemaCount === 0 && codeFiles === 0 && migrationFiles === 0 ? 'No Prisma schema found.' : `No problems in ${scope}.`;
   const count = (severity: Severity): number => report.findings.filter((finding) => finding.severity === severity).length;
   const parts = [plural(count('error'), 'error'), plural(count('warning'), 'warning')];
   if (count('info') > 0) parts.push(plural(count('info'), 'info'));

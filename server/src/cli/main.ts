@@ -72,7 +72,8 @@ export async function main(argv: readonly string[], io: CliIo, options: { rules?
     }
   }
   reportProblems(outcome, io);
-  if (outcome.unreadable.length > 0 || outcome.ruleErrors.length > 0) return EXIT_ERROR;
+  // A folder with no Prisma project is an input error: CI pointed at the wrong folder must not pass.
+  if (outcome.unreadable.length > 0 || outcome.ruleErrors.length > 0 || outcome.emptyTargets.length > 0) return EXIT_ERROR;
   return outcome.report.findings.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
@@ -90,8 +91,18 @@ function render(outcome: CheckOutcome, format: OutputFormat, context: { rules: r
 /** Everything that is not a finding goes to stderr, so the report on stdout stays machine-readable. */
 function reportProblems(outcome: CheckOutcome, io: CliIo): void {
   const shown = (file: string): string => displayPath(file, io.cwd);
-  for (const target of outcome.emptyTargets) io.stderr.write(`prisma-lens: no Prisma schema found in ${target.input}\n`);
+  for (const target of outcome.emptyTargets) io.stderr.write(`prisma-lens: ${noProjectMessage(target)}\n`);
   for (const warning of outcome.warnings) io.stderr.write(`prisma-lens: warning: ${shown(warning.path)}: ${warning.message}\n`);
   for (const problem of outcome.unreadable) io.stderr.write(`prisma-lens: ${shown(problem.path)}: ${problem.message}\n`);
   for (const error of outcome.ruleErrors) io.stderr.write(`prisma-lens: rule failed, the other rules still ran: ${error}\n`);
+}
+
+/** Where discovery looked (`discoverSchemas`, `resolveProjectSchema`, `migrationFolderKind`), so that a wrong path is easy to see. */
+function noProjectMessage(target: CheckTarget): string {
+  const where = target.input === target.absolute ? target.input : `${target.input} (${target.absolute})`;
+  return (
+    `no Prisma project in ${where}: looked there and in its subfolders for prisma.config.*, package.json "prisma.schema", ` +
+    'schema.prisma, prisma/schema.prisma, prisma/schema/ and any other .prisma file (skipping node_modules, build output and hidden folders), ' +
+    'and for migration folders (migration.sql, migration_lock.toml)'
+  );
 }

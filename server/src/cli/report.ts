@@ -28,6 +28,8 @@ export interface Report {
   schemaCount: number;
   /** TypeScript/JavaScript files analysed (absent: none were looked for). */
   codeFileCount?: number;
+  /** Migration scripts linted (absent: none). */
+  migrationFileCount?: number;
   /** The folder `file` paths are relative to. */
   base: string;
 }

@@ -9,6 +9,13 @@ export const FIX_ALL_COMMAND = 'prismaLens.server.fixAllInFile';
 /** Client command that opens a rule's documentation; argument: the rule id. */
 export const SHOW_RULE_DOCS_COMMAND = 'prismaLens.showRuleDocumentation';
 
+/**
+ * Client → server notification, `{ present: boolean }`: whether the official Prisma extension
+ * (`Prisma.prisma`) is installed and enabled, sent when that changes (the start value comes in
+ * `initializationOptions.officialPrismaExtension`). With it, `schema-error` is left to it by default.
+ */
+export const OFFICIAL_PRISMA_EXTENSION_NOTIFICATION = 'prismaLens/officialPrismaExtension';
+
 /** Code action kind of the fix-all action, so `editor.codeActionsOnSave` can name it. */
 export const FIX_ALL_KIND = 'source.fixAll.prismaLens';
 

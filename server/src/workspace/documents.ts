@@ -12,6 +12,7 @@ import type { PrismaSchema, SchemaFile } from '../analysis/schema/model';
 import { LineIndex } from '../analysis/text';
 import { forgetSchemaSets, schemaSetForFile } from './discovery';
 import type { ServerPolicy } from './policy';
+import type { SchemaValidationLookup } from './schema-validations';
 
 /** Files larger than this are not analysed: a schema is never that big, junk often is. */
 export const MAX_SCHEMA_FILE_BYTES = 5 * 1024 * 1024;
@@ -48,6 +49,7 @@ export class SchemaWorkspace {
   /** The last text of each open schema file checked for junk, with what was found. */
   private readonly checkedOpenTexts = new Map<string, { text: string; reason: string | undefined }>();
   private facts: { of: (schema: PrismaSchema, key: string) => WorkspaceFacts; signature: () => string } | undefined;
+  private validationOf: ((schemaKey: string, files: readonly SchemaFile[]) => SchemaValidationLookup | undefined) | undefined;
 
   constructor(
     private readonly workspaceFolders: () => string[],
@@ -58,6 +60,14 @@ export class SchemaWorkspace {
   /** Where rules that read the workspace's queries (`unused-index`) get them; asked only when such a rule runs. */
   useFacts(of: (schema: PrismaSchema, key: string) => WorkspaceFacts, signature: () => string): void {
     this.facts = { of, signature };
+  }
+
+  /**
+   * Where `schema-error` gets Prisma's validation of a schema: asked on every analysis while the
+   * rule runs, it must answer at once (from a cache; undefined when it has nothing to say).
+   */
+  useValidations(of: (schemaKey: string, files: readonly SchemaFile[]) => SchemaValidationLookup | undefined): void {
+    this.validationOf = of;
   }
 
   /** Forgets what is known about files on disk, after the client reports created, changed or deleted files. */
@@ -107,16 +117,20 @@ export class SchemaWorkspace {
     const ran = await this.policy?.forUri(schema.uris[0] ?? uri);
     // Skipped files take part by their reason: two junk versions with one reason show the same message.
     const wantsFacts = this.facts !== undefined && (ran?.rules.some((rule) => rule.id === 'unused-index') ?? false);
+    // Prisma's validation of a schema with a file left out would report every reference into that file.
+    const wantsValidation = this.validationOf !== undefined && skipped.size === 0 && (ran?.rules.some((rule) => rule.id === 'schema-error') ?? true);
+    const validation = wantsValidation ? this.validationOf!(schema.key, files) : undefined;
     const versionKey = [
       ...files.map((file) => `${file.uri}@${file.version}`),
       ...[...skipped].map(([member, reason]) => `${member}!${reason}`),
       `rules:${ran?.key ?? ''}`,
       ...(wantsFacts ? [`code:${this.facts!.signature()}`] : []),
+      ...(validation ? [`prisma:${validation.key}`] : []),
     ].join('|');
     const previous = this.analyses.get(schema.key);
     if (previous && previous.versionKey === versionKey) return previous;
     const schemaModel = buildSchema(files);
-    const facts = wantsFacts ? this.facts!.of(schemaModel, versionKey) : undefined;
+    const facts = wantsFacts || validation ? { ...(wantsFacts ? this.facts!.of(schemaModel, versionKey) : {}), prismaValidation: validation?.errors } : undefined;
     let modelFindings = this.modelFindings.get(schema.key);
     if (!modelFindings) this.modelFindings.set(schema.key, (modelFindings = new ModelFindingsCache()));
     const analysis: SchemaAnalysis = { schema: schemaModel, ...runSchemaRules(schemaModel, { isCancelled, rules: ran?.rules, facts, modelFindings }) };

@@ -82,6 +82,20 @@ export async function readMigrationFolder(folder: string): Promise<MigrationFold
 }
 
 /**
+ * What a folder named on its own is to the migration rules, by its shape on disk: one migration's
+ * folder (it holds `migration.sql`), a migrations folder (it holds `<name>/migration.sql` folders or
+ * a `migration_lock.toml`), or neither.
+ */
+export async function migrationFolderKind(folder: string): Promise<{ kind: 'migration'; file: string } | { kind: 'migrations' } | undefined> {
+  const file = path.join(folder, 'migration.sql');
+  if ((await fs.stat(file).catch(() => undefined))?.isFile()) return { kind: 'migration', file };
+  const listing = await readMigrationFolder(folder);
+  if (listing.migrations.length > 0) return { kind: 'migrations' };
+  if ((await fs.stat(path.join(folder, 'migration_lock.toml')).catch(() => undefined))?.isFile()) return { kind: 'migrations' };
+  return undefined;
+}
+
+/**
  * Migration names present in a git commit (`HEAD` by default; in CI, the branch deployed from,
  * e.g. `origin/main`); undefined when git cannot tell (no git, no repository, unknown ref).
  */

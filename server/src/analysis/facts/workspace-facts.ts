@@ -1,7 +1,8 @@
 /**
  * Facts about a whole workspace that single-file analysis cannot know: every Prisma query of every
- * code file, reduced to the columns it reads. The workspace code index builds them with
- * `workspaceQueries(…)` from each file's query sites; schema rules (`unused-index`) read them.
+ * code file, reduced to the columns it reads (the workspace code index builds them with
+ * `workspaceQueries(…)` from each file's query sites; `unused-index` reads them), and what Prisma's
+ * own validation says of the schema (the host asks Prisma's engine; `schema-error` reads it).
  */
 import type { QuerySite } from '../code/query-sites';
 import type { Index, Model, PrismaSchema } from '../schema/model';
@@ -27,6 +28,26 @@ export interface WorkspaceQuery {
 export interface WorkspaceFacts {
   /** Every Prisma query of the workspace's code files (generated clients and node_modules excluded). */
   queries: readonly WorkspaceQuery[];
+}
+
+/** An error in a schema file, by UTF-16 offsets into the text analysed. */
+export interface SchemaError {
+  uri: string;
+  start: number;
+  end: number;
+  /** Prisma's words (`Type "Floot" is neither a built-in type, …`); for an encoding error, the byte (`0xFF`). */
+  message: string;
+  /** `encoding`: the file's bytes are not UTF-8 from here on (its readers see U+FFFD); absent: Prisma's validation error. */
+  kind?: 'encoding';
+}
+
+/**
+ * What the host knows about a schema beyond its text; each part is absent when the host did not
+ * compute it, and the rules that read it then report nothing.
+ */
+export interface SchemaFacts extends Partial<WorkspaceFacts> {
+  /** Prisma's own validation errors of the schema's files (none: the schema is valid). */
+  prismaValidation?: readonly SchemaError[];
 }
 
 /** The workspace facts of one file's query sites; the workspace index concatenates them over files. */

@@ -1,4 +1,5 @@
 /** The registry: the only list of rules, in the order their docs are listed. */
+import schemaError from './schema-error';
 import missingFkIndex from './missing-fk-index';
 import nPlusOne from './n-plus-one';
 import transactionPerRowWrites from './transaction-per-row-writes';
@@ -40,7 +41,7 @@ import plaintextSecret from './plaintext-secret';
 import unusedSuppression from './unused-suppression';
 import invalidSuppression from './invalid-suppression';
 
-export const rules: readonly Rule[] = [missingFkIndex, nPlusOne, transactionPerRowWrites, ...migrationRules(), ...playbookRules(), unusedSuppression, invalidSuppression];
+export const rules: readonly Rule[] = [schemaError, missingFkIndex, nPlusOne, transactionPerRowWrites, ...migrationRules(), ...playbookRules(), unusedSuppression, invalidSuppression];
 
 function migrationRules(): Rule[] {
   return [addingRequiredField, addingNotNullableField, addingFieldWithDefault, changingColumnType, renamingColumn, renamingTable, banDropColumn, banDropTable, requireConcurrentIndexCreation, requireConcurrentIndexDeletion, banConcurrentIndexCreationInTransaction, addingForeignKeyConstraint, constraintMissingNotValid, disallowedUniqueConstraint, banDropDatabase, renameWithoutMap];

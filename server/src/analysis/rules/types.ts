@@ -4,7 +4,7 @@ import type { MigrationRuleContext, MigrationRuleFinding } from '../migrations/c
 import { relationsOf } from '../schema/build';
 import type { Model, PrismaSchema, Relation } from '../schema/model';
 import type { Span } from '../text';
-import type { WorkspaceFacts } from '../facts/workspace-facts';
+import type { SchemaFacts } from '../facts/workspace-facts';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type Language = 'prisma' | 'typescript' | 'sql';
@@ -57,8 +57,8 @@ export interface RuleDocs {
 
 export interface SchemaRuleContext {
   schema: PrismaSchema;
-  /** What the workspace's code does with the schema; undefined when no code index is available. */
-  facts?: WorkspaceFacts;
+  /** What the workspace's code does with the schema, and what Prisma's validation says of it; undefined when the host supplies neither. */
+  facts?: SchemaFacts;
 }
 
 interface RuleBase {

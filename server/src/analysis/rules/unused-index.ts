@@ -21,9 +21,9 @@ export default defineRule<SchemaRule>({
     fixSafety: 'No fix: only production statistics can tell that nothing else uses the index.',
   },
   check({ schema, facts }) {
-    if (!facts) return [];
+    if (!facts?.queries) return [];
     const findings: RuleFinding[] = [];
-    const usage = new WorkspaceIndexUsage(facts);
+    const usage = new WorkspaceIndexUsage({ queries: facts.queries });
     const keysByModel = new Map<Model, string[][]>();
     for (const relation of schema.relations) {
       const keys = keysByModel.get(relation.model) ?? [];
