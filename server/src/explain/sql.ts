@@ -50,6 +50,8 @@ export async function compileCall(site: QuerySite, schemaFiles: readonly EngineS
     if (site.kind === 'raw') return { ...rawStatement(site), callee, operation: site.operation };
     if (schemaFiles.length === 0) return { error: 'no Prisma schema was found for this file, so its SQL cannot be shown', callee };
     const prepared = prepareSchema(schemaFiles);
+    const unquotable = unquotableName(prepared.schema, schemaFiles);
+    if (unquotable) return { error: `the schema maps ${unquotable} to a name with a double quote, which Prisma's SQL does not escape; Prisma Lens does not send such SQL to a database`, callee };
     const provider = prepared.schema.datasource?.provider;
     if (provider && provider !== 'postgresql') return { error: `the schema's provider is ${provider}; Prisma Lens shows SQL for PostgreSQL`, callee };
     const model = site.delegate ? findModel(prepared.schema, site.delegate) : undefined;
@@ -172,6 +174,24 @@ function siteOnLine(sites: readonly QuerySite[], lines: LineIndex, line: number)
 
 function length(site: QuerySite): number {
   return site.callSpan.end - site.callSpan.start;
+}
+
+/**
+ * A model, field or enum value whose database name holds a double quote (or NUL). Prisma's query
+ * compiler writes names between double quotes without doubling the ones inside, so such a name
+ * (a hostile `@map`) ends the identifier early and the rest of it is read as SQL.
+ */
+function unquotableName(schema: PrismaSchema, files: readonly EngineSchemaFile[]): string | undefined {
+  const bad = (name: string | undefined): boolean => name !== undefined && /["\u0000]/.test(name);
+  for (const model of schema.models) {
+    if (bad(model.dbName) || bad(model.dbSchema)) return `the model \`${model.name}\``;
+    for (const field of model.fields) if (bad(field.dbName)) return `the field \`${model.name}.${field.name}\``;
+  }
+  // Enum values and anything the model does not keep: an escaped quote or NUL in a map or schema name.
+  for (const file of files) {
+    if (/@@?(?:map|schema)\(\s*(?:name\s*:\s*)?"(?:[^"\\\n]|\\.)*\\(?:"|0|u0000)/.test(file.text)) return 'a name';
+  }
+  return undefined;
 }
 
 function findModel(schema: PrismaSchema, delegate: string) {

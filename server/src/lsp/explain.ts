@@ -14,7 +14,6 @@ import { parseSource } from '../analysis/code/syntax';
 import { buildSchema } from '../analysis/schema/build';
 import type { PrismaSchema } from '../analysis/schema/model';
 import { LineIndex } from '../analysis/text';
-import { loadSqlParser, parseScript } from '../analysis/migrations/sql';
 import type { EngineSchemaFile } from '../engines/engine-schema';
 import { sharedSchemaEngineThread } from '../engines/schema-engine-thread';
 import type { IndexSuggestion } from '../explain/advice';
@@ -22,6 +21,7 @@ import { resolveDatabaseUrl } from '../explain/database';
 import { ExplainDatabases, type DatabaseInfo } from '../explain/database-choice';
 import { DEFAULT_ROWS_PER_TABLE } from '../explain/embedded';
 import type { StatementToExplain } from '../explain/plan';
+import { checkStatement, loadStatementGuard } from '../explain/statement-guard';
 import { compileCallMeant, explainCallStatements, toExplainable, type CompiledCallMeant } from '../explain/explain-call';
 import { explainStatements, explainWithIndex, type StatementReport, type WhatIfReport } from '../explain/plan-report';
 import { schemaFilesForCodeFile } from '../explain/sql-schema';
@@ -221,7 +221,7 @@ export function registerExplain(connection: Connection, documents: TextDocuments
     const statements: StatementToExplain[] = [{ sql: selected.sql, params: Array.from({ length: selected.parameterCount }, () => undefined) }];
     const request = await databaseRequest(context, params.settings);
     return databases.run(request, [selected.sql], async (session, database) => {
-      const reports = await explainStatements(session, statements, { analyze: params.analyze, writeConfirmed: params.writeConfirmed }, context.schema);
+      const reports = await explainStatements(session, statements, { analyze: params.analyze, writeConfirmed: params.writeConfirmed, ownDatabase: database.kind === 'embedded' }, context.schema);
       return { callee: 'selected SQL', statements: reports.map((report) => withWorkspaceEdits(report, context.schemaFiles)), database };
     });
   }
@@ -270,33 +270,17 @@ function withWorkspaceEdits(report: StatementReport, schemaFiles: readonly Engin
   };
 }
 
-const EXPLAINABLE_KINDS = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt']);
-
 /**
- * The selection as exactly one SELECT, INSERT, UPDATE or DELETE, parsed by PostgreSQL's own parser,
+ * The selection as exactly one SELECT, INSERT, UPDATE or DELETE, read by PostgreSQL's own parser,
  * with the number of `$n` parameters it uses. Anything else is refused before it reaches a
  * database: a second statement would run outside EXPLAIN.
  */
 export async function singleExplainableStatement(text: string): Promise<{ sql: string; parameterCount: number } | { error: string }> {
   if (text.trim() === '') return { error: 'select the SQL statement to explain' };
-  if (text.length > 1_000_000) return { error: 'the selection is too large to explain' };
-  await loadSqlParser();
-  const parsed = parseScript(text);
-  if (parsed.errors.length > 0) return { error: `PostgreSQL cannot parse the selection: ${parsed.errors[0]!.message}` };
-  if (parsed.statements.length !== 1) return { error: `the selection holds ${parsed.statements.length} statements; select exactly one` };
-  const statement = parsed.statements[0]!;
-  if (!statement.kind || !EXPLAINABLE_KINDS.has(statement.kind)) return { error: 'only a SELECT, INSERT, UPDATE or DELETE can be explained' };
-  let parameterCount = 0;
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) for (const item of value) visit(item);
-    else if (value && typeof value === 'object') {
-      const ref = (value as { ParamRef?: { number?: number } }).ParamRef;
-      if (ref && typeof ref.number === 'number') parameterCount = Math.max(parameterCount, ref.number);
-      for (const child of Object.values(value)) visit(child);
-    }
-  };
-  visit(statement.node);
-  return { sql: text.slice(statement.span.start, statement.span.end), parameterCount };
+  await loadStatementGuard();
+  const checked = checkStatement(text);
+  if (!checked.ok) return { error: checked.reason };
+  return { sql: checked.sql, parameterCount: checked.parameterCount };
 }
 
 function describe(error: unknown): string {
