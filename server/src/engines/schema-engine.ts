@@ -12,7 +12,8 @@ import type * as GlueTypes from '@prisma/schema-engine-wasm/schema_engine_bg' wi
 import type { DiffTarget, MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg' with { 'resolution-mode': 'import' };
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import { toEngineSchema, type EngineSchemaFile } from './engine-schema';
-import { pgliteAdapterFactory, startPGlite } from './pglite-adapter';
+import { pgliteAdapterFactory } from './pglite-adapter';
+import { createInitialisedPGlite } from './pglite-initial-data';
 
 /** The wasm file, shipped next to dist/server.js and dist/cli.js by esbuild.mjs. */
 export const SCHEMA_ENGINE_WASM = 'schema_engine_bg.wasm';
@@ -67,6 +68,25 @@ let queue: Promise<unknown> = Promise.resolve();
  */
 export function ddlFromEmpty(schemaFiles: readonly EngineSchemaFile[]): Promise<string> {
   return diff({ kind: 'empty' }, schemaFiles);
+}
+
+/**
+ * {@link ddlFromEmpty} from a one-off engine whose database is the caller's PGlite, freed after the
+ * call. For a diff from an empty database the engine only asks its database for the server version,
+ * so the embedded database can lend its own: a process that explains once starts one PGlite, not two.
+ */
+export async function ddlFromEmptyOn(database: PGlite, schemaFiles: readonly EngineSchemaFile[]): Promise<string> {
+  const glue = loadGlue();
+  const adapter = bindMigrationAwareSqlAdapterFactory(pgliteAdapterFactory(database));
+  const engine = await engineCall(() => glue.SchemaEngine.new({ datamodels: undefined }, () => undefined, adapter));
+  try {
+    const result = await engineCall(() =>
+      engine.diff({ from: { tag: 'empty' }, to: schemaTarget(schemaFiles), script: true, exitCode: null, filters: NO_FILTERS }),
+    );
+    return normalizeScript(result.stdout ?? '');
+  } finally {
+    engine.free();
+  }
 }
 
 /**
@@ -182,7 +202,9 @@ function engineMessage(error: unknown): string {
 function loadEngine(): Promise<LoadedEngine> {
   enginePromise ??= (async () => {
     const glue = loadGlue();
-    const database = await startPGlite();
+    // The engine only asks its own database for the version; one started from the build's
+    // initialised data folder is ready in a fraction of initdb's time.
+    const database = await createInitialisedPGlite({ relaxedDurability: true, postgresqlconf: ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off'] });
     try {
       const adapter = bindMigrationAwareSqlAdapterFactory(pgliteAdapterFactory(database));
       const engine = await glue.SchemaEngine.new({ datamodels: undefined }, () => undefined, adapter);

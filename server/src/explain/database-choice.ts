@@ -5,7 +5,9 @@
  */
 import { connectUserDatabase, type DatabaseUrl, type UserDatabase } from './database';
 import type { SqlSession } from './database-session';
-import { EmbeddedDatabase, type EmbeddedTiming } from './embedded';
+import { EmbeddedDatabase, type DdlOnDatabase, type EmbeddedTiming } from './embedded';
+import type { EmbeddedCache } from './embedded-cache';
+import type { EmbeddedRequestOptions } from './embedded-progress';
 
 export interface DatabaseInfo {
   kind: 'postgres' | 'embedded';
@@ -22,10 +24,21 @@ export interface DatabaseInfo {
   timing?: EmbeddedTiming;
 }
 
-export interface DatabaseRequest {
+/** `onProgress` and `signal` (EmbeddedRequestOptions) apply to the embedded database's stages. */
+export interface DatabaseRequest extends EmbeddedRequestOptions {
   url: DatabaseUrl | undefined;
   /** Prisma's DDL for the schema; asked for only when the embedded database is used. */
   ddl: () => Promise<string | { error: string }>;
+  /**
+   * The DDL when it is at hand without computing it (kept in a cache): with a `schemaKey`, PGlite
+   * then starts from the saved database, if there is one, instead of alongside the schema engine.
+   */
+  knownDdl?: () => Promise<string | undefined>;
+  /**
+   * Computes the DDL with the embedded database's own PGlite (Prisma's schema engine only asks it
+   * for its version), so that no second PGlite starts; used instead of `ddl` with a `schemaKey`.
+   */
+  ddlOn?: (database: Parameters<DdlOnDatabase>[0]) => Promise<string | { error: string }>;
   /** Identifies the schema text (its files and contents), so its database is reused without computing the DDL again. */
   schemaKey?: string;
   rowsPerTable: number;
@@ -40,6 +53,9 @@ export class ExplainDatabases {
   private embedded: EmbeddedDatabase | undefined;
   /** The schema text the embedded database was made for, when the request named it. */
   private embeddedKey: string | undefined;
+
+  /** @param options.cache where the embedded database is kept between runs; none by default. */
+  constructor(private readonly options: { cache?: EmbeddedCache } = {}) {}
 
   /** Runs `work` on the chosen database; throws only when neither database can be used. */
   async run<T>(request: DatabaseRequest, sqlTexts: readonly string[], work: (session: SqlSession, info: DatabaseInfo) => Promise<T>): Promise<T> {
@@ -59,6 +75,7 @@ export class ExplainDatabases {
       }
     }
     const embedded = await this.embeddedFor(request);
+    const progress = { onProgress: request.onProgress, signal: request.signal };
     return embedded.use(sqlTexts, (session, timing) =>
       work(session, {
         kind: 'embedded',
@@ -69,6 +86,7 @@ export class ExplainDatabases {
         problems: [...embedded.problems],
         timing,
       }),
+      progress,
     );
   }
 
@@ -77,23 +95,27 @@ export class ExplainDatabases {
    * database starts PGlite while the schema engine computes the DDL; without one, the DDL is
    * computed first and compared.
    */
-  async embeddedFor(request: Pick<DatabaseRequest, 'ddl' | 'rowsPerTable' | 'schemaKey'>): Promise<EmbeddedDatabase> {
+  async embeddedFor(request: Pick<DatabaseRequest, 'ddl' | 'knownDdl' | 'ddlOn' | 'rowsPerTable' | 'schemaKey'>): Promise<EmbeddedDatabase> {
     const reusable = (key: string | undefined, ddl: string | undefined): boolean =>
       this.embedded !== undefined && this.embedded.rowsPerTable === request.rowsPerTable && (key !== undefined ? this.embeddedKey === key : this.embedded.ddl === ddl);
     if (request.schemaKey !== undefined) {
+      const known = request.knownDdl && !reusable(request.schemaKey, undefined) ? await request.knownDdl().catch(() => undefined) : undefined;
+      // Checked again after the lookup: a request that came meanwhile may have made this database already.
       if (!reusable(request.schemaKey, undefined)) {
-        const ddl = request.ddl().then((result) => {
+        const usable = (result: string | { error: string }): string => {
           if (typeof result !== 'string') throw new Error(`the embedded database cannot be set up: ${result.error}`);
           return result;
-        });
-        ddl.catch(() => undefined);
-        this.replaceEmbedded(new EmbeddedDatabase({ ddl, rowsPerTable: request.rowsPerTable }), request.schemaKey);
+        };
+        const ddlOn = request.ddlOn;
+        const ddl = known !== undefined ? known : ddlOn ? async (database: Parameters<DdlOnDatabase>[0]) => usable(await ddlOn(database)) : request.ddl().then(usable);
+        if (ddl instanceof Promise) ddl.catch(() => undefined);
+        this.replaceEmbedded(new EmbeddedDatabase({ ddl, rowsPerTable: request.rowsPerTable, cache: this.options.cache }), request.schemaKey);
       }
       return this.embedded!;
     }
     const ddl = await request.ddl();
     if (typeof ddl !== 'string') throw new Error(`the embedded database cannot be set up: ${ddl.error}`);
-    if (!reusable(undefined, ddl)) this.replaceEmbedded(new EmbeddedDatabase({ ddl, rowsPerTable: request.rowsPerTable }), undefined);
+    if (!reusable(undefined, ddl)) this.replaceEmbedded(new EmbeddedDatabase({ ddl, rowsPerTable: request.rowsPerTable, cache: this.options.cache }), undefined);
     return this.embedded!;
   }
 
