@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { expectedDocFiles, withRuleSettings, withRuleTable } from './rule-docs';
+import { expectedDocFiles, withFileRoles, withRuleSettings, withRuleTable } from './rule-docs';
 
 const root = join(__dirname, '..');
 for (const [path, text] of expectedDocFiles()) {
@@ -13,5 +13,5 @@ for (const [path, text] of expectedDocFiles()) {
 const packagePath = join(root, 'package.json');
 writeFileSync(packagePath, withRuleSettings(readFileSync(packagePath, 'utf8')));
 const readmePath = join(root, 'README.md');
-writeFileSync(readmePath, withRuleTable(readFileSync(readmePath, 'utf8')));
+writeFileSync(readmePath, withFileRoles(withRuleTable(readFileSync(readmePath, 'utf8'))));
 console.log('rule docs written');

@@ -27,8 +27,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     initializationOptions: {
       debounceMs: vscode.workspace.getConfiguration('prismaLens').get<number>('diagnostics.debounceMs', 150),
-      // Rule levels (`prismaLens.rules.<id>`), a project's .prismalens.json wins over them; and when to report Prisma's own schema errors.
-      settings: { rules: vscode.workspace.getConfiguration('prismaLens').get('rules'), schemaErrors: vscode.workspace.getConfiguration('prismaLens').get('schemaErrors') },
+      // Rule levels (`prismaLens.rules.<id>`) and the kinds of files code rules run on too (`prismaLens.codeRulesIn.<kind>`),
+      // a project's .prismalens.json winning over both; and when to report Prisma's own schema errors.
+      settings: {
+        rules: vscode.workspace.getConfiguration('prismaLens').get('rules'),
+        codeRulesIn: vscode.workspace.getConfiguration('prismaLens').get('codeRulesIn'),
+        schemaErrors: vscode.workspace.getConfiguration('prismaLens').get('schemaErrors'),
+      },
       officialPrismaExtension: officialPrismaExtensionPresent(),
     },
     // Sends `workspace/didChangeConfiguration` with the `prismaLens` settings whenever they change.

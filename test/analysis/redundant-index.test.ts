@@ -14,16 +14,16 @@ model Post {
   state    String
 
   @@index([authorId])
-//^^^^^^^^^^^^^^^^^^^ warning: \`@@index([authorId])\` on \`Post\` is redundant: \`@@index([authorId, postedAt])\` starts with the same columns
+//^^^^^^^^^^^^^^^^^^^ info: \`@@index([authorId])\` on \`Post\` is redundant: \`@@index([authorId, postedAt])\` starts with the same columns
   @@index([authorId, postedAt])
   @@index([slug])
-//^^^^^^^^^^^^^^^ warning: \`@@index([slug])\` on \`Post\` is redundant: \`@@unique([slug, state])\`
+//^^^^^^^^^^^^^^^ info: \`@@index([slug])\` on \`Post\` is redundant: \`@@unique([slug, state])\`
   @@unique([slug, state])
   @@index([id])
-//^^^^^^^^^^^^^ warning: the primary key \`id\`
+//^^^^^^^^^^^^^ info: the primary key \`id\`
   @@index([state, postedAt])
   @@index([state, postedAt])
-//^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: \`@@index([state, postedAt])\` on \`Post\` is redundant
+//^^^^^^^^^^^^^^^^^^^^^^^^^^ info: \`@@index([state, postedAt])\` on \`Post\` is redundant
 }
 model Like {
   userId Int
@@ -31,7 +31,7 @@ model Like {
 
   @@id([userId, postId])
   @@index([userId])
-//^^^^^^^^^^^^^^^^^ warning: the primary key \`@@id([userId, postId])\`
+//^^^^^^^^^^^^^^^^^ info: the primary key \`@@id([userId, postId])\`
   @@index([postId])
 }
 `);

@@ -77,7 +77,7 @@ model Invite {
   team   Team @relation(fields: [teamId], references: [id])
   @@index(fields: teamId)
   @@index(fields: id)
-//^^^^^^^^^^^^^^^^^^^ warning: \`@@index([id])\` on \`Invite\` is redundant: the primary key \`id\`
+//^^^^^^^^^^^^^^^^^^^ info: \`@@index([id])\` on \`Invite\` is redundant: the primary key \`id\`
 }
 `);
   });

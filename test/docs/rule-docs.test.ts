@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { rules } from '../../server/src/analysis/rules/index';
-import { expectedDocFiles, README_START, withRuleSettings, withRuleTable } from '../../scripts/rule-docs';
+import { expectedDocFiles, FILE_ROLES_ANCHOR, README_ROLES_START, README_START, withFileRoles, withRuleSettings, withRuleTable } from '../../scripts/rule-docs';
 
 const root = join(__dirname, '..', '..');
 
@@ -24,6 +24,14 @@ describe('rule documentation', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     assert.ok(readme.includes(README_START), 'README has the generated rule table markers');
     assert.equal(readme, withRuleTable(readme), 'README rule table is stale: run npm run docs');
+  });
+
+  it('keeps the README list of the files code rules skip generated, under the heading rule docs link to', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    assert.ok(readme.includes(README_ROLES_START), 'README has the generated file-roles markers');
+    assert.equal(readme, withFileRoles(readme), 'README list of tests, seeds and scripts is stale: run npm run docs');
+    const headings = [...readme.matchAll(/^#+ (.+)$/gm)].map((match) => match[1]!.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-'));
+    assert.ok(headings.includes(FILE_ROLES_ANCHOR), `README has a heading whose anchor is #${FILE_ROLES_ANCHOR}`);
   });
 
   it('keeps the per-rule editor settings and the .prismalens.json schema in package.json generated', () => {

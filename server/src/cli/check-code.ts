@@ -63,7 +63,7 @@ export async function checkCodeFiles(targets: readonly CheckTarget[], outcome: C
     checked++;
     if (!namesPrismaOperation(read.text)) continue;
     const uri = pathToFileURL(file).toString();
-    const ran = await options.policy.rulesFor(file);
+    const ran = await options.policy.rulesFor(file, { language: 'typescript', text: read.text });
     const schema = await schemaOf(set);
     const analysis = analyzeCode({ uri, text: read.text }, schema, { rules: ran.rules });
     if (options.queries && set && schema) {

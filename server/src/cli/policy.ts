@@ -7,7 +7,7 @@ import { applyConfiguredPolicy } from '../analysis/policy/apply';
 import { configuredRules, type LensConfig } from '../analysis/policy/config';
 import { rules as registeredRules } from '../analysis/rules/index';
 import type { Finding, Language, Rule } from '../analysis/rules/types';
-import { ConfigFiles } from '../workspace/config-file';
+import { ConfigFiles, type FileToConfigure } from '../workspace/config-file';
 import type { CheckOutcome } from './check';
 
 export class CliPolicy {
@@ -21,14 +21,18 @@ export class CliPolicy {
     private readonly outcome: CheckOutcome,
   ) {}
 
-  /** The rules that run for a file or folder, with their configured severities; configuration problems become warnings once per file. */
-  async rulesFor(fileOrFolder: string, isFolder = false): Promise<{ rules: Rule[]; config: LensConfig }> {
-    const loaded = await this.configs.forPath(fileOrFolder, isFolder);
+  /**
+   * The rules that run for a file or folder, with their configured severities (overrides applied;
+   * a code file given with its `text` may be a test, seed or script); configuration problems become
+   * warnings once per file.
+   */
+  async rulesFor(fileOrFolder: string, file: FileToConfigure = {}): Promise<{ rules: Rule[]; config: LensConfig }> {
+    const { loaded, config } = await this.configs.forFile(fileOrFolder, file);
     if (loaded.file && !this.reported.has(loaded.file)) {
       this.reported.add(loaded.file);
       for (const problem of loaded.problems) this.outcome.warnings.push({ path: loaded.file, message: problem.path ? `${problem.path}: ${problem.message}` : problem.message });
     }
-    return { rules: configuredRules(this.candidates, loaded.config), config: loaded.config };
+    return { rules: configuredRules(this.candidates, config), config };
   }
 
   /** Applies the file's suppression comments to its findings and adds findings about stale or malformed ones. */

@@ -136,7 +136,7 @@ export class CodeIndex {
     }
     const schema = await this.options.schemaFor(document.uri);
     if (isCancelled?.()) return undefined;
-    const ran = await this.options.policy?.forUri(document.uri);
+    const ran = await this.options.policy?.forUri(document.uri, { language: 'typescript', text: document.text });
     if (isCancelled?.()) return undefined;
     const resultId = `${contentHash}|${schema?.key ?? ''}|${ran?.key ?? ''}`;
     const cacheKey = `${document.uri}#${resultId}`;

@@ -2,11 +2,15 @@
  * Finds and reads the project's `.prismalens.json`: the nearest one in the folder of the analysed
  * file or any folder above it. Read results are cached per folder until invalidated (the server
  * watches the file), and a broken file is reported, never fatal: its rules fall back to defaults.
+ * It also finds each file's project folder, which the test/seed/script conventions are relative to.
  */
 import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { CONFIG_FILE_NAME, emptyConfig, parseConfig, type ConfigProblem, type LensConfig } from '../analysis/policy/config';
-import type { Rule } from '../analysis/rules/types';
+import { CONFIG_FILE_NAME, emptyConfig, mergeConfigs, parseConfig, type ConfigProblem, type LensConfig } from '../analysis/policy/config';
+import { configForFile, type FileConfig } from '../analysis/policy/file-config';
+import type { Language, Rule } from '../analysis/rules/types';
+import { PRISMA_CONFIG_NAMES } from './prisma-project';
 
 export interface LoadedConfig {
   /** The file that was read; undefined when no folder above holds one. */
@@ -17,20 +21,70 @@ export interface LoadedConfig {
 
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
+export interface FileToConfigure {
+  /** `typescript` for a code file, which may be a test, seed or script; undefined for other files. */
+  language?: Language;
+  /** A code file's text (its imports can make it a test). */
+  text?: string;
+  /** The path names a folder (a multi-file schema). */
+  isFolder?: boolean;
+  /** What the project file is merged over: the editor's settings. */
+  base?: LensConfig;
+}
+
+/** Markers of a project folder: the test/seed/script conventions look at the path below it only. */
+const PROJECT_MARKERS = ['package.json', ...PRISMA_CONFIG_NAMES, '.git'];
+
 export class ConfigFiles {
   /** Folder → the loaded configuration that applies to it. */
   private readonly byFolder = new Map<string, Promise<LoadedConfig>>();
+  /** Folder → the project folder it is in, if any. */
+  private readonly projectByFolder = new Map<string, Promise<string | undefined>>();
 
   constructor(private readonly rules: readonly Rule[]) {}
 
-  /** The configuration that applies to a file or folder. */
-  forPath(fileOrFolder: string, isFolder = false): Promise<LoadedConfig> {
-    return this.forFolder(isFolder ? fileOrFolder : path.dirname(fileOrFolder));
+  /**
+   * The configuration one file (or schema folder) runs under, the same in the editor and the CLI:
+   * its nearest `.prismalens.json` merged over `base`, with the overrides that match it applied and
+   * the code rules off when it is a test, seed or script (see `configForFile`).
+   */
+  async forFile(file: string, options: FileToConfigure = {}): Promise<{ loaded: LoadedConfig } & FileConfig> {
+    const folder = options.isFolder ? file : path.dirname(file);
+    const [loaded, project] = await Promise.all([this.forFolder(folder), options.language === 'typescript' ? this.projectFolder(folder) : undefined]);
+    const merged = options.base ? mergeConfigs(options.base, loaded.config) : loaded.config;
+    const resolved = configForFile(merged, this.rules, {
+      language: options.language,
+      configPath: loaded.file ? relativePath(path.dirname(loaded.file), file) : undefined,
+      projectPath: project ? relativePath(project, file) : path.basename(file),
+      text: options.text,
+    });
+    return { loaded, ...resolved };
   }
 
   /** Forgets everything; called when a `.prismalens.json` is created, changed or deleted. */
   invalidate(): void {
     this.byFolder.clear();
+    this.projectByFolder.clear();
+  }
+
+  /**
+   * The nearest folder at or above `folder` with a package.json, a Prisma config or `.git`; never
+   * the home folder or above it, so the folders a project happens to sit in are never part of it.
+   */
+  private projectFolder(folder: string): Promise<string | undefined> {
+    let found = this.projectByFolder.get(folder);
+    if (!found) {
+      found = this.findProjectFolder(folder);
+      this.projectByFolder.set(folder, found);
+    }
+    return found;
+  }
+
+  private async findProjectFolder(folder: string): Promise<string | undefined> {
+    if (path.resolve(folder) === path.resolve(os.homedir())) return undefined;
+    for (const marker of PROJECT_MARKERS) if (await exists(path.join(folder, marker))) return folder;
+    const parent = path.dirname(folder);
+    return parent === folder ? undefined : this.projectFolder(parent);
   }
 
   private forFolder(folder: string): Promise<LoadedConfig> {
@@ -70,4 +124,18 @@ export async function readConfigFile(file: string, rules: readonly Rule[]): Prom
     return { file, config: emptyConfig(), problems: [{ path: '', message: `${CONFIG_FILE_NAME} is not valid JSON (${error instanceof Error ? error.message : String(error)}); defaults apply.` }] };
   }
   return { file, ...parseConfig(value, rules) };
+}
+
+/** `file` relative to `folder` with `/` separators; `..` paths when it lies outside. */
+function relativePath(folder: string, file: string): string {
+  return path.relative(folder, file).split(path.sep).join('/');
+}
+
+async function exists(target: string): Promise<boolean> {
+  try {
+    await fs.stat(target);
+    return true;
+  } catch {
+    return false;
+  }
 }

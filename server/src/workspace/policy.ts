@@ -1,11 +1,13 @@
 /**
- * The rules each file runs under in the editor: the user's settings (`prismaLens.rules.<id>`)
- * merged with the project's `.prismalens.json` (the file wins), and the suppression comments applied
- * to the findings, exactly as the CLI does. Configuration problems are reported once per file.
+ * The rules each file runs under in the editor: the user's settings (`prismaLens.rules.<id>`,
+ * `prismaLens.codeRulesIn.<kind>`) merged with the project's `.prismalens.json` (the file wins), its
+ * overrides and the test/seed/script conventions applied, and the suppression comments applied to
+ * the findings, exactly as the CLI does. Configuration problems are reported once per file.
  */
 import { fileURLToPath } from 'node:url';
 import { applyConfiguredPolicy } from '../analysis/policy/apply';
-import { configuredRules, emptyConfig, mergeConfigs, parseConfig, type LensConfig } from '../analysis/policy/config';
+import { configuredRules, emptyConfig, parseConfig, type LensConfig } from '../analysis/policy/config';
+import { configForFile } from '../analysis/policy/file-config';
 import { rules as registeredRules } from '../analysis/rules/index';
 import type { Finding, Language, Rule } from '../analysis/rules/types';
 import type { LineIndex } from '../analysis/text';
@@ -29,12 +31,12 @@ export class ServerPolicy {
 
   /**
    * Takes the editor's `prismaLens` settings object: `rules` maps rule ids to a level, or to
-   * "default" for the rule's own level.
+   * "default" for the rule's own level; `codeRulesIn` maps kinds of files to true or false.
    */
   setSettings(settings: unknown): void {
-    const rules = (settings as { rules?: unknown } | undefined)?.rules;
+    const { rules, codeRulesIn } = (settings ?? {}) as { rules?: unknown; codeRulesIn?: unknown };
     const chosen = rules && typeof rules === 'object' ? Object.fromEntries(Object.entries(rules).filter(([, level]) => level !== 'default')) : {};
-    const parsed = parseConfig({ rules: chosen }, registeredRules);
+    const parsed = parseConfig({ rules: chosen, ...(codeRulesIn && typeof codeRulesIn === 'object' ? { codeRulesIn } : {}) }, registeredRules);
     for (const problem of parsed.problems) this.report(`settings: prismaLens.${problem.path}: ${problem.message}`);
     this.settings = parsed.config;
     this.generation++;
@@ -47,15 +49,22 @@ export class ServerPolicy {
     this.generation++;
   }
 
-  async forUri(uri: string): Promise<RulesInForce> {
+  /**
+   * The rules for one file. A code file is given with its `language` and `text`, since its imports
+   * can make it a test; the result then depends on the text, which every cache key holds already.
+   */
+  async forUri(uri: string, file: { language?: Language; text?: string } = {}): Promise<RulesInForce> {
     const generation = this.generation;
-    if (!uri.startsWith('file:')) return { rules: configuredRules(registeredRules, this.settings), config: this.settings, key: `${generation}` };
-    const loaded = await this.files.forPath(fileURLToPath(uri));
+    if (!uri.startsWith('file:')) {
+      // An untitled document has no path, so only its text can make it a test.
+      const { config } = configForFile(this.settings, registeredRules, { language: file.language, projectPath: '', text: file.text });
+      return { rules: configuredRules(registeredRules, config), config, key: `${generation}` };
+    }
+    const { loaded, config } = await this.files.forFile(fileURLToPath(uri), { ...file, base: this.settings });
     if (loaded.file && !this.reported.has(loaded.file)) {
       this.reported.add(loaded.file);
       for (const problem of loaded.problems) this.report(`${loaded.file}: ${problem.path ? `${problem.path}: ` : ''}${problem.message}`);
     }
-    const config = mergeConfigs(this.settings, loaded.config);
     return { rules: configuredRules(registeredRules, config), config, key: `${generation}:${loaded.file ?? ''}` };
   }
 

@@ -10,7 +10,8 @@ const BTREE = new Set([undefined, 'BTree']);
 export default defineModelRule({
   id: 'redundant-index',
   appliesTo: ['prisma'],
-  severity: 'warning',
+  // True, but its cost (index upkeep on writes, disk) is rarely felt: worth a tidy-up, not a warning.
+  severity: 'info',
   docs: {
     summary: 'Indexes whose columns are a leading prefix of another index or of the primary key.',
     why: [
