@@ -1,6 +1,7 @@
 /** Runs every *.test.ts under the given folders (default: test/) with Node's test runner. */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 function testFiles(path) {
@@ -17,7 +18,12 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(2);
 }
+// The embedded EXPLAIN database is kept in a cache folder between runs; tests keep theirs in a
+// folder of their own, never in the user's cache, and it is removed afterwards.
+const cacheDir = process.env.PRISMA_LENS_CACHE_DIR ? undefined : mkdtempSync(join(tmpdir(), 'prisma-lens-test-cache-'));
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], {
   stdio: 'inherit',
+  env: cacheDir ? { ...process.env, PRISMA_LENS_CACHE_DIR: cacheDir } : process.env,
 });
+if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
 process.exit(result.status ?? 1);

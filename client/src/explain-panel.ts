@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
 import {
   EXPLAIN_REQUEST,
   EXPLAIN_WHAT_IF_REQUEST,
@@ -36,6 +36,8 @@ export class ExplainPanel {
   private target: Target | undefined;
   private ready = false;
   private generation = 0;
+  /** Cancels the request in flight (the panel's Cancel button). */
+  private cancellation: vscode.CancellationTokenSource | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** Resolves each time the panel has a result; tests and the command wait on it. */
   private readonly resultEmitter = new vscode.EventEmitter<ExplainResult>();
@@ -108,15 +110,31 @@ export class ExplainPanel {
       writeConfirmed,
       settings: explainSettings(target.uri),
     };
+    // The server reports its stages on this token; the panel shows the latest with the time so far.
+    const workDoneToken = `prisma-lens-explain-${randomBytes(8).toString('hex')}`;
+    const progress = this.client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+      if (generation !== this.generation || this.state.status !== 'loading' || value.kind === 'end' || !value.message) return;
+      this.state = { ...this.state, progress: value.message };
+      this.post();
+    });
+    this.cancellation?.cancel();
+    const cancellation = new vscode.CancellationTokenSource();
+    this.cancellation = cancellation;
     let result: ExplainResult;
     try {
-      result = await this.client.sendRequest<ExplainResult>(EXPLAIN_REQUEST, params);
+      result = await this.client.sendRequest<ExplainResult>(EXPLAIN_REQUEST, { ...params, workDoneToken }, cancellation.token);
     } catch (error) {
-      result = { error: `The language server did not answer: ${error instanceof Error ? error.message : String(error)}`, statements: [], elapsedMs: 0 };
+      result = cancellation.token.isCancellationRequested
+        ? { error: 'Cancelled: no plan was made.', statements: [], elapsedMs: 0 }
+        : { error: `The language server did not answer: ${error instanceof Error ? error.message : String(error)}`, statements: [], elapsedMs: 0 };
+    } finally {
+      progress.dispose();
+      cancellation.dispose();
+      if (this.cancellation === cancellation) this.cancellation = undefined;
     }
     // A newer request (another call explained meanwhile) wins.
     if (generation !== this.generation) return result;
-    this.state = { ...this.state, status: 'ready', result, analyzeRequested: analyze, whatIf: {}, notice: undefined };
+    this.state = { ...this.state, status: 'ready', result, analyzeRequested: analyze, whatIf: {}, notice: undefined, progress: undefined };
     this.post();
     this.resultEmitter.fire(result);
     return result;
@@ -133,6 +151,9 @@ export class ExplainPanel {
       case 'ready':
         this.ready = true;
         this.post();
+        return;
+      case 'cancel':
+        this.cancellation?.cancel();
         return;
       case 'rerun':
         this.state = { ...this.state, status: 'loading' };

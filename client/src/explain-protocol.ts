@@ -35,6 +35,8 @@ export interface PanelState {
   whatIf: Record<string, WhatIfResult | 'loading'>;
   /** Messages after an action ("Added @@index([authorId]) to Post"). */
   notice?: string;
+  /** While loading: the server's current stage with the time so far (`generating rows (posts, 1 of 2 tables)… 1.4 s`). */
+  progress?: string;
 }
 
 /**
@@ -54,4 +56,5 @@ export type WebviewMessage =
   | { type: 'analyze' }
   | { type: 'addIndex'; statementIndex: number; suggestionIndex: number }
   | { type: 'whatIf'; statementIndex: number; suggestionIndex: number }
-  | { type: 'revealCall' };
+  | { type: 'revealCall' }
+  | { type: 'cancel' };

@@ -45,7 +45,14 @@ function view(state: PanelState): Node[] {
     );
   }
   nodes.push(heading);
-  if (state.status === 'loading') nodes.push(el('p', { class: 'loading', role: 'status' }, ['Explaining…']));
+  if (state.status === 'loading') {
+    nodes.push(
+      el('div', { class: 'loading-row' }, [
+        el('p', { class: 'loading', role: 'status' }, [state.progress ? `Explaining: ${state.progress}` : 'Explaining…']),
+        button('Cancel', () => send({ type: 'cancel' }), 'Stop explaining this call'),
+      ]),
+    );
+  }
   if (state.notice) nodes.push(el('p', { class: 'notice', role: 'status' }, [state.notice]));
   if (!result) return nodes;
   if (result.database) nodes.push(databaseView(result));

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Connection, Range, TextDocuments, TextEdit } from 'vscode-languageserver/node';
+import { WorkDoneProgress, type CancellationToken, type Connection, type Range, type TextDocuments, type TextEdit, type WorkDoneProgressBegin, type WorkDoneProgressEnd, type WorkDoneProgressReport } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { indexFile } from '../analysis/code/file-index';
 import { findQuerySites } from '../analysis/code/query-sites';
@@ -20,6 +20,9 @@ import type { IndexSuggestion } from '../explain/advice';
 import { resolveDatabaseUrl } from '../explain/database';
 import { ExplainDatabases, type DatabaseInfo } from '../explain/database-choice';
 import { DEFAULT_ROWS_PER_TABLE } from '../explain/embedded';
+import { EmbeddedCache } from '../explain/embedded-cache';
+import { cachedSchemaDdl, readCachedSchemaDdl } from '../explain/embedded-ddl';
+import { describeProgress, type EmbeddedProgress, type EmbeddedRequestOptions } from '../explain/embedded-progress';
 import type { StatementToExplain } from '../explain/plan';
 import { checkStatement, loadStatementGuard } from '../explain/statement-guard';
 import { compileCallMeant, explainCallStatements, toExplainable, type CompiledCallMeant } from '../explain/explain-call';
@@ -56,6 +59,8 @@ export interface ExplainParams {
   analyze?: boolean;
   writeConfirmed?: boolean;
   settings?: ExplainSettings;
+  /** The client's work-done progress token: the server reports its stages (`generating rows (posts)`) on it. */
+  workDoneToken?: string | number;
 }
 
 export interface ExplainSuggestionEdit extends IndexSuggestion {
@@ -102,7 +107,9 @@ const CODE_FILE = /\.(?:[cm]?[jt]sx?)$/i;
 const MAX_CODE_FILE_CHARS = 2 * 1024 * 1024;
 
 export function registerExplain(connection: Connection, documents: TextDocuments<TextDocument>, dependencies: ExplainDependencies): { dispose(): Promise<void> } {
-  const databases = new ExplainDatabases();
+  // The embedded database and the DDL are kept in the user's cache folder, as the CLI keeps them, so a new window starts warm.
+  const diskCache = dependencies.ddlFor ? undefined : EmbeddedCache.fromEnvironment(process.env);
+  const databases = new ExplainDatabases({ cache: diskCache });
   const openText = (uri: string): string | undefined => documents.get(uri)?.getText();
   // The schema engine takes a while; the DDL of the last few schema texts is kept.
   const ddlCache = new Map<string, Promise<string | { error: string }>>();
@@ -110,7 +117,7 @@ export function registerExplain(connection: Connection, documents: TextDocuments
     const key = schemaKeyOf(files);
     let ddl = ddlCache.get(key);
     if (!ddl) {
-      ddl = (dependencies.ddlFor ?? schemaEngineDdl)(files);
+      ddl = dependencies.ddlFor ? dependencies.ddlFor(files) : cachedSchemaDdl(files, diskCache, schemaEngineDdlOrThrow).catch((error: unknown) => ({ error: `Prisma's schema engine rejected the schema: ${firstLine(error)}` }));
       ddlCache.set(key, ddl);
       if (ddlCache.size > 4) ddlCache.delete(ddlCache.keys().next().value!);
     }
@@ -135,15 +142,19 @@ export function registerExplain(connection: Connection, documents: TextDocuments
     }
   });
 
-  connection.onRequest(EXPLAIN_REQUEST, async (params: ExplainParams): Promise<ExplainResult> => {
+  connection.onRequest(EXPLAIN_REQUEST, async (params: ExplainParams, token?: CancellationToken): Promise<ExplainResult> => {
     const started = performance.now();
+    const progress = explainProgress(connection, params.workDoneToken, started);
+    const aborted = new AbortController();
+    const cancellation = token?.onCancellationRequested(() => aborted.abort(new Error('cancelled')));
     const finish = (result: Omit<ExplainResult, 'elapsedMs'>): ExplainResult => ({ ...result, elapsedMs: performance.now() - started });
     try {
-      if (params.sql !== undefined) return finish(await explainSelectedSql(params));
+      if (params.sql !== undefined) return finish(await explainSelectedSql(params, { onProgress: progress.report, signal: aborted.signal }));
+      progress.say("compiling the call's SQL");
       const call = await compileAtPosition(params.uri, params.position);
       if ('error' in call) return finish({ error: call.error, statements: [], callee: call.callee });
       const { compiled, context } = call;
-      const request = await databaseRequest(context, params.settings);
+      const request = { ...(await databaseRequest(context, params.settings)), onProgress: progress.report, signal: aborted.signal };
       const { reports, database } = await explainCallStatements(databases, request, compiled.statements, { analyze: params.analyze, writeConfirmed: params.writeConfirmed }, context.schema);
       return finish({
         callee: compiled.callee,
@@ -154,8 +165,12 @@ export function registerExplain(connection: Connection, documents: TextDocuments
         database,
       });
     } catch (error) {
+      if (aborted.signal.aborted) return finish({ error: 'Cancelled: no plan was made.', statements: [] });
       dependencies.log(`explain failed: ${describe(error)}`);
       return finish({ error: `No plan: ${error instanceof Error ? error.message : String(error)}`, statements: [] });
+    } finally {
+      cancellation?.dispose();
+      progress.end();
     }
   });
 
@@ -210,7 +225,7 @@ export function registerExplain(connection: Connection, documents: TextDocuments
   }
 
   /** Explains one statement the user selected (any editor): on the project's database, or the embedded one with the project's tables. */
-  async function explainSelectedSql(params: ExplainParams): Promise<Omit<ExplainResult, 'elapsedMs'>> {
+  async function explainSelectedSql(params: ExplainParams, options: EmbeddedRequestOptions): Promise<Omit<ExplainResult, 'elapsedMs'>> {
     const selected = await singleExplainableStatement(params.sql ?? '');
     if ('error' in selected) return { error: selected.error, statements: [], callee: 'selected SQL' };
     const folder = dependencies.workspaceFolders()[0] ?? process.cwd();
@@ -219,7 +234,7 @@ export function registerExplain(connection: Connection, documents: TextDocuments
     const schema = schemaFiles.length > 0 ? buildSchema(schemaFiles.map((schemaFile) => ({ uri: schemaFile.path, text: schemaFile.text }))) : undefined;
     const context: CallContext = { schemaFiles, schema, file };
     const statements: StatementToExplain[] = [{ sql: selected.sql, params: Array.from({ length: selected.parameterCount }, () => undefined) }];
-    const request = await databaseRequest(context, params.settings);
+    const request = { ...(await databaseRequest(context, params.settings)), ...options };
     return databases.run(request, [selected.sql], async (session, database) => {
       const reports = await explainStatements(session, statements, { analyze: params.analyze, writeConfirmed: params.writeConfirmed, ownDatabase: database.kind === 'embedded' }, context.schema);
       return { callee: 'selected SQL', statements: reports.map((report) => withWorkspaceEdits(report, context.schemaFiles)), database };
@@ -237,7 +252,13 @@ export function registerExplain(connection: Connection, documents: TextDocuments
       schemaText: context.schemaFiles.map((file) => file.text).join('\n'),
     });
     const rowsPerTable = settings?.rowsPerTable && settings.rowsPerTable > 0 ? Math.min(Math.round(settings.rowsPerTable), 10_000_000) : DEFAULT_ROWS_PER_TABLE;
-    return { url, rowsPerTable, ddl: () => cachedDdl(context.schemaFiles), schemaKey: schemaKeyOf(context.schemaFiles) };
+    return {
+      url,
+      rowsPerTable,
+      ddl: () => cachedDdl(context.schemaFiles),
+      knownDdl: () => readCachedSchemaDdl(context.schemaFiles, diskCache),
+      schemaKey: schemaKeyOf(context.schemaFiles),
+    };
   }
 
   return { dispose: () => databases.dispose() };
@@ -245,18 +266,6 @@ export function registerExplain(connection: Connection, documents: TextDocuments
 
 function schemaKeyOf(files: readonly EngineSchemaFile[]): string {
   return files.map((file) => `${file.path}\u0000${file.text}`).join('\u0001');
-}
-
-/**
- * The tables Prisma Migrate would create for the schema, or why the schema engine refused it. The
- * engine runs on the thread pending migrations use: loading it and diffing never block the server.
- */
-async function schemaEngineDdl(files: readonly EngineSchemaFile[]): Promise<string | { error: string }> {
-  try {
-    return await sharedSchemaEngineThread().ddlFromEmpty(files);
-  } catch (error) {
-    return { error: `Prisma's schema engine rejected the schema: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` };
-  }
 }
 
 function withWorkspaceEdits(report: StatementReport, schemaFiles: readonly EngineSchemaFile[]): ExplainStatementResult {
@@ -281,6 +290,38 @@ export async function singleExplainableStatement(text: string): Promise<{ sql: s
   const checked = checkStatement(text);
   if (!checked.ok) return { error: checked.reason };
   return { sql: checked.sql, parameterCount: checked.parameterCount };
+}
+
+/**
+ * Reports the stages of one explain request on the client's work-done token (`$/progress`): begun
+ * at the first stage, one report per stage with the time so far, ended when the answer is sent.
+ */
+function explainProgress(connection: Connection, token: string | number | undefined, started: number): { say: (text: string) => void; report: (progress: EmbeddedProgress) => void; end: () => void } {
+  let begun = false;
+  const send = (value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd): void => {
+    if (token === undefined) return;
+    void connection.sendProgress(WorkDoneProgress.type, token, value).catch(() => undefined);
+  };
+  const say = (text: string): void => {
+    const message = `${text}… ${((performance.now() - started) / 1000).toFixed(1)} s`;
+    send(begun ? { kind: 'report', message } : { kind: 'begin', title: 'Explaining', message, cancellable: true });
+    begun = true;
+  };
+  return {
+    say,
+    report: (progress) => say(describeProgress(progress)),
+    end() {
+      if (begun) send({ kind: 'end' });
+    },
+  };
+}
+
+async function schemaEngineDdlOrThrow(files: readonly EngineSchemaFile[]): Promise<string> {
+  return sharedSchemaEngineThread().ddlFromEmpty(files);
+}
+
+function firstLine(error: unknown): string {
+  return error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
 }
 
 function describe(error: unknown): string {
