@@ -148,22 +148,28 @@ async function loadTable(session: SqlSession, catalog: Catalog, step: FillStep, 
   try {
     const truncated = referencingClosure(catalog, step.table);
     if (truncated.every(empty)) {
-      await session.exec(`truncate only ${truncated.map((key) => catalog.get(key)!).map((other) => qualifiedName(other.schema, other.name)).join(', ')}`);
+      await optionally(session, `truncate only ${truncated.map((key) => catalog.get(key)!).map((other) => qualifiedName(other.schema, other.name)).join(', ')}`);
     }
-    await session.exec('savepoint prisma_lens_indexes');
-    let deferred = false;
-    try {
-      await session.exec(`update pg_catalog.pg_index set indisready = false where indrelid = ${quoteLiteral(name)}::regclass and indisready`);
-      deferred = true;
-    } catch {
-      await session.exec('rollback to savepoint prisma_lens_indexes');
-    }
+    const deferred = await optionally(session, `update pg_catalog.pg_index set indisready = false where indrelid = ${quoteLiteral(name)}::regclass and indisready`);
     for (const statement of step.statements) await session.exec(statement);
     if (deferred) await session.exec(`reindex table ${name}`);
     await session.exec('commit');
   } catch (error) {
     await session.exec('rollback').catch(() => undefined);
     throw error;
+  }
+}
+
+/** Runs a statement that only makes the load faster: when it fails, the transaction goes on without it. */
+async function optionally(session: SqlSession, sql: string): Promise<boolean> {
+  await session.exec('savepoint prisma_lens_optional');
+  try {
+    await session.exec(sql);
+    await session.exec('release savepoint prisma_lens_optional');
+    return true;
+  } catch {
+    await session.exec('rollback to savepoint prisma_lens_optional');
+    return false;
   }
 }
 

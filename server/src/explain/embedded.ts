@@ -230,7 +230,10 @@ export class EmbeddedDatabase {
   private async createFresh(): Promise<PGlite> {
     const initial = readInitialisedDataArchive().then(async (archive) => {
       if (!archive) throw new Error('no initialised data folder beside the bundle');
-      return snapshotFromTar(await promisify(gunzip)(archive));
+      // One output chunk as large as the gzip trailer says the data is: zlib then hands it over as
+      // it is, where its default 16 kB chunks are copied once more into one buffer at the end.
+      const size = archive.length >= 4 ? archive.readUInt32LE(archive.length - 4) : 0;
+      return snapshotFromTar(await promisify(gunzip)(archive, { chunkSize: Math.min(Math.max(size + 1, 64 * 1024), 1 << 28) }));
     });
     try {
       return await this.createFromSnapshot(initial);
