@@ -62,18 +62,29 @@ describe('main', () => {
 
 describe('parseArgs', () => {
   it('reads paths, --opt value, --opt=value, short options and --', () => {
-    assert.deepEqual(parseArgs(['check']), { kind: 'check', paths: ['.'], format: 'text', output: undefined, pending: false });
+    assert.deepEqual(parseArgs(['check']), { kind: 'check', paths: ['.'], format: 'text', output: undefined, pending: false, since: undefined, allMigrations: false });
     assert.deepEqual(parseArgs(['check', 'a', '-f', 'sarif', 'b', '--output=out.sarif']), {
       kind: 'check',
       paths: ['a', 'b'],
       format: 'sarif',
       output: 'out.sarif',
       pending: false,
+      since: undefined,
+      allMigrations: false,
     });
     assert.equal((parseArgs(['check', '--pending', 'a']) as { pending: boolean }).pending, true);
-    assert.deepEqual(parseArgs(['check', '--', '--odd-name']), { kind: 'check', paths: ['--odd-name'], format: 'text', output: undefined, pending: false });
+    assert.deepEqual(parseArgs(['check', '--', '--odd-name']), { kind: 'check', paths: ['--odd-name'], format: 'text', output: undefined, pending: false, since: undefined, allMigrations: false });
     assert.deepEqual(parseArgs(['-v']), { kind: 'version' });
     assert.deepEqual(parseArgs(['check', '-x']), { kind: 'usage-error', message: "unknown option '-x'" });
+  });
+
+  it('reads --since <ref> and --all-migrations, not both, and no option as a ref', () => {
+    assert.equal((parseArgs(['check', '--since', 'origin/main', 'a']) as { since?: string }).since, 'origin/main');
+    assert.equal((parseArgs(['check', '--since=origin/main']) as { since?: string }).since, 'origin/main');
+    assert.equal((parseArgs(['check', '--all-migrations']) as { allMigrations?: boolean }).allMigrations, true);
+    assert.deepEqual(parseArgs(['check', '--since']), { kind: 'usage-error', message: "option '--since' needs a value" });
+    assert.deepEqual(parseArgs(['check', '--since', '--upload-pack=x']), { kind: 'usage-error', message: "option '--since' needs a git ref, not '--upload-pack=x'" });
+    assert.deepEqual(parseArgs(['check', '--since', 'main', '--all-migrations']), { kind: 'usage-error', message: "'--since' and '--all-migrations' cannot be used together" });
   });
 });
 

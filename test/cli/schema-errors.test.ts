@@ -145,7 +145,7 @@ describe('prisma-lens check: migration folders named alone', () => {
     const root = await tempProject(files);
     const result = check(root, 'prisma/migrations');
     assert.equal(result.status, 1, result.stderr);
-    assert.equal(result.stderr, '');
+    assert.equal(result.stderr, 'prisma-lens: reviewing all 3 migrations: PRISMA_LENS_MIGRATIONS_BASE=none\n');
     assert.deepEqual(result.findings, ['adding-required-field 20260102000000_title/migration.sql:1:31', 'require-concurrent-index-deletion 20260103000000_drop_index/migration.sql:1:1']);
     assert.match(run(['check', 'prisma/migrations'], root).stdout, /\n2 problems \(1 error, 1 warning\) in 3 migration files\n$/);
   });

@@ -6,7 +6,7 @@ export type OutputFormat = 'text' | 'json' | 'sarif';
 export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
-  | { kind: 'check'; paths: string[]; format: OutputFormat; output: string | undefined; pending: boolean }
+  | { kind: 'check'; paths: string[]; format: OutputFormat; output: string | undefined; pending: boolean; since: string | undefined; allMigrations: boolean }
   | ExplainCommand
   | { kind: 'usage-error'; message: string };
 
@@ -32,6 +32,9 @@ Options:
       --pending          also report, at the schema line that causes it, each hazard of the
                          migration Prisma Migrate would generate next (PostgreSQL; compared with
                          the migrations folder, or with the schema committed to git)
+      --since <ref>      review only the migrations added since the merge base of HEAD and
+                         <ref> (e.g. origin/main): those not in it, committed or not
+      --all-migrations   review every migration, including those already applied
   -h, --help             show this help
   -v, --version          print the version
 
@@ -39,7 +42,17 @@ Paths in the report are relative to the folder given (with several paths, to the
 folder that holds them all). SARIF paths are relative to the current folder, as GitHub code
 scanning expects when the CLI runs at the repository root.
 
-Exit status: 0 when nothing is found, 1 when problems are found, 2 on a usage or input error.
+Migrations already on the base branch have been applied and cannot be changed, so only the new
+ones are reviewed. Without --since, the base is the target of the pull request that CI builds
+(GITHUB_BASE_REF, GitLab's CI_MERGE_REQUEST_DIFF_BASE_SHA or CI_MERGE_REQUEST_TARGET_BRANCH_NAME,
+BITBUCKET_PR_DESTINATION_BRANCH, SYSTEM_PULLREQUEST_TARGETBRANCH,
+BUILDKITE_PULL_REQUEST_BASE_BRANCH), else the default branch (origin/HEAD, else main or master).
+On the default branch itself, outside git, or with --all-migrations, every migration is reviewed.
+One line on stderr says which. A migration named by its file or folder is always reviewed. In
+CI, fetch the history the base needs (GitHub Actions: actions/checkout with fetch-depth: 0).
+
+Exit status: 0 when nothing is found, 1 when problems are found, 2 on a usage or input error
+(also a --since ref that does not exist).
 
 Usage: prisma-lens explain <file>:<line> [options]
 
@@ -83,6 +96,8 @@ export function parseArgs(argv: readonly string[]): Command {
   let format: OutputFormat = 'text';
   let output: string | undefined;
   let pending = false;
+  let since: string | undefined;
+  let allMigrations = false;
   for (let index = 0; index < rest.length; index++) {
     const arg = rest[index]!;
     if (arg === '--') {
@@ -95,13 +110,20 @@ export function parseArgs(argv: readonly string[]): Command {
       pending = true;
       continue;
     }
-    const option = /^(--format|-f|--output|-o)(?:=(.*))?$/.exec(arg);
+    if (arg === '--all-migrations') {
+      allMigrations = true;
+      continue;
+    }
+    const option = /^(--format|-f|--output|-o|--since)(?:=(.*))?$/.exec(arg);
     if (option) {
       const value = option[2] ?? rest[++index];
       if (value === undefined || value === '') return usageError(`option '${option[1]}' needs a value`);
       if (option[1] === '--format' || option[1] === '-f') {
         if (!FORMATS.includes(value as OutputFormat)) return usageError(`unknown format '${value}' (expected text, json or sarif)`);
         format = value as OutputFormat;
+      } else if (option[1] === '--since') {
+        if (value.startsWith('-')) return usageError(`option '--since' needs a git ref, not '${value}'`);
+        since = value;
       } else {
         output = value;
       }
@@ -110,7 +132,8 @@ export function parseArgs(argv: readonly string[]): Command {
     if (arg.startsWith('-') && arg !== '-') return usageError(`unknown option '${arg}'`);
     paths.push(arg);
   }
-  return { kind: 'check', paths: paths.length > 0 ? paths : ['.'], format, output, pending };
+  if (since !== undefined && allMigrations) return usageError("'--since' and '--all-migrations' cannot be used together");
+  return { kind: 'check', paths: paths.length > 0 ? paths : ['.'], format, output, pending, since, allMigrations };
 }
 
 function usageError(message: string): Command {

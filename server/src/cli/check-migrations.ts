@@ -7,7 +7,8 @@ import { loadSqlParser } from '../analysis/migrations/sql';
 import { isMigrationRule } from '../analysis/rules/types';
 import type { CliPolicy } from './policy';
 import type { SchemaSet } from '../workspace/discovery';
-import { committedMigrations, migrationFileContext, migrationsFolderFor, migrationSkipReason, readMigrationFolder, type MigrationFolder } from '../workspace/migrations';
+import { migrationFileContext, migrationsFolderFor, migrationSkipReason, readMigrationFolder, type MigrationFolder } from '../workspace/migrations';
+import { historyOf, resolveMigrationBase, type MigrationBase } from '../workspace/migration-base';
 import type { CheckOutcome, CheckTarget } from './check';
 import { reportFindings } from './report';
 
@@ -15,11 +16,31 @@ import { reportFindings } from './report';
 const POSTGRES_VERSION = Number(process.env.PRISMA_LENS_POSTGRES_VERSION) || 15;
 
 /**
- * Which migrations count as deployed: those in this git commit (default `HEAD`; in CI, the branch
- * production runs, e.g. `origin/main`), or `none` to count every migration as deployed.
+ * Which migrations the CLI reviews: those new since a base (`--since`, a CI pull request's target,
+ * the default branch), or all of them (`--all-migrations`; no git; HEAD on the default branch).
  */
-const MIGRATIONS_BASE = process.env.PRISMA_LENS_MIGRATIONS_BASE || 'HEAD';
-const BASE_NAMED = Boolean(process.env.PRISMA_LENS_MIGRATIONS_BASE) && MIGRATIONS_BASE !== 'none';
+export interface MigrationSelection {
+  since?: string;
+  /** Where `since` came from, for messages. */
+  sinceSource?: string;
+  /** Review every migration, and say why. */
+  all?: string;
+  /** For the pull-request variables of CI systems. */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * The selection the command line and the environment ask for. `PRISMA_LENS_MIGRATIONS_BASE`, the
+ * older way, still works: a ref is `--since <ref>`, `none` is `--all-migrations`; the flags win.
+ */
+export function migrationSelection(flags: { since?: string; allMigrations: boolean }, env: Readonly<Record<string, string | undefined>>): MigrationSelection {
+  if (flags.allMigrations) return { all: '--all-migrations', env };
+  if (flags.since !== undefined) return { since: flags.since, sinceSource: '--since', env };
+  const legacy = env.PRISMA_LENS_MIGRATIONS_BASE?.trim();
+  if (legacy === 'none') return { all: 'PRISMA_LENS_MIGRATIONS_BASE=none', env };
+  if (legacy) return { since: legacy, sinceSource: 'PRISMA_LENS_MIGRATIONS_BASE', env };
+  return { env };
+}
 
 /** A `.sql` file argument: linted on its own as a migration script, never read as a schema. */
 export function isMigrationTarget(target: CheckTarget): boolean {
@@ -34,11 +55,31 @@ export interface NamedMigrations {
   folders: string[];
 }
 
+/** The base a migrations folder is split against, and what it makes history. */
+interface FolderReview {
+  base: MigrationBase;
+  /** Migration names in the base commit; undefined when every migration is reviewed. */
+  history: Set<string> | undefined;
+  listing: MigrationFolder;
+}
+
+/** Migrations reviewed and skipped under one base, for the line that says which base was used. */
+interface BaseTally {
+  base: MigrationBase;
+  total: number;
+  reviewed: number;
+  /** False when every migration under this base was named on the command line: no split to explain. */
+  split: boolean;
+}
+
 /**
  * Lints the migrations of the schemas checked whole, and the migration files and folders named as
- * arguments. A folder of another provider (migration_lock.toml) is skipped with a warning.
+ * arguments. Only the migrations new since the base are reviewed: the others already ran and cannot
+ * be edited (Prisma checks their checksum). A migration named by its file or folder is reviewed
+ * whatever its age: naming it is asking for it. A folder of another provider (migration_lock.toml)
+ * is skipped with a warning.
  */
-export async function checkMigrations(namedMigrations: NamedMigrations, sets: readonly SchemaSet[], outcome: CheckOutcome, options: { policy: CliPolicy }): Promise<void> {
+export async function checkMigrations(namedMigrations: NamedMigrations, sets: readonly SchemaSet[], outcome: CheckOutcome, options: { policy: CliPolicy; selection: MigrationSelection }): Promise<void> {
   const named = new Set(namedMigrations.files);
   const files = new Set(named);
   const migrationFolders = new Set(namedMigrations.folders);
@@ -57,17 +98,25 @@ export async function checkMigrations(namedMigrations: NamedMigrations, sets: re
   }
   if (files.size === 0) return;
   await loadSqlParser();
-  const folders = new Map<string, Promise<[Set<string> | undefined, MigrationFolder]>>();
+  const folders = new Map<string, Promise<FolderReview>>();
+  const tallies = new Map<string, BaseTally>();
+  const reportedErrors = new Set<string>();
   for (const file of [...files].sort()) {
     const folder = path.dirname(path.dirname(file));
-    if (!folders.has(folder)) {
-      const committed = MIGRATIONS_BASE === 'none' ? Promise.resolve(undefined) : committedMigrations(folder, MIGRATIONS_BASE);
-      folders.set(folder, Promise.all([committed, readMigrationFolder(folder)]));
+    if (!folders.has(folder)) folders.set(folder, reviewFolder(folder, options.selection));
+    const { base, history, listing } = await folders.get(folder)!;
+    const isNamed = named.has(file);
+    const applied = history?.has(path.basename(path.dirname(file))) ?? false;
+    const tally = tallyFor(tallies, base);
+    tally.total++;
+    tally.split ||= !isNamed;
+    if (base.kind === 'error' && !reportedErrors.has(base.message)) {
+      reportedErrors.add(base.message);
+      outcome.unreadable.push({ path: folder, message: base.message });
     }
-    const [committed, listing] = await folders.get(folder)!;
-    // With a base named, deployed migrations are history: they already ran and cannot be edited (Prisma checks their checksum).
-    if (BASE_NAMED && committed?.has(path.basename(path.dirname(file))) && !named.has(file)) continue;
-    const [stat, context] = await Promise.all([fs.stat(file).catch(() => undefined), migrationFileContext(file, committed ?? null, listing)]);
+    if (!isNamed && (applied || base.kind === 'error')) continue;
+    tally.reviewed++;
+    const [stat, context] = await Promise.all([fs.stat(file).catch(() => undefined), migrationFileContext(file, history, listing)]);
     if (!stat) {
       outcome.unreadable.push({ path: file, message: 'cannot be read' });
       continue;
@@ -92,4 +141,31 @@ export async function checkMigrations(namedMigrations: NamedMigrations, sets: re
     const findings = options.policy.finish(analysis.findings, { uri, text, language: 'sql' }, ran);
     outcome.report.findings.push(...reportFindings(findings, [{ uri, text, version: 0 }], outcome.report.base));
   }
+  for (const tally of tallies.values()) {
+    if (tally.split && tally.base.kind !== 'error') outcome.notes.push(baseLine(tally));
+  }
+}
+
+async function reviewFolder(folder: string, selection: MigrationSelection): Promise<FolderReview> {
+  const listing = readMigrationFolder(folder);
+  const base: MigrationBase = selection.all
+    ? { kind: 'all', reason: selection.all }
+    : await resolveMigrationBase(folder, { since: selection.since, sinceSource: selection.sinceSource, env: selection.env, onDefaultBranch: 'review-all' });
+  const history = await historyOf(folder, base);
+  if (base.kind === 'commit' && !history) return { base: { kind: 'all', reason: `git could not list ${folder} in ${base.label}`, repository: base.repository }, history, listing: await listing };
+  return { base, history, listing: await listing };
+}
+
+function tallyFor(tallies: Map<string, BaseTally>, base: MigrationBase): BaseTally {
+  const key = base.kind === 'commit' ? `${base.repository}\u0000${base.commit}\u0000${base.source}` : `${base.repository ?? ''}\u0000${base.kind === 'all' ? base.reason : base.message}`;
+  let tally = tallies.get(key);
+  if (!tally) tallies.set(key, (tally = { base, total: 0, reviewed: 0, split: false }));
+  return tally;
+}
+
+/** One line for stderr: which base decided what is new, or why every migration is reviewed. */
+function baseLine({ base, total, reviewed }: BaseTally): string {
+  const migrations = total === 1 ? 'migration' : 'migrations';
+  if (base.kind !== 'commit') return `reviewing all ${total} ${migrations}: ${base.kind === 'all' ? base.reason : base.message}`;
+  return `reviewing ${reviewed} of ${total} ${migrations}, those not in ${base.label} (merge base ${base.commit.slice(0, 12)}, from ${base.source}); --all-migrations reviews every one`;
 }

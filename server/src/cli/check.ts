@@ -8,7 +8,7 @@ import { discoverSchemas, readSchemaFiles, schemaSetForFile, type SchemaSet } fr
 import { commonFolder, reportFindings, sortFindings, type Report } from './report';
 import { checkCodeFiles } from './check-code';
 import type { PrismaSchema, SchemaFile } from '../analysis/schema/model';
-import { checkMigrations, isMigrationTarget, type NamedMigrations } from './check-migrations';
+import { checkMigrations, isMigrationTarget, type MigrationSelection, type NamedMigrations } from './check-migrations';
 import { CliPolicy } from './policy';
 import { rules as registeredRules } from '../analysis/rules/index';
 import { applySuppressions } from '../analysis/policy/suppressions';
@@ -34,6 +34,8 @@ export interface CheckOutcome {
   unreadable: CheckProblem[];
   /** Configured locations that were not usable; the files were still reviewed. */
   warnings: CheckProblem[];
+  /** What the run decided that the reader should know (which migrations were reviewed, against which base). */
+  notes: string[];
   /** Rules that threw, with the schema they threw on; the other rules still reported. */
   ruleErrors: string[];
   /** Folder targets holding no Prisma project (no schema) and no migrations: input errors. */
@@ -46,9 +48,9 @@ interface Planned {
   onlyFiles: Set<string> | undefined;
 }
 
-export async function checkTargets(targets: readonly CheckTarget[], options: { rules?: readonly Rule[]; pending?: boolean } = {}): Promise<CheckOutcome> {
+export async function checkTargets(targets: readonly CheckTarget[], options: { rules?: readonly Rule[]; pending?: boolean; migrations?: MigrationSelection } = {}): Promise<CheckOutcome> {
   const base = commonFolder(targets.map((target) => (target.isFile ? path.dirname(target.absolute) : target.absolute)));
-  const outcome: CheckOutcome = { report: { findings: [], schemaCount: 0, base }, unreadable: [], warnings: [], ruleErrors: [], emptyTargets: [] };
+  const outcome: CheckOutcome = { report: { findings: [], schemaCount: 0, base }, unreadable: [], warnings: [], notes: [], ruleErrors: [], emptyTargets: [] };
   const planned = new Map<string, Planned>();
   // `.sql` files are linted by checkMigrations below, never read as a schema; so are migration folders.
   const namedMigrations: NamedMigrations = { files: targets.filter(isMigrationTarget).map((target) => target.absolute), folders: [] };
@@ -77,7 +79,7 @@ export async function checkTargets(targets: readonly CheckTarget[], options: { r
       outcome.report.findings.push(...reportFindings([...findings, ...next], read.files, base));
     }
   }
-  await checkMigrations(namedMigrations, [...planned.values()].filter((entry) => !entry.onlyFiles).map((entry) => entry.set), outcome, { policy });
+  await checkMigrations(namedMigrations, [...planned.values()].filter((entry) => !entry.onlyFiles).map((entry) => entry.set), outcome, { policy, selection: options.migrations ?? { env: {} } });
   const queries = new Map<string, WorkspaceQuery[]>();
   await checkCodeFiles(targets, outcome, { policy, schemas, queries });
   await checkIndexUsage(planned, schemas, queries, policy, outcome);

@@ -5,6 +5,7 @@ import { rules as registeredRules } from '../analysis/rules/index';
 import type { Rule } from '../analysis/rules/types';
 import { HELP, parseArgs, type OutputFormat } from './args';
 import { checkTargets, type CheckOutcome, type CheckTarget } from './check';
+import { migrationSelection } from './check-migrations';
 import { disposePending } from './check-pending';
 import { runExplain } from './explain';
 import { formatJson } from './format-json';
@@ -59,7 +60,8 @@ export async function main(argv: readonly string[], io: CliIo, options: { rules?
 
   const rules = options.rules ?? registeredRules;
   // Rules that are off by default run only when named (by the caller, or later by configuration).
-  const outcome = await checkTargets(targets, { rules: options.rules ?? registeredRules, pending: command.pending }).finally(() => (command.pending ? disposePending() : undefined));
+  const migrations = migrationSelection({ since: command.since, allMigrations: command.allMigrations }, io.env);
+  const outcome = await checkTargets(targets, { rules: options.rules ?? registeredRules, pending: command.pending, migrations }).finally(() => (command.pending ? disposePending() : undefined));
   const color = command.output === undefined && io.stdout.isTTY === true && !io.env.NO_COLOR;
   const rendered = render(outcome, command.format, { rules, color, cwd: io.cwd });
   if (command.output === undefined) {
@@ -92,6 +94,7 @@ function render(outcome: CheckOutcome, format: OutputFormat, context: { rules: r
 function reportProblems(outcome: CheckOutcome, io: CliIo): void {
   const shown = (file: string): string => displayPath(file, io.cwd);
   for (const target of outcome.emptyTargets) io.stderr.write(`prisma-lens: ${noProjectMessage(target)}\n`);
+  for (const note of outcome.notes) io.stderr.write(`prisma-lens: ${note}\n`);
   for (const warning of outcome.warnings) io.stderr.write(`prisma-lens: warning: ${shown(warning.path)}: ${warning.message}\n`);
   for (const problem of outcome.unreadable) io.stderr.write(`prisma-lens: ${shown(problem.path)}: ${problem.message}\n`);
   for (const error of outcome.ruleErrors) io.stderr.write(`prisma-lens: rule failed, the other rules still ran: ${error}\n`);

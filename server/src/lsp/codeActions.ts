@@ -5,7 +5,7 @@ import { safeFixEdits } from '../analysis/analyze';
 import type { SchemaWorkspace } from '../workspace/documents';
 import { codeActionsFor, findingOf, fixAllAction, serializeFixes, toTextEdit } from './convert';
 import { isSchemaUri } from './diagnostics';
-import { DIAGNOSTIC_SOURCE, FIX_ALL_COMMAND, FIX_ALL_KIND, ruleIdOf, type SerializedFix } from './protocol';
+import { DIAGNOSTIC_SOURCE, FIX_ALL_COMMAND, FIX_ALL_KIND, ruleIdOf, type DiagnosticData, type SerializedFix } from './protocol';
 import { ignoreLineEdit } from '../analysis/policy/suppressions';
 import { ruleById } from '../analysis/rules/index';
 import { isMigrationRule, isSuppressionRule, ruleRunsOn, type Language, type Rule } from '../analysis/rules/types';
@@ -78,6 +78,8 @@ function ignoreActions(params: CodeActionParams, documents: TextDocuments<TextDo
     const ruleId = ruleIdOf(diagnostic);
     const rule = ruleId ? ruleById(ruleId) : undefined;
     if (diagnostic.source !== DIAGNOSTIC_SOURCE || !rule || isSuppressionRule(rule) || !runsOn(rule, language)) continue;
+    // A comment in an applied migration changes its checksum, and Prisma Migrate then refuses the history.
+    if ((diagnostic.data as DiagnosticData | undefined)?.applied) continue;
     const key = `${rule.id}:${diagnostic.range.start.line}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -1,4 +1,9 @@
-/** Diagnostics for open migration SQL files (`**\/migrations/**\/*.sql`): pull, or debounced push. */
+/**
+ * Diagnostics for open migration SQL files (`**\/migrations/**\/*.sql`): pull, or debounced push.
+ * A migration that is history (already in the default branch's merge base) keeps its findings as
+ * information, each marked as applied and without fixes: it cannot be changed, but what it did
+ * (a lock, a rewrite) still explains what happened when it ran.
+ */
 import { fileURLToPath } from 'node:url';
 import {
   DiagnosticSeverity,
@@ -13,9 +18,10 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeMigration } from '../analysis/analyze';
 import { loadSqlParser } from '../analysis/migrations/sql';
 import { LineIndex } from '../analysis/text';
-import { isMigrationSqlPath, migrationFileContext, migrationSkipReason, type MigrationFileContext } from '../workspace/migrations';
+import { isMigrationSqlPath, migrationSkipReason, type MigrationFileContext } from '../workspace/migrations';
+import { migrationContextAgainstBase, type MigrationBase } from '../workspace/migration-base';
 import { toDiagnostic } from './convert';
-import { DIAGNOSTIC_SOURCE } from './protocol';
+import { DIAGNOSTIC_SOURCE, ruleIdOf, type DiagnosticData } from './protocol';
 import type { ServerPolicy } from '../workspace/policy';
 
 export interface MigrationFilesOptions {
@@ -50,14 +56,17 @@ export function registerMigrationFiles(connection: Connection, documents: TextDo
   const parserReady = loadSqlParser().catch((error: unknown) => {
     options.log(`the PostgreSQL parser did not load: ${error instanceof Error ? error.message : String(error)}`);
   });
-  const contexts = new Map<string, { version: number; value: Promise<MigrationFileContext> }>();
+  const contexts = new Map<string, { version: number; value: Promise<EditorMigrationContext> }>();
   const timers = new Map<string, NodeJS.Timeout>();
 
   /** Re-read for each new version of the document (a few ms of async IO, off the typing path), shared by its pulls. */
-  const contextOf = (uri: string, version: number): Promise<MigrationFileContext> => {
+  const contextOf = (uri: string, version: number): Promise<EditorMigrationContext> => {
     const cached = contexts.get(uri);
     if (cached && cached.version === version) return cached.value;
-    const value = migrationFileContext(fileURLToPath(uri)).catch(() => ({ newTables: [], deployment: 'unknown' as const }));
+    // The editor has no pull request to ask about: the base is the merge base with the default branch.
+    const value = migrationContextAgainstBase(fileURLToPath(uri), { onDefaultBranch: 'merge-base' }).catch(
+      (): EditorMigrationContext => ({ newTables: [], applied: false, deployment: 'unknown', base: { kind: 'all', reason: 'git failed' } }),
+    );
     contexts.set(uri, { version, value });
     return value;
   };
@@ -83,7 +92,8 @@ export function registerMigrationFiles(connection: Connection, documents: TextDo
     const context = await contextOf(uri, document.version);
     const ran = await options.policy?.forUri(uri);
     const version = ran?.config.postgresVersion ?? (await postgresVersion(uri));
-    const resultId = `${document.version}#${version}#${context.newTables.join(',')}#${ran?.key ?? ''}`;
+    const applied = context.applied && context.base.kind === 'commit' ? context.base.label : undefined;
+    const resultId = `${document.version}#${version}#${context.newTables.join(',')}#${ran?.key ?? ''}#${applied ?? ''}`;
     const skipped = migrationSkipReason(Buffer.byteLength(text, 'utf8'), context.folder?.provider);
     if (skipped) return { resultId, items: [notice(`Prisma Lens does not check this migration: ${skipped}.`)] };
     const analysis = analyzeMigration(text, { uri, postgresVersion: version, newTables: context.newTables }, { rules: ran?.rules });
@@ -99,7 +109,7 @@ export function registerMigrationFiles(connection: Connection, documents: TextDo
         message: `PostgreSQL cannot parse this statement (${error.message}); the migration rules skip it.`,
       });
     }
-    return { resultId, items };
+    return { resultId, items: applied === undefined ? items : items.map((item) => asApplied(item, applied)) };
   };
 
   const pull = async (uri: string, previousResultId: string | undefined, token: CancellationToken): Promise<DocumentDiagnosticReport> => {
@@ -145,4 +155,17 @@ export function registerMigrationFiles(connection: Connection, documents: TextDo
 
 function notice(message: string): Diagnostic {
   return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: DIAGNOSTIC_SOURCE, message };
+}
+
+type EditorMigrationContext = MigrationFileContext & { base: MigrationBase };
+
+/** A diagnostic of an applied migration: information, said to be applied, with no fix to offer. */
+function asApplied(diagnostic: Diagnostic, base: string): Diagnostic {
+  const ruleId = ruleIdOf(diagnostic);
+  return {
+    ...diagnostic,
+    severity: DiagnosticSeverity.Information,
+    message: `Applied migration (already in ${base}): ${diagnostic.message}`,
+    data: ruleId ? ({ ruleId, fixes: [], applied: true } satisfies DiagnosticData) : undefined,
+  };
 }

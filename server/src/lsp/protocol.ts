@@ -26,6 +26,8 @@ export const FIX_ALL_KIND = 'source.fixAll.prismaLens';
 export interface DiagnosticData {
   ruleId: string;
   fixes: SerializedFix[];
+  /** On a migration that has been applied: no edit is offered (Prisma checks its checksum), not even an ignore comment. */
+  applied?: true;
 }
 
 /** The rule of a Prisma Lens diagnostic, from its `data` or its `code`. */

@@ -1,18 +1,18 @@
 /**
  * A project's Prisma migrations on disk: where the folder is, which migrations it holds, its
- * provider, and which migrations count as not deployed yet.
+ * provider, and which of them are history.
  *
- * "Not deployed" cannot be known without the production database, so Prisma Lens uses git: a
- * migration folder that is not in the last commit (`HEAD`) has not been deployed, since deploys
- * run committed code. Tables that such a migration creates are empty when the later undeployed
- * migrations run, so statements on them are not flagged. Without git (or outside a repository)
- * every earlier migration counts as deployed, and only tables created earlier in the same file
- * are known to be empty.
+ * History is what the change under review started from (`migration-base.ts`: the merge base with
+ * the default branch, or a ref the user names): a migration folder in that commit has been applied
+ * and cannot be edited; one that is not there is new. Tables that new migrations create are empty
+ * when the later new migrations run, so statements on them are not flagged. Without git every
+ * earlier migration counts as applied, and only tables created earlier in the same file are known
+ * to be empty.
  */
-import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { tablesCreatedBy } from '../analysis/migrations/lint';
+import { resolveCommit, runGit } from './git';
 
 export { tablesCreatedBy };
 import { PRISMA_CONFIG_NAMES } from './prisma-project';
@@ -96,21 +96,25 @@ export async function migrationFolderKind(folder: string): Promise<{ kind: 'migr
 }
 
 /**
- * Migration names present in a git commit (`HEAD` by default; in CI, the branch deployed from,
- * e.g. `origin/main`); undefined when git cannot tell (no git, no repository, unknown ref).
+ * Migration names present in a git commit (`HEAD` by default); undefined when git cannot tell (no
+ * git, no repository, unknown ref).
  */
-export function committedMigrations(folder: string, ref = 'HEAD'): Promise<Set<string> | undefined> {
-  return new Promise((resolve) => {
-    execFile('git', ['ls-tree', '-r', '--name-only', ref, '--', '.'], { cwd: folder, timeout: 5000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
-      if (error) return resolve(undefined);
-      const names = new Set<string>();
-      for (const line of stdout.split('\n')) {
-        const [first, second] = line.split('/');
-        if (first && second === 'migration.sql') names.add(first);
-      }
-      resolve(names);
-    });
-  });
+export async function committedMigrations(folder: string, ref = 'HEAD'): Promise<Set<string> | undefined> {
+  const commit = await resolveCommit(folder, ref);
+  return commit ? migrationsInCommit(folder, commit) : undefined;
+}
+
+/** Migration folder names that `commit` (already resolved) holds under `folder`; undefined when git cannot tell. */
+export async function migrationsInCommit(folder: string, commit: string): Promise<Set<string> | undefined> {
+  const listed = await runGit(folder, ['ls-tree', '-r', '-z', '--name-only', '--end-of-options', commit, '--', '.']);
+  if (!listed.ok) return undefined;
+  const names = new Set<string>();
+  // Paths are relative to `folder` (git's working folder); -z keeps unusual names unquoted.
+  for (const entry of listed.stdout.split('\u0000')) {
+    const [first, second, extra] = entry.split('/');
+    if (first && second === 'migration.sql' && extra === undefined) names.add(first);
+  }
+  return names;
 }
 
 /** Why a file is not linted (too large, binary, another database), or undefined when it is. */
@@ -123,32 +127,34 @@ export function migrationSkipReason(bytes: number, provider: string | undefined)
 export interface MigrationFileContext {
   /** The migrations folder and its listing, when the file sits in one. */
   folder?: MigrationFolder;
-  /** Tables created by earlier migrations that are not deployed yet (`"Name"` or `"schema"."Name"`). */
+  /** Tables created by earlier migrations that are new too (`"Name"` or `"schema"."Name"`): still empty. */
   newTables: string[];
-  /** How `newTables` was decided, for logs and reports. */
+  /** True when the migration is history: its folder is in the base commit, so it has been applied. */
+  applied: boolean;
+  /** How the split was decided: against a git commit, or not at all. */
   deployment: 'git' | 'unknown';
 }
 
 /**
- * The context of one migration.sql: when it is not committed (not deployed), the tables that
- * earlier uncommitted migrations create are still empty when it runs. Reads the earlier files;
- * `committed: null` skips git (every migration counts as deployed), `listing` saves re-reading the folder.
+ * The context of one migration.sql, given the migrations of the base commit (`history`): when the
+ * migration is new, the tables that earlier new migrations create are still empty when it runs.
+ * Reads the earlier files; `history: undefined` means there is no split (every earlier migration
+ * counts as applied); `listing` saves re-reading the folder.
  */
-export async function migrationFileContext(file: string, committed?: Set<string> | undefined | null, listing?: MigrationFolder): Promise<MigrationFileContext> {
+export async function migrationFileContext(file: string, history: ReadonlySet<string> | undefined, listing?: MigrationFolder): Promise<MigrationFileContext> {
   const migrationFolder = path.dirname(file);
   const folder = listing?.folder === path.dirname(migrationFolder) ? listing : await readMigrationFolder(path.dirname(migrationFolder));
   const name = path.basename(migrationFolder);
-  if (!folder.migrations.includes(name)) return { newTables: [], deployment: 'unknown' };
-  const inHead = committed === null ? undefined : (committed ?? (await committedMigrations(folder.folder)));
-  if (!inHead) return { folder, newTables: [], deployment: 'unknown' };
-  if (inHead.has(name)) return { folder, newTables: [], deployment: 'git' };
+  if (!folder.migrations.includes(name)) return { newTables: [], applied: false, deployment: 'unknown' };
+  if (!history) return { folder, newTables: [], applied: false, deployment: 'unknown' };
+  if (history.has(name)) return { folder, newTables: [], applied: true, deployment: 'git' };
   const newTables = new Set<string>();
   for (const earlier of folder.migrations) {
     if (earlier >= name) break;
-    if (inHead.has(earlier)) continue;
+    if (history.has(earlier)) continue;
     const text = await fs.readFile(path.join(folder.folder, earlier, 'migration.sql'), 'utf8').catch(() => '');
     if (text.length > MAX_MIGRATION_BYTES) continue;
     for (const table of tablesCreatedBy(text)) newTables.add(table);
   }
-  return { folder, newTables: [...newTables], deployment: 'git' };
+  return { folder, newTables: [...newTables], applied: false, deployment: 'git' };
 }
