@@ -1,8 +1,9 @@
 /**
  * End-to-end smoke test: the packaged extension in a real VS Code (code-server) driven through
  * Chromium with Playwright opens the EXPLAIN panel from the "Explain" code lens above a call of
- * examples/blog/src/feed.ts, shows its plan from the embedded database (the example's own database
- * is not running), and adds the suggested index to the schema from the panel.
+ * examples/blog/src/feed.ts, shows the stages while the embedded database gets ready, then its plan
+ * from the embedded database (the example's own database is not running), and adds the suggested
+ * index to the schema from the panel.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { activeEditor, quickOpen, slow } from './workbench';
 
 const example = join(repoRoot, 'examples', 'blog');
 const panelScreenshot = join(resultsDir, 'vscode-explain.png');
+const progressScreenshot = join(resultsDir, 'vscode-explain-progress.png');
 
 test('the Explain code lens opens the plan of a Prisma call in VS Code', { skip: skipWithoutChromium, timeout: 15 * 60_000 }, async (t) => {
   // The example's DATABASE_URL names a port where nothing runs, so the panel falls back to the embedded database.
@@ -34,6 +36,14 @@ test('the Explain code lens opens the plan of a Prisma call in VS Code', { skip:
       await lens.first().click();
       await page.locator('.tabs-container .tab', { hasText: /^EXPLAIN feed\.ts:\d+/ }).waitFor({ timeout: slow });
       return webviewContent(page);
+    });
+
+    await step('while it works, the panel shows the stage with the time so far and a Cancel button', async () => {
+      // The embedded database starts cold (the test run's own cache folder is empty): the stages take seconds.
+      const status = panel.locator('p.loading', { hasText: /^Explaining: .+… \d+\.\d s$/ });
+      await status.waitFor({ timeout: slow });
+      await panel.locator('button', { hasText: /^Cancel$/ }).waitFor();
+      await page.screenshot({ path: progressScreenshot });
     });
 
     await step('the panel shows the SQL, the database and the plan tree', async () => {
@@ -67,7 +77,7 @@ test('the Explain code lens opens the plan of a Prisma call in VS Code', { skip:
       assert.equal(readFileSync(schemaFile, 'utf8'), originalSchema, 'the edit is left unsaved for the user to review');
     });
 
-    t.diagnostic(`screenshot ${panelScreenshot}`);
+    t.diagnostic(`screenshots ${progressScreenshot}, ${panelScreenshot}`);
   });
 });
 

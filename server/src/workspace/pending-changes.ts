@@ -5,7 +5,6 @@
  * schema of the last commit (`git show HEAD:…`). Each computation diffs the baseline with the
  * current text in the schema engine's worker thread and lints the SQL.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -16,6 +15,7 @@ import { buildSchema } from '../analysis/schema/build';
 import type { PrismaSchema, SchemaFile } from '../analysis/schema/model';
 import type { DiffSource, MigrationScript } from '../engines/schema-engine';
 import type { SchemaEngineThread } from '../engines/schema-engine-thread';
+import { runGit } from './git';
 import { committedMigrations, MAX_MIGRATION_BYTES, migrationsFolderFor, readMigrationFolder, tablesCreatedBy } from './migrations';
 
 /** Where the baseline came from, for the user and for logs. */
@@ -148,10 +148,10 @@ async function committedSchema(files: readonly SchemaFile[]): Promise<SchemaFile
   return committed.length ? committed : undefined;
 }
 
-function gitShow(cwd: string, object: string): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    execFile('git', ['show', object], { cwd, timeout: 5000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => resolve(error ? undefined : stdout));
-  });
+/** A blob of the last commit, through the read-only git runner: a hostile repository's config runs nothing. */
+async function gitShow(cwd: string, object: string): Promise<string | undefined> {
+  const result = await runGit(cwd, ['show', object]);
+  return result.ok ? result.stdout : undefined;
 }
 
 function displayPath(uri: string): string {
