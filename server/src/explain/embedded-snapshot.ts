@@ -20,6 +20,8 @@ const SAFE_SEGMENT = /^[A-Za-z0-9_.-]+$/;
 /** What the saved database holds besides its files: rows per filled table, and the problems met filling them. */
 export interface SnapshotState {
   tables: ReadonlyMap<string, number>;
+  /** The name of every table of the schema by its catalog key, so that a start from the copy knows which tables a query reads without reading the catalog. */
+  tableNames: ReadonlyMap<string, string>;
   problems: readonly string[];
 }
 
@@ -40,6 +42,7 @@ interface SnapshotHeader {
   format: number;
   key: string;
   tables: [string, number][];
+  tableNames: [string, string][];
   problems: string[];
   directories: string[];
   /** Path, size, and how many of its first bytes are stored (the rest are zeros). */
@@ -103,7 +106,7 @@ export async function takeSnapshot(db: PGlite, state: SnapshotState): Promise<Sn
     }
   };
   walk('');
-  return { tables: state.tables, problems: state.problems, directories, files };
+  return { tables: state.tables, tableNames: state.tableNames, problems: state.problems, directories, files };
 }
 
 /** The file's bytes, as chunks to write in order (the files' bytes are not copied). */
@@ -114,6 +117,7 @@ export function encodeSnapshot(snapshot: Snapshot, key: string): Uint8Array[] {
     format: SNAPSHOT_FORMAT,
     key,
     tables: [...snapshot.tables],
+    tableNames: [...snapshot.tableNames],
     problems: [...snapshot.problems],
     directories: [...snapshot.directories],
     files: snapshot.files.map((file) => [file.path, Math.max(file.size ?? 0, file.data.byteLength), file.data.byteLength]),
@@ -160,7 +164,7 @@ export function decodeSnapshot(bytes: Buffer, key: string): Snapshot | undefined
     offset += stored;
   }
   if (offset !== bytes.length || checksum !== header.crc32) return undefined;
-  return { tables: new Map(header.tables), problems: header.problems, directories: header.directories, files };
+  return { tables: new Map(header.tables), tableNames: new Map(header.tableNames), problems: header.problems, directories: header.directories, files };
 }
 
 function isHeader(value: unknown): value is SnapshotHeader {
@@ -171,6 +175,7 @@ function isHeader(value: unknown): value is SnapshotHeader {
   return (
     typeof header === 'object' && header !== null && typeof header.key === 'string' && typeof header.crc32 === 'number' &&
     counted(header.tables, 1) && counted(header.files, 2) &&
+    Array.isArray(header.tableNames) && header.tableNames.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every((part) => typeof part === 'string')) &&
     Array.isArray(header.problems) && header.problems.every((problem) => typeof problem === 'string') &&
     Array.isArray(header.directories) && header.directories.every((directory) => typeof directory === 'string')
   );
@@ -213,7 +218,7 @@ export function snapshotFromTar(tar: Uint8Array): Snapshot {
     offset += Math.ceil(size / 512) * 512;
   }
   if (![...directories, ...files.map((file) => file.path)].every(isSafePath)) throw new Error('a tar entry leaves the data folder');
-  return { tables: new Map(), problems: [], directories, files };
+  return { tables: new Map(), tableNames: new Map(), problems: [], directories, files };
 }
 
 type MemoryFsClass = typeof import('@electric-sql/pglite').MemoryFS;

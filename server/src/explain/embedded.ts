@@ -69,6 +69,8 @@ export class EmbeddedDatabase {
   private db: PGlite | undefined;
   private starting: Promise<PGlite> | undefined;
   private catalog: Catalog | undefined;
+  /** Table names by catalog key: from the catalog, or from a saved copy, whose catalog is read only when a table must be filled. */
+  private tableNames: ReadonlyMap<string, string> = new Map();
   private readonly rowCounts = new Map<string, number>();
   private idleTimer: NodeJS.Timeout | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -140,6 +142,7 @@ export class EmbeddedDatabase {
     this.db = undefined;
     this.starting = undefined;
     this.catalog = undefined;
+    this.tableNames = new Map();
     this.rowCounts.clear();
     this.tainted = false;
     await Promise.all([db?.close().catch(() => undefined), this.saving.catch(() => undefined)]);
@@ -197,7 +200,7 @@ export class EmbeddedDatabase {
         void fresh?.then((unused) => unused.close()).catch(() => undefined);
         timing.startMs = performance.now() - started;
         timing.fromCache = true;
-        this.catalog = await readCatalog(sessionOf(db));
+        this.tableNames = snapshot.tableNames;
         for (const [key, rows] of snapshot.tables) this.rowCounts.set(key, rows);
         for (const problem of snapshot.problems) if (!this.problems.includes(problem)) this.problems.push(problem);
         return db;
@@ -214,6 +217,7 @@ export class EmbeddedDatabase {
     try {
       await db.exec(ddl);
       this.catalog = await readCatalog(sessionOf(db));
+      this.tableNames = new Map([...this.catalog].map(([key, table]) => [key, table.name]));
     } catch (error) {
       await db.close().catch(() => undefined);
       throw new Error(`the schema's tables could not be created in the embedded database: ${messageOf(error)}`);
@@ -266,10 +270,10 @@ export class EmbeddedDatabase {
   }
 
   private async fillTablesOf(db: PGlite, session: SqlSession, sqlTexts: readonly string[], timing: EmbeddedTiming, report: Report, signal: AbortSignal | undefined): Promise<void> {
-    const catalog = this.catalog;
-    if (!catalog) return;
-    const requested = tablesNamedIn(catalog, sqlTexts).filter((key) => !this.rowCounts.has(key));
+    const requested = tablesNamedIn(this.tableNames, sqlTexts).filter((key) => !this.rowCounts.has(key));
     if (requested.length === 0) return;
+    this.catalog ??= await readCatalog(session);
+    const catalog = this.catalog;
     const started = performance.now();
     const filled = await generateRows(session, catalog, requested, this.rowsPerTable, this.rowCounts, {
       signal,
@@ -295,7 +299,7 @@ export class EmbeddedDatabase {
     report('saving');
     let chunks: Uint8Array[];
     try {
-      chunks = encodeSnapshot(await takeSnapshot(db, { tables: this.rowCounts, problems: this.problems }), key);
+      chunks = encodeSnapshot(await takeSnapshot(db, { tables: this.rowCounts, tableNames: this.tableNames, problems: this.problems }), key);
     } catch {
       return;
     }
@@ -315,14 +319,14 @@ export function databaseCacheKey(ddl: string, rowsPerTable: number): string {
   return createHash('sha256').update(JSON.stringify(inputs)).digest('hex');
 }
 
-/** Catalog tables that appear as quoted identifiers (`"public"."posts"` or `"posts"`) in the statements. */
-export function tablesNamedIn(catalog: Catalog, sqlTexts: readonly string[]): string[] {
+/** The keys of the tables (key → name) whose names appear as identifiers (`"public"."posts"`, `"posts"`, `posts`) in the statements. */
+export function tablesNamedIn(tableNames: ReadonlyMap<string, string>, sqlTexts: readonly string[]): string[] {
   const found: string[] = [];
   const identifiers = new Set<string>();
   for (const sql of sqlTexts) {
     for (const match of sql.matchAll(/"((?:[^"]|"")+)"|\b([A-Za-z_][A-Za-z0-9_$]*)\b/g)) identifiers.add(match[1]?.replace(/""/g, '"') ?? match[2]!.toLowerCase());
   }
-  for (const [key, table] of catalog) if (identifiers.has(table.name)) found.push(key);
+  for (const [key, name] of tableNames) if (identifiers.has(name)) found.push(key);
   return found;
 }
 
