@@ -197,6 +197,17 @@ describe('findSchemaSets: monorepos and skipped folders', () => {
     assert.deepEqual(sets, [{ projectRoot: '.', schemaPath: 'prisma/schema.prisma', source: 'default-file', files: ['prisma/schema.prisma'] }]);
   });
 
+  it('finds a workspace package that keeps its schema at its root beside a client.ts re-exporting PrismaClient', async () => {
+    const { sets } = await discover({
+      'package.json': JSON.stringify({ name: 'monorepo', private: true, workspaces: ['packages/*', 'apps/*'] }),
+      'packages/prisma/package.json': JSON.stringify({ name: '@acme/prisma', main: 'index.ts' }),
+      'packages/prisma/schema.prisma': POSTGRES,
+      'packages/prisma/client.ts': "export { PrismaClient } from '@prisma/client';",
+      'apps/web/package.json': PACKAGE,
+    });
+    assert.deepEqual(sets, [{ projectRoot: 'packages/prisma', schemaPath: 'packages/prisma/schema.prisma', source: 'default-file', files: ['packages/prisma/schema.prisma'] }]);
+  });
+
   it('leaves a generator output inside a schema folder out of the schema', async () => {
     const { sets } = await discover({
       'prisma.config.ts': `export default { schema: 'prisma' }`,

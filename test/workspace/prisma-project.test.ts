@@ -77,6 +77,11 @@ describe('generated client evidence', () => {
     assert.equal(generatedClientEvidence(['schema.prisma', 'package.json']), 'package-json');
     assert.equal(generatedClientEvidence(['schema.prisma', 'migrations']), 'none');
     assert.equal(generatedClientEvidence(['index.d.ts', 'models.prisma']), 'none');
+    // A workspace package keeping the schema beside a client.ts that re-exports PrismaClient is a project.
+    assert.equal(generatedClientEvidence(['schema.prisma', 'client.ts', 'package.json', 'index.ts']), 'package-json');
+    assert.equal(generatedClientEvidence(['schema.prisma', 'client.ts']), 'none');
+    assert.equal(generatedClientEvidence(['schema.prisma', 'client.ts', 'models.ts', 'enums.ts']), 'generated');
+    assert.equal(generatedClientEvidence(['schema.prisma', 'index.d.ts', 'index.js', 'package.json']), 'package-json');
     assert.equal(isGeneratedClientPackage('{"name":".prisma/client"}'), true);
     assert.equal(isGeneratedClientPackage('{"name":"prisma-client-5a1f"}'), true);
     assert.equal(isGeneratedClientPackage('{"name":"@acme/db"}'), false);

@@ -66,15 +66,19 @@ export function declaresDatasource(schemaText: string): boolean {
 /**
  * Whether a folder's entries look like a generated Prisma client: `prisma-client-js` copies
  * `schema.prisma` next to its typings and engines, and it must not be reviewed as a second schema.
- * `'package-json'` means the folder's package.json name decides (see `isGeneratedClientPackage`).
- * A schema that a project names (or finds at a default location) is kept even in such a folder:
- * `prisma/client.ts` exporting the app's PrismaClient is common.
+ * `'package-json'` means the folder's package.json name decides (see `isGeneratedClientPackage`):
+ * a generated client names itself `.prisma/client` or `prisma-client-<hash>`, while a workspace
+ * package that keeps the schema beside a `client.ts` re-exporting PrismaClient (`@acme/db`, a
+ * common monorepo layout) is a project. Without a package.json, a lone `client.ts` is no evidence
+ * either: the new `prisma-client` generator writes it with `models.ts`, `enums.ts` or `browser.ts`.
  */
 export function generatedClientEvidence(entryNames: readonly string[]): 'generated' | 'package-json' | 'none' {
   if (!entryNames.includes('schema.prisma')) return 'none';
-  const markers = ['index.d.ts', 'client.d.ts', 'client.ts', 'edge.js', 'default.d.ts', 'wasm.js'];
+  if (entryNames.includes('package.json')) return 'package-json';
+  const markers = ['index.d.ts', 'client.d.ts', 'edge.js', 'default.d.ts', 'wasm.js'];
   if (entryNames.some((name) => markers.includes(name) || /^(?:lib)?query_engine/.test(name))) return 'generated';
-  return entryNames.includes('package.json') ? 'package-json' : 'none';
+  const newGenerator = entryNames.includes('client.ts') && ['models.ts', 'enums.ts', 'browser.ts'].some((name) => entryNames.includes(name));
+  return newGenerator ? 'generated' : 'none';
 }
 
 /** Package names Prisma gives generated clients: `.prisma/client`, `@prisma/client`, `prisma-client-<hash>`. */
