@@ -111,6 +111,18 @@ describe('the embedded database at the default scale', () => {
     });
   });
 
+  test('EXPLAIN ANALYZE of a create takes the next id after the generated rows, and leaves the table as it was', async () => {
+    await embedded.use([], async (session) => {
+      const [before] = await session.query<{ count: number; last: string }>('select count(*)::int as count, (select last_value::text from "Category_id_seq") as last from "Category"');
+      assert.equal(before!.last, String(before!.count), 'the sequence stands at the last generated id');
+      const create = { sql: 'INSERT INTO "public"."Category" ("name") VALUES ($1) RETURNING "public"."Category"."id"', params: ['a category no row has'] };
+      const outcome = await explainStatement(session, create, { analyze: true, writeConfirmed: true, ownDatabase: true });
+      assert.equal(outcome.kind, 'plan', JSON.stringify(outcome).slice(0, 300));
+      const [afterwards] = await session.query<{ count: number }>('select count(*)::int as count from "Category"');
+      assert.equal(afterwards!.count, before!.count);
+    });
+  });
+
   test('an analysed read shows actual rows, loops and times', async () => {
     const [report] = await embedded.use([], (session) => explainStatements(session, [{ sql: postsByCategory.sql, params: [7] }], { analyze: true }, schema));
     assert.equal(report!.analyzed, true);

@@ -12,8 +12,10 @@ import { qualifiedName, quoteIdent, quoteLiteral, type SqlSession } from './data
 export interface FillStep {
   table: string;
   rows: number;
-  /** Statements to run in order: the insert, then sequence adjustments. */
-  statements: string[];
+  /** The INSERT … SELECT that generates the rows. */
+  insert: string;
+  /** Run once the table's indexes are built (a `max()` would read a deferred, empty index): moves its sequences past the generated ids. */
+  sequences: string[];
 }
 
 export interface FillPlan {
@@ -51,7 +53,7 @@ export function planFill(catalog: Catalog, requested: readonly string[], rowsPer
       rowCounts.set(key, 0);
       continue;
     }
-    steps.push({ table: key, rows, statements: [insert.sql, ...sequenceStatements(table)] });
+    steps.push({ table: key, rows, insert: insert.sql, sequences: sequenceStatements(table) });
   }
   return { steps, problems, rowCounts };
 }
@@ -79,7 +81,7 @@ export interface GenerateOptions {
  * Changes whenever the generated rows would: saved databases (embedded-cache.ts) are keyed by it, so
  * a new generator never reads rows an older one made.
  */
-export const DATAGEN_VERSION = 1;
+export const DATAGEN_VERSION = 2;
 
 /**
  * Fills the requested tables (and the tables their foreign keys reach) and ANALYZEs them. Foreign-key
@@ -151,8 +153,9 @@ async function loadTable(session: SqlSession, catalog: Catalog, step: FillStep, 
       await optionally(session, `truncate only ${truncated.map((key) => catalog.get(key)!).map((other) => qualifiedName(other.schema, other.name)).join(', ')}`);
     }
     const deferred = await optionally(session, `update pg_catalog.pg_index set indisready = false where indrelid = ${quoteLiteral(name)}::regclass and indisready`);
-    for (const statement of step.statements) await session.exec(statement);
+    await session.exec(step.insert);
     if (deferred) await session.exec(`reindex table ${name}`);
+    for (const statement of step.sequences) await session.exec(statement);
     await session.exec('commit');
   } catch (error) {
     await session.exec('rollback').catch(() => undefined);
