@@ -127,7 +127,7 @@ export async function runExplain(command: ExplainCommand, io: ExplainIo): Promis
   if (!call) return fail(`no Prisma call on ${location}`);
   if ('error' in call) return fail(`${location}: ${call.error}`);
 
-  const url = await resolveDatabaseUrl({ setting: command.databaseUrl, schemaDir, projectRoot, schemaText: schemaFiles.map((file) => file.text).join('\n'), env: io.env });
+  const url = await resolveDatabaseUrl({ setting: command.databaseUrl, settingName: 'the --database-url flag', schemaDir, projectRoot, schemaText: schemaFiles.map((file) => file.text).join('\n'), env: io.env });
   const cache = EmbeddedCache.fromEnvironment(io.env);
   const databases = new ExplainDatabases({ cache });
   // Stages go to a terminal, or anywhere with --progress, so that scripts reading stderr see only the report's lines.
