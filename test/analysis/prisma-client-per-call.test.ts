@@ -80,4 +80,68 @@ class Holder {
 const cache = new Map();
 `);
   });
+
+  it('leaves alone short-lived clients closed in the same function, outer caches and data migrations', () => {
+    check(rule, `
+//- src/maintenance.ts
+import { PrismaClient } from '@prisma/client';
+export async function dropTenantDatabase(adminUrl: string, name: string) {
+  const admin = new PrismaClient({ datasourceUrl: adminUrl });
+  try {
+    await admin.$executeRawUnsafe('DROP DATABASE IF EXISTS tenant');
+  } finally {
+    await admin.$disconnect();
+  }
+}
+export async function copyToReplica(url: string) {
+  const replica = new PrismaClient({ datasources: { db: { url } } });
+  await replica.user.count().finally(() => replica.$disconnect());
+}
+export const fixtures = {
+  prisma14: async ({ uri }: { uri: string }, use: (client: PrismaClient) => Promise<void>) => {
+    const prisma = new PrismaClient({ datasources: { db: { url: uri } } });
+    try {
+      await use(prisma);
+    } finally {
+      await prisma.$disconnect();
+    }
+  },
+};
+const tenantClients = new Map<string, PrismaClient>();
+export function clientFor(url: string) {
+  const existing = tenantClients.get(url);
+  if (existing) return existing;
+  const created = new PrismaClient({ datasourceUrl: url });
+  tenantClients.set(url, created);
+  return created;
+}
+//- prisma/migrations/20240101000000_backfill/migration.ts
+import { PrismaClient } from './client';
+export default async () => {
+  const client = new PrismaClient();
+  await client.$transaction(async (tx) => tx.asset.findMany());
+};
+`);
+  });
+
+  it('still flags per-call clients that are not closed, closed on another client, or outside a migration', () => {
+    check(rule, `
+//- src/routes.ts
+import { PrismaClient } from '@prisma/client';
+export async function GET(request: Request) {
+  const reports = new PrismaClient({ datasourceUrl: process.env.REPORTS_URL });
+//                ^^^^^^^^^^^^^^^^ warning: \`PrismaClient\` is created on every call of \`GET\`
+  try {
+    return Response.json(await reports.report.findMany({ take: 10 }));
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+export default async function handler() {
+  const db = new PrismaClient();
+//           ^^^^^^^^^^^^^^^^ warning: on every call of \`handler\`
+  return db.user.count();
+}
+`);
+  });
 });
