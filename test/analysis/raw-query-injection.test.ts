@@ -75,4 +75,92 @@ await prisma.$queryRawUnsafe(\`SELECT * FROM "User" WHERE name LIKE '%\${q}%'\`)
 `);
     assert.deepEqual(findings.map((finding) => finding.fixes), [undefined, undefined]);
   });
+
+  it('leaves alone values no request controls: environment, module constants, numbers, dates, constant maps, checked and escaped values', () => {
+    check(rule, `
+//- src/jobs.ts
+import { CUTOFF_DAYS, PARENT_TABLE } from './constants';
+const typeToTable = { image: 'Image', post: 'Post' } as const;
+class Scheduler {
+  static readonly claimTimeoutMs = 5_000;
+  async claim() {
+    await this.db.$executeRawUnsafe(\`SET LOCAL statement_timeout = \${Scheduler.claimTimeoutMs}\`);
+  }
+}
+function getSchema() {
+  return new URL(process.env.DATABASE_URL).searchParams.get('schema');
+}
+function safeName(name: string) {
+  if (!/^Delivery_\\d{4}_\\d{2}_\\d{2}$/.test(name)) throw new Error(\`bad partition \${name}\`);
+  return name;
+}
+export function intList(values: number[]) {
+  return values.map((value) => Math.trunc(value)).join(',');
+}
+export async function run(
+  { entityIds, userId, field }: { entityIds: number[]; userId: number; field: 'url' | 'type' },
+  type: string,
+  since: Date,
+  name: string,
+  scores: { rank: number }[],
+) {
+  await prisma.$executeRawUnsafe(\`SET search_path TO "\${process.env.DB_SCHEMA}"\`);
+  await prisma.$executeRawUnsafe(\`SET search_path TO "\${getSchema()}"\`);
+  await prisma.$queryRawUnsafe(\`SELECT * FROM "\${PARENT_TABLE}" WHERE "createdAt" > now() - INTERVAL '\${CUTOFF_DAYS} days'\`);
+  await prisma.$queryRaw\`SELECT \${Prisma.raw(\`"\${field}"\`)} FROM "Image" WHERE id IN (\${Prisma.raw(entityIds.join(', '))}) AND "userId" = \${Prisma.raw(\`\${userId}\`)}\`;
+  await prisma.$queryRaw\`SELECT 1 \${Prisma.raw(\`AND "createdAt" > '\${since.toISOString()}'\`)}\`;
+  const table = typeToTable[type];
+  if (!table) return;
+  await prisma.$queryRawUnsafe(\`SELECT "userId" FROM "\${table}"\`);
+  await prisma.$executeRawUnsafe(\`DROP TABLE IF EXISTS "\${safeName(name)}"\`);
+  if (!['asc', 'desc'].includes(type)) throw new Error('bad order');
+  await prisma.$queryRawUnsafe(\`SELECT * FROM "Post" ORDER BY id \${type}\`);
+  for (const { rank } of scores) {
+    const brightness = (scores.length - rank + 1) / scores.length;
+    await prisma.$executeRawUnsafe(\`UPDATE "Cosmetic" SET data = to_jsonb(\${brightness})\`);
+  }
+  const json = JSON.stringify(scores).replace(/'/g, "''");
+  await prisma.$executeRawUnsafe(\`UPDATE "Setting" SET value = '\${json}'::jsonb\`);
+  await prisma.$queryRaw\`SELECT * FROM (VALUES \${Prisma.raw(scores.map((s) => \`(\${intList([s.rank])})\`).join(','))}) AS v\`;
+  const placeholders = scores.map((_, index) => \`($\${index * 2 + 1}, $\${index * 2 + 2})\`).join(', ');
+  await prisma.$executeRawUnsafe(\`UPDATE "Org" SET usage = v.usage FROM (VALUES \${placeholders}) AS v(id, usage)\`, ...scores);
+  const setClauses: string[] = [];
+  let paramIndex = 1;
+  setClauses.push(\`styling = $\${paramIndex}::jsonb\`);
+  paramIndex++;
+  await prisma.$executeRawUnsafe(\`UPDATE "Survey" SET \${setClauses.join(', ')} WHERE id = $\${paramIndex}\`, scores);
+}
+`);
+  });
+
+  it('still flags the neighbours: unchecked strings, a key not escaped beside an escaped value, a lookup with a fallback', () => {
+    check(rule, `
+//- src/kv.ts
+const typeToTable: Record<string, string> = { image: 'Image' };
+export async function set(key: string, value: unknown, type: string) {
+  const json = JSON.stringify(value).replace(/'/g, "''");
+  await prisma.$executeRawUnsafe(\`INSERT INTO "KeyValue" VALUES ('\${key}', '\${json}'::jsonb)\`);
+//      ^^^^^^^^^^^^^^^^^^^^^^^^ error: interpolates \`\${key}\`
+  if (!type) return;
+  await prisma.$queryRawUnsafe(\`SELECT * FROM "\${type}"\`);
+//      ^^^^^^^^^^^^^^^^^^^^^^ error: interpolates \`\${type}\`
+  await prisma.$queryRawUnsafe(\`SELECT * FROM "\${typeToTable[type] ?? type}"\`);
+//      ^^^^^^^^^^^^^^^^^^^^^^ error: SQL injection
+}
+`);
+  });
+
+  it("says so when an endpoint runs the caller's whole statement", () => {
+    check(rule, `
+//- src/table.service.ts
+export class TableService {
+  async sqlQuery(tableId: string, sql: string) {
+    const base = await this.builder.baseQuery(tableId);
+    const combinedQuery = \`WITH base AS (\${base}) \${sql.replace(tableId, 'base')}\`;
+    return this.prisma.$queryRawUnsafe(combinedQuery);
+//         ^^^^^^^^^^^^^^^^^^^^^^^^^^^ error: \`this.prisma.$queryRawUnsafe\` runs the SQL text \`sql\` given to \`sqlQuery\`: whoever supplies it can run any statement
+  }
+}
+`);
+  });
 });

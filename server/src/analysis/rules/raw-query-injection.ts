@@ -2,12 +2,11 @@
 import ts = require('typescript');
 import type { CodeRuleContext } from '../code/context';
 import { calleeName, spanOf, unwrap } from '../code/syntax';
-import { constInitializer } from '../facts/code-scope';
+import { constInitializer, enclosingFunction } from '../facts/code-scope';
+import { isTrustedText } from '../facts/trusted-sql-text';
 import { defineRule, type CodeRule, type Fix, type RuleFinding } from './types';
 
 const UNSAFE_OPERATIONS: Record<string, string> = { $queryRawUnsafe: '$queryRaw', $executeRawUnsafe: '$executeRaw' };
-/** Calls whose result is a number, which cannot carry SQL. */
-const NUMERIC_CALLS = new Set(['Number', 'parseInt', 'parseFloat', 'toFixed', 'round', 'floor', 'ceil', 'trunc', 'abs', 'min', 'max']);
 /** What may precede a `${value}` for it to become a bind parameter unchanged. */
 const VALUE_POSITION = /(?:=|<>|!=|<|>|<=|>=|\(|,|\b(?:LIMIT|OFFSET|LIKE|ILIKE|AND|OR|THEN|ELSE|BETWEEN|VALUES|SET [\w"]+ =))\s*$/i;
 
@@ -20,7 +19,8 @@ export default defineRule<CodeRule>({
     why: [
       '`` $queryRawUnsafe(`SELECT … WHERE email = \'${email}\'`) `` pastes the value into the SQL text. A value such as `\' OR \'1\'=\'1` changes what the statement does: it reads every row, or with `$executeRawUnsafe` (or stacked statements on some drivers) updates or deletes them. That is SQL injection, the top entry of every web security list, and escaping by hand is never complete.',
       'The tagged templates ``prisma.$queryRaw`…` `` and ``prisma.$executeRaw`…` `` send each `${value}` as a bind parameter, apart from the SQL text, so no value can change the statement. For a list, use `${Prisma.join(ids)}`; for a table or column name chosen in code, pick it from a fixed list and pass it through `Prisma.raw` (only ever with constant text).',
-      'The rule reports the unsafe calls when their SQL comes from a template literal with interpolations or from `+`/`concat` with a value that is not a constant. Constants (string literals, `const` names bound to them) and numbers (`Number(x)`, `parseInt(x)`) are not values an attacker controls, and a `$queryRawUnsafe(sql, a, b)` call with constant SQL and `$1` placeholders is already parameterized.',
+      'The rule reports the unsafe calls when their SQL comes from a template literal with interpolations, or from `+`/`concat` with values that are not out of a request\'s reach. Left alone: constants (string literals, `const` names bound to them, SCREAMING_CASE module constants, `static readonly` class constants, values looked up in a `const` object of constants), the environment (`process.env`, a local function that reads it), numbers and dates (`Number(x)`, arithmetic, `.length`, values declared `number`, `number[]`, `Date` or a union of literals, a local function whose parameters are all numbers, `toISOString()`), values a pattern or an allow-list checked earlier in the function (`if (!/^[a-z_]+$/.test(name)) throw …`, or a local validator that throws), quotes doubled by hand (`.replace(/\'/g, "\'\'")`), `$1` placeholders built from counters, and a `$queryRawUnsafe(sql, a, b)` call with constant SQL, which is already parameterized.',
+      'When the SQL is a parameter named like a statement (`sql`, `query`) of the function that runs it, possibly wrapped (`WITH base AS (…) ${sql}`), the caller supplies the whole statement: the finding says so, since no bind parameter can make that safe.',
     ].join('\n\n'),
     bad: ['const rows = await prisma.$queryRawUnsafe(`SELECT * FROM "User" WHERE email = \'${email}\'`);'].join('\n'),
     good: ['const rows = await prisma.$queryRaw`SELECT * FROM "User" WHERE email = ${email}`;'].join('\n'),
@@ -34,6 +34,16 @@ export default defineRule<CodeRule>({
       if (site.kind !== 'raw' || !replacement || !ts.isCallExpression(site.node)) continue;
       const sql = site.node.arguments[0];
       if (!sql || !buildsFromValues(sql)) continue;
+      const statement = callersStatement(sql);
+      if (statement) {
+        findings.push({
+          uri: context.uri,
+          span: site.span,
+          message: `\`${site.callee}\` runs the SQL text \`${statement.parameter}\` given to \`${statement.owner}\`: whoever supplies it can run any statement on the database, not just change one value.`,
+          help: 'Offer fixed queries that take values as bind parameters; if users must write SQL, run it on a read-only role limited to their own rows (row-level security), with a statement timeout.',
+        });
+        continue;
+      }
       const fix = taggedTemplateFix(context, site.node, replacement);
       findings.push({
         uri: context.uri,
@@ -69,9 +79,9 @@ function forEachPrismaRaw(sourceFile: ts.SourceFile, visit: (call: ts.CallExpres
 /** True when the SQL text is built from something other than constants. */
 function buildsFromValues(expression: ts.Expression, depth = 0): boolean {
   const node = unwrap(expression);
-  if (ts.isTemplateExpression(node)) return node.templateSpans.some((span) => !isConstant(span.expression, depth));
-  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) return !isConstant(node.left, depth) || !isConstant(node.right, depth);
-  if (ts.isCallExpression(node) && calleeName(node) === 'concat') return node.arguments.some((argument) => !isConstant(argument, depth)) || (ts.isPropertyAccessExpression(node.expression) && !isConstant(node.expression.expression, depth));
+  if (ts.isTemplateExpression(node)) return node.templateSpans.some((span) => !isTrustedText(span.expression, depth));
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) return !isTrustedText(node.left, depth) || !isTrustedText(node.right, depth);
+  if (ts.isCallExpression(node) && calleeName(node) === 'concat') return node.arguments.some((argument) => !isTrustedText(argument, depth)) || (ts.isPropertyAccessExpression(node.expression) && !isTrustedText(node.expression.expression, depth));
   if (ts.isIdentifier(node) && depth < 3) {
     const initializer = constInitializer(node.text, node) ?? assignedOnce(node);
     return initializer !== undefined && buildsFromValues(initializer, depth + 1);
@@ -93,51 +103,44 @@ function assignedOnce(identifier: ts.Identifier): ts.Expression | undefined {
   return undefined;
 }
 
-/** Constants and numbers: text that no request can choose. */
-function isConstant(expression: ts.Expression, depth: number): boolean {
-  const node = unwrap(expression);
-  if (ts.isStringLiteralLike(node) || ts.isNumericLiteral(node) || node.kind === ts.SyntaxKind.TrueKeyword || node.kind === ts.SyntaxKind.FalseKeyword || node.kind === ts.SyntaxKind.NullKeyword) return true;
-  if (ts.isTemplateExpression(node)) return node.templateSpans.every((span) => isConstant(span.expression, depth));
-  if (ts.isBinaryExpression(node)) return isConstant(node.left, depth) && isConstant(node.right, depth);
-  if (ts.isConditionalExpression(node)) return isConstant(node.whenTrue, depth) && isConstant(node.whenFalse, depth);
-  if (ts.isCallExpression(node)) return NUMERIC_CALLS.has(calleeName(node) ?? '');
-  if (ts.isIdentifier(node)) {
-    if (depth >= 3) return false;
-    const initializer = constInitializer(node.text, node);
-    if (initializer !== undefined) return isConstant(initializer, depth + 1);
-    const list = loopedConstants(node);
-    return list !== undefined && isConstantList(list, depth + 1);
-  }
-  if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && /^[A-Z][A-Z0-9_]*$/.test(node.name.text)) return true;
-  return false;
-}
+/** Parameter names that hold a whole statement rather than a value. */
+const STATEMENT_NAME = /^(?:raw|user|custom|input)?(?:sql|query|statement|stmt)(?:text|string|query)?$/i;
 
-/** The list a `for (const x of LIST)` loop takes `x` from, when `identifier` is that loop's variable. */
-function loopedConstants(identifier: ts.Identifier): ts.Expression | undefined {
-  for (let node: ts.Node | undefined = identifier.parent; node; node = node.parent) {
-    if (ts.isForOfStatement(node) && ts.isVariableDeclarationList(node.initializer) && node.initializer.flags & ts.NodeFlags.Const) {
-      const declared = node.initializer.declarations[0]?.name;
-      if (declared && ts.isIdentifier(declared) && declared.text === identifier.text) return node.expression;
+/**
+ * The SQL is (or wraps) a parameter of the enclosing function named like a statement, `sql` in
+ * `sqlQuery(tableId, sql)` building \`WITH base AS (…) ${sql}\`: the caller's whole statement runs.
+ */
+function callersStatement(expression: ts.Expression, depth = 0): { parameter: string; owner: string } | undefined {
+  const node = unwrap(expression);
+  const fn = enclosingFunction(node);
+  if (!fn) return undefined;
+  const roots: ts.Expression[] = ts.isTemplateExpression(node) ? node.templateSpans.map((span) => span.expression) : [node];
+  for (const root of roots) {
+    let base = unwrap(root);
+    // `sql.replace(table, 'base')`, `sql.trim()`: still the caller's text.
+    while (ts.isCallExpression(base) && ts.isPropertyAccessExpression(base.expression)) base = unwrap(base.expression.expression);
+    if (!ts.isIdentifier(base)) continue;
+    const parameter = fn.parameters.find((candidate) => ts.isIdentifier(candidate.name) && candidate.name.text === (base as ts.Identifier).text);
+    if (parameter && STATEMENT_NAME.test(base.text)) return { parameter: base.text, owner: functionLabel(fn) };
+    if (!parameter && depth < 2 && root === node) {
+      const initializer = constInitializer(base.text, base);
+      if (initializer) return callersStatement(initializer, depth + 1);
     }
   }
   return undefined;
 }
 
-/** `['User', 'Post']`, or a `const` bound to such a list. */
-function isConstantList(expression: ts.Expression, depth: number): boolean {
-  const node = unwrap(expression);
-  if (ts.isArrayLiteralExpression(node)) return node.elements.every((element) => !ts.isSpreadElement(element) && isConstant(element, depth));
-  if (ts.isIdentifier(node) && depth < 3) {
-    const initializer = constInitializer(node.text, node);
-    return initializer !== undefined && isConstantList(initializer, depth + 1);
-  }
-  return false;
+function functionLabel(fn: ts.FunctionLikeDeclaration): string {
+  if (fn.name && ts.isIdentifier(fn.name)) return fn.name.text;
+  if (ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)) return fn.parent.name.text;
+  if (ts.isPropertyAssignment(fn.parent) && ts.isIdentifier(fn.parent.name)) return fn.parent.name.text;
+  return 'the function around it';
 }
 
 function describeBuild(expression: ts.Expression, sourceFile: ts.SourceFile): string {
   const node = unwrap(expression);
   if (ts.isTemplateExpression(node)) {
-    const names = node.templateSpans.filter((span) => !isConstant(span.expression, 0)).map((span) => `\`\${${span.expression.getText(sourceFile)}}\``);
+    const names = node.templateSpans.filter((span) => !isTrustedText(span.expression, 0)).map((span) => `\`\${${span.expression.getText(sourceFile)}}\``);
     return `interpolates ${names.slice(0, 3).join(', ')}`;
   }
   if (ts.isIdentifier(node)) return `\`${node.text}\` is assembled from values`;

@@ -1,0 +1,316 @@
+/** Decides whether text pasted into SQL is out of a request's reach: constants, numbers, the environment, checked or escaped values. */
+import ts = require('typescript');
+import { calleeName, isFunctionLike, unwrap } from '../code/syntax';
+import { constInitializer, declarationOf, enclosingFunction } from './code-scope';
+
+/** Calls whose result is a number, which cannot carry SQL. */
+const NUMERIC_CALLS = new Set(['Number', 'parseInt', 'parseFloat', 'BigInt', 'toFixed', 'toPrecision', 'round', 'floor', 'ceil', 'trunc', 'abs', 'min', 'max', 'getTime', 'valueOf', 'now', 'indexOf', 'findIndex']);
+/** Methods whose text holds no quote whatever the value: a date's ISO form, `Date.prototype.toJSON`. */
+const QUOTELESS_CALLS = new Set(['toISOString', 'toJSON']);
+/** Operators whose result is always a number (or a boolean). */
+const NUMERIC_OPERATORS = new Set([
+  ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken, ts.SyntaxKind.SlashToken, ts.SyntaxKind.PercentToken, ts.SyntaxKind.AsteriskAsteriskToken,
+  ts.SyntaxKind.AmpersandToken, ts.SyntaxKind.BarToken, ts.SyntaxKind.CaretToken, ts.SyntaxKind.LessThanLessThanToken, ts.SyntaxKind.GreaterThanGreaterThanToken,
+  ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken, ts.SyntaxKind.LessThanToken, ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.LessThanEqualsToken,
+  ts.SyntaxKind.GreaterThanEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken,
+]);
+/** Declared types whose values cannot hold a quote: `number`, `bigint`, `boolean`, `Date`, lists of them, unions of literals. */
+const QUOTELESS_TYPE = /^(?:number|bigint|boolean|Date|true|false|null|undefined|-?\d[\d_.]*|'[^'\\]*'|"[^"\\]*")$/;
+const MAX_DEPTH = 4;
+
+/**
+ * True when no request can choose the text: literals, `const`s bound to them, SCREAMING_CASE module
+ * constants (imported or not), `process.env`, numbers (arithmetic, `Number(x)`, `.length`, values
+ * declared `number`/`Date`/a union of literals), a date's `toISOString()`, values looked up in a
+ * constant map, values doubled-quoted by hand, values a pattern or an allow-list checked earlier in the
+ * function, and lists of such values joined.
+ */
+export function isTrustedText(expression: ts.Expression, depth = 0): boolean {
+  if (depth > MAX_DEPTH) return false;
+  const node = unwrap(expression);
+  if (ts.isStringLiteralLike(node) || ts.isNumericLiteral(node) || ts.isBigIntLiteral(node)) return true;
+  if (node.kind === ts.SyntaxKind.TrueKeyword || node.kind === ts.SyntaxKind.FalseKeyword || node.kind === ts.SyntaxKind.NullKeyword) return true;
+  if (ts.isTemplateExpression(node)) return node.templateSpans.every((span) => isTrustedText(span.expression, depth));
+  // `-x`, `+x`, `~x`, `!x`: a number or a boolean.
+  if (ts.isPrefixUnaryExpression(node)) return true;
+  if (ts.isPostfixUnaryExpression(node) || ts.isTypeOfExpression(node)) return true;
+  if (ts.isBinaryExpression(node)) {
+    if (NUMERIC_OPERATORS.has(node.operatorToken.kind)) return true;
+    return isTrustedText(node.left, depth) && isTrustedText(node.right, depth);
+  }
+  if (ts.isConditionalExpression(node)) return isTrustedText(node.whenTrue, depth) && isTrustedText(node.whenFalse, depth);
+  if (ts.isAwaitExpression(node)) return isTrustedText(node.expression, depth);
+  if (ts.isCallExpression(node)) return isTrustedCall(node, depth);
+  if (ts.isIdentifier(node)) return isTrustedIdentifier(node, depth);
+  if (ts.isPropertyAccessExpression(node)) return isTrustedProperty(node, depth);
+  if (ts.isElementAccessExpression(node)) return isConstantMap(node.expression, depth + 1) || isEnvironment(node);
+  return isCheckedBefore(node);
+}
+
+function isTrustedIdentifier(node: ts.Identifier, depth: number): boolean {
+  if (/^[A-Z][A-Z0-9_]*$/.test(node.text) && node.text.length > 1) return true;
+  if (declaredQuoteless(node)) return true;
+  const initializer = constInitializer(node.text, node) ?? numericLet(node);
+  if (initializer !== undefined && isTrustedText(initializer, depth + 1)) return true;
+  const list = loopedList(node);
+  if (list !== undefined && isTrustedList(list, depth + 1)) return true;
+  return isCheckedBefore(node);
+}
+
+function isTrustedProperty(node: ts.PropertyAccessExpression, depth: number): boolean {
+  const name = node.name.text;
+  if (name === 'length' || name === 'size') return true;
+  if (/^[A-Z][A-Z0-9_]*$/.test(name)) return true;
+  if (isEnvironment(node)) return true;
+  if (isConstantMap(node.expression, depth + 1) || staticConstant(node, depth)) return true;
+  if (declaredQuotelessProperty(node)) return true;
+  return isCheckedBefore(node);
+}
+
+function isTrustedCall(node: ts.CallExpression, depth: number): boolean {
+  const callee = calleeName(node) ?? '';
+  if (NUMERIC_CALLS.has(callee) || QUOTELESS_CALLS.has(callee)) return true;
+  if (ts.isPropertyAccessExpression(node.expression)) {
+    const receiver = node.expression.expression;
+    // `json.replace(/'/g, "''")`: quotes doubled by hand.
+    if ((callee === 'replace' || callee === 'replaceAll') && doublesQuotes(node)) return true;
+    // `ids.join(', ')` of numbers, `value.toString()` of a number, `name.toLowerCase()` of a constant.
+    if (['join', 'toString', 'toLowerCase', 'toUpperCase', 'trim', 'slice', 'padStart', 'padEnd'].includes(callee)) {
+      if (callee === 'join') return isTrustedList(receiver, depth + 1) && node.arguments.every((argument) => isTrustedText(argument, depth + 1));
+      return isTrustedText(receiver, depth + 1);
+    }
+  }
+  if (ts.isIdentifier(node.expression)) {
+    const fn = localFunction(node.expression);
+    if (fn && (validates(fn) || numericOnly(fn) || readsEnvironmentOnly(fn, node))) return true;
+  }
+  return false;
+}
+
+/** `['a', 'b']`, `ids` declared `number[]`, `xs.map((x) => \`(${x.id}::int)\`)` with a trusted result, a list only ever given trusted pushes. */
+function isTrustedList(expression: ts.Expression, depth: number): boolean {
+  if (depth > MAX_DEPTH) return false;
+  const node = unwrap(expression);
+  if (ts.isArrayLiteralExpression(node)) return node.elements.every((element) => (ts.isSpreadElement(element) ? isTrustedList(element.expression, depth + 1) : isTrustedText(element, depth + 1)));
+  if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+    const method = node.expression.name.text;
+    const receiver = node.expression.expression;
+    if (method === 'map' || method === 'flatMap') {
+      const callback = node.arguments[0] && unwrap(node.arguments[0]);
+      if (callback && (ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))) return returnsTrusted(callback, depth + 1);
+      return callback !== undefined && ts.isIdentifier(callback) && (callback.text === 'Number' || (callback.text === 'String' && isTrustedList(receiver, depth + 1)));
+    }
+    if (method === 'filter' || method === 'slice' || method === 'concat' || method === 'sort') return isTrustedList(receiver, depth + 1);
+  }
+  if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Set') return node.arguments?.[0] !== undefined && isTrustedList(node.arguments[0], depth + 1);
+  if (ts.isIdentifier(node)) {
+    if (declaredQuoteless(node)) return true;
+    const initializer = constInitializer(node.text, node);
+    if (initializer === undefined) return false;
+    const value = unwrap(initializer);
+    if (ts.isArrayLiteralExpression(value) && value.elements.length === 0) return onlyTrustedPushes(node, depth);
+    return isTrustedList(initializer, depth + 1);
+  }
+  if (ts.isPropertyAccessExpression(node)) return declaredQuotelessProperty(node);
+  return false;
+}
+
+function returnsTrusted(callback: ts.ArrowFunction | ts.FunctionExpression, depth: number): boolean {
+  if (!ts.isBlock(callback.body)) return isTrustedText(callback.body, depth);
+  const returns: ts.Expression[] = [];
+  const walk = (child: ts.Node): void => {
+    if (ts.isReturnStatement(child) && child.expression) returns.push(child.expression);
+    if (!isFunctionLike(child)) ts.forEachChild(child, walk);
+  };
+  ts.forEachChild(callback.body, walk);
+  return returns.length > 0 && returns.every((value) => isTrustedText(value, depth));
+}
+
+/** `const clauses: string[] = []` whose every `clauses.push(…)` in the function is trusted text. */
+function onlyTrustedPushes(list: ts.Identifier, depth: number): boolean {
+  const declaration = declarationOf(list.text, list);
+  const scope = declaration && enclosingFunction(declaration);
+  if (!scope?.body) return false;
+  let trusted = true;
+  let pushes = 0;
+  const walk = (child: ts.Node): void => {
+    if (!trusted) return;
+    if (ts.isCallExpression(child) && ts.isPropertyAccessExpression(child.expression) && ts.isIdentifier(child.expression.expression) && child.expression.expression.text === list.text) {
+      const method = child.expression.name.text;
+      if (method === 'push' || method === 'unshift') {
+        pushes++;
+        if (!child.arguments.every((argument) => isTrustedText(argument, depth + 1))) trusted = false;
+      }
+    }
+    ts.forEachChild(child, walk);
+  };
+  walk(scope.body);
+  return trusted && pushes > 0;
+}
+
+/** `for (const x of LIST)` loop variable: the list it comes from. */
+function loopedList(identifier: ts.Identifier): ts.Expression | undefined {
+  for (let node: ts.Node | undefined = identifier.parent; node; node = node.parent) {
+    if (ts.isForOfStatement(node) && ts.isVariableDeclarationList(node.initializer) && node.initializer.flags & ts.NodeFlags.Const) {
+      const declared = node.initializer.declarations[0]?.name;
+      if (declared && ts.isIdentifier(declared) && declared.text === identifier.text) return node.expression;
+    }
+  }
+  return undefined;
+}
+
+/** `let paramIndex = 1`: a counter, given a number when declared. */
+function numericLet(identifier: ts.Identifier): ts.Expression | undefined {
+  const declaration = declarationOf(identifier.text, identifier);
+  if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return undefined;
+  const value = unwrap(declaration.initializer);
+  return ts.isNumericLiteral(value) ? value : undefined;
+}
+
+/** `process.env.SCHEMA`, `process.env['SCHEMA']`: set by whoever runs the process. */
+function isEnvironment(node: ts.PropertyAccessExpression | ts.ElementAccessExpression): boolean {
+  const object = unwrap(node.expression);
+  return ts.isPropertyAccessExpression(object) && object.name.text === 'env' && ts.isIdentifier(object.expression) && object.expression.text === 'process';
+}
+
+/** `typeToTable[type]`, `SQL_OPERATORS.gt`: a `const` object literal whose values are all trusted text. */
+function isConstantMap(expression: ts.Expression, depth: number): boolean {
+  if (depth > MAX_DEPTH) return false;
+  const node = unwrap(expression);
+  if (!ts.isIdentifier(node)) return false;
+  const initializer = constInitializer(node.text, node);
+  if (!initializer) return false;
+  const value = unwrap(initializer);
+  if (!ts.isObjectLiteralExpression(value) || value.properties.length === 0) return false;
+  return value.properties.every((property) => ts.isPropertyAssignment(property) && isTrustedText(property.initializer, depth + 1));
+}
+
+/** `MonitorScheduler.claimTimeoutMs`, a `static readonly` member of a class of the file initialised with trusted text. */
+function staticConstant(node: ts.PropertyAccessExpression, depth: number): boolean {
+  const owner = unwrap(node.expression);
+  if (!ts.isIdentifier(owner)) return false;
+  const sourceFile = node.getSourceFile();
+  for (const statement of sourceFile.statements) {
+    if (!ts.isClassDeclaration(statement) || statement.name?.text !== owner.text) continue;
+    for (const member of statement.members) {
+      if (!ts.isPropertyDeclaration(member) || !member.initializer || !ts.isIdentifier(member.name) || member.name.text !== node.name.text) continue;
+      const modifiers = ts.getModifiers(member) ?? [];
+      const isStaticReadonly = modifiers.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) && modifiers.some((m) => m.kind === ts.SyntaxKind.ReadonlyKeyword);
+      return isStaticReadonly && isTrustedText(member.initializer, depth + 1);
+    }
+  }
+  return false;
+}
+
+/** `str.replace(/'/g, "''")`, `str.replaceAll("'", "''")`. */
+function doublesQuotes(call: ts.CallExpression): boolean {
+  const [pattern, replacement] = call.arguments;
+  if (!pattern || !replacement || !ts.isStringLiteralLike(unwrap(replacement)) || (unwrap(replacement) as ts.StringLiteral).text !== "''") return false;
+  const text = unwrap(pattern).getText();
+  return text === "/'/g" || /^["'`](?:\\')?'["'`]$/.test(text) || (ts.isStringLiteralLike(unwrap(pattern)) && (unwrap(pattern) as ts.StringLiteral).text === "'");
+}
+
+/** The declared type of a variable or parameter, including a name destructured from a parameter typed with an object literal. */
+function declaredType(identifier: ts.Identifier): ts.TypeNode | undefined {
+  const declaration = declarationOf(identifier.text, identifier);
+  if (declaration?.type) return declaration.type;
+  for (let fn = enclosingFunction(identifier); fn; fn = enclosingFunction(fn)) {
+    for (const parameter of fn.parameters) {
+      if (!ts.isObjectBindingPattern(parameter.name) || !parameter.type || !ts.isTypeLiteralNode(parameter.type)) continue;
+      const element = parameter.name.elements.find((candidate) => ts.isIdentifier(candidate.name) && candidate.name.text === identifier.text);
+      if (!element) continue;
+      const key = element.propertyName && ts.isIdentifier(element.propertyName) ? element.propertyName.text : identifier.text;
+      const member = parameter.type.members.find((candidate) => ts.isPropertySignature(candidate) && candidate.name.getText() === key);
+      return member && ts.isPropertySignature(member) ? member.type : undefined;
+    }
+  }
+  return undefined;
+}
+
+function declaredQuoteless(identifier: ts.Identifier): boolean {
+  const type = declaredType(identifier);
+  return type !== undefined && quotelessType(type);
+}
+
+/** `batch.startId` where `batch` is declared with an object type literal whose `startId` is a number. */
+function declaredQuotelessProperty(node: ts.PropertyAccessExpression): boolean {
+  const owner = unwrap(node.expression);
+  if (!ts.isIdentifier(owner)) return false;
+  const type = declaredType(owner);
+  if (!type || !ts.isTypeLiteralNode(type)) return false;
+  const member = type.members.find((candidate) => ts.isPropertySignature(candidate) && candidate.name.getText() === node.name.text);
+  return !!member && ts.isPropertySignature(member) && member.type !== undefined && quotelessType(member.type);
+}
+
+function quotelessType(type: ts.TypeNode): boolean {
+  if (ts.isArrayTypeNode(type)) return quotelessType(type.elementType);
+  if (ts.isUnionTypeNode(type)) return type.types.every(quotelessType);
+  if (ts.isParenthesizedTypeNode(type)) return quotelessType(type.type);
+  if (ts.isTypeReferenceNode(type) && type.typeName.getText() === 'Array' && type.typeArguments?.length === 1) return quotelessType(type.typeArguments[0]!);
+  return QUOTELESS_TYPE.test(type.getText().trim());
+}
+
+/** A function declared in the same file under this name. */
+function localFunction(name: ts.Identifier): ts.FunctionLikeDeclaration | undefined {
+  for (const statement of name.getSourceFile().statements) {
+    const declaration = ts.isExportAssignment(statement) ? undefined : statement;
+    if (declaration && ts.isFunctionDeclaration(declaration) && declaration.name?.text === name.text) return declaration;
+    if (declaration && ts.isVariableStatement(declaration)) {
+      for (const variable of declaration.declarationList.declarations) {
+        const value = variable.initializer && unwrap(variable.initializer);
+        if (ts.isIdentifier(variable.name) && variable.name.text === name.text && value && (ts.isArrowFunction(value) || ts.isFunctionExpression(value))) return value;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** `function safeName(n) { if (!/^Webhook_\d+$/.test(n)) throw …; return n; }`: checks its argument against a pattern or list and throws otherwise. */
+function validates(fn: ts.FunctionLikeDeclaration): boolean {
+  const text = fn.body?.getText() ?? '';
+  return /\/\^[^/\n]*\$\/[a-z]*\.test\(|\.(?:includes|has)\(/.test(text) && /\bthrow\b/.test(text);
+}
+
+/** `function intList(values: number[])`: every parameter holds numbers, so the text it returns does too. */
+function numericOnly(fn: ts.FunctionLikeDeclaration): boolean {
+  return fn.parameters.length > 0 && fn.parameters.every((parameter) => parameter.type !== undefined && quotelessType(parameter.type));
+}
+
+/** `getSchema()` with no argument whose body reads `process.env`: the operator's setting, not a request's. */
+function readsEnvironmentOnly(fn: ts.FunctionLikeDeclaration, call: ts.CallExpression): boolean {
+  return call.arguments.length === 0 && fn.parameters.length === 0 && /\bprocess\.env\b/.test(fn.body?.getText() ?? '');
+}
+
+/**
+ * Earlier in the function, `if (!/^[a-z_]+$/.test(x)) throw …` or `if (!allowed.includes(x)) return …`:
+ * only the values the pattern or the list allow get past.
+ */
+function isCheckedBefore(node: ts.Expression): boolean {
+  const text = node.getText();
+  const fn = enclosingFunction(node);
+  if (!fn?.body || !ts.isBlock(fn.body)) return false;
+  let checked = false;
+  const walk = (child: ts.Node): void => {
+    if (checked || child.getStart() >= node.getStart()) return;
+    if (ts.isIfStatement(child) && exits(child.thenStatement) && rejectsUnlisted(child.expression, text)) checked = true;
+    if (!isFunctionLike(child)) ts.forEachChild(child, walk);
+  };
+  ts.forEachChild(fn.body, walk);
+  return checked;
+}
+
+function rejectsUnlisted(condition: ts.Expression, text: string): boolean {
+  const node = unwrap(condition);
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.BarBarToken) return rejectsUnlisted(node.left, text) || rejectsUnlisted(node.right, text);
+  if (!ts.isPrefixUnaryExpression(node) || node.operator !== ts.SyntaxKind.ExclamationToken) return false;
+  const call = unwrap(node.operand);
+  if (!ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression)) return false;
+  const method = call.expression.name.text;
+  if (!['test', 'includes', 'has'].includes(method)) return false;
+  return call.arguments.some((argument) => unwrap(argument).getText() === text);
+}
+
+function exits(statement: ts.Statement): boolean {
+  if (ts.isThrowStatement(statement) || ts.isReturnStatement(statement)) return true;
+  return ts.isBlock(statement) && statement.statements.some((inner) => ts.isThrowStatement(inner) || ts.isReturnStatement(inner));
+}
