@@ -101,4 +101,77 @@ const cache = new Map();
 cache.get('key', () => prisma.post.findMany());
 `);
   });
+
+  const OWNED = `//- prisma/schema.prisma
+model Project {
+  id        Int       @id
+  apiKeys   ApiKey[]
+  posts     Post[]
+  comments  Comment[]
+}
+model User {
+  id        Int       @id
+  comments  Comment[]
+}
+model ApiKey {
+  id        Int      @id
+  projectId Int
+  project   Project  @relation(fields: [projectId], references: [id])
+  createdAt DateTime @default(now())
+}
+model Post {
+  id        Int      @id
+  projectId Int
+  project   Project  @relation(fields: [projectId], references: [id])
+  createdAt DateTime @default(now())
+}
+model Comment {
+  id        Int      @id
+  projectId Int
+  project   Project  @relation(fields: [projectId], references: [id])
+  userId    Int
+  user      User     @relation(fields: [userId], references: [id])
+  createdAt DateTime @default(now())
+}`;
+
+  it('leaves alone cron and job routes, the settings-like rows of one owner, and rows of two parents at once', () => {
+    check(rule, `
+${OWNED}
+//- app/api/cron/cleanup/route.ts
+export async function GET() {
+  return Response.json(await prisma.post.findMany({ where: { createdAt: { lt: new Date() } } }));
+}
+//- src/jobs/reindex/route.ts
+export async function POST() {
+  return Response.json(await prisma.comment.findMany());
+}
+//- app/api/projects/[id]/route.ts
+export async function GET(request: Request, { params }: { params: { id: string } }) {
+  const keys = await prisma.apiKey.findMany({ where: { projectId: Number(params.id) } });
+  const mine = await prisma.comment.findMany({ where: { projectId: Number(params.id), userId: 1 } });
+  return Response.json({ keys, mine });
+}
+`);
+  });
+
+  it('still flags the content of one owner, and a settings-like model read with no owner', () => {
+    check(rule, `
+${OWNED}
+//- app/api/projects/[id]/route.ts
+export async function GET(request: Request, { params }: { params: { id: string } }) {
+  const posts = await prisma.post.findMany({ where: { projectId: Number(params.id) } });
+//                    ^^^^^^^^^^^^^^^^^^^^ warning: every matching \`Post\` row
+  const comments = await prisma.comment.findMany({ where: { projectId: Number(params.id) } });
+//                       ^^^^^^^^^^^^^^^^^^^^^^^ warning: every matching \`Comment\` row
+  const keys = await prisma.apiKey.findMany({ orderBy: { createdAt: 'desc' } });
+//                   ^^^^^^^^^^^^^^^^^^^^^^ warning: every matching \`ApiKey\` row
+  return Response.json({ posts, comments, keys });
+}
+//- app/api/cronjob-status/route.ts
+export async function GET() {
+  return Response.json(await prisma.post.findMany());
+//                           ^^^^^^^^^^^^^^^^^^^^ warning: every matching \`Post\` row
+}
+`);
+  });
 });

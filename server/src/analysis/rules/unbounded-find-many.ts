@@ -6,6 +6,7 @@ import { objectArgument, propertyName, unwrap } from '../code/syntax';
 import { enclosingFunction, isRequestHandler } from '../facts/code-scope';
 import { accessPaths } from '../facts/query-shape';
 import { isLookupTable } from '../facts/table-growth';
+import { nameWords } from '../facts/schema-text';
 import { defineRule, type CodeRule, type RuleFinding } from './types';
 
 export default defineRule<CodeRule>({
@@ -16,7 +17,7 @@ export default defineRule<CodeRule>({
     summary: '`findMany` with no `take` in a request handler, on a model whose table grows.',
     why: [
       'A `findMany` without `take` returns every matching row. On the first day that is ten rows; a year later the same endpoint reads, serializes and sends a hundred thousand, holding them all in memory, and the page times out.',
-      'Bound every list a request returns: `take` with cursor pagination (`cursor: { id: lastId }, skip: 1`) stays fast at any depth. Lookup tables (no foreign key, no timestamp, a few columns: categories, countries) stay small and are left alone, as are queries whose filter bounds them (`id: { in: ids }`, a unique field, or the parent of rows named as its parts, such as `OrderItem` by its `orderId`) and queries outside request handlers (scripts and jobs that mean to read everything).',
+      'Bound every list a request returns: `take` with cursor pagination (`cursor: { id: lastId }, skip: 1`) stays fast at any depth. Lookup tables (no foreign key, no timestamp, a few columns: categories, countries) stay small and are left alone, as are queries whose filter bounds them (`id: { in: ids }`, a unique field, the parent of rows named as its parts, such as `OrderItem` by its `orderId`, the keys of two different parents, such as the comments of one user on one poll, and the owner of settings-like rows: the API keys, passkeys, memberships, alerts or cohorts of one project or user) and queries outside request handlers (scripts and jobs that mean to read everything, including routes in `cron`, `jobs`, `workers` and `queues` folders, which a scheduler calls).',
       'Request handlers are exported `GET`/`POST`/`loader`/`action` functions, callbacks given to `app.get(…)`-style routers and tRPC `.query(…)`, and controller methods decorated with `@Get()` and friends.',
     ].join('\n\n'),
     bad: ['export async function GET() {', '  const posts = await prisma.post.findMany({ where: { published: true } });', '  return Response.json(posts);', '}'].join('\n'),
@@ -45,6 +46,7 @@ export default defineRule<CodeRule>({
       if (args && !object) continue;
       if (object && object.properties.some((property) => ts.isSpreadAssignment(property) || propertyName(property) === 'take')) continue;
       if (boundedByFilter(schema, site)) continue;
+      if (isJobFile(context.uri)) continue;
       const fn = enclosingFunction(site.node);
       if (!fn || !isRequestHandler(fn)) continue;
       findings.push({
@@ -57,6 +59,25 @@ export default defineRule<CodeRule>({
     return findings;
   },
 });
+
+/** Folders of scheduled and queued work: `app/api/cron/…/route.ts` is called by a scheduler, not to answer a user. */
+const JOB_FOLDER = /\/(?:cron|crons|jobs?|workers?|queues?|scheduled|schedulers?)\//i;
+
+function isJobFile(uri: string): boolean {
+  return JOB_FOLDER.test(uri.replace(/\\/g, '/'));
+}
+
+/**
+ * The last word of models that hold an owner's settings rather than its content: the API keys, passkeys,
+ * memberships, alerts or cohorts of one project or user are a handful, however large the table grows.
+ */
+const CONFIGURATION_WORDS = new Set([
+  'key', 'keys', 'passkey', 'passkeys', 'credential', 'credentials', 'alert', 'alerts', 'schema', 'schemas', 'cohort', 'cohorts',
+  'access', 'member', 'members', 'membership', 'memberships', 'enrollment', 'enrollments', 'role', 'roles', 'setting', 'settings',
+  'preference', 'preferences', 'integration', 'integrations', 'webhook', 'webhooks', 'domain', 'domains', 'invite', 'invites',
+  'invitation', 'invitations', 'channel', 'channels', 'module', 'modules', 'environment', 'environments', 'provider', 'providers',
+  'secret', 'secrets', 'variable', 'variables', 'connection', 'connections', 'subscription', 'subscriptions', 'dashboard', 'dashboards',
+]);
 
 /** A filter that bounds the result: `id: { in: ids }` or equality on a unique field. */
 function boundedByFilter(schema: PrismaSchema, site: QuerySite): boolean {
@@ -75,10 +96,16 @@ function boundedByFilter(schema: PrismaSchema, site: QuerySite): boolean {
   const uniques = model.indexes.filter((index) => index.kind === 'id' || index.kind === 'unique');
   // `OrderItem` of `Order`, `CartLine` of `Cart`: parts named after their parent, a handful per parent.
   const parts = schema.relations.filter((relation) => relation.model === model && model.name.length > relation.target.name.length && model.name.startsWith(relation.target.name));
-  return accessPaths(site, schema).some(
-    (path) =>
-      path.model === model &&
-      !path.via &&
-      (uniques.some((index) => index.fields.every((field) => path.equality.includes(field.name))) || parts.some((relation) => relation.fkFields.every((field) => path.equality.includes(field.name)))),
-  );
+  const parents = schema.relations.filter((relation) => relation.model === model && relation.fkFields.length > 0 && relation.target !== model);
+  const configuration = CONFIGURATION_WORDS.has(nameWords(model.name).at(-1) ?? '');
+  return accessPaths(site, schema).some((path) => {
+    if (path.model !== model || path.via) return false;
+    const matches = (relation: (typeof parents)[number]): boolean => relation.fkFields.every((field) => path.equality.includes(field.name));
+    if (uniques.some((index) => index.fields.every((field) => path.equality.includes(field.name))) || parts.some(matches)) return true;
+    // The comments of one user on one poll: equality on the keys of two different parents.
+    const matched = parents.filter(matches);
+    if (new Set(matched.map((relation) => relation.target)).size >= 2) return true;
+    // The API keys of one project, the passkeys of one user.
+    return configuration && matched.length > 0;
+  });
 }
