@@ -75,4 +75,63 @@ export const db = prisma.$extends({
 await db.user.create({ data: { email, password } });
 `);
   });
+
+  const KEYS = `//- prisma/schema.prisma
+model ApiKey {
+  id               Int    @id
+  hashedSecretKey  String
+  displaySecretKey String
+  secretKey        String?
+}
+model OAuthApp {
+  id                  Int    @id
+  partialClientSecret String
+  clientSecret        String?
+}
+model MobilePushToken {
+  id    Int    @id
+  token String
+}
+model Premium {
+  id                   Int    @id
+  appleAppAccountToken String?
+  idempotencyToken     String?
+}
+model User {
+  id       Int    @id
+  email    String @unique
+  password String
+}`;
+
+  it('leaves alone masked display copies, identifying tokens and values hashed earlier in the function', () => {
+    check(rule, `
+${KEYS}
+//- src/keys.ts
+export async function createKey(secretKey: string, input: { email: string; password: string }) {
+  const displaySk = getDisplaySecretKey(secretKey);
+  await prisma.apiKey.create({ data: { hashedSecretKey: await hash(secretKey), displaySecretKey: displaySk } });
+  await prisma.oAuthApp.update({ where: { id: 1 }, data: { partialClientSecret: \`app_secret_****\${secretKey.slice(-8)}\` } });
+  await prisma.mobilePushToken.upsert({ where: { id: 1 }, create: { token: input.email }, update: { token: input.email } });
+  await prisma.premium.update({ where: { id: 1 }, data: { appleAppAccountToken: state.appAccountToken, idempotencyToken: input.email } });
+  input.password = await bcrypt.hash(input.password, 12);
+  await prisma.user.create({ data: { email: input.email, password: input.password } });
+}
+`);
+  });
+
+  it('still flags the secret beside its display copy, and a value hashed only after the write', () => {
+    check(rule, `
+${KEYS}
+//- src/keys.ts
+export async function createKey(secretKey: string, input: { email: string; password: string }) {
+  await prisma.apiKey.create({ data: { hashedSecretKey: await hash(secretKey), displaySecretKey: getDisplaySecretKey(secretKey), secretKey } });
+//                                                                                                                               ^^^^^^^^^ warning: stores \`secretKey\` in \`ApiKey.secretKey\`
+  await prisma.oAuthApp.update({ where: { id: 1 }, data: { clientSecret: secretKey } });
+//                                                         ^^^^^^^^^^^^ warning: \`OAuthApp.clientSecret\`
+  await prisma.user.create({ data: { email: input.email, password: input.password } });
+//                                                       ^^^^^^^^ warning: \`User.password\`
+  input.password = await bcrypt.hash(input.password, 12);
+}
+`);
+  });
 });

@@ -4,16 +4,29 @@ import type { CodeRuleContext } from '../code/context';
 import type { QuerySite } from '../code/query-sites';
 import { objectArgument, propertyName, shortText, spanOf, unwrap } from '../code/syntax';
 import type { Field, Model } from '../schema/model';
-import { constInitializer, declarationOf } from '../facts/code-scope';
+import { constInitializer, declarationOf, enclosingFunction } from '../facts/code-scope';
 import { nameWords } from '../facts/schema-text';
 import { defineRule, type CodeRule, type RuleFinding } from './types';
 
 /** Code that hashes or encrypts: `bcrypt.hash`, `argon2.hash`, `scrypt`, `createHash`, `encrypt(…)`, `hashedPassword`. */
 const PROTECTION = /hash|bcrypt|argon|scrypt|pbkdf|encrypt|cipher|digest|hmac|\bseal|kms|vault/i;
 /** Field-name words that say what is stored is already protected, or is not the secret itself. */
-const PROTECTED_WORDS = new Set(['hash', 'hashed', 'digest', 'encrypted', 'enc', 'cipher', 'ciphertext', 'salt', 'bcrypt', 'argon', 'hint', 'policy', 'expires', 'expiry', 'changed', 'updated', 'last4', 'prefix', 'hint', 'id', 'type', 'name', 'strength', 'version']);
+const PROTECTED_WORDS = new Set([
+  'hash', 'hashed', 'digest', 'encrypted', 'enc', 'cipher', 'ciphertext', 'salt', 'bcrypt', 'argon', 'hint', 'policy', 'expires', 'expiry', 'changed',
+  'updated', 'last4', 'prefix', 'id', 'type', 'name', 'strength', 'version',
+  // A copy for display (`displaySecretKey`, `partialClientSecret`, `maskedApiKey`): a few characters and stars, not the secret.
+  'display', 'masked', 'mask', 'partial', 'preview', 'redacted', 'obfuscated', 'truncated', 'suffix',
+]);
 /** Tokens other systems issue and that must be sent back as they are (OAuth, sessions): encryption, not hashing, is their remedy, and Auth.js adapters write them. */
-const ISSUED_TOKENS = new Set(['access', 'refresh', 'id', 'session', 'oauth', 'push', 'fcm', 'device', 'csrf']);
+const ISSUED_TOKENS = new Set(['access', 'refresh', 'id', 'session', 'oauth', 'push', 'fcm', 'apns', 'device', 'csrf']);
+/**
+ * Tokens that identify rather than authenticate: an idempotency key, a page cursor, Apple's app account
+ * token (a UUID tying purchases to an account), a device's push address.
+ */
+const IDENTIFYING_TOKENS = new Set(['idempotency', 'cursor', 'page', 'pagination', 'continuation', 'sync', 'account', 'push', 'fcm', 'apns', 'device']);
+const DEVICE_WORDS = new Set(['push', 'fcm', 'apns', 'device']);
+/** Values that are a masked copy: `getDisplaySecretKey(key)`, `\`sk_****${key.slice(-4)}\``. */
+const MASKED_VALUE = /display|mask|redact|obfuscat|\*{3,}/i;
 const WRITES = new Set(['create', 'createMany', 'createManyAndReturn', 'update', 'updateMany', 'updateManyAndReturn', 'upsert']);
 
 export default defineRule<CodeRule>({
@@ -25,7 +38,7 @@ export default defineRule<CodeRule>({
     why: [
       'A database is copied into backups, replicas, analytics exports and laptops, and is leaked more often than any one server is breached. Passwords stored as received expose every account (and, since people reuse them, their other accounts too); API keys, reset tokens and client secrets stored as received are credentials an attacker can use straight away.',
       'Hash what you only need to compare: passwords with a slow, salted hash (`argon2`, `bcrypt`, `scrypt`), random tokens and API keys with SHA-256 (they are long and random, so a fast hash is enough), and look them up by the hash. Encrypt what you must read back (a third-party secret, a TOTP seed) with a key kept outside the database.',
-      'The rule needs both the schema and the code: the schema says which fields are secrets (a `String` named like `password`, `secret`, `apiKey`, `resetToken`, and not like `passwordHash` or `encryptedSecret`), and the code shows what is written to them. It reports a `create`/`update`/`upsert` that writes such a field from a value with no sign of hashing or encryption (no `hash`, `bcrypt`, `argon2`, `scrypt`, `encrypt`, `cipher`… in the value, the `const` it comes from, or its name). OAuth and session tokens (`access_token`, `refreshToken`, `sessionToken`) must be sent back as they are and are left alone, and so are files with a Prisma Client extension that hashes on write.',
+      'The rule needs both the schema and the code: the schema says which fields are secrets (a `String` named like `password`, `secret`, `apiKey`, `resetToken`, and not like `passwordHash` or `encryptedSecret`), and the code shows what is written to them. It reports a `create`/`update`/`upsert` that writes such a field from a value with no sign of hashing or encryption (no `hash`, `bcrypt`, `argon2`, `scrypt`, `encrypt`, `cipher`… in the value, the `const` it comes from, or its name). OAuth and session tokens (`access_token`, `refreshToken`, `sessionToken`) must be sent back as they are and are left alone; so are tokens that identify rather than authenticate (push and device tokens, idempotency keys, page cursors, Apple\'s app account token), masked copies kept for display (`displaySecretKey`, `partialClientSecret`, a value with `****`), values replaced by their hash earlier in the function (`input.password = await hash(input.password)`), and files with a Prisma Client extension that hashes on write.',
     ].join('\n\n'),
     bad: ['await prisma.user.create({', '  data: { email, password: input.password },', '});'].join('\n'),
     good: ['await prisma.user.create({', '  data: { email, password: await argon2.hash(input.password) },', '});'].join('\n'),
@@ -40,13 +53,15 @@ export default defineRule<CodeRule>({
     for (const site of context.querySites) {
       if (site.kind !== 'model' || !site.model || !WRITES.has(site.operation)) continue;
       const secrets = secretFields(site.model);
+      // `MobilePushToken.token`, `DeviceToken.token`: the model says the token is a device's push address.
+      if (nameWords(site.model.name).some((word) => DEVICE_WORDS.has(word))) for (const [name] of secrets) if (nameWords(name).includes('token')) secrets.delete(name);
       if (secrets.size === 0) continue;
       for (const data of dataObjects(site)) {
         for (const property of data.properties) {
           const field = secrets.get(propertyName(property) ?? '');
           if (!field) continue;
           const value = ts.isPropertyAssignment(property) ? property.initializer : ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
-          if (!value || isProtected(value) || isEmpty(value)) continue;
+          if (!value || isProtected(value) || isEmpty(value) || MASKED_VALUE.test(value.getText()) || protectedEarlier(value, site.node)) continue;
           findings.push(findingFor(context, site, site.model, field, property, value));
         }
       }
@@ -71,7 +86,7 @@ export function isSecretName(name: string): boolean {
   const joined = words.join('');
   if (/password|passwd|passphrase|passcode|^pwd$/.test(joined)) return true;
   if (words.includes('secret') || /apikey|privatekey|secretkey|signingkey|webhooksecret/.test(joined)) return true;
-  if (words.includes('token')) return !words.some((word) => ISSUED_TOKENS.has(word));
+  if (words.includes('token')) return !words.some((word) => ISSUED_TOKENS.has(word) || IDENTIFYING_TOKENS.has(word));
   return false;
 }
 
@@ -103,6 +118,26 @@ function isProtected(value: ts.Expression, depth = 0): boolean {
   }
   if (ts.isAwaitExpression(node)) return isProtected(node.expression, depth);
   return false;
+}
+
+/**
+ * Earlier in the function the same variable or property was replaced by its hash:
+ * `input.password = await hash(input.password)` before `data: { password: input.password }`.
+ */
+function protectedEarlier(value: ts.Expression, write: ts.Node): boolean {
+  const target = unwrap(value);
+  if (!ts.isIdentifier(target) && !ts.isPropertyAccessExpression(target)) return false;
+  const text = target.getText();
+  const fn = enclosingFunction(write);
+  if (!fn?.body) return false;
+  let found = false;
+  const walk = (node: ts.Node): void => {
+    if (found || node.getStart() >= write.getStart()) return;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && unwrap(node.left).getText() === text && PROTECTION.test(node.right.getText())) found = true;
+    ts.forEachChild(node, walk);
+  };
+  walk(fn.body);
+  return found;
 }
 
 function isEmpty(value: ts.Expression): boolean {
