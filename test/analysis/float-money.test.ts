@@ -30,6 +30,14 @@ model Wallet {
 //        ^^^^^ warning: \`Wallet.balance\`
   salary  Float
 //        ^^^^^ warning: \`Wallet.salary\`
+  pricePerUnit Float
+//             ^^^^^ warning: \`Wallet.pricePerUnit\`
+  withdrawalFee Float @default(2.5)
+//              ^^^^^ warning: \`Wallet.withdrawalFee\`
+  lastPayout   Float // paid out on the 1st / 15th
+//             ^^^^^ warning: \`Wallet.lastPayout\`
+  spend        Float // in dollars/euros
+//             ^^^^^ warning: \`Wallet.spend\`
 }
 `);
   });
@@ -52,6 +60,10 @@ model Order {
   payoutFee     Float   @default(0.05) // share of each sale, 0.05 = 5 %
   /// Percent of the price kept by the platform.
   platformFee   Float
+  processingFee Float   @default(0.029) // processing fee (in decimals) for payouts
+  earningsPerClick Float @default(0)
+  returnOnAdSpend  Float? // totalSaleAmount / totalCommissions
+  referralCommission Float @default(0.1)
 }
 view OrderTotals {
   id    Int   @unique
