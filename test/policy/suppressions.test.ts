@@ -55,6 +55,23 @@ describe('suppressions', () => {
     assert.equal(parseSuppressions('const s = "prisma-lens-ignore n-plus-one: x";\n', 'typescript').suppressions.length, 0);
   });
 
+  it('ignores the marker written inside a JSDoc comment, a block comment or a string literal, but not a JSX comment', () => {
+    const jsdoc = '/**\n * Silence a finding with `// prisma-lens-ignore n-plus-one` above the line.\n * // prisma-lens-ignore-file\n */\nexport const a = 1;\n';
+    assert.deepEqual(parseSuppressions(jsdoc, 'typescript'), { suppressions: [], invalid: [] });
+    const block = '/* Example:\n   // prisma-lens-ignore n-plus-one\n*/\nawait prisma.post.findMany();\n';
+    assert.deepEqual(parseSuppressions(block, 'typescript'), { suppressions: [], invalid: [] });
+    const strings = 'const help = "write // prisma-lens-ignore <rule>: <reason>";\nconst t = `// prisma-lens-ignore n-plus-one`;\n';
+    assert.deepEqual(parseSuppressions(strings, 'typescript'), { suppressions: [], invalid: [] });
+    const sql = "SELECT '-- prisma-lens-ignore ban-drop-column';\n";
+    assert.deepEqual(parseSuppressions(sql, 'sql'), { suppressions: [], invalid: [] });
+    // The neighbours: a real comment after a closed block comment and after a string, and a JSX comment.
+    const real = '/** Loads posts. */\nconst s = "a"; // prisma-lens-ignore n-plus-one: three at most\n{/* // prisma-lens-ignore lost-update: single writer */}\n// prisma-lens-ignore n-plus-one\n';
+    const parsed = parseSuppressions(real, 'typescript');
+    assert.deepEqual(parsed.suppressions.map((suppression) => suppression.rules), [['n-plus-one'], ['lost-update']]);
+    assert.equal(parsed.suppressions[1]!.reason, 'single writer');
+    assert.equal(parsed.invalid.length, 1);
+  });
+
   it('works in Prisma schema files with CRLF line ends', () => {
     const text = 'model Post {\r\n  // prisma-lens-ignore missing-fk-index: tiny table\r\n  authorId Int\r\n}\r\n';
     const outcome = applySuppressions([findingAt(text, 'authorId', 'missing-fk-index')], text, 'prisma');

@@ -59,6 +59,7 @@ export function parseSuppressions(text: string, language: Language, lines = new 
     const before = text.slice(lineStart, keywordStart);
     const commentAt = before.lastIndexOf(marker);
     if (commentAt < 0 || before.slice(commentAt + marker.length).trim() !== '') continue;
+    if (documentsTheSyntax(text, lineStart, lineStart + commentAt, language)) continue;
     const line = lines.positionAt(keywordStart).line;
     const lineEnd = lines.lineEnd(line);
     const span = { start: lineStart + commentAt, end: lineEnd };
@@ -67,7 +68,7 @@ export function parseSuppressions(text: string, language: Language, lines = new 
     const restStart = keywordStart + match[0].length;
     const colon = rest.indexOf(':');
     const ruleText = colon < 0 ? rest : rest.slice(0, colon);
-    const reason = colon < 0 ? '' : rest.slice(colon + 1).replace(/\*\/\s*$/, '').trim();
+    const reason = colon < 0 ? '' : rest.slice(colon + 1).replace(/\*\/\s*\}?\s*$/, '').trim();
     const rules: string[] = [];
     const ruleSpans: Span[] = [];
     for (const id of ruleText.matchAll(/[A-Za-z][\w-]*/g)) {
@@ -90,6 +91,24 @@ export function parseSuppressions(text: string, language: Language, lines = new 
     suppressions.push({ scope, rules, ruleSpans, reason, span, targetLine });
   }
   return { suppressions, invalid };
+}
+
+/**
+ * The comment marker stands in text that documents the syntax rather than starts a comment: inside a
+ * string or template literal on its line (an odd number of quotes before it), or inside a block
+ * comment opened on an earlier line or as a doc comment (a JSDoc example, \` // prisma-lens-ignore … \`).
+ * A block comment opened on the same line just around the marker (\`{/* // prisma-lens-ignore … *\/}\` in JSX)
+ * still counts.
+ */
+function documentsTheSyntax(text: string, lineStart: number, markerAt: number, language: Language): boolean {
+  const before = text.slice(lineStart, markerAt);
+  const quotes = language === 'sql' ? ["'"] : ["'", '"', '`'];
+  const unescaped = before.replace(/\\./g, '');
+  if (quotes.some((quote) => unescaped.split(quote).length % 2 === 0)) return true;
+  const opened = text.lastIndexOf('/*', markerAt);
+  if (opened < 0 || text.lastIndexOf('*/', markerAt) > opened) return false;
+  const openerIsOwnLine = opened >= lineStart && text.slice(opened + 2, markerAt).trim() === '';
+  return !openerIsOwnLine;
 }
 
 /**

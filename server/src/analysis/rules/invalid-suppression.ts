@@ -10,6 +10,7 @@ export default defineRule<SuppressionRule>({
     why: [
       'A suppression must say why the finding is accepted, so that the next reader can tell whether it still holds; one without a reason does not apply, and the finding stays.',
       'A misspelt rule id silences nothing, while looking as if it did.',
+      'Only real comments count: the keyword written inside a doc comment, a block comment or a string literal (text that documents the syntax) is neither a suppression nor reported.',
     ].join('\n\n'),
     bad: [
       'for (const id of authorIds) {',
