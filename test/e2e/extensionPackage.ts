@@ -7,7 +7,7 @@ import { repoRoot } from './codeServer';
 export const extensionId = 'prisma-lens.prisma-lens';
 
 /** Everything that ends up in the .vsix; a change to any of it makes the package stale. */
-const packagedSources = ['package.json', 'esbuild.mjs', 'client', 'server/src', 'syntaxes'];
+const packagedSources = ['package.json', '.vscodeignore', 'esbuild.mjs', 'client', 'server/src', 'syntaxes', 'schemas', 'docs', 'README.md', 'CHANGELOG.md', 'images', 'scripts'];
 
 function newestChange(path: string): number {
   if (!existsSync(path)) return 0;
