@@ -52,7 +52,7 @@ export function validateSchema(files: readonly ValidatedFile[]): PrismaValidatio
     registry.message = '';
     const input = toEngineSchema(files.map((file) => ({ path: file.uri, text: file.text }))).map((file) => [file.path, file.text]);
     const diagnostics = JSON.parse(engine.lint(JSON.stringify(input))) as LintDiagnostic[];
-    const errors = diagnostics.filter((diagnostic) => !diagnostic.is_warning).map((diagnostic) => ({ uri: diagnostic.file_name, start: diagnostic.start, end: diagnostic.end, message: diagnostic.text }));
+    const errors = diagnostics.filter((diagnostic) => !diagnostic.is_warning && !acceptedByEarlierPrisma(diagnostic.text)).map((diagnostic) => ({ uri: diagnostic.file_name, start: diagnostic.start, end: diagnostic.end, message: diagnostic.text }));
     return { errors };
   } catch (error) {
     const message = registry.message || describe(error);
@@ -60,6 +60,31 @@ export function validateSchema(files: readonly ValidatedFile[]): PrismaValidatio
     if (registry.message || error instanceof WebAssembly.RuntimeError) unusable = `Prisma's schema validation crashed earlier: ${message}`;
     return { failure: `Prisma's schema validation failed: ${message}` };
   }
+}
+
+/**
+ * Preview features of Prisma 2 to 6. The engine knows only today's: a feature since made generally
+ * available or removed (`metrics`, `tracing`, `multiSchema`, `driverAdapters`, `fullTextSearch`…) is
+ * "not known" to it, while the Prisma 5/6 version a project runs accepts it.
+ */
+const EARLIER_PREVIEW_FEATURES = new Set([
+  'aggregateapi', 'atomicnumberoperations', 'clientextensions', 'cockroachdb', 'connectorcreate', 'createmany', 'dataproxy', 'deno', 'distinct',
+  'driveradapters', 'extendedindexes', 'extendedwhereunique', 'fieldreference', 'filterjson', 'filteredrelationcount', 'fulltextindex',
+  'fulltextsearch', 'fulltextsearchpostgres', 'groupby', 'improvedqueryraw', 'interactivetransactions', 'jsonprotocol', 'metrics',
+  'microsoftsqlserver', 'middlewares', 'mongodb', 'multischema', 'namedconstraints', 'napi', 'nativedistinct', 'nativetypes', 'omitapi',
+  'orderbyaggregategroup', 'orderbynulls', 'orderbyrelation', 'postgresqlextensions', 'prismaschemafolder', 'querycompiler',
+  'referentialactions', 'referentialintegrity', 'relationjoins', 'selectrelationcount', 'strictundefinedchecks', 'tracing', 'transactionapi',
+  'typedsql', 'uncheckedscalarinputs', 'views', 'shardkeys', 'schemaenginedriveradapters', 'partialindexes',
+]);
+
+/**
+ * Errors today's engine reports on schemas the Prisma 5/6 a project runs accepts: a preview feature of
+ * those versions, and `@id` on a view (Prisma 4.9 to 6 asked views for a unique identifier).
+ */
+function acceptedByEarlierPrisma(message: string): boolean {
+  const feature = /^The preview feature "([^"]+)" is not known/.exec(message)?.[1];
+  if (feature !== undefined) return EARLIER_PREVIEW_FEATURES.has(feature.toLowerCase());
+  return /^Views cannot have primary keys/.test(message);
 }
 
 /** True once the engine cannot be used again here (a worker thread then ends, and its successor loads a fresh one). */
