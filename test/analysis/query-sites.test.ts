@@ -122,12 +122,30 @@ class UserRepository {
     );
   });
 
-  it('ignores arrays, maps, repositories, other ORMs and unknown delegates', () => {
+  it('reaches clients behind wrappers when the delegate names a model and the chain names a database holder', () => {
+    assert.deepEqual(
+      sites(`
+await dbWrite.order.update({ where: { id }, data: {} });
+await this.repo.user.findMany();
+await this._task.model.task.update({ where: { id }, data: {} });
+await this.prismaService.txClient().auditLog.create({ data: {} });
+await queue.order.update(id);
+await stripe.invoice.update('in_1', {});
+`),
+      [
+        'dbWrite.order.update Order update',
+        'this.repo.user.findMany User findMany',
+        'this._task.model.task.update Task update',
+        'this.prismaService.txClient().auditLog.create AuditLog create',
+      ],
+    );
+  });
+
+  it('ignores arrays, maps, other ORMs and unknown delegates', () => {
     assert.deepEqual(
       sites(`
 users.find((user) => user.id === id);
 await userRepository.findMany({ where: { id } });
-await this.repo.user.findMany();
 await db.query.users.findMany({ with: { posts: true } });
 await prisma.unknownModel.findMany();
 await prisma.user.findAll();

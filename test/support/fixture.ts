@@ -6,7 +6,8 @@
  * built from the fixture's `.prisma` files.
  */
 import assert from 'node:assert/strict';
-import { analyzeCode, analyzeMigration, analyzeSchema, safeFixEdits } from '../../server/src/analysis/analyze';
+import { analyzeCode, analyzeMigration, analyzeSchema, safeFixEdits, summarizeCode } from '../../server/src/analysis/analyze';
+import { WorkspaceCalls } from '../../server/src/analysis/facts/workspace-calls';
 import type { SchemaFacts } from '../../server/src/analysis/facts/workspace-facts';
 import type { MigrationContext } from '../../server/src/analysis/migrations/context';
 import { isCodeRule, isMigrationRule, isSchemaRule, type Finding, type Rule, type TextEdit } from '../../server/src/analysis/rules/types';
@@ -119,8 +120,10 @@ export function findingsOf(rule: Rule | readonly Rule[], files: SchemaFile[], op
   const codeRules = rules.filter(isCodeRule);
   if (codeRules.length) {
     const schema = schemaFiles.length ? buildSchema(schemaFiles) : undefined;
+    // The host summarises every code file of the workspace, so that calls into other files are followed.
+    const workspaceCalls = new WorkspaceCalls(codeFiles.flatMap((file) => summarizeCode(file, schema) ?? []));
     for (const file of codeFiles) {
-      const analysis = analyzeCode(file, schema, { rules: codeRules });
+      const analysis = analyzeCode(file, schema, { rules: codeRules, workspaceCalls });
       assert.deepEqual(analysis.errors, [], 'rules must not throw');
       findings.push(...analysis.findings);
     }

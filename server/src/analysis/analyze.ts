@@ -7,6 +7,8 @@ import { buildSchema } from './schema/build';
 import { createMigrationRuleContext, type MigrationContext, type MigrationTarget } from './migrations/context';
 import { parseScript, type SqlParseError } from './migrations/sql';
 import type { SchemaFacts } from './facts/workspace-facts';
+import type { ModuleSummary, WorkspaceCalls } from './facts/workspace-calls';
+import { summarizeModule } from './code/module-summary';
 import type { ModelFindingsCache, PerModelRule } from './model-findings-cache';
 import type { PrismaSchema, SchemaFile } from './schema/model';
 
@@ -22,6 +24,8 @@ export interface AnalysisOptions {
   rules?: readonly Rule[];
   /** Facts the host supplies (which queries exist, Prisma's validation) for the schema rules that read them. */
   facts?: SchemaFacts;
+  /** What the workspace's functions query per call, for code rules that follow calls into other files (`n-plus-one`). */
+  workspaceCalls?: WorkspaceCalls;
   /** Checked between rules so that a stale request stops early. */
   isCancelled?: () => boolean;
   /**
@@ -105,7 +109,7 @@ export interface CodeAnalysis {
 export function analyzeCode(file: CodeFile, schema: PrismaSchema | undefined, options: AnalysisOptions = {}): CodeAnalysis {
   let context: CodeRuleContext;
   try {
-    context = createCodeContext(file, schema);
+    context = createCodeContext(file, schema, options.workspaceCalls);
   } catch (error) {
     return { findings: [], errors: [`${file.uri}: ${describeError(error)}`], querySites: [] };
   }
@@ -122,6 +126,18 @@ export function analyzeCode(file: CodeFile, schema: PrismaSchema | undefined, op
   }
   findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return { findings, errors, querySites: [...context.querySites] };
+}
+
+/**
+ * What a code file tells the workspace about its functions: the queries each runs per call and the
+ * other files' functions it calls (`WorkspaceCalls` puts the files together). Never throws.
+ */
+export function summarizeCode(file: CodeFile, schema: PrismaSchema | undefined): ModuleSummary | undefined {
+  try {
+    return summarizeModule(createCodeContext(file, schema));
+  } catch {
+    return undefined;
+  }
 }
 
 export interface MigrationAnalysis {

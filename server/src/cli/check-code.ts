@@ -10,6 +10,7 @@ import type { CheckOutcome, CheckTarget } from './check';
 import type { CliPolicy } from './policy';
 import { workspaceQueries, type WorkspaceQuery } from '../analysis/facts/workspace-facts';
 import { reportFindings } from './report';
+import { summarizeWorkspace } from '../workspace/code-calls';
 
 export interface CodeCheckOptions {
   /** The rules each file runs under, and its suppression comments. */
@@ -54,6 +55,7 @@ export async function checkCodeFiles(targets: readonly CheckTarget[], outcome: C
   };
 
   let checked = 0;
+  const readable: { file: string; set: SchemaSet | undefined; uri: string; text: string }[] = [];
   for (const [file, { set, named }] of [...planned].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const read = await readCodeText(file);
     if ('problem' in read) {
@@ -61,19 +63,27 @@ export async function checkCodeFiles(targets: readonly CheckTarget[], outcome: C
       continue;
     }
     checked++;
-    if (!namesPrismaOperation(read.text)) continue;
-    const uri = pathToFileURL(file).toString();
-    const ran = await options.policy.rulesFor(file, { language: 'typescript', text: read.text });
-    const schema = await schemaOf(set);
-    const analysis = analyzeCode({ uri, text: read.text }, schema, { rules: ran.rules });
+    readable.push({ file, set, uri: pathToFileURL(file).toString(), text: read.text });
+  }
+  // What each function queries per call, across files, for the rules that follow calls (n-plus-one).
+  const withSchemas = await Promise.all(readable.map(async (entry) => ({ uri: entry.uri, text: entry.text, schema: await schemaOf(entry.set) })));
+  const callSummaries = await summarizeWorkspace(withSchemas);
+  for (const [position, { file, set, uri, text }] of readable.entries()) {
+    const namesOperation = namesPrismaOperation(text);
+    // A file that names no operation can still call, in a loop, another file's function that queries.
+    if (!namesOperation && !callSummaries?.summarized.has(uri)) continue;
+    const ran = await options.policy.rulesFor(file, { language: 'typescript', text });
+    const schema = withSchemas[position]!.schema;
+    const rules = namesOperation ? ran.rules : ran.rules.filter((rule) => rule.id === 'n-plus-one');
+    const analysis = analyzeCode({ uri, text }, schema, { rules, workspaceCalls: callSummaries?.calls });
     if (options.queries && set && schema) {
       const list = options.queries.get(set.schemaPath) ?? [];
       list.push(...workspaceQueries(analysis.querySites, schema));
       options.queries.set(set.schemaPath, list);
     }
     for (const error of analysis.errors) outcome.ruleErrors.push(`${error.split('\n')[0]} (in ${file})`);
-    const findings = options.policy.finish(analysis.findings, { uri, text: read.text, language: 'typescript' }, ran);
-    outcome.report.findings.push(...reportFindings(findings, [{ uri, text: read.text }], outcome.report.base));
+    const findings = options.policy.finish(analysis.findings, { uri, text, language: 'typescript' }, { ...ran, rules });
+    outcome.report.findings.push(...reportFindings(findings, [{ uri, text }], outcome.report.base));
   }
   outcome.report.codeFileCount = (outcome.report.codeFileCount ?? 0) + checked;
 }

@@ -1,5 +1,6 @@
 /** What a code rule sees: one TypeScript/JavaScript file, parsed once, its query sites, and the schema they run against. */
 import type ts from 'typescript';
+import type { WorkspaceCalls } from '../facts/workspace-calls';
 import type { Model, PrismaSchema } from '../schema/model';
 import { indexFile, type FileIndex } from './file-index';
 import { prunedQuerySites } from './pruned-sites';
@@ -23,14 +24,16 @@ export interface CodeRuleContext {
   index: FileIndex;
   /** Every Prisma Client call of the file, in source order. */
   querySites: readonly QuerySite[];
+  /** What the workspace's other files query per call of their functions; undefined when the host did not compute it. */
+  workspaceCalls: WorkspaceCalls | undefined;
 }
 
 /** Parses and indexes a file once; every code rule then reads the same context. */
-export function createCodeContext(file: CodeFile, schema: PrismaSchema | undefined): CodeRuleContext {
+export function createCodeContext(file: CodeFile, schema: PrismaSchema | undefined, workspaceCalls?: WorkspaceCalls): CodeRuleContext {
   const sourceFile = parseSource(file.uri, file.text);
   const index = indexFile(sourceFile);
   const querySites = findQuerySites(index, file.uri, schema);
-  return { uri: file.uri, text: file.text, schema, sourceFile, index, querySites };
+  return { uri: file.uri, text: file.text, schema, sourceFile, index, querySites, workspaceCalls };
 }
 
 /**

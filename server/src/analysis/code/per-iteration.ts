@@ -4,15 +4,17 @@
  * the dataloader merges, and queries collected for one `$transaction([...])`.
  */
 import ts = require('typescript');
+import type { CallChain } from '../facts/workspace-calls';
 import type { Span } from '../text';
 import { isBatchableSite, noAwaitOnPath, reachedInSameTick } from './batching';
 import type { CodeRuleContext } from './context';
 import { iterationContext, referenceLoop, type IterationContext, type Loop } from './iteration';
 import { resolveLocalCall, type LocalCall, type ResolvedCall } from './local-functions';
 import { loopRole, type RepeatedUse } from './loop-roles';
+import { moduleCalls } from './module-calls';
 import type { QuerySite } from './query-sites';
 import { flowsIntoTransaction } from './transaction-batches';
-import { unwrap } from './syntax';
+import { compactText, shortText, spanOf, unwrap } from './syntax';
 
 export interface RepeatedQuery {
   /** The query that runs once per iteration (for a helper call: the first query the helper runs). */
@@ -31,22 +33,41 @@ const MAX_HELPER_DEPTH = 3;
 /** Queries named per helper: enough to report, bounded for generated code where everything calls everything. */
 const MAX_SUMMARY_SITES = 20;
 const cache = new WeakMap<CodeRuleContext, RepeatedQuery[]>();
+const analyses = new WeakMap<CodeRuleContext, PerIterationAnalysis>();
 
 /** Every query of the file that runs once per loop iteration, in source order. */
 export function repeatedQueries(context: CodeRuleContext): RepeatedQuery[] {
   const cached = cache.get(context);
   if (cached) return cached;
-  const result = new PerIterationAnalysis(context).run();
+  const result = perIterationAnalysis(context).run();
   cache.set(context, result);
   return result;
 }
 
-interface Repetition {
+/** The file's per-iteration analysis, made once per context: what runs per loop iteration and what each function runs per call. */
+export function perIterationAnalysis(context: CodeRuleContext): PerIterationAnalysis {
+  let analysis = analyses.get(context);
+  if (!analysis) analyses.set(context, (analysis = new PerIterationAnalysis(context)));
+  return analysis;
+}
+
+/** A call in a loop of a function in another file that runs a query on every call. */
+export interface RepeatedRemoteCall {
+  call: ts.CallExpression;
+  /** The call as a message names it: `this.userService.findById(…)`. */
+  text: string;
+  span: Span;
+  chain: CallChain;
   loop: Loop;
   outerLoops: Loop[];
 }
 
-class PerIterationAnalysis {
+export interface Repetition {
+  loop: Loop;
+  outerLoops: Loop[];
+}
+
+export class PerIterationAnalysis {
   private readonly siteByCall = new Map<ts.Node, QuerySite>();
   private readonly sitesByOwner = new Map<ts.Node | undefined, QuerySite[]>();
   private readonly callsByOwner = new Map<ts.Node | undefined, LocalCall[]>();
@@ -108,6 +129,35 @@ class PerIterationAnalysis {
     return repetition && { ...repetition, sites };
   }
 
+  /** Calls in loops of other files' functions that query on every call, in source order. */
+  remoteCalls(): RepeatedRemoteCall[] {
+    const workspace = this.context.workspaceCalls;
+    if (!workspace) return [];
+    const found: RepeatedRemoteCall[] = [];
+    const sourceFile = this.context.sourceFile;
+    for (const [call, target] of moduleCalls(sourceFile, this.context.index.functions).calls) {
+      const context = iterationContext(call);
+      if (context.loops.length === 0) continue;
+      const chain = workspace.chain(this.context.uri, target);
+      if (!chain) continue;
+      const repetition = this.callInLoop(call, [chain.query.operation]);
+      if (!repetition) continue;
+      const args = call.arguments.map((argument) => shortText(argument, sourceFile, 24)).join(', ');
+      const text = `${compactText(call.expression, sourceFile)}(${args.length <= 30 ? args : '…'})`;
+      const callee = call.expression;
+      const whole = spanOf(callee, sourceFile);
+      // A finding spans one line: a call written over several (`this.users\n.load(…)`) is named by its method.
+      const span = !sourceFile.text.slice(whole.start, whole.end).includes('\n') || !ts.isPropertyAccessExpression(callee) ? whole : spanOf(callee.name, sourceFile);
+      found.push({ call, text, span, chain, ...repetition });
+    }
+    return found.sort((a, b) => a.span.start - b.span.start);
+  }
+
+  /** The loops that run a call of another file's function once per element (no dataloader merges it), or undefined. */
+  callInLoop(call: ts.CallExpression, operations: string[]): Repetition | undefined {
+    return this.repetition({ node: call, operations, inputs: [...call.arguments] }, iterationContext(call), false, false);
+  }
+
   /** The loops that run `use` once per element, or undefined when none does. */
   private repetition(use: RepeatedUse, context: IterationContext, batchable: boolean, isQuery: boolean, referenceLoop?: Loop): Repetition | undefined {
     if (context.inTestHook) return undefined;
@@ -125,7 +175,7 @@ class PerIterationAnalysis {
   }
 
   /** Queries one call of `fn` runs and that no loop inside `fn` already reports, through helpers it calls too. */
-  private summary(fn: ts.FunctionLikeDeclaration, depth: number): QuerySite[] {
+  summary(fn: ts.FunctionLikeDeclaration, depth: number): QuerySite[] {
     const known = this.summaries.get(fn);
     if (known) return known;
     if (this.summarizing.has(fn) || depth > MAX_HELPER_DEPTH) return [];
@@ -143,6 +193,31 @@ class PerIterationAnalysis {
     return summary;
   }
 
+  /**
+   * Calls of other files' functions that one call of `fn` makes outside its loops and `catch`
+   * blocks, through the local helpers it calls too: what the workspace follows to find its queries.
+   */
+  outgoingCalls(fn: ts.FunctionLikeDeclaration, depth = 0, seen = new Set<ts.FunctionLikeDeclaration>()): ts.CallExpression[] {
+    if (seen.has(fn) || depth > MAX_HELPER_DEPTH) return [];
+    seen.add(fn);
+    const calls = (this.externalCallsByOwner().get(fn) ?? []).filter((call) => iterationContext(call).loops.length === 0 && !inCatchClause(call));
+    for (const call of this.callsByOwner.get(fn) ?? []) {
+      if (iterationContext(call).loops.length > 0 || inCatchClause(call)) continue;
+      const resolved = resolveLocalCall(this.context.index, call);
+      for (const target of resolved?.targets ?? []) calls.push(...this.outgoingCalls(target, depth + 1, seen));
+    }
+    return calls;
+  }
+
+  private externalByOwner: Map<ts.Node | undefined, ts.CallExpression[]> | undefined;
+
+  private externalCallsByOwner(): Map<ts.Node | undefined, ts.CallExpression[]> {
+    if (this.externalByOwner) return this.externalByOwner;
+    const byOwner = new Map<ts.Node | undefined, ts.CallExpression[]>();
+    for (const call of moduleCalls(this.context.sourceFile, this.context.index.functions).calls.keys()) push(byOwner, iterationContext(call).owner, call);
+    return (this.externalByOwner = byOwner);
+  }
+
   /** `await prisma.user.findUnique(…)` resolves with the rest of its batch, so what follows still shares a tick. */
   private readonly isMergedAwait = (expression: ts.AwaitExpression): boolean => {
     let value = unwrap(expression.expression);
@@ -151,6 +226,19 @@ class PerIterationAnalysis {
     const site = this.siteByCall.get(value);
     return site !== undefined && isBatchableSite(site, this.context.schema);
   };
+}
+
+/** True inside a `catch` block of the node's own function: a fallback, not what every call runs. */
+export function inCatchClause(node: ts.Node): boolean {
+  for (let current = node.parent; current; current = current.parent) {
+    if (ts.isCatchClause(current)) return true;
+    if (ts.isFunctionLike(current)) {
+      // `.catch(() => …)` is a catch block too.
+      const parent = current.parent;
+      return ts.isCallExpression(parent) && ts.isPropertyAccessExpression(parent.expression) && parent.expression.name.text === 'catch';
+    }
+  }
+  return false;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

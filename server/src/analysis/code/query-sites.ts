@@ -92,11 +92,38 @@ function resolveCall(
   }
   if (!delegate || !client || delegate.startsWith('$') || !isDelegate(delegate)) return undefined;
   // An alias was only recorded because its client resolved; re-checking it would consult the alias itself.
-  if (!viaAlias && !isClientExpression(index, client)) return undefined;
+  if (!viaAlias && !isClientExpression(index, client) && !(delegates?.get(delegate) && isWrapperChain(client))) return undefined;
   const resolved = site(index, uri, call, callee, 'model', clientText(client, sourceFile), delegate, delegates?.get(delegate), operation, args);
   // Messages name what the code wrote: `tasks.findMany` for `const { task: tasks } = prisma`.
   return viaAlias ? { ...resolved, callee: compactText(callee, sourceFile) } : resolved;
 }
+
+/**
+ * A client reached through a wrapper its name does not give away (`dbWrite`, `this.repo.model`,
+ * `this.prismaService.txClient()`): accepted when the delegate names a model of the schema and the
+ * chain names a database holder somewhere (`db`, `model`, `repo`, `store`, `client`, `tx`…), since
+ * `<chain>.<model>.<operation>(…)` is then a query; `stripe.invoice.update` or `this.user` are not.
+ */
+function isWrapperChain(expression: ts.Expression): boolean {
+  let value = unwrap(expression);
+  let namesHolder = false;
+  for (let depth = 0; depth < 8; depth++) {
+    if (ts.isIdentifier(value)) return namesHolder || DATABASE_HOLDER.test(value.text);
+    if (value.kind === ts.SyntaxKind.ThisKeyword) return namesHolder;
+    if (ts.isAwaitExpression(value)) value = unwrap(value.expression);
+    else if (ts.isPropertyAccessExpression(value)) {
+      namesHolder ||= DATABASE_HOLDER.test(value.name.text);
+      value = unwrap(value.expression);
+    } else if (ts.isCallExpression(value)) {
+      const name = ts.isPropertyAccessExpression(value.expression) ? value.expression.name.text : ts.isIdentifier(value.expression) ? value.expression.text : '';
+      namesHolder ||= DATABASE_HOLDER.test(name);
+      value = unwrap(value.expression);
+    } else return false;
+  }
+  return false;
+}
+
+const DATABASE_HOLDER = /db|DB|Db|[pP]risma|^_?model$|[rR]epo|[sS]tore|[cC]lient|^_?tx|Tx$|[dD]atabase|[cC]onn|[rR]eplica|[wW]riter|[rR]eader/;
 
 function site(
   index: FileIndex,

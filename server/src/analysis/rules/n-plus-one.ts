@@ -7,7 +7,7 @@ import { includeFix } from '../code/fix-include';
 import { mapLookupFix } from '../code/fix-map-lookup';
 import type { Loop } from '../code/iteration';
 import { operationKind } from '../code/operations';
-import { repeatedQueries, type RepeatedQuery } from '../code/per-iteration';
+import { perIterationAnalysis, repeatedQueries, type RepeatedQuery, type RepeatedRemoteCall } from '../code/per-iteration';
 import type { QuerySite } from '../code/query-sites';
 import { relationLoad, singleCriterion, type RelationLoad } from '../code/relation-load';
 import { shortText, unwrap } from '../code/syntax';
@@ -41,9 +41,38 @@ export default defineRule<CodeRule>({
       'Unsafe: every quick fix changes when and how often queries run, so it is offered one finding at a time and never applied by "fix all". Loading with `findMany({ where: { key: { in: … } } })` before the loop reads all rows at once (a value that occurs twice is read once, and rows written inside the loop are not seen); `createMany` skips nested writes and returns a count instead of the rows; adding `include` changes the shape of the parent query\'s result.',
   },
   check(context) {
-    return repeatedQueries(context).map((repeated) => findingFor(context, repeated));
+    const findings = repeatedQueries(context).map((repeated) => findingFor(context, repeated));
+    const remote = perIterationAnalysis(context).remoteCalls();
+    if (remote.length === 0) return findings;
+    return [...findings, ...remote.map((repeated) => remoteFindingFor(context, repeated))].sort((a, b) => a.span.start - b.span.start);
   },
 });
+
+/** A call in a loop of another file's function that queries: reported at the call, with the chain down to the query. */
+function remoteFindingFor(context: CodeRuleContext, repeated: RepeatedRemoteCall): RuleFinding {
+  const { chain, loop } = repeated;
+  const outer = repeated.outerLoops[0];
+  const nesting = outer ? `, inside a loop over ${outer.collection ? `\`${describeCollection(outer, context)}\`` : 'iterations'}` : '';
+  const source = collectionQuery(context, loop);
+  const cost = repeated.outerLoops.length > 0 ? 'N × M queries' : source !== undefined ? '1 + N queries' : 'N queries where one would do';
+  const message = `\`${repeated.text}\` runs \`${chain.query.callee}\` once per ${describeUnit(loop, context)} (${loop.kind})${nesting}: ${cost}.`;
+  const remedy = remoteRemedy(chain.query.operation, chain.query.callee);
+  const help = `Make \`${chain.name}\` work on all the elements at once instead of once per call: ${remedy}`;
+  const related = chain.links.map((link) => ({ uri: link.uri, line: link.at.line, character: link.at.character, endCharacter: link.at.endCharacter, message: link.text }));
+  return { uri: context.uri, span: repeated.span, message, help, related };
+}
+
+function remoteRemedy(operation: string, callee: string): string {
+  const base = callee.replace(/\.[^.]+$/, '');
+  switch (operationKind(operation)) {
+    case 'read':
+      return `load the rows for all elements with one \`${base}.findMany({ where: { id: { in: … } } })\` and look each one up in a \`Map\`.`;
+    default:
+      return operation.startsWith('create')
+        ? `insert the rows with one \`${base}.createMany({ data: … })\`.`
+        : `write the rows with one \`${base}.${operation.startsWith('delete') ? 'deleteMany' : 'updateMany'}({ where: { id: { in: … } } })\`, or send the writes together in one \`$transaction([...])\`.`;
+  }
+}
 
 function findingFor(context: CodeRuleContext, repeated: RepeatedQuery): RuleFinding {
   const { site, helper, loop } = repeated;

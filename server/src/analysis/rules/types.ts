@@ -27,6 +27,15 @@ export interface Fix {
   edits: TextEdit[];
 }
 
+/** Another place that explains a finding (the steps of a call chain in other files), by line and character. */
+export interface RelatedPlace {
+  uri: string;
+  line: number;
+  character: number;
+  endCharacter: number;
+  message: string;
+}
+
 /** What a rule reports; the runner adds the rule id and severity. */
 export interface RuleFinding {
   uri: string;
@@ -34,6 +43,7 @@ export interface RuleFinding {
   message: string;
   help: string;
   fixes?: Fix[];
+  related?: RelatedPlace[];
 }
 
 export interface Finding extends RuleFinding {

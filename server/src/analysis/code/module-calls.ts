@@ -1,0 +1,133 @@
+/**
+ * Calls of a file that leave it: imported functions (`loadUser(id)`, `users.load(id)`) and methods
+ * of injected services (`this.userService.findById(id)`, the field's declared type naming a class
+ * of another file), with what each names, so that the workspace can say whether they query.
+ */
+import ts = require('typescript');
+import { isFunctionLike, unwrap } from './syntax';
+
+/** What a call outside the file names: an imported binding (and a member of it), or a method of a class by its type name. */
+export type CallTarget =
+  | { kind: 'import'; from: string; name: string; member: string | undefined }
+  | { kind: 'class'; type: string; from: string | undefined; method: string };
+
+export interface ImportBinding {
+  from: string;
+  /** The exported name, `default`, or `*` for a namespace import. */
+  name: string;
+}
+
+export interface ModuleCallIndex {
+  imports: Map<string, ImportBinding>;
+  /** Every call of the file whose target lies in another file (or in another class of this one). */
+  calls: Map<ts.CallExpression, CallTarget>;
+}
+
+const cache = new WeakMap<ts.SourceFile, ModuleCallIndex>();
+
+/** The file's imports and its calls of other files' functions, read once per parse. */
+export function moduleCalls(sourceFile: ts.SourceFile, localFunctions: ReadonlyMap<string, unknown>): ModuleCallIndex {
+  const known = cache.get(sourceFile);
+  if (known) return known;
+  const imports = new Map<string, ImportBinding>();
+  for (const statement of sourceFile.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    const clause = statement.importClause;
+    if (!clause || clause.isTypeOnly) continue;
+    const from = statement.moduleSpecifier.text;
+    if (clause.name) imports.set(clause.name.text, { from, name: 'default' });
+    const bindings = clause.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings)) imports.set(bindings.name.text, { from, name: '*' });
+    if (bindings && ts.isNamedImports(bindings)) {
+      for (const element of bindings.elements) {
+        if (!element.isTypeOnly) imports.set(element.name.text, { from, name: (element.propertyName ?? element.name).text });
+      }
+    }
+  }
+  const calls = new Map<ts.CallExpression, CallTarget>();
+  const fieldTypes = new Map<ts.ClassLikeDeclaration, Map<string, string>>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node)) {
+      const target = targetOf(node, imports, localFunctions, fieldTypes);
+      if (target) calls.set(node, target);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  const index = { imports, calls };
+  cache.set(sourceFile, index);
+  return index;
+}
+
+function targetOf(
+  call: ts.CallExpression,
+  imports: ReadonlyMap<string, ImportBinding>,
+  localFunctions: ReadonlyMap<string, unknown>,
+  fieldTypes: Map<ts.ClassLikeDeclaration, Map<string, string>>,
+): CallTarget | undefined {
+  const callee = unwrap(call.expression);
+  if (ts.isIdentifier(callee)) {
+    const binding = imports.get(callee.text);
+    if (!binding || localFunctions.has(callee.text)) return undefined;
+    return binding.name === '*' ? undefined : { kind: 'import', from: binding.from, name: binding.name, member: undefined };
+  }
+  if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.name)) return undefined;
+  const method = callee.name.text;
+  const owner = unwrap(callee.expression);
+  if (ts.isIdentifier(owner)) {
+    const binding = imports.get(owner.text);
+    if (!binding) return undefined;
+    return binding.name === '*' ? { kind: 'import', from: binding.from, name: method, member: undefined } : { kind: 'import', from: binding.from, name: binding.name, member: method };
+  }
+  // `this.userService.findById(…)`: the field's declared type names the class.
+  if (ts.isPropertyAccessExpression(owner) && owner.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    const declaringClass = classOfThis(owner);
+    if (!declaringClass) return undefined;
+    let types = fieldTypes.get(declaringClass);
+    if (!types) fieldTypes.set(declaringClass, (types = fieldTypesOf(declaringClass)));
+    const type = types.get(owner.name.text.replace(/^#/, ''));
+    if (!type) return undefined;
+    return { kind: 'class', type, from: imports.get(type)?.from, method };
+  }
+  return undefined;
+}
+
+/** The class whose `this` a node sees (arrow functions see through). */
+function classOfThis(node: ts.Node): ts.ClassLikeDeclaration | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (ts.isClassLike(current)) return current;
+    if (isFunctionLike(current) && (ts.isFunctionDeclaration(current) || ts.isFunctionExpression(current))) return undefined;
+  }
+  return undefined;
+}
+
+/** Field name → declared class name: constructor parameter properties and typed property declarations. */
+function fieldTypesOf(declaration: ts.ClassLikeDeclaration): Map<string, string> {
+  const types = new Map<string, string>();
+  const add = (name: ts.PropertyName | ts.BindingName, type: ts.TypeNode | undefined): void => {
+    const typeName = type && classTypeName(type);
+    if (typeName && (ts.isIdentifier(name) || ts.isPrivateIdentifier(name))) types.set(name.text.replace(/^#/, ''), typeName);
+  };
+  for (const member of declaration.members) {
+    if (ts.isPropertyDeclaration(member)) {
+      const initializer = member.initializer && unwrap(member.initializer);
+      if (member.type) add(member.name, member.type);
+      else if (initializer && ts.isNewExpression(initializer) && ts.isIdentifier(initializer.expression)) types.set(member.name.getText().replace(/^#/, ''), initializer.expression.text);
+    }
+    if (ts.isConstructorDeclaration(member)) {
+      for (const parameter of member.parameters) {
+        const modifiers = ts.getModifiers(parameter) ?? [];
+        if (modifiers.length > 0) add(parameter.name, parameter.type);
+      }
+    }
+  }
+  return types;
+}
+
+/** `UserService`, `services.UserService`; not a generic wrapper (`Repository<User>`) or a union. */
+function classTypeName(type: ts.TypeNode): string | undefined {
+  if (!ts.isTypeReferenceNode(type) || type.typeArguments?.length) return undefined;
+  const name = type.typeName;
+  const text = ts.isIdentifier(name) ? name.text : name.right.text;
+  return /^[A-Z]/.test(text) ? text : undefined;
+}

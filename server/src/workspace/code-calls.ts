@@ -1,0 +1,71 @@
+/**
+ * The workspace's call summaries (`WorkspaceCalls`), built the same way for the CLI and the editor:
+ * first the files that name a Prisma operation, then, a few rounds, the files that name a function
+ * or class a summarised file exports and that queries (a service calling a repository), so that a
+ * call in a loop is followed through other files without parsing files that cannot matter.
+ */
+import type { ModuleSummary } from '../analysis/facts/workspace-calls';
+import { WorkspaceCalls } from '../analysis/facts/workspace-calls';
+import { summarizeCode } from '../analysis/analyze';
+import type { PrismaSchema } from '../analysis/schema/model';
+import { namesPrismaOperation } from './code-index-core';
+
+export interface CallSourceFile {
+  uri: string;
+  text: string;
+  schema: PrismaSchema | undefined;
+}
+
+/** Rounds after the first: a call three files above the query needs two. */
+const ROUNDS = 3;
+
+export interface WorkspaceCallSummaries {
+  calls: WorkspaceCalls;
+  /** The files summarised: those that name an operation, and those that name a summarised function that queries. */
+  summarized: Set<string>;
+  summaries: ModuleSummary[];
+}
+
+/**
+ * Summarises `files` in rounds. `yieldNow` (the editor's) gives the event loop back between files
+ * when it resolves; the CLI passes none.
+ */
+export async function summarizeWorkspace(files: readonly CallSourceFile[], yieldNow?: () => Promise<boolean>): Promise<WorkspaceCallSummaries | undefined> {
+  const summaries: ModuleSummary[] = [];
+  const summarized = new Set<string>();
+  let pending = files.filter((file) => namesPrismaOperation(file.text));
+  let rest = files.filter((file) => !namesPrismaOperation(file.text));
+  for (let round = 0; round <= ROUNDS && pending.length > 0; round++) {
+    const names = new Set<string>();
+    for (const file of pending) {
+      if (yieldNow && !(await yieldNow())) return undefined;
+      const summary = summarizeCode(file, file.schema);
+      summarized.add(file.uri);
+      if (!summary) continue;
+      summaries.push(summary);
+      for (const key of Object.keys(summary.functions)) names.add(callerName(key, file.uri));
+    }
+    if (names.size === 0 || round === ROUNDS) break;
+    const mentions = mentionPattern(names);
+    pending = [];
+    const next: CallSourceFile[] = [];
+    for (const file of rest) (mentions.test(file.text) ? pending : next).push(file);
+    rest = next;
+  }
+  return { calls: new WorkspaceCalls(summaries), summarized, summaries };
+}
+
+/** The word a calling file must hold: the function's or the class's name, or for a default export, the file's name. */
+function callerName(key: string, uri: string): string {
+  if (key === 'default') {
+    const parts = uri.replace(/\.[cm]?[jt]sx?$/, '').split('/');
+    const last = parts.pop() ?? '';
+    return last === 'index' ? (parts.pop() ?? last) : last;
+  }
+  return key.split('.')[0]!;
+}
+
+function mentionPattern(names: ReadonlySet<string>): RegExp {
+  const escaped = [...names].map((name) => name.replace(/[$.*+?^()[\]{}|\\-]/g, '\\$&'));
+  return new RegExp(`(?<![\\w$])(?:${escaped.join('|')})(?![\\w$])`);
+}

@@ -1,0 +1,209 @@
+/** Marker tests for n-plus-one through calls into other files: imported helpers, injected services, chains a few files deep. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import rule from '../../server/src/analysis/rules/n-plus-one';
+import { check } from '../support/fixture';
+
+const SCHEMA = readFileSync(join(__dirname, '..', 'corpus', 'n-plus-one', 'prisma', 'schema.prisma'), 'utf8');
+
+/** A fixture of the corpus schema and the given files (each starting with `//- path`). */
+function workspace(files: string): string {
+  return `//- prisma/schema.prisma\n${SCHEMA}\n${files.replace(/^\n/, '')}`;
+}
+
+describe('n-plus-one: calls into other files', () => {
+  it('reports a loop that calls an imported helper which queries, at the call, with the chain as related information', () => {
+    const findings = check(rule, workspace(`
+//- src/lib/users.ts
+import { prisma } from './db';
+export async function loadAuthor(id: string) {
+  return prisma.user.findFirst({ where: { id } });
+}
+export function displayName(user: { name: string }) {
+  return user.name.trim();
+}
+//- src/app/feed.ts
+import { displayName, loadAuthor } from '../lib/users';
+export async function feed(posts: { authorId: string }[]) {
+  for (const post of posts) {
+    const author = await loadAuthor(post.authorId);
+                       //^^^^^^^^^^ warning: \`loadAuthor(post.authorId)\` runs \`prisma.user.findFirst\` once per \`post\` of \`posts\` (for…of)
+    console.log(displayName(author!));
+               //~~~~~~~~~~~ ok: the helper runs no query
+  }
+}
+`));
+    assert.equal(findings.length, 1);
+    assert.deepEqual(findings[0]!.related, [{ uri: 'file:///fixture/src/lib/users.ts', line: 2, character: 9, endCharacter: 30, message: '`prisma.user.findFirst` runs here' }]);
+    assert.match(findings[0]!.help, /^Make `loadAuthor` work on all the elements at once/);
+  });
+
+  it('follows injected services (the constructor parameter names the class) and this.method, three files deep', () => {
+    check(rule, workspace(`
+//- src/users/user.repository.ts
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../prisma.service';
+@Injectable()
+export class UserRepository {
+  constructor(private readonly prisma: PrismaService) {}
+  findById(id: string) {
+    return this.prisma.user.findUnique({ where: { id }, include: { posts: true } });
+  }
+}
+//- src/users/user.service.ts
+import { Injectable } from '@nestjs/common';
+import { UserRepository } from './user.repository';
+@Injectable()
+export class UserService {
+  constructor(private readonly users: UserRepository, private readonly clock: Clock) {}
+  async profile(id: string) {
+    return this.load(id);
+  }
+  private async load(id: string) {
+    const user = await this.users.findById(id);
+    return user && { ...user, seen: this.clock.now() };
+  }
+}
+//- src/teams/team.service.ts
+import { Injectable } from '@nestjs/common';
+import { UserService } from '../users/user.service';
+import { Clock } from '../clock';
+@Injectable()
+export class TeamService {
+  constructor(private readonly userService: UserService, private readonly clock: Clock) {}
+  async members(ids: string[]) {
+    const members = [];
+    for (const id of ids) {
+      members.push(await this.userService.profile(id));
+                       //^^^^^^^^^^^^^^^^^^^^^^^^ warning: \`this.userService.profile(id)\` runs \`this.prisma.user.findUnique\` once per \`id\` of \`ids\` (for…of)
+      this.clock.tick(id);
+     //~~~~~~~~~~~~~~~ ok: the clock runs no query
+    }
+    return members;
+  }
+}
+//- src/clock.ts
+export class Clock {
+  now() { return Date.now(); }
+  tick(id: string) { return id; }
+}
+`));
+  });
+
+  it('follows calls in Promise.all(xs.map(…)) and namespace imports', () => {
+    check(rule, workspace(`
+//- src/services/audit.ts
+import { db } from '../db';
+export const audit = {
+  async record(action: string) {
+    await db.auditLog.create({ data: { action } });
+  },
+};
+//- src/services/posts.ts
+import { db } from '../db';
+export async function archive(id: string) {
+  await db.post.update({ where: { id }, data: { archived: true } });
+}
+//- src/routes/archive.ts
+import * as posts from '../services/posts';
+import { audit } from '../services/audit';
+export async function POST(ids: string[]) {
+  await Promise.all(ids.map((id) => posts.archive(id)));
+                                  //^^^^^^^^^^^^^ warning: \`posts.archive(id)\` runs \`db.post.update\` once per \`id\` of \`ids\` (map)
+  for (const id of ids) await audit.record(id);
+                            //^^^^^^^^^^^^ warning: \`audit.record(id)\` runs \`db.auditLog.create\` once per \`id\` of \`ids\` (for…of)
+}
+`));
+  });
+
+  it('picks the file an aliased import points at among files exporting the same name', () => {
+    check(rule, workspace(`
+//- src/lib/permissions.ts
+import { prisma } from './prisma';
+export async function canEdit(userId: string, projectId: string) {
+  return (await prisma.membership.count({ where: { userId, projectId } })) > 0;
+}
+//- src/client/permissions.ts
+export function canEdit(role: string) {
+  return role === 'admin';
+}
+//- src/app/api/projects/route.ts
+import { canEdit } from '@/lib/permissions';
+export async function GET(userId: string, projectIds: string[]) {
+  const editable = [];
+  for (const projectId of projectIds) {
+    if (await canEdit(userId, projectId)) editable.push(projectId);
+            //^^^^^^^ warning: \`canEdit(userId, projectId)\` runs \`prisma.membership.count\`
+  }
+  return editable;
+}
+//- src/app/client/list.ts
+import { canEdit } from '../../client/permissions';
+export function editable(roles: string[]) {
+  return roles.filter((role) => canEdit(role));
+                              //~~~~~~~ ok: this canEdit runs no query
+}
+`));
+  });
+
+  it('stays quiet when the helper queries only in a catch fallback or only inside its own loop', () => {
+    check(rule, workspace(`
+//- src/lib/cache.ts
+import { prisma } from './prisma';
+export async function settingFor(key: string) {
+  try {
+    return await remote.get(key);
+  } catch {
+    return prisma.notification.findFirst({ where: { key } });
+  }
+}
+export async function touchAll(ids: string[]) {
+  for (const id of ids) {
+    await prisma.job.update({ where: { id }, data: { touchedAt: new Date() } });
+        //^^^^^^^^^^^^^^^^^ warning: \`prisma.job.update\` runs once per \`id\` of \`ids\` (for…of)
+  }
+}
+//- src/jobs/run.ts
+import { settingFor, touchAll } from '../lib/cache';
+export async function run(keys: string[], batches: string[][]) {
+  for (const key of keys) await settingFor(key);
+                              //~~~~~~~~~~ ok: queries only when the cache fails
+  for (const batch of batches) await touchAll(batch);
+                                   //~~~~~~~~ ok: reported inside touchAll already
+}
+`));
+  });
+});
+
+describe('n-plus-one: clients behind wrappers', () => {
+  it('takes <chain>.<model>.<operation>(…) for a query when the delegate names a model of the schema', () => {
+    check(rule, workspace(`
+//- src/jobs/settle.ts
+import { dbWrite } from '~/server/db/client';
+export async function settle(orders: { id: string }[]) {
+  for (const order of orders) {
+    await dbWrite.order.update({ where: { id: order.id }, data: { status: 'settled' } });
+        //^^^^^^^^^^^^^^^^^^^^ warning: \`dbWrite.order.update\` runs once per \`order\` of \`orders\` (for…of)
+    await queue.order.update(order.id);
+        //~~~~~~~~~~~~~~~~~~ ok: nothing in queue.order names a database
+    await metrics.session.update(order.id);
+        //~~~~~~~~~~~~~~~~~~~~~~ ok: session is no model of the schema
+  }
+}
+//- src/teams/team.repository.ts
+export class TaskRepository {
+  constructor(private readonly _task: PrismaRepository<'task'>, private readonly prismaService: PrismaService) {}
+  async close(ids: string[]) {
+    for (const id of ids) {
+      await this._task.model.task.update({ where: { id }, data: { done: true } });
+          //^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: \`this._task.model.task.update\` runs once per \`id\` of \`ids\` (for…of)
+      await this.prismaService.txClient().auditLog.create({ data: { action: id } });
+          //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`id\` of \`ids\` (for…of)
+    }
+  }
+}
+`));
+  });
+});
