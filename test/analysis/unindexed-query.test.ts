@@ -114,4 +114,60 @@ await prisma.post.findMany({ where: { published: true, title: t } });
 `);
     assert.deepEqual(findingsOf(rule, files).map((finding) => finding.fixes![0]!.title), ['Add @@index([published, postedAt]) to Post', 'Add @@index([title]) to Post']);
   });
+
+  const provider = (name: string, relationMode = '') => `//- prisma/schema.prisma
+datasource db {
+  provider = "${name}"
+  url      = env("DATABASE_URL")${relationMode ? `\n  relationMode = "${relationMode}"` : ''}
+}
+model Team {
+  id    Int    @id
+  links Link[]
+}
+model Link {
+  id        Int      @id
+  teamId    Int
+  team      Team     @relation(fields: [teamId], references: [id])
+  status    String
+  createdAt DateTime
+}`;
+
+  it('leaves alone filters built elsewhere (a helper, a spread) and foreign keys InnoDB indexes on MySQL', () => {
+    check(rule, `
+${provider('mysql')}
+//- src/links.ts
+export async function links(teamId: number, segment: Segment) {
+  await prisma.link.findMany({ where: { teamId } });
+  await prisma.link.findMany({ where: { AND: [buildSegmentFilter(segment)] }, orderBy: { createdAt: 'desc' }, take: 20 });
+  await prisma.link.findMany({ where: { ...scopeOf(segment) }, orderBy: { createdAt: 'desc' }, take: 20 });
+}
+`);
+  });
+
+  it('names the database that reads the whole table, and still flags a foreign key with relationMode prisma', () => {
+    check(rule, `
+${provider('mysql', 'prisma')}
+//- src/links.ts
+export async function links(teamId: number) {
+  await prisma.link.findMany({ where: { teamId } });
+//      ^^^^^^^^^^^^^^^^^^^^ warning: filters \`Link\` on \`teamId\`, and no index of \`Link\` starts with it: MySQL reads the whole \`Link\` table (a full table scan).
+}
+`);
+    check(rule, `
+${provider('postgresql')}
+//- src/links.ts
+export async function links(teamId: number, status: string) {
+  await prisma.link.count({ where: { teamId, status } });
+//      ^^^^^^^^^^^^^^^^^ warning: no index of \`Link\` starts with any of them: PostgreSQL reads the whole \`Link\` table (a sequential scan).
+  await prisma.link.findMany({ where: { status, ...scopeOf(teamId) }, orderBy: { createdAt: 'desc' }, take: 20 });
+//      ^^^^^^^^^^^^^^^^^^^^ warning: filters \`Link\` on \`status\`
+}
+`);
+    check(rule, `
+${provider('sqlite')}
+//- src/links.ts
+await prisma.link.findFirst({ where: { status: 'live' } });
+//    ^^^^^^^^^^^^^^^^^^^^^ warning: SQLite reads the whole \`Link\` table (a full scan).
+`);
+  });
 });

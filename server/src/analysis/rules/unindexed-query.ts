@@ -20,7 +20,7 @@ export default defineRule<CodeRule>({
     summary: 'Queries whose `where` (or `orderBy` with `take`) no index of the model can serve.',
     why: [
       'A query that filters on a column no index starts with makes the database read the whole table: fine with a thousand rows, seconds with ten million, and it gets slower every day the table grows. The same holds for `orderBy` with `take` (the latest 20 posts): without an index on the sort column the database reads and sorts every row to return 20.',
-      'The rule reads each `findMany`, `findFirst`, `count`, `aggregate`, `groupBy`, `updateMany` and `deleteMany`: the scalar columns compared with `=`, `in`, `lt`/`gt`…, inside `AND` and in each `OR` branch (every branch needs its own index), and the filters on related models (`author: { email }`, `comments: { some: { … } }`), which read the related table. A filter is served when an index, unique constraint or primary key starts with one of its columns. Booleans, `null` checks, `contains`/`endsWith` and case-insensitive filters are not ones an ordinary index serves, and small lookup tables are left alone.',
+      'The rule reads each `findMany`, `findFirst`, `count`, `aggregate`, `groupBy`, `updateMany` and `deleteMany`: the scalar columns compared with `=`, `in`, `lt`/`gt`…, inside `AND` and in each `OR` branch (every branch needs its own index), and the filters on related models (`author: { email }`, `comments: { some: { … } }`), which read the related table. A filter is served when an index, unique constraint or primary key starts with one of its columns. Booleans, `null` checks, `contains`/`endsWith` and case-insensitive filters are not ones an ordinary index serves, and small lookup tables are left alone. When the filter is built elsewhere (a helper\'s result, a spread) and none of its columns is seen, what the database reads is unknown and nothing is reported; on MySQL, InnoDB indexes each foreign key by itself, so a filter on a foreign key column is served (unless `relationMode = "prisma"`).',
       'The quick fix adds `@@index` with the equality columns first, then the sort columns (with `take`) or the range column: the order in which a B-tree can use them. A sort in one direction needs no `sort: Desc`, since PostgreSQL reads an index backwards as easily as forwards; a sort that mixes directions (`orderBy: [{ authorId: "asc" }, { createdAt: "desc" }]`) gets them in the index. The EXPLAIN panel and `prisma-lens explain` propose the same index for the same query.',
     ].join('\n\n'),
     bad: [
@@ -78,7 +78,40 @@ export function proposedIndexFor(path: AccessPath): ProposedIndex | undefined {
 
 function needsIndex(schema: PrismaSchema, path: AccessPath): boolean {
   if (path.model.kind !== 'model' || isLookupTable(schema, path.model)) return false;
+  // The filter is built elsewhere (a helper's result, a spread) and none of it is seen: what the database reads is unknown.
+  if (path.open && path.equality.length + path.range.length === 0) return false;
+  if (innoDbIndexesForeignKey(schema, path)) return false;
   return path.equality.length + path.range.length > 0 || path.sort.length > 0;
+}
+
+/**
+ * MySQL's InnoDB creates an index for every foreign key constraint by itself: a filter on a foreign key
+ * column is served there, unless `relationMode = "prisma"` leaves the database without constraints.
+ */
+function innoDbIndexesForeignKey(schema: PrismaSchema, path: AccessPath): boolean {
+  const datasource = schema.datasource;
+  if (datasource?.provider !== 'mysql' || datasource.relationMode === 'prisma') return false;
+  const filtered = [...path.equality, ...path.range];
+  return schema.relations.some((relation) => relation.model === path.model && relation.fkFields.length > 0 && filtered.includes(relation.fkFields[0]!.name));
+}
+
+/** What reading every row is called where the query runs. */
+function wholeTableRead(schema: PrismaSchema, table: string): string {
+  switch (schema.datasource?.provider) {
+    case 'postgresql':
+    case 'cockroachdb':
+      return `PostgreSQL reads the whole \`${table}\` table (a sequential scan)`;
+    case 'mysql':
+      return `MySQL reads the whole \`${table}\` table (a full table scan)`;
+    case 'sqlite':
+      return `SQLite reads the whole \`${table}\` table (a full scan)`;
+    case 'sqlserver':
+      return `SQL Server reads the whole \`${table}\` table (a table scan)`;
+    case 'mongodb':
+      return `MongoDB reads every document of \`${table}\` (a collection scan)`;
+    default:
+      return `the database reads the whole \`${table}\` table`;
+  }
 }
 
 /** Some index starts with a filtered column, or (with no filter) with the first sort column. */
@@ -113,7 +146,7 @@ function findingFor(context: CodeRuleContext, schema: PrismaSchema, site: QueryS
   return {
     uri: context.uri,
     span: site.span,
-    message: `\`${site.callee}\` ${what}${through}, and no index of \`${model.name}\` starts with ${uniq([...first.equality, ...first.range]).length > 1 ? 'any of them' : 'it'}: the database reads the whole \`${model.dbName}\` table${more}.`,
+    message: `\`${site.callee}\` ${what}${through}, and no index of \`${model.name}\` starts with ${uniq([...first.equality, ...first.range]).length > 1 ? 'any of them' : 'it'}: ${wholeTableRead(schema, model.dbName)}${more}.`,
     help: `Add \`${proposedIndexFor(first)?.text ?? '@@index([…])'}\` to model \`${model.name}\`.`,
     ...(fixes.length ? { fixes } : {}),
   };
