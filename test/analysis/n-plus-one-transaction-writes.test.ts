@@ -37,6 +37,23 @@ await prisma.$transaction(carts.map((cart) => prisma.order.create({ data: { user
 `));
   });
 
+  it('stays quiet when the data is a variable built for each element in the loop body, and flags the same change for every element', () => {
+    check([rule, nPlusOne], code(`
+const updates = [];
+for (const { id, metrics } of newMetrics) {
+  const updateData = { stock: metrics.count };
+  if (metrics.done) updateData.status = 'archived';
+  updates.push(prisma.product.update({ where: { id }, data: updateData }));
+}
+await prisma.$transaction(updates);
+const archive = { status: 'archived' };
+const ops = [];
+for (const task of tasks) ops.push(tx.task.update({ where: { id: task.id }, data: archive }));
+                                 //^^^^^^^^^^^^^^ info: one \`updateMany\` would do
+await prisma.$transaction(ops);
+`));
+  });
+
   it('replaces the transaction with one createMany when its result is not used', () => {
     checkFix(
       rule,

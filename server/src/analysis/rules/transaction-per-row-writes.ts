@@ -17,7 +17,7 @@ export default defineRule<CodeRule>({
     why: [
       '`prisma.$transaction(items.map((item) => prisma.orderItem.create({ data: … })))` is not an N+1: Prisma sends the whole array in one round trip and runs it in one transaction. It still executes one statement per element, each with its own parse, plan and index maintenance, and holds the transaction open for all of them.',
       'When every element inserts a row, one `createMany` inserts them all in one statement. When every element deletes by key, or applies the same change by key, one `deleteMany`/`updateMany` with `where: { id: { in: … } }` does it in one statement.',
-      'Writes whose data differs per element, upserts and nested writes have no bulk equivalent in Prisma Client, so the rule leaves them alone.',
+      'Writes whose data differs per element (it names the element, or a variable built in the loop body for each element), upserts and nested writes have no bulk equivalent in Prisma Client, so the rule leaves them alone.',
     ].join('\n\n'),
     bad: [
       'await prisma.$transaction(',
@@ -71,7 +71,7 @@ function findingFor(context: CodeRuleContext, batch: TransactionBatch): RuleFind
   if (site.operation === 'update') {
     const data = propertyValue(args, 'data');
     const others = args.properties.filter((property) => !['where', 'data'].includes(propertyName(property) ?? ''));
-    if (!data || others.length > 0 || references(data, elementNames) || hasNestedWrite(data)) return undefined;
+    if (!data || others.length > 0 || references(data, elementNames) || references(data, declaredIn(loop.body)) || hasNestedWrite(data)) return undefined;
     return {
       uri: context.uri,
       span: site.span,
@@ -88,6 +88,17 @@ function references(node: ts.Node, names: ReadonlySet<string>): boolean {
     if (names.has(identifier.text)) found = true;
   });
   return found;
+}
+
+/** The variables declared inside the loop body: `const updateData = { … }` built anew for each element. */
+function declaredIn(body: ts.Node): Set<string> {
+  const names = new Set<string>();
+  const walk = (node: ts.Node): void => {
+    if (ts.isVariableDeclaration(node)) for (const name of boundNames(node.name)) names.add(name);
+    ts.forEachChild(node, walk);
+  };
+  walk(body);
+  return names;
 }
 
 function hasNestedWrite(data: ts.Expression): boolean {
