@@ -1,4 +1,5 @@
 /** Marker tests for missing-transaction: dependent writes outside $transaction, and independent or transactional ones. */
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../server/src/analysis/rules/missing-transaction';
 import { check } from '../support/fixture';
@@ -73,5 +74,31 @@ async function other(order: { id: number }) {
   await prisma.orderItem.deleteMany({ where: { orderId: order.id } });
 }
 `);
+  });
+
+  it('says when an HTTP call or a file write between the writes is something no transaction can undo', () => {
+    const findings = check(rule, `
+//- src/payouts.ts
+export async function payout(partnerId: number, amount: number) {
+  const payout = await prisma.payout.create({ data: { partnerId, amount } });
+  const transfer = await fetch('https://api.example.com/transfers', { method: 'POST', body: JSON.stringify({ amount }) });
+  await prisma.partner.update({ where: { id: partnerId }, data: { lastPayoutId: payout.id } });
+//      ^^^^^^^^^^^^^^^^^^^^^ warning: \`prisma.partner.update\` uses \`payout\`, the result of \`prisma.payout.create\` with \`fetch(…)\` between them
+}
+export async function saveAvatar(userId: number, bytes: Buffer) {
+  const file = await prisma.file.create({ data: { userId } });
+  await fs.promises.writeFile(\`/data/\${file.id}\`, bytes);
+  await prisma.user.update({ where: { id: userId }, data: { avatarId: file.id } });
+//      ^^^^^^^^^^^^^^^^^^ warning: with \`fs.promises.writeFile(…)\` between them
+}
+export async function rename(userId: number, name: string) {
+  const user = await prisma.user.update({ where: { id: userId }, data: { name } });
+  await prisma.team.update({ where: { ownerId: user.id }, data: { name } });
+//      ^^^^^^^^^^^^^^^^^^ warning: \`prisma.team.update\` uses \`user\`, the result of \`prisma.user.update\` outside a transaction
+  await fetch('https://hooks.example.com/renamed');
+}
+`);
+    assert.match(findings[0]!.help, /cannot wrap `fetch\(…\)`.*compensating step/);
+    assert.match(findings[2]!.help, /prisma\.\$transaction/);
   });
 });

@@ -19,6 +19,7 @@ export default defineRule<CodeRule>({
       'Each Prisma Client call is its own transaction. When `order.create` succeeds and the following `orderItem.createMany` fails (a constraint, a timeout, a deploy that kills the process), the order stays without items; when a transfer decrements one balance and the increment of the other fails, money disappears. Nothing rolls the first write back.',
       'Put writes that belong together in one `prisma.$transaction(async (tx) => { … })` (or the array form when they do not depend on each other\'s results), or express them as one nested write (`order.create({ data: { items: { create: [...] } } })`), which Prisma runs in one transaction.',
       'The rule reports the second write when it uses the result of an earlier write in the same function, or when one write decrements and another increments the same field. Writes through a transaction client (`tx`, a parameter typed `Prisma.TransactionClient`) are taken to be inside the caller\'s transaction, and writes to append-only side records (`AuditLog`, `…Event`, `…History`, `Notification`) are not counted: a missing log entry is a gap, not half-changed data.',
+      'When an HTTP call, a file write or another call outside the database (`fetch`, `fs.writeFile`, object storage, payments, mail) runs between the two writes, a transaction cannot undo it and should not stay open while it runs: the finding says so and advises a compensating step (undo the first write when a later step fails) or recording the intent first and finishing it from a job that retries.',
     ].join('\n\n'),
     bad: [
       'const order = await prisma.order.create({ data: { userId } });',
@@ -52,11 +53,16 @@ export default defineRule<CodeRule>({
           const reason = dependency(first, second);
           if (!reason || reported.has(second)) continue;
           reported.add(second);
+          const outside = sideEffectBetween(context.sourceFile, first, second);
           findings.push({
             uri: context.uri,
             span: second.span,
-            message: `\`${second.callee}\` ${reason} \`${first.callee}\` outside a transaction: if it fails, the first write stays and the data is left half-changed.`,
-            help: 'Run both writes in `prisma.$transaction(async (tx) => { … })`, or as one nested write.',
+            message: outside
+              ? `\`${second.callee}\` ${reason} \`${first.callee}\` with \`${outside}\` between them: if it fails, the first write stays and the data is left half-changed, and no transaction can undo \`${outside}\`.`
+              : `\`${second.callee}\` ${reason} \`${first.callee}\` outside a transaction: if it fails, the first write stays and the data is left half-changed.`,
+            help: outside
+              ? `A \`$transaction\` cannot wrap \`${outside}\` (and should not stay open while it runs): undo the first write when a later step fails (a compensating step), or record the intent first and finish it from a job that retries.`
+              : 'Run both writes in `prisma.$transaction(async (tx) => { … })`, or as one nested write.',
           });
         }
       }
@@ -64,6 +70,38 @@ export default defineRule<CodeRule>({
     return findings;
   },
 });
+
+/** Calls that reach outside the database: HTTP, files, object storage, payments, mail. */
+const OUTSIDE_CALLS = /^(?:fetch|writeFile|appendFile|rename|unlink|rm|mkdir|copyFile|putObject|upload|sendMail|sendEmail)$/;
+const OUTSIDE_RECEIVERS = /^(?:axios|got|ky|fs|fsp|fsPromises|promises|s3|s3Client|storage|bucket|stripe|resend|mailer|transporter|httpClient|http)$/i;
+
+/** The first call between the two writes that reaches outside the database (`fetch(…)`, `fs.writeFile(…)`, `stripe.charges.create(…)`), as written. */
+function sideEffectBetween(sourceFile: ts.SourceFile, first: QuerySite, second: QuerySite): string | undefined {
+  const fn = enclosingFunction(second.node);
+  const scope: ts.Node = fn?.body ?? sourceFile;
+  const start = first.node.getEnd();
+  const end = second.node.getStart(sourceFile);
+  let found: string | undefined;
+  const walk = (node: ts.Node): void => {
+    if (found || node.getEnd() <= start || node.getStart(sourceFile) >= end) return;
+    if (ts.isCallExpression(node) && node.getStart(sourceFile) >= start && isOutsideCall(node)) {
+      found = `${node.expression.getText(sourceFile)}(…)`;
+      return;
+    }
+    ts.forEachChild(node, walk);
+  };
+  walk(scope);
+  return found;
+}
+
+function isOutsideCall(call: ts.CallExpression): boolean {
+  const callee = unwrap(call.expression);
+  if (ts.isIdentifier(callee)) return OUTSIDE_CALLS.test(callee.text);
+  if (!ts.isPropertyAccessExpression(callee)) return false;
+  let receiver: ts.Expression = callee.expression;
+  while (ts.isPropertyAccessExpression(receiver)) receiver = receiver.expression;
+  return OUTSIDE_CALLS.test(callee.name.text) || (ts.isIdentifier(receiver) && OUTSIDE_RECEIVERS.test(receiver.text));
+}
 
 /** How `second` depends on `first`: it reads the first's result, or the two move an amount between rows. */
 function dependency(first: QuerySite, second: QuerySite): string | undefined {
