@@ -149,7 +149,10 @@ export async function POST() {
 export async function GET(request: Request, { params }: { params: { id: string } }) {
   const keys = await prisma.apiKey.findMany({ where: { projectId: Number(params.id) } });
   const mine = await prisma.comment.findMany({ where: { projectId: Number(params.id), userId: 1 } });
-  return Response.json({ keys, mine });
+  const count = await prisma.post.count({ where: { projectId: Number(params.id) } });
+  if (count > 10_000) throw new Error('Too many posts to export');
+  const posts = await prisma.post.findMany({ where: { projectId: Number(params.id) } });
+  return Response.json({ keys, mine, posts });
 }
 `);
   });
@@ -159,6 +162,8 @@ export async function GET(request: Request, { params }: { params: { id: string }
 ${OWNED}
 //- app/api/projects/[id]/route.ts
 export async function GET(request: Request, { params }: { params: { id: string } }) {
+  const total = await prisma.comment.count({ where: { projectId: Number(params.id) } });
+  console.log(total);
   const posts = await prisma.post.findMany({ where: { projectId: Number(params.id) } });
 //                    ^^^^^^^^^^^^^^^^^^^^ warning: every matching \`Post\` row
   const comments = await prisma.comment.findMany({ where: { projectId: Number(params.id) } });

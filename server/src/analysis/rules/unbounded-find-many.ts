@@ -17,7 +17,7 @@ export default defineRule<CodeRule>({
     summary: '`findMany` with no `take` in a request handler, on a model whose table grows.',
     why: [
       'A `findMany` without `take` returns every matching row. On the first day that is ten rows; a year later the same endpoint reads, serializes and sends a hundred thousand, holding them all in memory, and the page times out.',
-      'Bound every list a request returns: `take` with cursor pagination (`cursor: { id: lastId }, skip: 1`) stays fast at any depth. Lookup tables (no foreign key, no timestamp, a few columns: categories, countries) stay small and are left alone, as are queries whose filter bounds them (`id: { in: ids }`, a unique field, the parent of rows named as its parts, such as `OrderItem` by its `orderId`, the keys of two different parents, such as the comments of one user on one poll, and the owner of settings-like rows: the API keys, passkeys, memberships, alerts or cohorts of one project or user) and queries outside request handlers (scripts and jobs that mean to read everything, including routes in `cron`, `jobs`, `workers` and `queues` folders, which a scheduler calls).',
+      'Bound every list a request returns: `take` with cursor pagination (`cursor: { id: lastId }, skip: 1`) stays fast at any depth. Lookup tables (no foreign key, no timestamp, a few columns: categories, countries) stay small and are left alone, as are queries whose filter bounds them (`id: { in: ids }`, a unique field, the parent of rows named as its parts, such as `OrderItem` by its `orderId`, the keys of two different parents, such as the comments of one user on one poll, and the owner of settings-like rows: the API keys, passkeys, memberships, alerts or cohorts of one project or user) and queries outside request handlers (scripts and jobs that mean to read everything, including routes in `cron`, `jobs`, `workers` and `queues` folders, which a scheduler calls), and reads the function first counts and refuses when the count is too large.',
       'Request handlers are exported `GET`/`POST`/`loader`/`action` functions, callbacks given to `app.get(…)`-style routers and tRPC `.query(…)`, and controller methods decorated with `@Get()` and friends.',
     ].join('\n\n'),
     bad: ['export async function GET() {', '  const posts = await prisma.post.findMany({ where: { published: true } });', '  return Response.json(posts);', '}'].join('\n'),
@@ -45,7 +45,7 @@ export default defineRule<CodeRule>({
       const object = objectArgument(site.node);
       if (args && !object) continue;
       if (object && object.properties.some((property) => ts.isSpreadAssignment(property) || propertyName(property) === 'take')) continue;
-      if (boundedByFilter(schema, site)) continue;
+      if (boundedByFilter(schema, site) || guardedByCount(site)) continue;
       if (isJobFile(context.uri)) continue;
       const fn = enclosingFunction(site.node);
       if (!fn || !isRequestHandler(fn)) continue;
@@ -78,6 +78,25 @@ const CONFIGURATION_WORDS = new Set([
   'invitation', 'invitations', 'channel', 'channels', 'module', 'modules', 'environment', 'environments', 'provider', 'providers',
   'secret', 'secrets', 'variable', 'variables', 'connection', 'connections', 'subscription', 'subscriptions', 'dashboard', 'dashboards',
 ]);
+
+/**
+ * Earlier in the function the same model is counted and the count checked: `const n = await
+ * prisma.prompt.count(…); if (n > 10_000) throw …` refuses the read before it grows too large.
+ */
+function guardedByCount(site: QuerySite): boolean {
+  const fn = enclosingFunction(site.node);
+  if (!fn?.body || !site.delegate) return false;
+  const counted = new Set<string>();
+  let guarded = false;
+  const walk = (node: ts.Node): void => {
+    if (guarded || node.getStart() >= site.node.getStart()) return;
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && new RegExp(`\\.${site.delegate}\\.count\\(`).test(node.initializer.getText())) counted.add(node.name.text);
+    if (ts.isIfStatement(node) && [...counted].some((name) => new RegExp(`\\b${name}\\b`).test(node.expression.getText())) && /\b(?:throw|return)\b/.test(node.thenStatement.getText())) guarded = true;
+    ts.forEachChild(node, walk);
+  };
+  walk(fn.body);
+  return guarded;
+}
 
 /** A filter that bounds the result: `id: { in: ids }` or equality on a unique field. */
 function boundedByFilter(schema: PrismaSchema, site: QuerySite): boolean {
