@@ -5,6 +5,7 @@
 import ts = require('typescript');
 import type { Loop } from './iteration';
 import { isBulkOperation, operationKind } from './operations';
+import { constInitializer } from '../facts/code-scope';
 import { boundNames, forEachIdentifier, isFunctionLike, isWithin, propertyName, unwrap } from './syntax';
 
 export type LoopRole =
@@ -17,7 +18,9 @@ export type LoopRole =
   /** Iterates over chunks and queries each chunk as a set (`in: chunk`, `createMany({ data: batch })`). */
   | 'chunk'
   /** A `while`/`do` loop over no collection: polling, draining a queue table, compare-and-swap. */
-  | 'driver';
+  | 'driver'
+  /** Over a collection the code defines (a literal list, a constant, an enum's values): its size does not grow with the data. */
+  | 'constant';
 
 /** What repeats in the loop: a query, or the call of a local function that queries. */
 export interface RepeatedUse {
@@ -39,6 +42,7 @@ const RETRY_WORD = /attempt|retr(?:y|ies)|tries/i;
 const SET_METHODS = new Set(['map', 'filter', 'flatMap', 'slice', 'concat', 'flat']);
 
 export function loopRole(loop: Loop, use: RepeatedUse, inner: InnerLoops = []): LoopRole {
+  if (loop.collection && isCodeDefined(loop.collection, loop.node)) return 'constant';
   if (isChunkLoop(loop, use, inner)) return 'chunk';
   const iteratesElements = loop.form === 'callback' || loop.kind === 'for…of' || loop.kind === 'for await…of' || loop.kind === 'for…in';
   if (iteratesElements) return 'per-element';
@@ -48,6 +52,38 @@ export function loopRole(loop: Loop, use: RepeatedUse, inner: InnerLoops = []): 
   if (isRetry(loop, use.node)) return 'retry';
   if (loop.kind === 'for' && loop.element && loop.condition) return 'per-element';
   return 'driver';
+}
+
+const CONSTANT_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z]{2,}[0-9]*$/;
+const OBJECT_ITERATION = /^(?:keys|values|entries)$/;
+
+/**
+ * A collection written in the code: a literal list without spreads (`['a', 'b'] as const`), a
+ * constant by name (`DEFAULT_ROLES`), the keys, values or entries of a constant object (declared
+ * with its properties) or of an enum (`Object.values(Role)`).
+ */
+function isCodeDefined(collection: ts.Expression, from: ts.Node): boolean {
+  const value = unwrap(collection);
+  if (ts.isArrayLiteralExpression(value)) return value.elements.every((element) => !ts.isSpreadElement(element));
+  // A constant by name; a list held in a local variable is left alone (seed scripts create theirs row by row).
+  if (ts.isIdentifier(value)) return CONSTANT_NAME.test(value.text);
+  if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && OBJECT_ITERATION.test(value.expression.name.text)) {
+    const owner = unwrap(value.expression.expression);
+    const argument = value.arguments[0];
+    if (ts.isIdentifier(owner) && owner.text === 'Object' && argument) {
+      const object = unwrap(argument);
+      if (ts.isObjectLiteralExpression(object)) return true;
+      return ts.isIdentifier(object) && (CONSTANT_NAME.test(object.text) || /^[A-Z]/.test(object.text) || isConstObject(object.text, from));
+    }
+  }
+  return false;
+}
+
+/** A `const` holding an object literal with properties and no spread: its keys are written in the code. */
+function isConstObject(name: string, from: ts.Node): boolean {
+  const initializer = constInitializer(name, from);
+  const value = initializer && unwrap(initializer);
+  return value !== undefined && ts.isObjectLiteralExpression(value) && value.properties.length > 0 && value.properties.every((property) => !ts.isSpreadAssignment(property));
 }
 
 /** `{ take, skip }`, `{ take, cursor }` or `{ take, where: { id: { gt: last } } }`. */

@@ -1,0 +1,59 @@
+/** Marker tests for n-plus-one on loops that run a query per iteration by design, each beside its true neighbour. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import rule from '../../server/src/analysis/rules/n-plus-one';
+import { check } from '../support/fixture';
+
+const SCHEMA = readFileSync(join(__dirname, '..', 'corpus', 'n-plus-one', 'prisma', 'schema.prisma'), 'utf8');
+
+function code(source: string, path = 'src/app.ts'): string {
+  return `//- prisma/schema.prisma\n${SCHEMA}\n//- ${path}\n${source.replace(/^\n/, '')}`;
+}
+
+describe('n-plus-one: loops over collections the code defines', () => {
+  it('stays quiet over literal lists, constants, and the keys or values of constant objects and enums', () => {
+    check(rule, code(`
+import { Role } from '@prisma/client';
+const DEFAULT_TEAMS = { admins: { name: 'Admins' }, members: { name: 'Members' } };
+const limits = { free: 10, pro: 100 };
+export async function setUp(orgId: string) {
+  for (const slot of ['a', 'b'] as const) {
+    await prisma.job.create({ data: { orgId, slot } });
+        //~~~~~~~~~~~~~~~~~ ok: two slots written in the code
+  }
+  await Promise.all(DEFAULT_ROLES.map((role) => prisma.membership.create({ data: { orgId, role } })));
+                                              //~~~~~~~~~~~~~~~~~~~~~~~~ ok: a constant list
+  for (const [, team] of Object.entries(DEFAULT_TEAMS)) {
+    await prisma.project.create({ data: { orgId, name: team.name } });
+        //~~~~~~~~~~~~~~~~~~~~~ ok: the entries of a constant object
+  }
+  for (const role of Object.values(Role)) {
+    await prisma.membership.count({ where: { orgId, role } });
+        //~~~~~~~~~~~~~~~~~~~~~~~ ok: the values of an enum
+  }
+  for (const plan of Object.keys(limits)) {
+    await prisma.invoice.count({ where: { orgId, plan } });
+        //~~~~~~~~~~~~~~~~~~~~ ok: the keys of a constant object
+  }
+}
+`));
+  });
+
+  it('still reports lists and objects filled from data, and literal lists that spread data', () => {
+    check(rule, code(`
+export async function sync(users: { id: string }[], extra: string[]) {
+  const byId: Record<string, string> = {};
+  for (const user of users) byId[user.id] = user.id;
+  for (const id of Object.values(byId)) {
+    await prisma.user.update({ where: { id }, data: { synced: true } });
+        //^^^^^^^^^^^^^^^^^^ warning: runs once per \`id\` of \`Object.values(byId)\` (for…of)
+  }
+  for (const id of ['root', ...extra]) {
+    await prisma.user.findFirst({ where: { id } });
+        //^^^^^^^^^^^^^^^^^^^^^ warning: (for…of)
+  }
+}
+`));
+  });
+});
