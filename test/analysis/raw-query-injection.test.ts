@@ -124,6 +124,8 @@ export async function run(
   await prisma.$queryRaw\`SELECT * FROM (VALUES \${Prisma.raw(scores.map((s) => \`(\${intList([s.rank])})\`).join(','))}) AS v\`;
   const placeholders = scores.map((_, index) => \`($\${index * 2 + 1}, $\${index * 2 + 2})\`).join(', ');
   await prisma.$executeRawUnsafe(\`UPDATE "Org" SET usage = v.usage FROM (VALUES \${placeholders}) AS v(id, usage)\`, ...scores);
+  const tagIdMatch = (col: string) => Prisma.sql\`\${Prisma.raw(\`"\${col}"\`)} = ANY(\${ids})\`;
+  await prisma.$queryRaw\`SELECT * FROM "TagsOnImage" WHERE \${tagIdMatch('tagId')} OR \${tagIdMatch("parentTagId")}\`;
   const setClauses: string[] = [];
   let paramIndex = 1;
   setClauses.push(\`styling = $\${paramIndex}::jsonb\`);
@@ -146,6 +148,10 @@ export async function set(key: string, value: unknown, type: string) {
 //      ^^^^^^^^^^^^^^^^^^^^^^ error: interpolates \`\${type}\`
   await prisma.$queryRawUnsafe(\`SELECT * FROM "\${typeToTable[type] ?? type}"\`);
 //      ^^^^^^^^^^^^^^^^^^^^^^ error: SQL injection
+  const byColumn = (column: string) => prisma.$queryRawUnsafe(\`SELECT * FROM "Tag" ORDER BY \${column}\`);
+//                                     ^^^^^^^^^^^^^^^^^^^^^^ error: interpolates \`\${column}\`
+  await byColumn('name');
+  await byColumn(type);
 }
 `);
   });

@@ -54,7 +54,47 @@ function isTrustedIdentifier(node: ts.Identifier, depth: number): boolean {
   if (initializer !== undefined && isTrustedText(initializer, depth + 1)) return true;
   const list = loopedList(node);
   if (list !== undefined && isTrustedList(list, depth + 1)) return true;
+  if (givenTrustedByEveryCaller(node, depth)) return true;
   return isCheckedBefore(node);
+}
+
+/**
+ * A parameter of a function the file keeps to itself, given trusted text at every call:
+ * `const tagIdMatch = (col: string) => …` called only as `tagIdMatch('tagId')`.
+ */
+function givenTrustedByEveryCaller(identifier: ts.Identifier, depth: number): boolean {
+  const declaration = declarationOf(identifier.text, identifier);
+  if (!declaration || !ts.isParameter(declaration) || !isFunctionLike(declaration.parent)) return false;
+  const fn = declaration.parent;
+  const index = fn.parameters.indexOf(declaration);
+  const name = localName(fn);
+  if (!name || index < 0) return false;
+  const calls: ts.CallExpression[] = [];
+  let escapes = false;
+  const walk = (node: ts.Node): void => {
+    if (ts.isIdentifier(node) && node.text === name && node !== fn.name && !(ts.isVariableDeclaration(node.parent) && node.parent.name === node)) {
+      if (ts.isCallExpression(node.parent) && node.parent.expression === node) calls.push(node.parent);
+      else escapes = true;
+    }
+    ts.forEachChild(node, walk);
+  };
+  walk(identifier.getSourceFile());
+  if (escapes || calls.length === 0) return false;
+  return calls.every((call) => {
+    const argument = call.arguments[index];
+    return argument !== undefined && !ts.isSpreadElement(argument) && isTrustedText(argument, depth + 1);
+  });
+}
+
+/** The name a function is called by in its file, when it is not exported (an exported one has callers elsewhere). */
+function localName(fn: ts.FunctionLikeDeclaration): string | undefined {
+  const exported = (node: ts.Node): boolean => ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword);
+  if (ts.isFunctionDeclaration(fn) && fn.name) return exported(fn) ? undefined : fn.name.text;
+  if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)) {
+    const statement = fn.parent.parent.parent;
+    return exported(statement) ? undefined : fn.parent.name.text;
+  }
+  return undefined;
 }
 
 function isTrustedProperty(node: ts.PropertyAccessExpression, depth: number): boolean {
