@@ -3,10 +3,11 @@
  * that an installed extension finds its grammar, its settings schema and its engines.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { rules } from '../../server/src/analysis/rules/index';
+import { compressedCopyName } from '../../server/src/engines/pglite-initial-data';
 import { extensionPackage } from '../e2e/extensionPackage';
 import { packagedFiles, type PackagedFile } from './vsix-contents';
 
@@ -90,7 +91,7 @@ describe('the .vsix', () => {
     for (const bundle of files.filter((file) => /^dist\/[^/]+\.js$/.test(file.path))) {
       const text = bundle.read().toString('utf8');
       for (const sibling of siblingsLoadedBy(bundle.path, text)) {
-        if (!paths.has(sibling) && !paths.has(`${sibling}.br`)) missing.push(`${sibling} (loaded by ${bundle.path})`);
+        if (!paths.has(sibling) && !paths.has(compressedCopyName(sibling))) missing.push(`${sibling} (loaded by ${bundle.path})`);
       }
     }
     assert.deepEqual(missing, []);
@@ -99,6 +100,16 @@ describe('the .vsix', () => {
   it('holds the language server the client starts and the documentation page of every rule', () => {
     const expected = ['dist/server.js', ...rules.map((rule) => `docs/rules/${rule.id}.md`)];
     assert.deepEqual(expected.filter((path) => !paths.has(path)), []);
+  });
+
+  it('is at most 12 MB (as vsce counts them, 2^20 bytes each)', () => {
+    const size = statSync(vsix).size;
+    const largest = [...files].sort((a, b) => b.compressedSize - a.compressedSize).slice(0, 5).map((file) => `${file.path} ${(file.compressedSize / 2 ** 20).toFixed(2)} MB`);
+    assert.ok(size <= 12 * 2 ** 20, `${(size / 2 ** 20).toFixed(2)} MB; largest: ${largest.join(', ')}`);
+  });
+
+  it('leaves the CLI out: the extension never runs it', () => {
+    assert.deepEqual([...paths].filter((path) => /^dist\/cli[^/]*\.js$/.test(path)), []);
   });
 
   it('holds the images the README shows', () => {

@@ -29,9 +29,9 @@ export class LspTestClient {
   private publishWaiters: { predicate: (p: Published) => boolean; resolve: (p: Published) => void }[] = [];
   applyEdit: (edit: unknown) => boolean = () => false;
 
-  /** `env`: the server's environment (default: this process's). */
-  constructor(options: { env?: NodeJS.ProcessEnv } = {}) {
-    this.process = spawn(process.execPath, [SERVER_PATH, '--stdio'], { stdio: 'pipe', ...(options.env ? { env: options.env } : {}) });
+  /** `env`: the server's environment (default: this process's); `serverPath`: the server to start (default: dist/server.js). */
+  constructor(options: { env?: NodeJS.ProcessEnv; serverPath?: string } = {}) {
+    this.process = spawn(process.execPath, [options.serverPath ?? SERVER_PATH, '--stdio'], { stdio: 'pipe', ...(options.env ? { env: options.env } : {}) });
     this.process.stderr.on('data', (chunk: Buffer) => this.logs.push(chunk.toString()));
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout), new StreamMessageWriter(this.process.stdin));
     this.connection.onNotification('textDocument/publishDiagnostics', (params: Published) => {

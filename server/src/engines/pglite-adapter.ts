@@ -15,6 +15,7 @@ import {
   type SqlResultSet,
   type Transaction,
 } from '@prisma/driver-adapter-utils';
+import { pgliteFileOptions } from './pglite-initial-data';
 
 const ADAPTER_NAME = '@prisma-lens/pglite';
 
@@ -58,7 +59,7 @@ type PGliteConstructor = typeof import('@electric-sql/pglite').PGlite;
 /** Starts an empty in-memory PGlite, loaded on first use (its CommonJS build finds pglite.wasm beside the bundle). */
 export async function startPGlite(): Promise<PGlite> {
   const { PGlite } = require('@electric-sql/pglite') as { PGlite: PGliteConstructor };
-  return PGlite.create({ relaxedDurability: true, postgresqlconf: ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off'] });
+  return PGlite.create({ ...(await pgliteFileOptions()), relaxedDurability: true, postgresqlconf: ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off'] });
 }
 
 class PGliteQueryable {

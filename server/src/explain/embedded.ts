@@ -6,12 +6,10 @@
  * the workspace runs in it, and a later process starts from that copy instead of building it again.
  */
 import { createHash } from 'node:crypto';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
 import type { PGlite } from '@electric-sql/pglite';
 // The package's exports leave out its package.json; the bundle inlines this file at build time.
 import pglitePackage from '../../../node_modules/@electric-sql/pglite/package.json';
-import { createInitialisedPGlite, readInitialisedDataArchive } from '../engines/pglite-initial-data';
+import { createInitialisedPGlite, pgliteFileOptions, readInitialisedDataTar } from '../engines/pglite-initial-data';
 import { readCatalog, type Catalog } from './datagen-catalog';
 import { DATAGEN_VERSION, generateRows } from './datagen';
 import type { SqlSession } from './database-session';
@@ -232,12 +230,9 @@ export class EmbeddedDatabase {
    * initdb, only when that fails.
    */
   private async createFresh(): Promise<PGlite> {
-    const initial = readInitialisedDataArchive().then(async (archive) => {
+    const initial = readInitialisedDataTar().then((archive) => {
       if (!archive) throw new Error('no initialised data folder beside the bundle');
-      // One output chunk as large as the gzip trailer says the data is: zlib then hands it over as
-      // it is, where its default 16 kB chunks are copied once more into one buffer at the end.
-      const size = archive.length >= 4 ? archive.readUInt32LE(archive.length - 4) : 0;
-      return snapshotFromTar(await promisify(gunzip)(archive, { chunkSize: Math.min(Math.max(size + 1, 64 * 1024), 1 << 28) }));
+      return snapshotFromTar(archive);
     });
     try {
       return await this.createFromSnapshot(initial);
@@ -252,7 +247,7 @@ export class EmbeddedDatabase {
     // The file system rejects the start when the snapshot cannot be read; the caller sees that rejection.
     snapshot.catch(() => undefined);
     const pglite = require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
-    const db = await pglite.PGlite.create({ postgresqlconf: POSTGRES_CONF, relaxedDurability: true, fs: snapshotFileSystem(pglite.MemoryFS, snapshot) });
+    const db = await pglite.PGlite.create({ ...(await pgliteFileOptions()), postgresqlconf: POSTGRES_CONF, relaxedDurability: true, fs: snapshotFileSystem(pglite.MemoryFS, snapshot) });
     growFilesByDoubling(db);
     return db;
   }
