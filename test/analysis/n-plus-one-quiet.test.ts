@@ -57,3 +57,64 @@ export async function sync(users: { id: string }[], extra: string[]) {
 `));
   });
 });
+
+describe('n-plus-one: queries built in a loop and run later', () => {
+  it('stays quiet when un-awaited queries are pushed or returned for a later $transaction', () => {
+    check(rule, code(`
+export async function relabel(prompts: { id: string }[], debts: { id: string; balance: number }[]) {
+  const ops = [] as Prisma.PrismaPromise<unknown>[];
+  prompts.forEach((prompt) => {
+    ops.push(prisma.post.update({ where: { id: prompt.id }, data: { title: 'x' } }));
+                 //~~~~~~~~~~~~~~~~~~ ok: pushed un-awaited, run by the $transaction below
+  });
+  for (const debt of debts) {
+    ops.push(prisma.invoice.update({ where: { id: debt.id }, data: { amount: debt.balance } }));
+           //~~~~~~~~~~~~~~~~~~~~~ ok: pushed un-awaited
+  }
+  await prisma.$transaction(ops);
+}
+function seedTags(names: string[]) {
+  return names.map((name) => prisma.tag.create({ data: { name } }));
+                           //~~~~~~~~~~~~~~~~~ ok: returned un-awaited to the caller's $transaction
+}
+export async function seed(names: string[]) {
+  await prisma.$transaction([...seedTags(names)]);
+}
+`));
+  });
+
+  it('reports the same lists when Promise.all runs them, one round trip each', () => {
+    check(rule, code(`
+export async function relabel(prompts: { id: string }[]) {
+  const ops = [];
+  for (const prompt of prompts) {
+    ops.push(prisma.post.update({ where: { id: prompt.id }, data: { title: 'x' } }));
+           //^^^^^^^^^^^^^^^^^^ warning: runs once per \`prompt\` of \`prompts\` (for…of)
+  }
+  await Promise.all(ops);
+  const created = prompts.map((prompt) => prisma.tag.create({ data: { name: prompt.id } }));
+                                        //^^^^^^^^^^^^^^^^^ warning: runs once per \`prompt\` of \`prompts\` (map)
+  return Promise.all(created);
+}
+`));
+  });
+});
+
+describe('n-plus-one: a query only in a catch', () => {
+  it('stays quiet for a query in the catch of an iteration, and reports the one in its try', () => {
+    check(rule, code(`
+export async function runActions(actions: { id: string }[]) {
+  for (const action of actions) {
+    try {
+      await prisma.job.update({ where: { id: action.id }, data: { status: 'running' } });
+          //^^^^^^^^^^^^^^^^^ warning: runs once per \`action\` of \`actions\` (for…of)
+      await execute(action);
+    } catch (error) {
+      await prisma.job.update({ where: { id: action.id }, data: { status: 'failed' } });
+          //~~~~~~~~~~~~~~~~~ ok: only for the actions that fail
+    }
+  }
+}
+`));
+  });
+});

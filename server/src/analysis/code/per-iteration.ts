@@ -13,7 +13,7 @@ import { resolveLocalCall, type LocalCall, type ResolvedCall } from './local-fun
 import { loopRole, type RepeatedUse } from './loop-roles';
 import { moduleCalls } from './module-calls';
 import type { QuerySite } from './query-sites';
-import { flowsIntoTransaction } from './transaction-batches';
+import { collectedUnawaited, flowsIntoTransaction } from './transaction-batches';
 import { compactText, shortText, spanOf, unwrap } from './syntax';
 
 export interface RepeatedQuery {
@@ -164,10 +164,12 @@ export class PerIterationAnalysis {
     const counted: Loop[] = [];
     for (const [position, loop] of context.loops.entries()) {
       if (loopRole(loop, use, context.loops.slice(0, position)) !== 'per-element') continue;
+      // A query in a `catch` runs only for the iterations that fail: a fallback, not the loop's work.
+      if (inCatchWithin(use.node, loop.body)) continue;
       // A function passed by reference is the callback itself: its own queries were checked for awaits already.
       const start = loop === referenceLoop ? loop.body : use.node;
       if (batchable && reachedInSameTick(start, loop, this.isMergedAwait)) continue;
-      if (isQuery && flowsIntoTransaction(use.node, loop, this.context.index)) continue;
+      if (isQuery && (flowsIntoTransaction(use.node, loop, this.context.index) || collectedUnawaited(use.node, loop, this.context.sourceFile))) continue;
       counted.push(loop);
     }
     const [loop, ...outerLoops] = counted;
@@ -226,6 +228,11 @@ export class PerIterationAnalysis {
     const site = this.siteByCall.get(value);
     return site !== undefined && isBatchableSite(site, this.context.schema);
   };
+}
+
+function inCatchWithin(node: ts.Node, body: ts.Node): boolean {
+  for (let current = node.parent; current && current !== body; current = current.parent) if (ts.isCatchClause(current)) return true;
+  return false;
 }
 
 /** True inside a `catch` block of the node's own function: a fallback, not what every call runs. */
