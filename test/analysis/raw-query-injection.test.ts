@@ -97,6 +97,9 @@ function safeName(name: string) {
 export function intList(values: number[]) {
   return values.map((value) => Math.trunc(value)).join(',');
 }
+async function deleteFile({ id, userId }: GetByIdInput & { userId: number }) {
+  await prisma.$queryRaw\`DELETE FROM "File" WHERE id = \${id} \${Prisma.raw(\`AND "userId" = \${userId}\`)}\`;
+}
 export async function run(
   { entityIds, userId, field }: { entityIds: number[]; userId: number; field: 'url' | 'type' },
   type: string,
@@ -109,6 +112,7 @@ export async function run(
   await prisma.$queryRawUnsafe(\`SELECT * FROM "\${PARENT_TABLE}" WHERE "createdAt" > now() - INTERVAL '\${CUTOFF_DAYS} days'\`);
   await prisma.$queryRaw\`SELECT \${Prisma.raw(\`"\${field}"\`)} FROM "Image" WHERE id IN (\${Prisma.raw(entityIds.join(', '))}) AND "userId" = \${Prisma.raw(\`\${userId}\`)}\`;
   await prisma.$queryRaw\`SELECT 1 \${Prisma.raw(\`AND "createdAt" > '\${since.toISOString()}'\`)}\`;
+  await deleteFile({ id: 1, userId: 2 });
   const table = typeToTable[type];
   if (!table) return;
   await prisma.$queryRawUnsafe(\`SELECT "userId" FROM "\${table}"\`);

@@ -256,12 +256,17 @@ function declaredType(identifier: ts.Identifier): ts.TypeNode | undefined {
   if (declaration?.type) return declaration.type;
   for (let fn = enclosingFunction(identifier); fn; fn = enclosingFunction(fn)) {
     for (const parameter of fn.parameters) {
-      if (!ts.isObjectBindingPattern(parameter.name) || !parameter.type || !ts.isTypeLiteralNode(parameter.type)) continue;
+      if (!ts.isObjectBindingPattern(parameter.name) || !parameter.type) continue;
       const element = parameter.name.elements.find((candidate) => ts.isIdentifier(candidate.name) && candidate.name.text === identifier.text);
       if (!element) continue;
       const key = element.propertyName && ts.isIdentifier(element.propertyName) ? element.propertyName.text : identifier.text;
-      const member = parameter.type.members.find((candidate) => ts.isPropertySignature(candidate) && candidate.name.getText() === key);
-      return member && ts.isPropertySignature(member) ? member.type : undefined;
+      // `{ userId }: { userId: number }`, or `{ id, userId }: GetByIdInput & { userId: number }`.
+      const literals = ts.isIntersectionTypeNode(parameter.type) ? parameter.type.types.filter(ts.isTypeLiteralNode) : ts.isTypeLiteralNode(parameter.type) ? [parameter.type] : [];
+      for (const literal of literals) {
+        const member = literal.members.find((candidate) => ts.isPropertySignature(candidate) && candidate.name.getText() === key);
+        if (member && ts.isPropertySignature(member)) return member.type;
+      }
+      return undefined;
     }
   }
   return undefined;
