@@ -21,7 +21,7 @@ const ROUNDS = 3;
 
 export interface WorkspaceCallSummaries {
   calls: WorkspaceCalls;
-  /** The files summarised: those that name an operation, and those that name a summarised function that queries. */
+  /** The files worth analysing for calls: those that name an operation, and those that name a summarised function that queries. */
   summarized: Set<string>;
   summaries: ModuleSummary[];
 }
@@ -33,14 +33,18 @@ export interface WorkspaceCallSummaries {
 export async function summarizeWorkspace(files: readonly CallSourceFile[], yieldNow?: () => Promise<boolean>): Promise<WorkspaceCallSummaries | undefined> {
   const summaries: ModuleSummary[] = [];
   const summarized = new Set<string>();
+  // A file no other file imports (a route, a page, a script) exports nothing anyone calls: it is
+  // analysed, not summarised.
+  const imported = importedStems(files);
   let pending = files.filter((file) => namesPrismaOperation(file.text));
   let rest = files.filter((file) => !namesPrismaOperation(file.text));
   for (let round = 0; round <= ROUNDS && pending.length > 0; round++) {
     const names = new Set<string>();
     for (const file of pending) {
+      summarized.add(file.uri);
+      if (!imported.has(stemOf(file.uri))) continue;
       if (yieldNow && !(await yieldNow())) return undefined;
       const summary = summarizeCode(file, file.schema);
-      summarized.add(file.uri);
       if (!summary) continue;
       summaries.push(summary);
       for (const key of Object.keys(summary.functions)) names.add(callerName(key, file.uri));
@@ -53,6 +57,28 @@ export async function summarizeWorkspace(files: readonly CallSourceFile[], yield
     rest = next;
   }
   return { calls: new WorkspaceCalls(summaries), summarized, summaries };
+}
+
+const IMPORT_SPECIFIER = /(?:\bfrom|\bimport|\brequire)\s*\(?\s*['"]([^'"\n]+)['"]/g;
+
+/** The last part of every path the workspace's files import, export from or require (`./users` → `users`). */
+function importedStems(files: readonly CallSourceFile[]): Set<string> {
+  const stems = new Set<string>();
+  for (const file of files) {
+    for (const match of file.text.matchAll(IMPORT_SPECIFIER)) {
+      const parts = match[1]!.replace(/\.[cm]?[jt]sx?$/, '').split('/');
+      const last = parts.pop() ?? '';
+      stems.add(last === 'index' ? (parts.pop() ?? last) : last);
+    }
+  }
+  return stems;
+}
+
+/** A file's name as imports spell it: `user.service` for `user.service.ts`, the folder's name for an `index.ts`. */
+function stemOf(uri: string): string {
+  const parts = uri.replace(/\.[cm]?[jt]sx?$/, '').split('/');
+  const last = parts.pop() ?? '';
+  return decodeURIComponent(last === 'index' ? (parts.pop() ?? last) : last);
 }
 
 /** The word a calling file must hold: the function's or the class's name, or for a default export, the file's name. */
