@@ -109,6 +109,10 @@ export async function run(
 ) {
   await prisma.$executeRawUnsafe(\`SET search_path TO "\${process.env.DB_SCHEMA}"\`);
   await prisma.$executeRawUnsafe(\`SET search_path TO "\${getSchema()}"\`);
+  const databaseUrl = process.env.SAML_DATABASE_URL;
+  const urlRegex = /^postgres:\\/\\/[^/]+\\/(?<database>[^?]+)$/;
+  const dbName = urlRegex.exec(databaseUrl)?.groups?.database;
+  await prisma.$executeRawUnsafe(\`CREATE DATABASE "\${dbName}"\`);
   await prisma.$queryRawUnsafe(\`SELECT * FROM "\${PARENT_TABLE}" WHERE "createdAt" > now() - INTERVAL '\${CUTOFF_DAYS} days'\`);
   await prisma.$queryRaw\`SELECT \${Prisma.raw(\`"\${field}"\`)} FROM "Image" WHERE id IN (\${Prisma.raw(entityIds.join(', '))}) AND "userId" = \${Prisma.raw(\`\${userId}\`)}\`;
   await prisma.$queryRaw\`SELECT 1 \${Prisma.raw(\`AND "createdAt" > '\${since.toISOString()}'\`)}\`;
@@ -154,6 +158,9 @@ export async function set(key: string, value: unknown, type: string) {
 //      ^^^^^^^^^^^^^^^^^^^^^^ error: SQL injection
   const byColumn = (column: string) => prisma.$queryRawUnsafe(\`SELECT * FROM "Tag" ORDER BY \${column}\`);
 //                                     ^^^^^^^^^^^^^^^^^^^^^^ error: interpolates \`\${column}\`
+  const match = /^(?<name>\\w+)$/.exec(key);
+  await prisma.$executeRawUnsafe(\`CREATE DATABASE "\${match?.groups?.name}"\`);
+//      ^^^^^^^^^^^^^^^^^^^^^^^^ error: interpolates \`\${match?.groups?.name}\`
   await byColumn('name');
   await byColumn(type);
 }

@@ -16,7 +16,7 @@ const NUMERIC_OPERATORS = new Set([
 ]);
 /** Declared types whose values cannot hold a quote: `number`, `bigint`, `boolean`, `Date`, lists of them, unions of literals. */
 const QUOTELESS_TYPE = /^(?:number|bigint|boolean|Date|true|false|null|undefined|-?\d[\d_.]*|'[^'\\]*'|"[^"\\]*")$/;
-const MAX_DEPTH = 4;
+const MAX_DEPTH = 8;
 
 /**
  * True when no request can choose the text: literals, `const`s bound to them, SCREAMING_CASE module
@@ -28,7 +28,7 @@ const MAX_DEPTH = 4;
 export function isTrustedText(expression: ts.Expression, depth = 0): boolean {
   if (depth > MAX_DEPTH) return false;
   const node = unwrap(expression);
-  if (ts.isStringLiteralLike(node) || ts.isNumericLiteral(node) || ts.isBigIntLiteral(node)) return true;
+  if (ts.isStringLiteralLike(node) || ts.isNumericLiteral(node) || ts.isBigIntLiteral(node) || ts.isRegularExpressionLiteral(node)) return true;
   if (node.kind === ts.SyntaxKind.TrueKeyword || node.kind === ts.SyntaxKind.FalseKeyword || node.kind === ts.SyntaxKind.NullKeyword) return true;
   if (ts.isTemplateExpression(node)) return node.templateSpans.every((span) => isTrustedText(span.expression, depth));
   // `-x`, `+x`, `~x`, `!x`: a number or a boolean.
@@ -43,7 +43,7 @@ export function isTrustedText(expression: ts.Expression, depth = 0): boolean {
   if (ts.isCallExpression(node)) return isTrustedCall(node, depth);
   if (ts.isIdentifier(node)) return isTrustedIdentifier(node, depth);
   if (ts.isPropertyAccessExpression(node)) return isTrustedProperty(node, depth);
-  if (ts.isElementAccessExpression(node)) return isConstantMap(node.expression, depth + 1) || isEnvironment(node);
+  if (ts.isElementAccessExpression(node)) return isConstantMap(node.expression, depth + 1) || isEnvironment(node) || (isTrustedText(node.expression, depth + 1) && isTrustedText(node.argumentExpression, depth + 1));
   return isCheckedBefore(node);
 }
 
@@ -104,6 +104,8 @@ function isTrustedProperty(node: ts.PropertyAccessExpression, depth: number): bo
   if (isEnvironment(node)) return true;
   if (isConstantMap(node.expression, depth + 1) || staticConstant(node, depth)) return true;
   if (declaredQuotelessProperty(node)) return true;
+  // `urlMatch?.groups?.database` where `urlMatch` comes from the environment: a part of a trusted value.
+  if (isTrustedText(node.expression, depth + 1)) return true;
   return isCheckedBefore(node);
 }
 
@@ -120,6 +122,8 @@ function isTrustedCall(node: ts.CallExpression, depth: number): boolean {
       return isTrustedText(receiver, depth + 1);
     }
   }
+  // `urlRegex.exec(databaseUrl)`: a method of a trusted value given trusted arguments.
+  if (ts.isPropertyAccessExpression(node.expression) && isTrustedText(node.expression.expression, depth + 1) && node.arguments.every((argument) => isTrustedText(argument, depth + 1))) return true;
   if (ts.isIdentifier(node.expression)) {
     const fn = localFunction(node.expression);
     if (fn && (validates(fn) || numericOnly(fn) || readsEnvironmentOnly(fn, node))) return true;
