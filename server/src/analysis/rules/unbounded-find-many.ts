@@ -77,6 +77,7 @@ const CONFIGURATION_WORDS = new Set([
   'preference', 'preferences', 'integration', 'integrations', 'webhook', 'webhooks', 'domain', 'domains', 'invite', 'invites',
   'invitation', 'invitations', 'channel', 'channels', 'module', 'modules', 'environment', 'environments', 'provider', 'providers',
   'secret', 'secrets', 'variable', 'variables', 'connection', 'connections', 'subscription', 'subscriptions', 'dashboard', 'dashboards',
+  'config', 'configs', 'configuration', 'configurations', 'rule', 'rules', 'endpoint', 'endpoints', 'layout', 'layouts', 'gateway', 'gateways',
 ]);
 
 /**
