@@ -84,7 +84,7 @@ const EARLIER_PREVIEW_FEATURES = new Set([
 function acceptedByEarlierPrisma(message: string): boolean {
   const feature = /^The preview feature "([^"]+)" is not known/.exec(message)?.[1];
   if (feature !== undefined) return EARLIER_PREVIEW_FEATURES.has(feature.toLowerCase());
-  return /^Views cannot have primary keys/.test(message);
+  return /^(?:Error validating: )?Views cannot have primary keys/.test(message);
 }
 
 /** True once the engine cannot be used again here (a worker thread then ends, and its successor loads a fresh one). */
