@@ -48,6 +48,26 @@ describe('main', () => {
     );
   });
 
+  it('fails the run at --fail-on and above: information alone passes by default', async () => {
+    const root = await tempProject({ 'prisma/schema.prisma': SCHEMA_WITH_ONE_FINDING });
+    const withSeverity = (severity: 'error' | 'warning' | 'info') => ({ ...missingFkIndex, severity });
+    const status = async (severity: 'error' | 'warning' | 'info', ...flags: string[]) =>
+      main(['check', '--format', 'json', ...flags], fakeIo(root).io, { rules: [withSeverity(severity)] });
+    assert.equal(await status('info'), 0, 'an info finding is reported and passes');
+    assert.equal(await status('warning'), 1);
+    assert.equal(await status('error'), 1);
+    assert.equal(await status('info', '--fail-on', 'info'), 1);
+    assert.equal(await status('warning', '--fail-on=error'), 0);
+    assert.equal(await status('error', '--fail-on', 'error'), 1);
+    assert.equal(await status('error', '--fail-on', 'never'), 0);
+    const reported = fakeIo(root);
+    await main(['check', '--format', 'json'], reported.io, { rules: [withSeverity('info')] });
+    assert.equal(JSON.parse(reported.stdout()).findings.length, 1, 'passing is not hiding: the finding is in the report');
+    const bad = fakeIo(root);
+    assert.equal(await main(['check', '--fail-on', 'warn'], bad.io), 2);
+    assert.match(bad.stderr(), /unknown level 'warn' for --fail-on/);
+  });
+
   it('colours text only on a terminal without NO_COLOR', async () => {
     const root = await tempProject({ 'prisma/schema.prisma': SCHEMA_WITH_ONE_FINDING });
     const terminal = fakeIo(root, { isTTY: true });
@@ -62,7 +82,7 @@ describe('main', () => {
 
 describe('parseArgs', () => {
   it('reads paths, --opt value, --opt=value, short options and --', () => {
-    assert.deepEqual(parseArgs(['check']), { kind: 'check', paths: ['.'], format: 'text', output: undefined, pending: false, since: undefined, allMigrations: false });
+    assert.deepEqual(parseArgs(['check']), { kind: 'check', paths: ['.'], format: 'text', output: undefined, pending: false, since: undefined, allMigrations: false, failOn: 'warning' });
     assert.deepEqual(parseArgs(['check', 'a', '-f', 'sarif', 'b', '--output=out.sarif']), {
       kind: 'check',
       paths: ['a', 'b'],
@@ -71,9 +91,10 @@ describe('parseArgs', () => {
       pending: false,
       since: undefined,
       allMigrations: false,
+      failOn: 'warning',
     });
     assert.equal((parseArgs(['check', '--pending', 'a']) as { pending: boolean }).pending, true);
-    assert.deepEqual(parseArgs(['check', '--', '--odd-name']), { kind: 'check', paths: ['--odd-name'], format: 'text', output: undefined, pending: false, since: undefined, allMigrations: false });
+    assert.deepEqual(parseArgs(['check', '--', '--odd-name']), { kind: 'check', paths: ['--odd-name'], format: 'text', output: undefined, pending: false, since: undefined, allMigrations: false, failOn: 'warning' });
     assert.deepEqual(parseArgs(['-v']), { kind: 'version' });
     assert.deepEqual(parseArgs(['check', '-x']), { kind: 'usage-error', message: "unknown option '-x'" });
   });

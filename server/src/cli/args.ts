@@ -6,11 +6,15 @@ export type OutputFormat = 'text' | 'json' | 'sarif';
 export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
-  | { kind: 'check'; paths: string[]; format: OutputFormat; output: string | undefined; pending: boolean; since: string | undefined; allMigrations: boolean }
+  | { kind: 'check'; paths: string[]; format: OutputFormat; output: string | undefined; pending: boolean; since: string | undefined; allMigrations: boolean; failOn: FailOn }
   | ExplainCommand
   | { kind: 'usage-error'; message: string };
 
 const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
+
+/** The least severe finding that makes the exit status 1; `never` reports without failing. */
+export type FailOn = 'error' | 'warning' | 'info' | 'never';
+const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'never'];
 
 export const HELP = `Usage: prisma-lens check [paths...] [options]
 
@@ -35,6 +39,8 @@ Options:
       --since <ref>      review only the migrations added since the merge base of HEAD and
                          <ref> (e.g. origin/main): those not in it, committed or not
       --all-migrations   review every migration, including those already applied
+      --fail-on <level>  the least severe finding that fails the run (exit status 1): error,
+                         warning (default), info, or never (report only)
   -h, --help             show this help
   -v, --version          print the version
 
@@ -51,8 +57,9 @@ On the default branch itself, outside git, or with --all-migrations, every migra
 One line on stderr says which. A migration named by its file or folder is always reviewed. In
 CI, fetch the history the base needs (GitHub Actions: actions/checkout with fetch-depth: 0).
 
-Exit status: 0 when nothing is found, 1 when problems are found, 2 on a usage or input error
-(also a --since ref that does not exist).
+Exit status: 0 when nothing at or above the --fail-on level is found (information alone does
+not fail a run by default), 1 when such a problem is found, 2 on a usage or input error (also a
+--since ref that does not exist).
 
 Usage: prisma-lens explain <file>:<line> [options]
 
@@ -98,6 +105,7 @@ export function parseArgs(argv: readonly string[]): Command {
   let pending = false;
   let since: string | undefined;
   let allMigrations = false;
+  let failOn: FailOn = 'warning';
   for (let index = 0; index < rest.length; index++) {
     const arg = rest[index]!;
     if (arg === '--') {
@@ -114,13 +122,16 @@ export function parseArgs(argv: readonly string[]): Command {
       allMigrations = true;
       continue;
     }
-    const option = /^(--format|-f|--output|-o|--since)(?:=(.*))?$/.exec(arg);
+    const option = /^(--format|-f|--output|-o|--since|--fail-on)(?:=(.*))?$/.exec(arg);
     if (option) {
       const value = option[2] ?? rest[++index];
       if (value === undefined || value === '') return usageError(`option '${option[1]}' needs a value`);
       if (option[1] === '--format' || option[1] === '-f') {
         if (!FORMATS.includes(value as OutputFormat)) return usageError(`unknown format '${value}' (expected text, json or sarif)`);
         format = value as OutputFormat;
+      } else if (option[1] === '--fail-on') {
+        if (!FAIL_ON.includes(value as FailOn)) return usageError(`unknown level '${value}' for --fail-on (expected error, warning, info or never)`);
+        failOn = value as FailOn;
       } else if (option[1] === '--since') {
         if (value.startsWith('-')) return usageError(`option '--since' needs a git ref, not '${value}'`);
         since = value;
@@ -133,7 +144,7 @@ export function parseArgs(argv: readonly string[]): Command {
     paths.push(arg);
   }
   if (since !== undefined && allMigrations) return usageError("'--since' and '--all-migrations' cannot be used together");
-  return { kind: 'check', paths: paths.length > 0 ? paths : ['.'], format, output, pending, since, allMigrations };
+  return { kind: 'check', paths: paths.length > 0 ? paths : ['.'], format, output, pending, since, allMigrations, failOn };
 }
 
 function usageError(message: string): Command {

@@ -3,7 +3,7 @@ import { stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { rules as registeredRules } from '../analysis/rules/index';
 import type { Rule } from '../analysis/rules/types';
-import { HELP, parseArgs, type OutputFormat } from './args';
+import { HELP, parseArgs, type FailOn, type OutputFormat } from './args';
 import { checkTargets, type CheckOutcome, type CheckTarget } from './check';
 import { migrationSelection } from './check-migrations';
 import { disposePending } from './check-pending';
@@ -76,7 +76,15 @@ export async function main(argv: readonly string[], io: CliIo, options: { rules?
   reportProblems(outcome, io);
   // A folder with no Prisma project is an input error: CI pointed at the wrong folder must not pass.
   if (outcome.unreadable.length > 0 || outcome.ruleErrors.length > 0 || outcome.emptyTargets.length > 0) return EXIT_ERROR;
-  return outcome.report.findings.length > 0 ? EXIT_FINDINGS : EXIT_CLEAN;
+  return outcome.report.findings.some((finding) => failsRun(finding.severity, command.failOn)) ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+const SEVERITY_RANK: Readonly<Record<string, number>> = { error: 3, warning: 2, info: 1, hint: 0 };
+
+/** Whether a finding of this severity fails a run whose threshold is `failOn`. */
+function failsRun(severity: string, failOn: FailOn): boolean {
+  if (failOn === 'never') return false;
+  return (SEVERITY_RANK[severity] ?? 0) >= SEVERITY_RANK[failOn]!;
 }
 
 function render(outcome: CheckOutcome, format: OutputFormat, context: { rules: readonly Rule[]; color: boolean; cwd: string }): string {
