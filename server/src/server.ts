@@ -69,7 +69,7 @@ connection.onInitialize((params): InitializeResult => {
 connection.onInitialized(() => {
   codeFiles.initialized();
   void connection.client.register(DidChangeWatchedFilesNotification.type, {
-    watchers: [{ globPattern: '**/*.prisma' }, { globPattern: '**/package.json' }, { globPattern: '**/prisma.config.{ts,mts,cts,js,mjs,cjs}' }, { globPattern: '**/.prismalens.json' }],
+    watchers: [{ globPattern: '**/*.prisma' }, { globPattern: '**/package.json' }, { globPattern: '**/prisma.config.{ts,mts,cts,js,mjs,cjs}' }, { globPattern: '**/.prismalens.json' }, { globPattern: '**/{tsconfig,jsconfig}*.json' }, { globPattern: '**/pnpm-workspace.yaml' }],
   }).catch(() => undefined);
   connection.workspace.onDidChangeWorkspaceFolders((event) => {
     const removed = new Set(event.removed.map((folder) => folder.uri));

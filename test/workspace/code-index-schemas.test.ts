@@ -13,7 +13,7 @@ import type { Worker } from 'node:worker_threads';
 import { analyzeSchema } from '../../server/src/analysis/analyze';
 import { CodeIndex, namesPrismaOperation, type CodeSchema } from '../../server/src/workspace/code-index';
 import { startWorkerEarly } from '../../server/src/workspace/code-index-thread';
-import { codeFileSchemaSnapshot, schemaSetForCodeFile } from '../../server/src/workspace/discovery';
+import { codeFileSchemaSnapshot, schemaSetForCodeFile } from '../../server/src/workspace/code-file-schema';
 import { CORPUS, corpusFiles, expectedSites } from './corpus';
 import { POSTGRES, removeTempProjects, tempProject, USER_AND_POST, writeFiles } from './tempProject';
 

@@ -5,7 +5,9 @@ import { analyzeCode, analyzeSchema } from '../analysis/analyze';
 import type { PrismaSchema } from '../analysis/schema/model';
 import { isCodeFile, listCodeFiles } from '../workspace/code-files';
 import { namesPrismaOperation, readCodeText } from '../workspace/code-index';
-import { discoverSchemas, readSchemaFiles, schemaSetForCodeFile, schemaSetOwningCodeFile, type SchemaSet } from '../workspace/discovery';
+import { codeFileSchemaSnapshot, schemaSetForCodeFile } from '../workspace/code-file-schema';
+import { cachedDiscovery, readSchemaFiles, type SchemaSet } from '../workspace/discovery';
+import { isInside } from '../workspace/walk';
 import type { CheckOutcome, CheckTarget } from './check';
 import type { CliPolicy } from './policy';
 import { workspaceQueries, type WorkspaceQuery } from '../analysis/facts/workspace-facts';
@@ -27,9 +29,18 @@ interface PlannedCodeFile {
   named: boolean;
 }
 
-/** Analyses the code files of `targets` and adds their findings, problems and count to `outcome`. */
+/**
+ * Analyses the code files of `targets` and adds their findings, problems and count to `outcome`.
+ * Each file is joined to the schema whose client it uses (see `schemaSetForCodeFile`): in a folder
+ * holding schemas, as the editor does with that folder open; in a folder holding none (an app of a
+ * monorepo), as if each file were named alone, so its imports and its monorepo decide. A schema
+ * outside the folders checked is read for the code rules, and its own findings are not reported:
+ * a note names it, and the folder is no empty target.
+ */
 export async function checkCodeFiles(targets: readonly CheckTarget[], outcome: CheckOutcome, options: CodeCheckOptions): Promise<void> {
   const planned = new Map<string, PlannedCodeFile>();
+  const joined = new Set<CheckTarget>();
+  const outsideSchemas = new Map<CheckTarget, Set<string>>();
   for (const target of targets) {
     if (target.isFile) {
       if (isCodeFile(path.basename(target.absolute))) planned.set(target.absolute, { set: await schemaSetForCodeFile(target.absolute, []), named: true });
@@ -37,8 +48,26 @@ export async function checkCodeFiles(targets: readonly CheckTarget[], outcome: C
     }
     const files = await listCodeFiles(target.absolute);
     if (files.length === 0) continue;
-    const { sets } = await discoverSchemas(target.absolute);
-    for (const file of files) if (!planned.has(file)) planned.set(file, { set: schemaSetOwningCodeFile(sets, file), named: false });
+    const holdsSchemas = (await cachedDiscovery(target.absolute)).sets.length > 0;
+    const setOf = codeFileSchemaSnapshot(holdsSchemas ? [target.absolute] : []);
+    for (const file of files) {
+      if (planned.has(file)) continue;
+      const set = await setOf(file);
+      planned.set(file, { set, named: false });
+      if (!set) continue;
+      joined.add(target);
+      if (!targets.some((other) => !other.isFile && isInside(set.schemaPath, other.absolute))) {
+        const sets = outsideSchemas.get(target) ?? new Set<string>();
+        sets.add(set.schemaPath);
+        outsideSchemas.set(target, sets);
+      }
+    }
+  }
+  // A folder with no schema of its own whose code uses one (an app of a monorepo) was checked.
+  outcome.emptyTargets = outcome.emptyTargets.filter((target) => !joined.has(target));
+  for (const [target, schemaPaths] of outsideSchemas) {
+    const named = [...schemaPaths].sort().map((schemaPath) => path.relative(outcome.report.base, schemaPath) || schemaPath);
+    outcome.notes.push(`code in ${target.input} checked against ${named.join(', ')} (outside the paths given; ${named.length === 1 ? 'its' : 'their'} own findings are not reported)`);
   }
 
   const schemas = new Map<string, Promise<PrismaSchema | undefined>>();

@@ -2,7 +2,8 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EngineSchemaFile } from '../engines/engine-schema';
-import { readSchemaFiles, schemaSetForCodeFile } from '../workspace/discovery';
+import { schemaSetForCodeFile } from '../workspace/code-file-schema';
+import { readSchemaFiles } from '../workspace/discovery';
 
 export interface CodeFileSchema {
   files: EngineSchemaFile[];
@@ -30,7 +31,8 @@ export async function schemaForCodeFile(
   workspaceFolders: readonly string[],
   openText: (uri: string) => string | undefined = () => undefined,
 ): Promise<CodeFileSchema> {
-  const set = await schemaSetForCodeFile(file, workspaceFolders);
+  // The open text's imports decide the schema too: an import typed a moment ago counts.
+  const set = await schemaSetForCodeFile(file, workspaceFolders, openText(pathToFileURL(file).toString()));
   if (!set) return { files: [], projectRoot: path.dirname(file), schemaDir: path.dirname(file) };
   const { files } = await readSchemaFiles(set);
   const schemaDir = set.files.length === 1 && set.files[0] === set.schemaPath ? path.dirname(set.schemaPath) : set.schemaPath;

@@ -28,7 +28,9 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { isCodeFile } from '../workspace/code-files';
 import { CodeIndex, type AnalysedCode, type CodeSchema, type IndexSummary } from '../workspace/code-index';
-import { codeFileSchemaSnapshot, schemaSetForCodeFile, type SchemaSet } from '../workspace/discovery';
+import { codeFileSchemaSnapshot, schemaSetForCodeFile } from '../workspace/code-file-schema';
+import type { SchemaSet } from '../workspace/discovery';
+import { importsKey } from '../workspace/import-specifiers';
 import { PRISMA_CONFIG_NAMES } from '../workspace/prisma-project';
 import type { SchemaWorkspace } from '../workspace/documents';
 import { sharedPending } from '../workspace/shared-pending';
@@ -75,6 +77,9 @@ function fileNameOf(uri: string): string {
 /** The files whose changes the client reports, beside the schema watchers registered by the server. */
 const CODE_FILE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
 
+/** Schema lookups kept per file and imports before the cache starts over. */
+const MAX_CACHED_LOOKUPS = 5000;
+
 /** Code documents the client opened, by language rather than by file name (an untitled buffer has none). */
 const CODE_LANGUAGES = new Set(['typescript', 'typescriptreact', 'javascript', 'javascriptreact']);
 
@@ -93,32 +98,37 @@ export function registerCodeFiles(
     const analysed = await workspace.analyse(pathToFileURL(set.files[0]!).toString());
     return analysed ? { key: analysed.versionKey, schema: analysed.analysis.schema } : undefined;
   };
-  const lookUpSchema = async (uri: string): Promise<CodeSchema | undefined> => {
+  const lookUpSchema = async (uri: string, text: string | undefined): Promise<CodeSchema | undefined> => {
     if (!uri.startsWith('file:')) return undefined;
-    return analyseSet(await schemaSetForCodeFile(fileURLToPath(uri), options.workspaceFolders()));
+    return analyseSet(await schemaSetForCodeFile(fileURLToPath(uri), options.workspaceFolders(), text));
   };
-  // Files of one folder share a schema. The lookup is kept until a schema may have changed (an
-  // edit, open or close of a schema document, a watched schema or project file), so a keystroke
-  // in a code file costs a map read instead of a walk over the discovery's timestamps.
-  const schemaByFolder = new Map<string, Promise<CodeSchema | undefined>>();
+  // A file's schema follows from its place and its imports. The lookup is kept per file and
+  // imports until a schema may have changed (an edit, open or close of a schema document, a
+  // watched schema or project file), so a keystroke in a code file costs a scan of its imports and
+  // a map read instead of a walk over the discovery's timestamps.
+  const schemaByFile = new Map<string, Promise<CodeSchema | undefined>>();
   // Counts the times a schema may have changed, so that a pass does not keep a lookup made before.
   let schemaEpoch = 0;
   const forgetSchemas = (): void => {
-    schemaByFolder.clear();
+    schemaByFile.clear();
     schemaEpoch++;
   };
-  const cachedPerFolder = (uri: string, lookUp: (uri: string) => Promise<CodeSchema | undefined>): Promise<CodeSchema | undefined> =>
-    sharedPending(schemaByFolder, uri.slice(0, uri.lastIndexOf('/')), () => lookUp(uri));
-  const schemaFor = (uri: string): Promise<CodeSchema | undefined> => cachedPerFolder(uri, lookUpSchema);
+  const cachedPerFile = (uri: string, text: string | undefined, lookUp: (uri: string, text: string | undefined) => Promise<CodeSchema | undefined>): Promise<CodeSchema | undefined> => {
+    // Typing an import creates a key per keystroke; the map is bounded rather than kept exact.
+    if (schemaByFile.size > MAX_CACHED_LOOKUPS) schemaByFile.clear();
+    const key = text === undefined ? uri : `${uri}\n${importsKey(text)}`;
+    return sharedPending(schemaByFile, key, () => lookUp(uri, text));
+  };
+  const schemaFor = (uri: string, text?: string): Promise<CodeSchema | undefined> => cachedPerFile(uri, text, lookUpSchema);
   // A background pass looks at the disk once (one discovery snapshot) and analyses each schema
-  // once, instead of checking both for every folder of the workspace.
-  const schemasForPass = (): ((uri: string) => Promise<CodeSchema | undefined>) => {
+  // once, instead of checking both for every file of the workspace.
+  const schemasForPass = (): ((uri: string, text?: string) => Promise<CodeSchema | undefined>) => {
     const setOf = codeFileSchemaSnapshot(options.workspaceFolders());
     const bySet = new Map<string, Promise<CodeSchema | undefined>>();
     let epoch = schemaEpoch;
-    const lookUp = async (uri: string): Promise<CodeSchema | undefined> => {
+    const lookUp = async (uri: string, text: string | undefined): Promise<CodeSchema | undefined> => {
       if (!uri.startsWith('file:')) return undefined;
-      const set = await setOf(fileURLToPath(uri));
+      const set = await setOf(fileURLToPath(uri), text);
       if (epoch !== schemaEpoch) {
         // A schema changed since the pass began: its analyses are looked up again.
         bySet.clear();
@@ -126,7 +136,7 @@ export function registerCodeFiles(
       }
       return sharedPending(bySet, set?.schemaPath ?? '', () => analyseSet(set));
     };
-    return (uri) => cachedPerFolder(uri, lookUp);
+    return (uri, text) => cachedPerFile(uri, text, lookUp);
   };
   const index = new CodeIndex({ schemaFor, schemasForPass, isOpen: (uri) => documents.get(uri) !== undefined, policy: options.policy });
   // The first pass starts after `initialized`; its thread loads the parser in the meantime.
@@ -213,6 +223,11 @@ export function registerCodeFiles(
       if (!summary.cancelled) {
         indexedOnce = true;
         refreshOpenCode();
+        // Calls into other files are followed once the workspace's functions are summarised, in the background.
+        void index
+          .rebuildCallSummaries()
+          .then((rebuilt) => rebuilt && refreshOpenCode())
+          .catch((error: unknown) => options.log(`summarising the workspace's functions failed: ${describe(error)}`));
       }
       return summary;
     } catch (error) {

@@ -5,7 +5,7 @@
  * Database work happens here, on request only, never on the diagnostics path.
  */
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WorkDoneProgress, type CancellationToken, type Connection, type Range, type TextDocuments, type TextEdit, type WorkDoneProgressBegin, type WorkDoneProgressEnd, type WorkDoneProgressReport } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { indexFile } from '../analysis/code/file-index';
@@ -28,7 +28,7 @@ import { checkStatement, loadStatementGuard } from '../explain/statement-guard';
 import { compileCallMeant, explainCallStatements, toExplainable, type CompiledCallMeant } from '../explain/explain-call';
 import { explainStatements, explainWithIndex, type StatementReport, type WhatIfReport } from '../explain/plan-report';
 import { schemaFilesForCodeFile } from '../explain/sql-schema';
-import { schemaSetForCodeFile } from '../workspace/discovery';
+import { schemaSetForCodeFile } from '../workspace/code-file-schema';
 import { toTextEdit } from './convert';
 
 export const EXPLAINABLE_CALLS_REQUEST = 'prismaLens/explainableCalls';
@@ -242,7 +242,7 @@ export function registerExplain(connection: Connection, documents: TextDocuments
   }
 
   async function databaseRequest(context: CallContext, settings: ExplainSettings | undefined) {
-    const set = await schemaSetForCodeFile(context.file, dependencies.workspaceFolders());
+    const set = await schemaSetForCodeFile(context.file, dependencies.workspaceFolders(), openText(pathToFileURL(context.file).toString()));
     const schemaPath = set?.schemaPath ?? path.dirname(context.file);
     const schemaDir = set && set.files.length === 1 && set.files[0] === schemaPath ? path.dirname(schemaPath) : schemaPath;
     const url = await resolveDatabaseUrl({

@@ -4,7 +4,6 @@
  * latest analysis of each open document, cached by content and schema.
  */
 import { availableParallelism } from 'node:os';
-import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { analyzeCode } from '../analysis/analyze';
 import { modelsByDelegate } from '../analysis/code/operations';
@@ -16,6 +15,7 @@ import type { ServerPolicy } from './policy';
 import { compactSite, hashOf, indexFileText, namesPrismaOperation, readCodeFile, readCodeFileSync, resolvedEntry, unreadableReason, type IndexedFile, type IndexedQuerySite, type IndexSchema } from './code-index-core';
 import { IndexThread, type ThreadFile } from './code-index-thread';
 import { FileQueue } from './file-queue';
+import { BackgroundCallSummaries } from './code-calls';
 
 export {
   hashOf,
@@ -71,19 +71,22 @@ export interface IndexSummary {
 interface Pass {
   queue: FileQueue;
   summary: IndexSummary;
-  schemaOf: (file: string) => Promise<CodeSchema | undefined>;
+  schemaOf: (file: string, text?: string) => Promise<CodeSchema | undefined>;
   isCancelled: () => boolean;
   onProgress: ((progress: IndexProgress) => void) | undefined;
 }
 
 export interface CodeIndexOptions {
-  /** Resolves the schema of a code file (by file URI); undefined when the file belongs to no schema. */
-  schemaFor(uri: string): Promise<CodeSchema | undefined>;
+  /**
+   * Resolves the schema of a code file (by file URI; its imports decide, read from `text` when
+   * given, else from disk); undefined when the file belongs to no schema.
+   */
+  schemaFor(uri: string, text?: string): Promise<CodeSchema | undefined>;
   /**
    * The schema lookup for one background pass, asked for at its start: it may take one look at the
    * disk for the whole pass instead of one per file. Without it the pass uses `schemaFor`.
    */
-  schemasForPass?(): (uri: string) => Promise<CodeSchema | undefined>;
+  schemasForPass?(): (uri: string, text?: string) => Promise<CodeSchema | undefined>;
   /** Open documents are analysed on demand by pulls; the background pass leaves them alone. */
   isOpen(uri: string): boolean;
   /** Configuration and suppression comments; without it every default rule runs. */
@@ -111,6 +114,8 @@ export class CodeIndex {
   private lastFileCount: number | undefined;
   /** An indexing thread started ahead of the first pass (`startThreadEarly`). */
   private earlyThread: IndexThread | undefined;
+  /** What the workspace's functions query per call, for following calls into other files; rebuilt after each pass. */
+  private readonly calls = new BackgroundCallSummaries();
 
   constructor(private readonly options: CodeIndexOptions) {}
 
@@ -134,11 +139,11 @@ export class CodeIndex {
     if (skipped) {
       return { uri: document.uri, resultId: `skipped:${contentHash}`, findings: [], lines: new LineIndex(''), errors: [], skipped };
     }
-    const schema = await this.options.schemaFor(document.uri);
+    const schema = await this.options.schemaFor(document.uri, document.text);
     if (isCancelled?.()) return undefined;
     const ran = await this.options.policy?.forUri(document.uri, { language: 'typescript', text: document.text });
     if (isCancelled?.()) return undefined;
-    const resultId = `${contentHash}|${schema?.key ?? ''}|${ran?.key ?? ''}`;
+    const resultId = `${contentHash}|${schema?.key ?? ''}|${ran?.key ?? ''}|${this.calls.version}`;
     const cacheKey = `${document.uri}#${resultId}`;
     const cached = this.analyses.get(cacheKey);
     if (cached) {
@@ -147,7 +152,7 @@ export class CodeIndex {
       this.analyses.set(cacheKey, cached);
       return cached;
     }
-    const analysis = analyzeCode({ uri: document.uri, text: document.text, version: document.version }, schema?.schema, { isCancelled, rules: ran?.rules });
+    const analysis = analyzeCode({ uri: document.uri, text: document.text, version: document.version }, schema?.schema, { isCancelled, rules: ran?.rules, workspaceCalls: this.calls.calls });
     if (isCancelled?.()) return undefined;
     const lines = new LineIndex(document.text);
     const findings = ran && this.options.policy ? this.options.policy.finish(analysis.findings, { uri: document.uri, text: document.text, language: 'typescript', lines }, ran) : analysis.findings;
@@ -156,6 +161,15 @@ export class CodeIndex {
     while (this.analyses.size > MAX_CACHED_ANALYSES) this.analyses.delete(this.analyses.keys().next().value!);
     this.entries.set(document.uri, { uri: document.uri, contentHash, schemaKey: schema?.key, querySites: analysis.querySites.map((site) => compactSite(site, document.text, lines)) });
     return result;
+  }
+
+  /**
+   * Rebuilds what the workspace's functions query per call (for calls into other files) from the
+   * indexed files, in the background a slice at a time; true when it finished, and open documents
+   * should then be analysed again.
+   */
+  rebuildCallSummaries(): Promise<boolean> {
+    return this.calls.rebuild([...this.entries.keys()], async (uri) => (await this.options.schemaFor(uri).catch(() => undefined))?.schema);
   }
 
   /** Forgets cached analyses of a closed document; its index entry is refreshed from disk. */
@@ -172,7 +186,7 @@ export class CodeIndex {
     const generation = ++this.generation;
     const started = performance.now();
     const isCancelled = () => this.generation !== generation;
-    const lookUp = this.options.schemasForPass?.() ?? ((uri: string) => this.options.schemaFor(uri));
+    const lookUp = this.options.schemasForPass?.() ?? ((uri: string, text?: string) => this.options.schemaFor(uri, text));
     // The indexing thread loads its code (the TypeScript parser) while the files are listed, when
     // the pass is likely to use it: the first pass, or after a pass over a large workspace.
     const likelyLarge = this.lastFileCount === undefined || this.lastFileCount >= THREAD_MIN_FILES;
@@ -203,12 +217,12 @@ export class CodeIndex {
         const live = new Set(queue.files.map((file) => queue.uriOf(file)));
         for (const uri of [...this.entries.keys()]) if (!live.has(uri) && !this.options.isOpen(uri)) this.entries.delete(uri);
       });
-      const schemaByFolder = new Map<string, Promise<CodeSchema | undefined>>();
-      const schemaOf = (file: string): Promise<CodeSchema | undefined> => {
-        // Files of one folder belong to the same project, so they share a schema.
-        const folder = path.dirname(file);
-        let pending = schemaByFolder.get(folder);
-        if (!pending) schemaByFolder.set(folder, (pending = lookUp(pathToFileURL(file).toString()).catch(() => undefined)));
+      // A file's schema follows from its place and its imports, so each file is looked up; the
+      // lookup reads a file's imports only when the workspace holds more than one schema.
+      const schemaByFile = new Map<string, Promise<CodeSchema | undefined>>();
+      const schemaOf = (file: string, text?: string): Promise<CodeSchema | undefined> => {
+        let pending = schemaByFile.get(file);
+        if (!pending) schemaByFile.set(file, (pending = lookUp(pathToFileURL(file).toString(), text).catch(() => undefined)));
         return pending;
       };
 
@@ -301,7 +315,7 @@ export class CodeIndex {
         if (!this.options.isOpen(uri)) {
           if (text === undefined) this.entries.delete(uri);
           // Not awaited: the next file is parsed while this one's schema is looked up.
-          else resolving.push(this.store(uri, text, () => schemaOf(file)).then((parsed) => void (parsed && summary.parsed++)));
+          else resolving.push(this.store(uri, text, () => schemaOf(file, text)).then((parsed) => void (parsed && summary.parsed++)));
         }
         done++;
         if (performance.now() - sliceStart >= SLICE_MS) {
@@ -372,7 +386,7 @@ export class CodeIndex {
       this.entries.delete(uri);
       return;
     }
-    await this.store(uri, text, () => this.options.schemaFor(uri).catch(() => undefined));
+    await this.store(uri, text, () => this.options.schemaFor(uri, text).catch(() => undefined));
   }
 
   /**

@@ -7,8 +7,9 @@ import * as path from 'node:path';
 import { groupLooseFiles } from './loose-schemas';
 import { declaresDatasource, generatorOutputs, PRISMA_CONFIG_NAMES } from './prisma-project';
 import { resolveProjectSchema, type ResolvedSource } from './project-schema';
-import { sharedPending } from './shared-pending';
-import { comparePaths, isInside, listPrismaFiles, readStampedText, scanTree, stampsAreCurrent, type Stamps, type WalkProblem } from './walk';
+import { forgetWorkspaceLayouts, monorepoRootAbove, type RootMemo } from './monorepo';
+import { StampedCache } from './stamped-cache';
+import { comparePaths, isInside, listPrismaFiles, readStampedText, scanTree, type Stamps, type WalkProblem } from './walk';
 
 export { readSchemaFiles, MAX_SCHEMA_FILE_BYTES, type ReadSchemaFilesResult, type SchemaFileProblem } from './schema-files';
 
@@ -23,6 +24,8 @@ export interface SchemaSet {
   /** Absolute paths of its `.prisma` files, sorted. */
   files: string[];
   source: SchemaSource;
+  /** Absolute folders its generators write clients to (`output`, resolved against the file that declares it). */
+  clientOutputs?: string[];
 }
 
 export type DiscoveryProblem = WalkProblem;
@@ -53,7 +56,7 @@ export async function discoverSchemas(root: string, options: { stamps?: Stamps }
       problems.push(...resolution.problems);
       const schema = resolution.schema;
       if (!schema) return undefined;
-      if (!schema.isFolder) return { projectRoot, schemaPath: schema.schemaPath, files: [schema.schemaPath], source: schema.source };
+      if (!schema.isFolder) return withOutputs({ projectRoot, schemaPath: schema.schemaPath, files: [schema.schemaPath], source: schema.source }, facts, options.stamps);
       const listed = await listPrismaFiles(schema.schemaPath, options);
       problems.push(...listed.problems);
       const files = listed.files.filter((file) => !isGeneratedOutput(file));
@@ -61,7 +64,7 @@ export async function discoverSchemas(root: string, options: { stamps?: Stamps }
         problems.push({ path: schema.schemaPath, message: `the schema folder of ${describeSource(schema.source)} holds no .prisma files` });
         return undefined;
       }
-      return { projectRoot, schemaPath: schema.schemaPath, files, source: schema.source };
+      return withOutputs({ projectRoot, schemaPath: schema.schemaPath, files, source: schema.source }, facts, options.stamps);
     }),
   );
   const sets = preferExplicitSources(resolved.filter((set): set is SchemaSet => set !== undefined));
@@ -70,7 +73,7 @@ export async function discoverSchemas(root: string, options: { stamps?: Stamps }
   const loose = scan.prismaFiles
     .filter((file) => !claimed.has(file) && !isGeneratedOutput(file))
     .map((file) => ({ file, hasDatasource: facts.get(file)?.hasDatasource ?? false, projectRoot: nearestProject(file, projectDirs) }));
-  for (const schema of groupLooseFiles(loose)) sets.push({ ...schema, source: 'loose' });
+  for (const schema of groupLooseFiles(loose)) sets.push(withOutputs({ ...schema, source: 'loose' }, facts, options.stamps));
 
   sets.sort((a, b) => comparePaths(a.schemaPath, b.schemaPath) || comparePaths(a.projectRoot, b.projectRoot));
   problems.sort((a, b) => comparePaths(a.path, b.path) || comparePaths(a.message, b.message));
@@ -86,12 +89,31 @@ interface SchemaFacts {
 function readSchemaFacts(files: readonly string[], stamps: Stamps | undefined): Map<string, SchemaFacts> {
   const facts = new Map<string, SchemaFacts>();
   for (const file of files) {
-    const text = readStampedText(file, stamps);
-    if (text === undefined || text.includes('\u0000')) continue;
-    const outputs = generatorOutputs(text).map((output) => path.resolve(path.dirname(file), output));
-    facts.set(file, { outputs, hasDatasource: declaresDatasource(text) });
+    const fileFacts = readFileFacts(file, stamps);
+    if (fileFacts) facts.set(file, fileFacts);
   }
   return facts;
+}
+
+function readFileFacts(file: string, stamps: Stamps | undefined): SchemaFacts | undefined {
+  const text = readStampedText(file, stamps);
+  if (text === undefined || text.includes('\u0000')) return undefined;
+  const outputs = generatorOutputs(text).map((output) => path.resolve(path.dirname(file), output));
+  return { outputs, hasDatasource: declaresDatasource(text) };
+}
+
+/** The set with the client folders of its files' generators (a configured schema outside the walk is read for them). */
+function withOutputs(set: SchemaSet, facts: Map<string, SchemaFacts>, stamps: Stamps | undefined): SchemaSet {
+  const outputs = new Set<string>();
+  for (const file of set.files) {
+    let fileFacts = facts.get(file);
+    if (!fileFacts) {
+      fileFacts = readFileFacts(file, stamps);
+      if (fileFacts) facts.set(file, fileFacts);
+    }
+    for (const output of fileFacts?.outputs ?? []) outputs.add(output);
+  }
+  return outputs.size > 0 ? { ...set, clientOutputs: [...outputs].sort(comparePaths) } : set;
 }
 
 /**
@@ -145,21 +167,13 @@ function describeSource(source: ResolvedSource): string {
 // ---------------------------------------------------------------------------------------------
 // The language server's entry point: which schema a file belongs to, cached per root.
 
-interface CachedDiscovery {
-  stamps: Stamps;
-  result: Promise<Discovery>;
-  checkedAt: number;
-  pendingCheck?: Promise<Discovery>;
-}
-
-/** Results younger than this are reused without checking the disk: one burst of requests, one check. */
-const FRESH_MS = 200;
-const cache = new Map<string, CachedDiscovery>();
+const discoveries = new StampedCache<Discovery>((root, stamps) => discoverSchemas(root, { stamps }));
 
 /**
  * The set holding `file`, discovered from the innermost workspace folder that contains it (or,
- * outside every folder, from the file's nearest project). The discovery is cached and revalidated
- * by comparing the modification times of what it read, so calling again costs a few `stat`s.
+ * outside every folder, from its monorepo or nearest project; see `discoveryRootFor`). The
+ * discovery is cached and revalidated by comparing the modification times of what it read, so
+ * calling again costs a few `stat`s.
  */
 export async function schemaSetForFile(file: string, workspaceFolders: readonly string[]): Promise<SchemaSet | undefined> {
   const target = normalizeDrive(path.resolve(file));
@@ -170,42 +184,30 @@ export async function schemaSetForFile(file: string, workspaceFolders: readonly 
 
 /** Drops every cached discovery, for callers that know the disk changed (a file-watcher event). */
 export function forgetSchemaSets(): void {
-  cache.clear();
+  discoveries.clear();
+  forgetWorkspaceLayouts();
 }
 
-async function cachedDiscovery(root: string): Promise<Discovery> {
-  const entry = cache.get(root);
-  if (!entry) return rediscover(root);
-  if (Date.now() - entry.checkedAt < FRESH_MS) return entry.result;
-  entry.pendingCheck ??= (async () => {
-    try {
-      await entry.result;
-      if (await stampsAreCurrent(entry.stamps)) {
-        entry.checkedAt = Date.now();
-        return entry.result;
-      }
-    } catch {
-      // A failed discovery is retried below.
-    }
-    return rediscover(root);
-  })().finally(() => {
-    entry.pendingCheck = undefined;
-  });
-  return entry.pendingCheck;
+/** The discovery of `root`, cached; a few `stat`s check that it is still current (none within a moment of the last check). */
+export function cachedDiscovery(root: string): Promise<Discovery> {
+  return discoveries.get(root);
 }
 
-function rediscover(root: string): Promise<Discovery> {
-  const stamps: Stamps = new Map();
-  const result = discoverSchemas(root, { stamps });
-  cache.set(root, { stamps, result, checkedAt: Date.now() });
-  result.catch(() => cache.delete(root));
-  return result;
-}
-
-async function discoveryRootFor(file: string, workspaceFolders: readonly string[]): Promise<string> {
+/**
+ * Where a file's projects are discovered from: the innermost workspace folder that contains it,
+ * narrowed to the monorepo or repository the file is in when that lies inside the folder (a folder
+ * holding several repositories); outside every folder (the CLI), the root of its monorepo
+ * (workspace markers, else the git repository; never the home folder or above), else its nearest
+ * project, else its folder. The current folder plays no part, so a file is joined to the same
+ * schema from wherever it is asked.
+ */
+export async function discoveryRootFor(file: string, workspaceFolders: readonly string[], memo?: RootMemo): Promise<string> {
   const containing = workspaceFolders.filter((folder) => isInside(file, folder));
-  if (containing.length > 0) return containing.reduce((a, b) => (b.length > a.length ? b : a));
-  return (await nearestProjectAbove(file)) ?? path.dirname(file);
+  if (containing.length > 0) {
+    const folder = containing.reduce((a, b) => (b.length > a.length ? b : a));
+    return (await monorepoRootAbove(path.dirname(file), memo, folder)) ?? folder;
+  }
+  return (await monorepoRootAbove(path.dirname(file), memo)) ?? (await nearestProjectAbove(file)) ?? path.dirname(file);
 }
 
 /**
@@ -232,45 +234,6 @@ async function exists(target: string): Promise<boolean> {
 }
 
 /** `c:\…` and `C:\…` are one path on Windows; file URIs and workspace folders disagree on the case. */
-function normalizeDrive(file: string): string {
+export function normalizeDrive(file: string): string {
   return /^[a-z]:/.test(file) ? file[0]!.toUpperCase() + file.slice(1) : file;
-}
-
-/**
- * The schema that a TypeScript/JavaScript file's queries run against: the set of the nearest
- * project above the file, or the only schema of its workspace folder.
- */
-export async function schemaSetForCodeFile(file: string, workspaceFolders: readonly string[]): Promise<SchemaSet | undefined> {
-  const target = normalizeDrive(path.resolve(file));
-  const root = await discoveryRootFor(target, workspaceFolders.map((folder) => normalizeDrive(path.resolve(folder))));
-  const { sets } = await cachedDiscovery(root);
-  return schemaSetOwningCodeFile(sets, target);
-}
-
-/**
- * `schemaSetForCodeFile` for the many files of one background pass: each discovery root is checked
- * against the disk once, when the pass first needs it, and that result answers every later file of
- * the pass. (Checking per file would `stat` every folder of a large workspace many times a second.)
- * A schema or project file that changes during the pass is seen by the next pass, which the
- * file-watcher event starts, or by the next lookup outside the pass.
- */
-export function codeFileSchemaSnapshot(workspaceFolders: readonly string[]): (file: string) => Promise<SchemaSet | undefined> {
-  const folders = workspaceFolders.map((folder) => normalizeDrive(path.resolve(folder)));
-  const discoveries = new Map<string, Promise<Discovery>>();
-  // A failed discovery is tried again by the next file rather than kept for the pass.
-  const discoveryOf = (root: string): Promise<Discovery> => sharedPending(discoveries, root, () => cachedDiscovery(root));
-  // Each discovery starts when the pass first asks for a file of its folder: a pass lists its code
-  // files first, and the walks of both read folders with blocking calls, one after the other.
-  return async (file) => {
-    const target = normalizeDrive(path.resolve(file));
-    const root = await discoveryRootFor(target, folders);
-    return schemaSetOwningCodeFile((await discoveryOf(root)).sets, target);
-  };
-}
-
-/** Of the sets one discovery found, the one a code file's queries run against (see `schemaSetForCodeFile`). */
-export function schemaSetOwningCodeFile(sets: readonly SchemaSet[], file: string): SchemaSet | undefined {
-  const owners = sets.filter((set) => set.source !== 'loose' && isInside(file, set.projectRoot));
-  if (owners.length > 0) return owners.reduce((a, b) => (b.projectRoot.length > a.projectRoot.length ? b : a));
-  return sets.length === 1 ? sets[0] : undefined;
 }

@@ -1,0 +1,144 @@
+/**
+ * A code file is joined to the schema whose client it uses: imported directly, through a workspace
+ * package (npm/yarn workspaces, pnpm-workspace.yaml, one or two hops), a custom generator `output`
+ * or a tsconfig path alias, else the nearest project; the same answer for the CLI (no workspace
+ * folder), the editor's lookup and the editor's background pass.
+ */
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { codeFileSchemaSnapshot, schemaSetForCodeFile } from '../../server/src/workspace/code-file-schema';
+import { discoveryRootFor, forgetSchemaSets } from '../../server/src/workspace/discovery';
+import { importSpecifiers } from '../../server/src/workspace/import-specifiers';
+import { monorepoRootAbove, packageJsonWorkspaces, pnpmWorkspacePackages, workspaceLayout } from '../../server/src/workspace/monorepo';
+import { acmeMonorepo, APP_QUERIES, twoProjects } from './monorepos';
+import { POSTGRES, removeTempProjects, tempProject, USER_AND_POST } from './tempProject';
+
+after(removeTempProjects);
+
+const rel = (root: string, file: string | undefined): string | undefined => (file === undefined ? undefined : path.relative(root, file).split(path.sep).join('/'));
+const at = (root: string, relative: string): string => path.join(root, ...relative.split('/'));
+
+for (const kind of ['npm', 'pnpm'] as const) {
+  describe(`the schema of a code file in a ${kind} monorepo`, () => {
+    it('follows the imports to the client, the same for the CLI, the editor and the background pass', async () => {
+      const root = await acmeMonorepo(kind);
+      const pass = codeFileSchemaSnapshot([root]);
+      const appOnly = codeFileSchemaSnapshot([at(root, 'apps/web')]);
+      for (const [relative, expected] of Object.entries(APP_QUERIES)) {
+        const file = at(root, relative);
+        const cli = await schemaSetForCodeFile(file, []);
+        assert.equal(rel(root, cli?.schemaPath), expected.schema, `${relative} (CLI)`);
+        assert.deepEqual(await schemaSetForCodeFile(file, [root]), cli, `${relative} (editor)`);
+        assert.deepEqual(await pass(file), cli, `${relative} (background pass)`);
+        // The app opened alone: the package outside the folder is found through the monorepo.
+        assert.equal(rel(root, (await appOnly(file))?.schemaPath), expected.schema, `${relative} (app folder open)`);
+      }
+    });
+
+    it('joins a package\'s own files to its schema, and a file whose imports name no client to the nearest project', async () => {
+      const root = await acmeMonorepo(kind);
+      assert.equal(rel(root, (await schemaSetForCodeFile(at(root, 'packages/db/index.ts'), []))?.schemaPath), 'packages/db/schema.prisma');
+      assert.equal(rel(root, (await schemaSetForCodeFile(at(root, 'packages/billing/src/index.ts'), []))?.schemaPath), 'packages/billing/prisma/schema');
+      // Two schemas in the monorepo and neither above the app: a file with no client import has none.
+      assert.equal(await schemaSetForCodeFile(at(root, 'apps/web/src/lib/format.ts'), [], 'export const f = 1;\n'), undefined);
+    });
+
+    it('reads the editor\'s unsaved text: an import typed a moment ago decides', async () => {
+      const root = await acmeMonorepo(kind);
+      const file = at(root, 'apps/web/src/users.ts');
+      const edited = `import { billing } from '@acme/billing';\nexport const f = () => billing.invoice.findMany();\n`;
+      assert.equal(rel(root, (await schemaSetForCodeFile(file, [root], edited))?.schemaPath), 'packages/billing/prisma/schema');
+    });
+  });
+}
+
+describe('the schema of a code file: two projects in one repository', () => {
+  it('an app importing the second project\'s package gets its schema, not the one of the project around it', async () => {
+    const root = await twoProjects();
+    const entries = at(root, 'apps/books/src/entries.ts');
+    for (const folders of [[], [root]]) {
+      assert.equal(rel(root, (await schemaSetForCodeFile(entries, folders))?.schemaPath), 'packages/ledger/prisma/schema.prisma', `folders ${folders.length}`);
+      // `@prisma/client` is the client of the nearest project above the file: the root's.
+      assert.equal(rel(root, (await schemaSetForCodeFile(at(root, 'apps/books/src/products.ts'), folders))?.schemaPath), 'prisma/schema.prisma');
+    }
+  });
+});
+
+describe('the discovery root of a file outside every workspace folder', () => {
+  it('is its monorepo\'s root, never the current folder', async () => {
+    const root = await acmeMonorepo('npm');
+    assert.equal(await discoveryRootFor(at(root, 'apps/web/src/users.ts'), []), root);
+    // A workspace folder holding the monorepo among other things (the CLI's current folder, a
+    // folder of repositories) is narrowed to the monorepo.
+    assert.equal(await discoveryRootFor(at(root, 'apps/web/src/users.ts'), [path.dirname(root)]), root);
+    assert.equal(await discoveryRootFor(at(root, 'apps/web/src/users.ts'), [at(root, 'apps/web')]), at(root, 'apps/web'));
+  });
+
+  it('stops at the repository root and below the home folder', async () => {
+    const outer = await tempProject({ 'package.json': JSON.stringify({ workspaces: ['*'] }), 'repo/package.json': '{"name":"repo"}', 'repo/src/a.ts': 'export {};\n', 'home/me/app/src/b.ts': 'export {};\n' });
+    await mkdir(at(outer, 'repo/.git'));
+    assert.equal(await monorepoRootAbove(at(outer, 'repo/src')), at(outer, 'repo'));
+    const home = process.env.HOME;
+    process.env.HOME = at(outer, 'home/me');
+    try {
+      assert.equal(await monorepoRootAbove(at(outer, 'home/me/app/src')), undefined);
+    } finally {
+      process.env.HOME = home;
+    }
+    assert.equal(await monorepoRootAbove(at(outer, 'home/me/app/src')), outer);
+  });
+
+  it('without a monorepo, is the nearest project', async () => {
+    const root = await tempProject({ 'shop/package.json': '{"name":"shop"}', 'shop/prisma/schema.prisma': `${POSTGRES}${USER_AND_POST}`, 'shop/src/a.ts': 'export {};\n' });
+    forgetSchemaSets();
+    assert.equal(await discoveryRootFor(at(root, 'shop/src/a.ts'), []), at(root, 'shop'));
+    assert.equal(rel(root, (await schemaSetForCodeFile(at(root, 'shop/src/a.ts'), []))?.schemaPath), 'shop/prisma/schema.prisma');
+  });
+});
+
+describe('workspace packages', () => {
+  it('maps package names to folders from workspaces, pnpm-workspace.yaml and the usual folders', async () => {
+    for (const kind of ['npm', 'pnpm'] as const) {
+      const root = await acmeMonorepo(kind);
+      const { packages } = await workspaceLayout(root);
+      assert.deepEqual(
+        [...packages].map(([name, folder]) => [name, rel(root, folder)]).sort(),
+        [['@acme/api', 'packages/api'], ['@acme/billing', 'packages/billing'], ['@acme/db', 'packages/db'], ['acme', ''], ['web', 'apps/web']],
+        kind,
+      );
+    }
+  });
+
+  it('reads the workspace lists', () => {
+    assert.deepEqual(packageJsonWorkspaces('{"workspaces":{"packages":["libs/**"],"nohoist":["x"]}}'), ['libs/**']);
+    assert.equal(packageJsonWorkspaces('{"name":"app"}'), undefined);
+    assert.deepEqual(pnpmWorkspacePackages(`# comment\npackages:\n  - 'apps/*'\n  - "packages/**"  # all\n  - '!**/test/**'\ncatalog:\n  react: ^18\n`), ['apps/*', 'packages/**', '!**/test/**']);
+    assert.deepEqual(pnpmWorkspacePackages(`packages: ['apps/*', "tools/cli"]\n`), ['apps/*', 'tools/cli']);
+  });
+});
+
+describe('importSpecifiers', () => {
+  it('finds imports, re-exports, requires and dynamic imports, value imports before type-only ones, and skips comments', () => {
+    const text = `import type { User } from '@prisma/client';
+import {
+  db,
+  type Db,
+} from '@acme/db';
+import * as billing from "../generated/billing";
+export * from './models';
+export { x as y } from '@/lib/x';
+// import { old } from '@acme/old';
+/* import { older } from '@acme/older'; */
+const legacy = require('./legacy');
+import cfg = require('./cfg');
+const lazy = () => import('@acme/lazy');
+import './side-effect';
+`;
+    assert.deepEqual(
+      importSpecifiers(text).map(({ specifier, typeOnly }) => (typeOnly ? `type ${specifier}` : specifier)),
+      ['@acme/db', '../generated/billing', './models', '@/lib/x', './legacy', './cfg', '@acme/lazy', 'type @prisma/client'],
+    );
+  });
+});
