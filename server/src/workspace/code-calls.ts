@@ -8,7 +8,8 @@ import type { ModuleSummary } from '../analysis/facts/workspace-calls';
 import { WorkspaceCalls } from '../analysis/facts/workspace-calls';
 import { summarizeCode } from '../analysis/analyze';
 import type { PrismaSchema } from '../analysis/schema/model';
-import { namesPrismaOperation } from './code-index-core';
+import { fileURLToPath } from 'node:url';
+import { namesPrismaOperation, readCodeFileSync } from './code-index-core';
 
 export interface CallSourceFile {
   uri: string;
@@ -94,4 +95,56 @@ function callerName(key: string, uri: string): string {
 function mentionPattern(names: ReadonlySet<string>): RegExp {
   const escaped = [...names].map((name) => name.replace(/[$.*+?^()[\]{}|\\-]/g, '\\$&'));
   return new RegExp(`(?<![\\w$])(?:${escaped.join('|')})(?![\\w$])`);
+}
+
+/** The background pass gives the event loop back after this much work, so requests are answered in between. */
+const SLICE_MS = 8;
+
+/**
+ * The editor's call summaries, rebuilt after each pass over the workspace off the request path:
+ * files are read and summarised a slice at a time, and a newer rebuild supersedes an older one.
+ * Until the first rebuild ends, calls into other files are not followed.
+ */
+export class BackgroundCallSummaries {
+  private current: WorkspaceCallSummaries | undefined;
+  private generation = 0;
+  /** Changes whenever the summaries do: part of an analysis's result id. */
+  version = 0;
+
+  get calls(): WorkspaceCalls | undefined {
+    return this.current?.calls;
+  }
+
+  /** Reads and summarises the files at `uris`; true when this rebuild finished (a newer one did not start meanwhile). */
+  async rebuild(uris: readonly string[], schemaFor: (uri: string) => Promise<PrismaSchema | undefined>): Promise<boolean> {
+    const generation = ++this.generation;
+    let sliceStart = performance.now();
+    const yieldNow = async (): Promise<boolean> => {
+      if (performance.now() - sliceStart >= SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+      return this.generation === generation;
+    };
+    const schemaByFolder = new Map<string, Promise<PrismaSchema | undefined>>();
+    const files: CallSourceFile[] = [];
+    for (const uri of uris) {
+      if (!uri.startsWith('file:') || !(await yieldNow())) {
+        if (this.generation !== generation) return false;
+        continue;
+      }
+      const text = readCodeFileSync(fileURLToPath(uri));
+      if (text === undefined) continue;
+      // Files of one folder belong to the same project, so they share a schema.
+      const folder = uri.slice(0, uri.lastIndexOf('/'));
+      let schema = schemaByFolder.get(folder);
+      if (!schema) schemaByFolder.set(folder, (schema = schemaFor(uri).catch(() => undefined)));
+      files.push({ uri, text, schema: await schema });
+    }
+    const summaries = await summarizeWorkspace(files, yieldNow);
+    if (!summaries || this.generation !== generation) return false;
+    this.current = summaries;
+    this.version++;
+    return true;
+  }
 }

@@ -1,0 +1,73 @@
+/** Calls into other files in the editor: the index summarises the workspace's functions after a pass, and open documents then get the findings the CLI reports. */
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, describe, it } from 'node:test';
+import { analyzeSchema } from '../../server/src/analysis/analyze';
+import { summarizeWorkspace } from '../../server/src/workspace/code-calls';
+import { CodeIndex, type CodeSchema } from '../../server/src/workspace/code-index';
+import { removeTempProjects, tempProject } from './tempProject';
+
+after(removeTempProjects);
+
+const SCHEMA_TEXT = 'model User {\n  id    Int    @id\n  posts Post[]\n}\nmodel Post {\n  id       Int  @id\n  authorId Int\n  author   User @relation(fields: [authorId], references: [id])\n}\n';
+const SCHEMA: CodeSchema = { key: 'schema-1', schema: analyzeSchema([{ uri: 'file:///schema.prisma', text: SCHEMA_TEXT, version: 1 }]).schema };
+
+const FILES = {
+  'src/db.ts': 'export const prisma = new PrismaClient();\n',
+  'src/users/user.repository.ts': `import { prisma } from '../db';
+export class UserRepository {
+  byId(id: number) {
+    return prisma.user.findUnique({ where: { id }, include: { posts: true } });
+  }
+}
+`,
+  'src/users/user.service.ts': `import { UserRepository } from './user.repository';
+export class UserService {
+  constructor(private readonly users: UserRepository) {}
+  profile(id: number) {
+    return this.users.byId(id);
+  }
+}
+`,
+  'src/teams/route.ts': `import { UserService } from '../users/user.service';
+export class TeamController {
+  constructor(private readonly userService: UserService) {}
+  async members(ids: number[]) {
+    for (const id of ids) await this.userService.profile(id);
+  }
+}
+`,
+};
+
+describe('call summaries in the editor', () => {
+  it('follows a call in a loop through a service and a repository once the background summaries are built', async () => {
+    const root = await tempProject(FILES);
+    const uri = pathToFileURL(path.join(root, 'src', 'teams', 'route.ts')).toString();
+    const index = new CodeIndex({ schemaFor: async () => SCHEMA, isOpen: (candidate) => candidate === uri });
+    await index.indexWorkspace([root]);
+    const document = { uri, text: FILES['src/teams/route.ts'], version: 1 };
+    const before = await index.analyse(document);
+    assert.deepEqual(before!.findings.filter((finding) => finding.ruleId === 'n-plus-one'), [], 'nothing is followed before the summaries exist');
+    assert.equal(await index.rebuildCallSummaries(), true);
+    const afterRebuild = await index.analyse(document);
+    assert.notEqual(afterRebuild!.resultId, before!.resultId, 'the result id changes with the summaries');
+    const findings = afterRebuild!.findings.filter((finding) => finding.ruleId === 'n-plus-one');
+    assert.equal(findings.length, 1);
+    assert.match(findings[0]!.message, /^`this\.userService\.profile\(id\)` runs `prisma\.user\.findUnique` once per `id` of `ids`/);
+    assert.deepEqual(
+      findings[0]!.related!.map((place) => [path.basename(place.uri), place.line, place.message]),
+      [
+        ['user.service.ts', 4, '`profile` calls `this.users.byId(id)`'],
+        ['user.repository.ts', 3, '`prisma.user.findUnique` runs here'],
+      ],
+    );
+  });
+
+  it('summarises the files others import, and marks for analysis the files that call what they export', async () => {
+    const files = Object.entries(FILES).map(([file, text]) => ({ uri: `file:///w/${file}`, text, schema: SCHEMA.schema }));
+    const summaries = await summarizeWorkspace(files);
+    assert.deepEqual(summaries!.summaries.map((summary) => summary.uri.slice('file:///w/'.length)).sort(), ['src/users/user.repository.ts', 'src/users/user.service.ts']);
+    assert.deepEqual([...summaries!.summarized].map((uri) => uri.slice('file:///w/'.length)).sort(), ['src/teams/route.ts', 'src/users/user.repository.ts', 'src/users/user.service.ts']);
+  });
+});
