@@ -20,6 +20,8 @@ export interface ReportedFinding {
   help: string;
   /** The text of the finding's first line, which fingerprints it across line shifts. */
   lineText: string;
+  /** Other places that explain it (the calls down to the query of an N+1 through other files), 1-based. */
+  related?: { file: string; line: number; column: number; message: string }[];
 }
 
 export interface Report {
@@ -57,6 +59,9 @@ export function reportFindings(findings: readonly Finding[], files: readonly Sch
       message: finding.message,
       help: finding.help,
       lineText: text.slice(lines.offsetAt({ line: start.line, character: 0 }), lines.lineEnd(start.line)),
+      ...(finding.related
+        ? { related: finding.related.map((place) => ({ file: displayPath(place.uri.startsWith('file:') ? fileURLToPath(place.uri) : place.uri, base), line: place.line + 1, column: place.character + 1, message: place.message })) }
+        : {}),
     };
   });
 }

@@ -5,11 +5,12 @@ import {
   CodeAction,
   CodeActionKind,
   Diagnostic,
+  type DiagnosticRelatedInformation,
   DiagnosticSeverity,
   TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import type { Finding, Fix, Severity, TextEdit as AnalysisEdit } from '../analysis/rules/types';
+import type { Finding, Fix, RelatedPlace, Severity, TextEdit as AnalysisEdit } from '../analysis/rules/types';
 import { LineIndex } from '../analysis/text';
 import { DIAGNOSTIC_SOURCE, FIX_ALL_KIND, ruleIdOf, SHOW_RULE_DOCS_COMMAND, type DiagnosticData, type SerializedFix } from './protocol';
 
@@ -108,7 +109,16 @@ function diagnosticWith(finding: Finding, lines: LineIndex, fixes: SerializedFix
     code: finding.ruleId,
     codeDescription: shared.codeDescription,
     message: diagnosticMessage(finding),
+    ...(finding.related ? { relatedInformation: finding.related.map(relatedInformation) } : {}),
     ...(fixes.length === 0 ? {} : { data: { ruleId: finding.ruleId, fixes } satisfies DiagnosticData }),
+  };
+}
+
+/** A step of a call chain in another file (n-plus-one), as the editor links it under the diagnostic. */
+function relatedInformation(place: RelatedPlace): DiagnosticRelatedInformation {
+  return {
+    location: { uri: place.uri, range: { start: { line: place.line, character: place.character }, end: { line: place.line, character: place.endCharacter } } },
+    message: place.message,
   };
 }
 
