@@ -118,3 +118,40 @@ export async function runActions(actions: { id: string }[]) {
 `));
   });
 });
+
+describe('n-plus-one: a loop that ends right after its query', () => {
+  it('stays quiet when return, throw or break follows the query, and reports a conditional exit', () => {
+    check(rule, code(`
+export async function firstMatch(candidates: { email: string }[]) {
+  for (const candidate of candidates) {
+    if (candidate.email.endsWith('@example.com')) {
+      const user = await prisma.user.findFirst({ where: { email: candidate.email } });
+                       //~~~~~~~~~~~~~~~~~~~~~ ok: the loop returns right after it
+      return user;
+    }
+  }
+  for (const candidate of candidates) {
+    if (!candidate.email) continue;
+    await prisma.notification.create({ data: { email: candidate.email } });
+        //~~~~~~~~~~~~~~~~~~~~~~~~~~ ok: breaks right after the first one
+    break;
+  }
+  for (const candidate of candidates) {
+    const user = await prisma.user.findFirst({ where: { email: candidate.email } });
+                     //^^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`candidate\` of \`candidates\` (for…of)
+    if (user) return user;
+  }
+  for (const candidate of candidates) {
+    switch (candidate.email) {
+      case 'admin': {
+        await prisma.user.update({ where: { email: candidate.email }, data: { admin: true } });
+            //^^^^^^^^^^^^^^^^^^ warning: (for…of)
+        break;
+      }
+    }
+  }
+  return null;
+}
+`));
+  });
+});

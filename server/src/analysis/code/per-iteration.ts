@@ -166,6 +166,7 @@ export class PerIterationAnalysis {
       if (loopRole(loop, use, context.loops.slice(0, position)) !== 'per-element') continue;
       // A query in a `catch` runs only for the iterations that fail: a fallback, not the loop's work.
       if (inCatchWithin(use.node, loop.body)) continue;
+      if (leavesLoopAfter(use.node, loop)) continue;
       // A function passed by reference is the callback itself: its own queries were checked for awaits already.
       const start = loop === referenceLoop ? loop.body : use.node;
       if (batchable && reachedInSameTick(start, loop, this.isMergedAwait)) continue;
@@ -228,6 +229,38 @@ export class PerIterationAnalysis {
     const site = this.siteByCall.get(value);
     return site !== undefined && isBatchableSite(site, this.context.schema);
   };
+}
+
+/**
+ * True when the loop ends right after the query: a `return`, `throw` or `break` follows it in its
+ * block with no `continue` between, so it runs at most once (`for (…) { if (match) return await …; }`).
+ */
+function leavesLoopAfter(node: ts.Node, loop: Loop): boolean {
+  if (loop.form !== 'statement') return false;
+  for (let child: ts.Node = node, parent = node.parent; parent && child !== loop.body; child = parent, parent = parent.parent) {
+    if (ts.isFunctionLike(parent) || ts.isIterationStatement(parent, false) || ts.isSwitchStatement(parent)) return false;
+    if (ts.isReturnStatement(child) || ts.isThrowStatement(child)) return true;
+    if (!ts.isBlock(parent)) continue;
+    const after = parent.statements.slice(parent.statements.indexOf(child as ts.Statement) + 1);
+    for (const statement of after) {
+      if (containsContinue(statement)) return false;
+      if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
+      // A `break` in a `switch` leaves the switch, not the loop.
+      if (ts.isBreakStatement(statement) && !statement.label) return !switchBetween(parent, loop.body);
+    }
+  }
+  return false;
+}
+
+function switchBetween(node: ts.Node, body: ts.Node): boolean {
+  for (let current: ts.Node | undefined = node; current && current !== body; current = current.parent) if (ts.isSwitchStatement(current)) return true;
+  return false;
+}
+
+function containsContinue(node: ts.Node): boolean {
+  if (ts.isContinueStatement(node)) return true;
+  if (ts.isFunctionLike(node) || ts.isIterationStatement(node, false)) return false;
+  return ts.forEachChild(node, containsContinue) === true;
 }
 
 function inCatchWithin(node: ts.Node, body: ts.Node): boolean {
