@@ -207,3 +207,22 @@ export class TaskRepository {
 `));
   });
 });
+
+describe('n-plus-one: tasks made per element', () => {
+  it('reports a query in a task a loop callback returns, and not in a task a plain factory returns', () => {
+    check(rule, workspace(`
+//- src/jobs/reconcile.ts
+export async function reconcile(candidates: { id: string }[]) {
+  const tasks = candidates.map(({ id }) => async () => {
+    const before = await dbRead.post.findFirst({ where: { id } });
+                       //^^^^^^^^^^^^^^^^^^^^^ warning: runs once per element of \`candidates\` (map)
+    return before;
+  });
+  await limitConcurrency(tasks, 5);
+  const makeTask = (id: string) => async () => dbRead.post.findFirst({ where: { id } });
+                                             //~~~~~~~~~~~~~~~~~~~~~~ ok: a factory, not a loop
+  return makeTask;
+}
+`));
+  });
+});

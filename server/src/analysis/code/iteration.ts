@@ -96,6 +96,8 @@ function callbackRole(fn: ts.FunctionLikeDeclaration): CallbackRole {
   // An immediately invoked function runs where it stands.
   if (ts.isCallExpression(parent) && parent.expression === child) return { kind: 'transparent' };
   if (ts.isNewExpression(parent)) return calleeName(parent) === 'Promise' ? { kind: 'transparent' } : { kind: 'boundary' };
+  // `items.map((item) => async () => …)`: a task made per element, run later (`limitConcurrency(tasks, 5)`), once per element.
+  if (isTaskOfLoopCallback(child, parent)) return { kind: 'transparent' };
   if (!ts.isCallExpression(parent)) return { kind: 'boundary' };
   const call = parent;
   const name = calleeName(call);
@@ -105,6 +107,17 @@ function callbackRole(fn: ts.FunctionLikeDeclaration): CallbackRole {
   if (loop) return { kind: 'loop', loop };
   if (name && REGISTRATIONS.has(name)) return { kind: 'boundary' };
   return { kind: 'transparent' };
+}
+
+function isTaskOfLoopCallback(child: ts.Node, parent: ts.Node): boolean {
+  let holder: ts.Node | undefined;
+  if (ts.isArrowFunction(parent) && parent.body === child) holder = parent;
+  else if (ts.isReturnStatement(parent)) for (let current = parent.parent; current && !holder; current = current.parent) if (isFunctionLike(current)) holder = current;
+  if (!holder || !(ts.isArrowFunction(holder) || ts.isFunctionExpression(holder))) return false;
+  const call = holder.parent;
+  if (!ts.isCallExpression(call) || !call.arguments.includes(holder as ts.Expression)) return false;
+  const name = calleeName(call);
+  return name !== undefined && callbackLoop(call, name, call.arguments.indexOf(holder as ts.Expression), holder) !== undefined;
 }
 
 /**
