@@ -155,3 +155,23 @@ export async function firstMatch(candidates: { email: string }[]) {
 `));
   });
 });
+
+describe('n-plus-one: parts of collections the code defines', () => {
+  it('stays quiet over a filtered literal list and a local holding an enum\'s values', () => {
+    check(rule, code(`
+import { Role } from '@prisma/client';
+export async function counts(orgId: string, logo?: string) {
+  const roles = Object.values(Role);
+  const byRole = await Promise.all(roles.map((role) => prisma.membership.count({ where: { orgId, role } })));
+                                                     //~~~~~~~~~~~~~~~~~~~~~~~ ok: one per value of the enum
+  await Promise.all(
+    [{ item: 'logo', value: logo }, { item: 'name', value: undefined }]
+      .filter(({ value }) => value !== undefined)
+      .map(({ item, value }) => prisma.project.updateMany({ where: { orgId }, data: { [item]: value } })),
+                              //~~~~~~~~~~~~~~~~~~~~~~~~~ ok: at most two items written in the code
+  );
+  return byRole;
+}
+`));
+  });
+});

@@ -56,6 +56,12 @@ export function loopRole(loop: Loop, use: RepeatedUse, inner: InnerLoops = []): 
 
 const CONSTANT_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z]{2,}[0-9]*$/;
 const OBJECT_ITERATION = /^(?:keys|values|entries)$/;
+const SUBSET_METHODS = new Set(['filter', 'slice', 'map', 'flat', 'flatMap', 'toSorted', 'toReversed']);
+
+/** `Object.keys(…)`, `Object.values(…)`, `Object.entries(…)`. */
+function isObjectIteration(call: ts.CallExpression): boolean {
+  return ts.isPropertyAccessExpression(call.expression) && OBJECT_ITERATION.test(call.expression.name.text);
+}
 
 /**
  * A collection written in the code: a literal list without spreads (`['a', 'b'] as const`), a
@@ -65,9 +71,17 @@ const OBJECT_ITERATION = /^(?:keys|values|entries)$/;
 function isCodeDefined(collection: ts.Expression, from: ts.Node): boolean {
   const value = unwrap(collection);
   if (ts.isArrayLiteralExpression(value)) return value.elements.every((element) => !ts.isSpreadElement(element));
-  // A constant by name; a list held in a local variable is left alone (seed scripts create theirs row by row).
-  if (ts.isIdentifier(value)) return CONSTANT_NAME.test(value.text);
-  if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && OBJECT_ITERATION.test(value.expression.name.text)) {
+  // A constant by name, or a local holding an enum's or constant object's values; a list literal held
+  // in a local variable is left alone (seed scripts create theirs row by row).
+  if (ts.isIdentifier(value)) {
+    if (CONSTANT_NAME.test(value.text)) return true;
+    const initializer = constInitializer(value.text, from);
+    const declared = initializer && unwrap(initializer);
+    return declared !== undefined && ts.isCallExpression(declared) && isObjectIteration(declared) && isCodeDefined(declared, from);
+  }
+  // A part of such a list: `[…].filter(…)`, `ROLES.slice(1)`.
+  if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && SUBSET_METHODS.has(value.expression.name.text)) return isCodeDefined(value.expression.expression, from);
+  if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && isObjectIteration(value)) {
     const owner = unwrap(value.expression.expression);
     const argument = value.arguments[0];
     if (ts.isIdentifier(owner) && owner.text === 'Object' && argument) {
