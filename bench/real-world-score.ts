@@ -105,6 +105,12 @@ function findingKey(finding: { repository: string; rule: string; file?: string; 
  * same line, else on a line whose trimmed text has the judged line's hash (the rule now reports the
  * same code a few lines away), else it was dropped.
  */
+/**
+ * How far a finding may have moved from its judged line. The trees are pinned, so only the rule's own
+ * choice of span moves a finding; the same line text further away (a repeated statement) is another finding.
+ */
+const MOVED_LINES = 10;
+
 export function matchJudged(findings: readonly RunFinding[], judged: readonly JudgedFinding[], readLine: LineReader): Map<JudgedFinding, RunFinding | undefined> {
   const byFile = new Map<string, RunFinding[]>();
   for (const finding of findings) {
@@ -123,7 +129,8 @@ export function matchJudged(findings: readonly RunFinding[], judged: readonly Ju
   }
   for (const entry of pending) {
     const moved = (byFile.get(findingKey(entry)) ?? []).find(
-      (finding) => !used.has(finding) && hashLine(readLine(finding.repository, finding.file, finding.line) ?? '') === entry.lineHash,
+      (finding) =>
+        !used.has(finding) && Math.abs(finding.line - entry.line) <= MOVED_LINES && hashLine(readLine(finding.repository, finding.file, finding.line) ?? '') === entry.lineHash,
     );
     if (moved) used.add(moved);
     result.set(entry, moved);

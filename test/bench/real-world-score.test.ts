@@ -41,6 +41,9 @@ describe('real-world scorer', () => {
     const matches = matchJudged([finding('src/a.ts', 3), finding('src/a.ts', 6)], entries, readLine);
     assert.equal(matches.get(entries[0]!)?.line, 3);
     assert.equal(matches.get(entries[1]!)?.line, 6);
+    // The same statement written again far below is another finding, not the judged one moved.
+    const far = judged('src/a.ts', 40, 'FP', '  await prisma.post.findMany();');
+    assert.equal(matchJudged([finding('src/a.ts', 3)], [far], readLine).get(far), undefined);
   });
 
   it('scores precision and actionable share on the judged findings still reported', () => {
