@@ -132,6 +132,13 @@ model Comment {
   userId    Int
   user      User     @relation(fields: [userId], references: [id])
   createdAt DateTime @default(now())
+}
+model Vote {
+  id         Int      @id
+  projectId  Int
+  project    Project  @relation(fields: [projectId], references: [id])
+  externalId String
+  createdAt  DateTime @default(now())
 }`;
 
   it('leaves alone cron and job routes, the settings-like rows of one owner, and rows of two parents at once', () => {
@@ -149,6 +156,7 @@ export async function POST() {
 export async function GET(request: Request, { params }: { params: { id: string } }) {
   const keys = await prisma.apiKey.findMany({ where: { projectId: Number(params.id) } });
   const mine = await prisma.comment.findMany({ where: { projectId: Number(params.id), userId: 1 } });
+  const myVotes = await prisma.vote.findMany({ where: { projectId: Number(params.id), externalId: 'u1' } });
   const count = await prisma.post.count({ where: { projectId: Number(params.id) } });
   if (count > 10_000) throw new Error('Too many posts to export');
   const posts = await prisma.post.findMany({ where: { projectId: Number(params.id) } });
@@ -162,6 +170,8 @@ export async function GET(request: Request, { params }: { params: { id: string }
 ${OWNED}
 //- app/api/projects/[id]/route.ts
 export async function GET(request: Request, { params }: { params: { id: string } }) {
+  const votes = await prisma.vote.findMany({ where: { projectId: Number(params.id), createdAt: new Date() } });
+//                    ^^^^^^^^^^^^^^^^^^^^ warning: every matching \`Vote\` row
   const total = await prisma.comment.count({ where: { projectId: Number(params.id) } });
   console.log(total);
   const posts = await prisma.post.findMany({ where: { projectId: Number(params.id) } });

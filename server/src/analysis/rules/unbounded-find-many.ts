@@ -17,7 +17,7 @@ export default defineRule<CodeRule>({
     summary: '`findMany` with no `take` in a request handler, on a model whose table grows.',
     why: [
       'A `findMany` without `take` returns every matching row. On the first day that is ten rows; a year later the same endpoint reads, serializes and sends a hundred thousand, holding them all in memory, and the page times out.',
-      'Bound every list a request returns: `take` with cursor pagination (`cursor: { id: lastId }, skip: 1`) stays fast at any depth. Lookup tables (no foreign key, no timestamp, a few columns: categories, countries) stay small and are left alone, as are queries whose filter bounds them (`id: { in: ids }`, a unique field, the parent of rows named as its parts, such as `OrderItem` by its `orderId`, the keys of two different parents, such as the comments of one user on one poll, and the owner of settings-like rows: the API keys, passkeys, memberships, alerts or cohorts of one project or user) and queries outside request handlers (scripts and jobs that mean to read everything, including routes in `cron`, `jobs`, `workers` and `queues` folders, which a scheduler calls), and reads the function first counts and refuses when the count is too large.',
+      'Bound every list a request returns: `take` with cursor pagination (`cursor: { id: lastId }, skip: 1`) stays fast at any depth. Lookup tables (no foreign key, no timestamp, a few columns: categories, countries) stay small and are left alone, as are queries whose filter bounds them (`id: { in: ids }`, a unique field, the parent of rows named as its parts, such as `OrderItem` by its `orderId`, the keys of two different parents (or a parent\'s key and another id column), such as the comments of one user on one poll, and the owner of settings-like rows: the API keys, passkeys, memberships, alerts or cohorts of one project or user) and queries outside request handlers (scripts and jobs that mean to read everything, including routes in `cron`, `jobs`, `workers` and `queues` folders, which a scheduler calls), and reads the function first counts and refuses when the count is too large.',
       'Request handlers are exported `GET`/`POST`/`loader`/`action` functions, callbacks given to `app.get(…)`-style routers and tRPC `.query(…)`, and controller methods decorated with `@Get()` and friends.',
     ].join('\n\n'),
     bad: ['export async function GET() {', '  const posts = await prisma.post.findMany({ where: { published: true } });', '  return Response.json(posts);', '}'].join('\n'),
@@ -125,6 +125,10 @@ function boundedByFilter(schema: PrismaSchema, site: QuerySite): boolean {
     // The comments of one user on one poll: equality on the keys of two different parents.
     const matched = parents.filter(matches);
     if (new Set(matched.map((relation) => relation.target)).size >= 2) return true;
+    // A parent's key and another id the model keeps without a relation (`pollId` and a plain `userId`).
+    const keyed = new Set(matched.flatMap((relation) => relation.fkFields.map((field) => field.name)));
+    const ownIds = new Set(uniques.filter((index) => index.kind === 'id').flatMap((index) => index.fields.map((field) => field.name)));
+    if (matched.length > 0 && path.equality.some((name) => !keyed.has(name) && !ownIds.has(name) && /(?:Id|_id|ID)$/.test(name))) return true;
     // The API keys of one project, the passkeys of one user.
     return configuration && matched.length > 0;
   });
