@@ -24,7 +24,10 @@ export interface CodeCheckOptions {
 }
 
 interface PlannedCodeFile {
-  set: SchemaSet | undefined;
+  /** The folder target it was listed from; undefined for a file named on the command line. */
+  target: CheckTarget | undefined;
+  /** Its schema, from its text (see `schemaSetForCodeFile`). */
+  setOf: (file: string, text: string) => Promise<SchemaSet | undefined>;
   /** Named on the command line: a file that cannot be read is an input error, not a warning. */
   named: boolean;
 }
@@ -39,35 +42,16 @@ interface PlannedCodeFile {
  */
 export async function checkCodeFiles(targets: readonly CheckTarget[], outcome: CheckOutcome, options: CodeCheckOptions): Promise<void> {
   const planned = new Map<string, PlannedCodeFile>();
-  const joined = new Set<CheckTarget>();
-  const outsideSchemas = new Map<CheckTarget, Set<string>>();
   for (const target of targets) {
     if (target.isFile) {
-      if (isCodeFile(path.basename(target.absolute))) planned.set(target.absolute, { set: await schemaSetForCodeFile(target.absolute, []), named: true });
+      if (isCodeFile(path.basename(target.absolute))) planned.set(target.absolute, { target: undefined, setOf: (file, text) => schemaSetForCodeFile(file, [], text), named: true });
       continue;
     }
     const files = await listCodeFiles(target.absolute);
     if (files.length === 0) continue;
     const holdsSchemas = (await cachedDiscovery(target.absolute)).sets.length > 0;
     const setOf = codeFileSchemaSnapshot(holdsSchemas ? [target.absolute] : []);
-    for (const file of files) {
-      if (planned.has(file)) continue;
-      const set = await setOf(file);
-      planned.set(file, { set, named: false });
-      if (!set) continue;
-      joined.add(target);
-      if (!targets.some((other) => !other.isFile && isInside(set.schemaPath, other.absolute))) {
-        const sets = outsideSchemas.get(target) ?? new Set<string>();
-        sets.add(set.schemaPath);
-        outsideSchemas.set(target, sets);
-      }
-    }
-  }
-  // A folder with no schema of its own whose code uses one (an app of a monorepo) was checked.
-  outcome.emptyTargets = outcome.emptyTargets.filter((target) => !joined.has(target));
-  for (const [target, schemaPaths] of outsideSchemas) {
-    const named = [...schemaPaths].sort().map((schemaPath) => path.relative(outcome.report.base, schemaPath) || schemaPath);
-    outcome.notes.push(`code in ${target.input} checked against ${named.join(', ')} (outside the paths given; ${named.length === 1 ? 'its' : 'their'} own findings are not reported)`);
+    for (const file of files) if (!planned.has(file)) planned.set(file, { target, setOf, named: false });
   }
 
   const schemas = new Map<string, Promise<PrismaSchema | undefined>>();
@@ -85,14 +69,30 @@ export async function checkCodeFiles(targets: readonly CheckTarget[], outcome: C
 
   let checked = 0;
   const readable: { file: string; set: SchemaSet | undefined; uri: string; text: string }[] = [];
-  for (const [file, { set, named }] of [...planned].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  const joined = new Set<CheckTarget>();
+  const outsideSchemas = new Map<CheckTarget, Set<string>>();
+  for (const [file, { target, setOf, named }] of [...planned].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const read = await readCodeText(file);
     if ('problem' in read) {
       (named ? outcome.unreadable : outcome.warnings).push({ path: file, message: read.problem });
       continue;
     }
     checked++;
+    const set = await setOf(file, read.text);
     readable.push({ file, set, uri: pathToFileURL(file).toString(), text: read.text });
+    if (!set || !target) continue;
+    joined.add(target);
+    if (!targets.some((other) => !other.isFile && isInside(set.schemaPath, other.absolute))) {
+      const sets = outsideSchemas.get(target) ?? new Set<string>();
+      sets.add(set.schemaPath);
+      outsideSchemas.set(target, sets);
+    }
+  }
+  // A folder with no schema of its own whose code uses one (an app of a monorepo) was checked.
+  outcome.emptyTargets = outcome.emptyTargets.filter((target) => !joined.has(target));
+  for (const [target, schemaPaths] of outsideSchemas) {
+    const named = [...schemaPaths].sort().map((schemaPath) => path.relative(outcome.report.base, schemaPath) || schemaPath);
+    outcome.notes.push(`code in ${target.input} checked against ${named.join(', ')} (outside the paths given; ${named.length === 1 ? 'its' : 'their'} own findings are not reported)`);
   }
   // What each function queries per call, across files, for the rules that follow calls (n-plus-one).
   const withSchemas = await Promise.all(readable.map(async (entry) => ({ uri: entry.uri, text: entry.text, schema: await schemaOf(entry.set) })));
