@@ -226,3 +226,22 @@ export async function reconcile(candidates: { id: string }[]) {
 `));
   });
 });
+
+describe('n-plus-one: a client handed out by a client\'s method', () => {
+  it('takes this.prismaService.txClient() for a client even without a schema', () => {
+    check(rule, `
+//- src/invitation.service.ts
+export class InvitationService {
+  constructor(private readonly prismaService: PrismaService) {}
+  async record(emails: string[]) {
+    for (const email of emails) {
+      await this.prismaService.txClient().invitationRecord.create({ data: { email } });
+          //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`email\` of \`emails\` (for…of)
+      await this.mailer.client().message.create({ to: email });
+          //~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~ ok: the mailer is no client
+    }
+  }
+}
+`);
+  });
+});

@@ -15,6 +15,9 @@ export function isClientName(index: FileIndex, name: string): boolean {
   return index.clientNames.has(name) || /prisma/i.test(name) || CLIENT_NAME_EXACT.test(name) || CLIENT_NAME_SUFFIX.test(name);
 }
 
+/** Methods of a client (or a service holding one) that return a client: `txClient()`, `getClient()`, `tx()`. */
+const CLIENT_ACCESSOR = /^(?:tx|txClient|transactionClient|client|getClient|getTx|getTransaction)$/;
+
 /** Calls that return a client: `getPrisma()`, `getDb(tenant)`, `prisma.$extends(…)`. */
 const CLIENT_FACTORY = /[pP]risma|^(?:get|use|create|with)?(?:Db|DB|Database|db)$|[a-z](?:Db|DB|Database)$/;
 
@@ -36,6 +39,9 @@ export function isClientExpression(index: FileIndex, expression: ts.Expression):
     const name = calleeName(value);
     if (name === undefined) return false;
     if (name === '$extends' || CLIENT_FACTORY.test(name)) return true;
+    // `this.prismaService.txClient()`, `db.getClient()`: a client's own method that hands out a (transaction) client.
+    const callee = unwrap(value.expression);
+    if (ts.isPropertyAccessExpression(callee) && CLIENT_ACCESSOR.test(name) && isClientExpression(index, callee.expression)) return true;
     return ts.isIdentifier(unwrap(value.expression)) && returnsClient(index, name);
   }
   if (ts.isConditionalExpression(value)) return isClientExpression(index, value.whenTrue) || isClientExpression(index, value.whenFalse);
