@@ -66,6 +66,42 @@ describe('the schema of a code file: two projects in one repository', () => {
   });
 });
 
+describe('the schema of a code file: other ways to name a client', () => {
+  it('a client generated into node_modules under a name of its own, a package subpath, a baseUrl path, a jsconfig', async () => {
+    const schema = (model: string, output: string) => `generator client {\n  provider = "prisma-client-js"\n  output   = "${output}"\n}\n\n${POSTGRES}\nmodel ${model} {\n  id Int @id\n}\n`;
+    const root = await tempProject({
+      'package.json': JSON.stringify({ name: 'repo', private: true, workspaces: ['services/*', 'packages/*'] }),
+      'services/orders/package.json': JSON.stringify({ name: 'orders' }),
+      'services/orders/prisma/schema.prisma': schema('Order', '../../../node_modules/@orders/client'),
+      'services/audit/package.json': JSON.stringify({ name: 'audit' }),
+      'services/audit/prisma/schema.prisma': schema('Event', '../../../node_modules/.prisma/audit-client'),
+      'packages/store/package.json': JSON.stringify({ name: '@repo/store', exports: { './orders': './src/orders.ts', './events': { import: './src/events.ts' } } }),
+      'packages/store/src/orders.ts': `import { PrismaClient } from '@orders/client';\nexport const ordersDb = new PrismaClient();\n`,
+      'packages/store/src/events.ts': `const { PrismaClient } = require('.prisma/audit-client');\nexport const auditDb = new PrismaClient();\n`,
+      'apps/admin/package.json': JSON.stringify({ name: 'admin' }),
+      'apps/admin/jsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: 'src' } }),
+      'apps/admin/src/db/events.js': `export { auditDb } from '@repo/store/events';\n`,
+    });
+    const cases: [string, string, string][] = [
+      ['services/api/src/a.ts', `import { PrismaClient } from '@orders/client';\n`, 'services/orders/prisma/schema.prisma'],
+      ['services/api/src/b.ts', `import { PrismaClient } from '.prisma/audit-client/edge';\n`, 'services/audit/prisma/schema.prisma'],
+      ['apps/admin/src/c.ts', `import { ordersDb } from '@repo/store/orders';\n`, 'services/orders/prisma/schema.prisma'],
+      ['apps/admin/src/d.ts', `import { auditDb } from 'db/events';\n`, 'services/audit/prisma/schema.prisma'],
+    ];
+    for (const [relative, text, expected] of cases) {
+      assert.equal(rel(root, (await schemaSetForCodeFile(at(root, relative), [], text))?.schemaPath), expected, relative);
+      assert.equal(rel(root, (await schemaSetForCodeFile(at(root, relative), [root], text))?.schemaPath), expected, `${relative} (editor)`);
+    }
+  });
+
+  it('an import cycle ends, and an import of nothing known falls back to the nearest project', async () => {
+    const root = await twoProjects();
+    const { writeFiles } = await import('./tempProject');
+    await writeFiles(root, { 'apps/books/src/a.ts': `import { b } from './b';\nexport const a = 1;\n`, 'apps/books/src/b.ts': `import { a } from './a';\nimport React from 'react';\nexport const b = 2;\n` });
+    assert.equal(rel(root, (await schemaSetForCodeFile(at(root, 'apps/books/src/a.ts'), []))?.schemaPath), 'prisma/schema.prisma');
+  });
+});
+
 describe('the discovery root of a file outside every workspace folder', () => {
   it('is its monorepo\'s root, never the current folder', async () => {
     const root = await acmeMonorepo('npm');

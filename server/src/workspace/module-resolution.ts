@@ -53,7 +53,7 @@ export function resolveImport(specifier: string, fromFile: string, context: Reso
 }
 
 function resolveUncached(specifier: string, fromFile: string, context: ResolutionContext): ImportTarget | undefined {
-  if (specifier.startsWith('.') || path.isAbsolute(specifier)) {
+  if (isRelative(specifier) || path.isAbsolute(specifier)) {
     const joined = path.resolve(path.dirname(fromFile), specifier);
     return { kind: 'path', joined, file: resolveSourceFile(joined) };
   }
@@ -67,6 +67,11 @@ function resolveUncached(specifier: string, fromFile: string, context: Resolutio
   const entryKey = `${folder}\u0000${subpath}`;
   if (!context.entries.has(entryKey)) context.entries.set(entryKey, packageFile(folder, subpath));
   return { kind: 'package', name, folder, file: context.entries.get(entryKey) };
+}
+
+/** `./x`, `../x`, `.` or `..`; not `.prisma/client`, which names a package folder. */
+function isRelative(specifier: string): boolean {
+  return /^\.\.?(?:\/|$)/.test(specifier);
 }
 
 /** `@scope/name` or `name`, without the subpath; undefined for something that is no package name. */
@@ -169,7 +174,7 @@ function readAliases(configFile: string, context: ResolutionContext, depth: numb
 
 function extendedConfigFile(specifier: string, dir: string, context: ResolutionContext): string | undefined {
   const withJson = (file: string): string | undefined => [file, `${file}.json`, path.join(file, 'tsconfig.json')].find(isFile);
-  if (specifier.startsWith('.') || path.isAbsolute(specifier)) return withJson(path.resolve(dir, specifier));
+  if (isRelative(specifier) || path.isAbsolute(specifier)) return withJson(path.resolve(dir, specifier));
   // A shared config from a workspace package (`@acme/tsconfig/base.json`); registry packages are not read.
   const name = packageNameOf(specifier);
   const folder = name ? (context.packages.get(name) ?? linkedWorkspacePackage(name, dir, context)) : undefined;
