@@ -13,7 +13,7 @@ import { discoveryRootFor, forgetSchemaSets } from '../../server/src/workspace/d
 import { importSpecifiers } from '../../server/src/workspace/import-specifiers';
 import { monorepoRootAbove, packageJsonWorkspaces, pnpmWorkspacePackages, workspaceLayout } from '../../server/src/workspace/monorepo';
 import { acmeMonorepo, APP_QUERIES, twoProjects } from './monorepos';
-import { POSTGRES, removeTempProjects, tempProject, USER_AND_POST } from './tempProject';
+import { POSTGRES, removeTempProjects, tempProject, USER_AND_POST, writeFiles } from './tempProject';
 
 after(removeTempProjects);
 
@@ -96,7 +96,6 @@ describe('the schema of a code file: other ways to name a client', () => {
 
   it('an import cycle ends, and an import of nothing known falls back to the nearest project', async () => {
     const root = await twoProjects();
-    const { writeFiles } = await import('./tempProject');
     await writeFiles(root, { 'apps/books/src/a.ts': `import { b } from './b';\nexport const a = 1;\n`, 'apps/books/src/b.ts': `import { a } from './a';\nimport React from 'react';\nexport const b = 2;\n` });
     assert.equal(rel(root, (await schemaSetForCodeFile(at(root, 'apps/books/src/a.ts'), []))?.schemaPath), 'prisma/schema.prisma');
   });
