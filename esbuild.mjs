@@ -27,8 +27,94 @@ const builds = [
   // The server's entry point starts the code-indexing thread, then loads the server's own bundle.
   { ...common, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server-main.js', plugins: [sharedTypescript()] },
-  { ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
+
+// The CLI is a small entry bundle and parts that only some runs load, so that a run compiles only
+// what it needs: `--version` and `--help` nothing else, `check` the rules and the analysis
+// (cli-check.js), `explain` the EXPLAIN pipeline (cli-explain.js). In the source, each part is a
+// require of the module it starts from, where it is needed; in dist/ it loads the sibling bundle,
+// the check bundle through V8's code cache (server/src/cli/code-cache.ts).
+const cliParts = { './check-entry': { bundle: 'cli-check.js', codeCache: true }, './explain-run': { bundle: 'cli-explain.js', codeCache: false } };
+const cliPartsPlugin = {
+  name: 'cli-parts',
+  setup(build) {
+    const filter = new RegExp(`^(${Object.keys(cliParts).map((specifier) => specifier.replace(/[./-]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter }, (args) => {
+      if (args.kind !== 'require-call' || !/[\\/]server[\\/]src[\\/]cli[\\/]/.test(args.importer)) return undefined;
+      const part = cliParts[args.path];
+      // The explain bundle imports parts of PGlite with import(), which code-cache.ts cannot load.
+      return part.codeCache ? { path: part.bundle, namespace: 'cli-part' } : { path: `./${part.bundle}`, external: true };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'cli-part' }, (args) => ({
+      contents: `module.exports = require('./code-cache').requireBundle(require('node:path').join(__dirname, ${JSON.stringify(args.path)}));`,
+      resolveDir: join(dirname(new URL(import.meta.url).pathname), 'server', 'src', 'cli'),
+      loader: 'js',
+    }));
+  },
+};
+// TypeScript's parser is three quarters of the analysis code, and a check of migrations or schemas
+// alone never calls it: the CLI loads it on first use (lazyPackagePlugin) from dist/typescript.js,
+// the bundle the language server shares (below).
+const cliCommon = { ...common, plugins: [cliPartsPlugin, lazyPackagePlugin('typescript', './typescript.js')] };
+builds.push(
+  { ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [cliPartsPlugin] },
+  { ...cliCommon, entryPoints: ['server/src/cli/check-entry.ts'], outfile: 'dist/cli-check.js' },
+  { ...cliCommon, entryPoints: ['server/src/cli/explain-run.ts'], outfile: 'dist/cli-explain.js' },
+);
+
+/**
+ * Stands in for a package in a bundle and loads it, from its own bundle beside it, on first use.
+ * Modules read some of a package's exports when they load (`const Kind = ts.SyntaxKind`), so the
+ * stand-in holds its enums (plain objects of numbers and strings) and constants as they are. Its
+ * functions are forwarders until the first call of any of them loads the package; the stand-in's
+ * properties then become the package's own, so that code calls the package directly from then on
+ * (a forwarder kept in a variable still works, one call deeper). Other exports (`ts.sys`) load the
+ * package when read.
+ */
+function lazyPackagePlugin(name, bundle) {
+  const namespace = `lazy-${name}`;
+  return {
+    name: namespace,
+    setup(build) {
+      build.onResolve({ filter: new RegExp(`^${name}$`) }, () => ({ path: name, namespace }));
+      build.onResolve({ filter: /.*/, namespace }, (args) => ({ path: args.path, external: true }));
+      build.onLoad({ filter: /.*/, namespace }, () => ({ contents: lazyPackageSource(name, bundle), loader: 'js' }));
+    },
+  };
+}
+
+function lazyPackageSource(name, bundle) {
+  const real = require(name);
+  const isEnum = (value) => value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0 && Object.values(value).every((entry) => typeof entry === 'number' || typeof entry === 'string');
+  const values = {};
+  const functions = [];
+  const others = [];
+  for (const key of Object.keys(real)) {
+    const value = real[key];
+    if (isEnum(value) || value === null || (typeof value !== 'object' && typeof value !== 'function')) values[key] = value;
+    else (typeof value === 'function' ? functions : others).push(key);
+  }
+  return `"use strict";
+let real;
+Object.assign(exports, JSON.parse(${JSON.stringify(JSON.stringify(values))}));
+const functions = ${JSON.stringify(functions)};
+const others = ${JSON.stringify(others)};
+for (const key of functions) exports[key] = forwarder(key);
+for (const key of others) Object.defineProperty(exports, key, { configurable: true, enumerable: true, get: () => load()[key] });
+function load() {
+  if (real) return real;
+  real = require(${JSON.stringify(bundle)});
+  for (const key of [...functions, ...others]) Object.defineProperty(exports, key, { configurable: true, enumerable: true, writable: true, value: real[key] });
+  return real;
+}
+function forwarder(key) {
+  return function (...args) {
+    const target = load()[key];
+    return new.target ? Reflect.construct(target, args, new.target) : target.apply(this, args);
+  };
+}
+`;
+}
 
 // Prisma's query compiler is read from next to dist/server.js and dist/cli.js at run time.
 const require = createRequire(import.meta.url);

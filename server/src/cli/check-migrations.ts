@@ -1,5 +1,5 @@
 /** The migration side of `prisma-lens check`: each schema's migrations folder, and the migration files and folders named directly. */
-import { promises as fs } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyzeMigration } from '../analysis/analyze';
@@ -116,7 +116,10 @@ export async function checkMigrations(namedMigrations: NamedMigrations, sets: re
     }
     if (!isNamed && (applied || base.kind === 'error')) continue;
     tally.reviewed++;
-    const [stat, context] = await Promise.all([fs.stat(file).catch(() => undefined), migrationFileContext(file, history, listing)]);
+    // Synchronous reads: a command-line run has nothing else to do meanwhile, and a promise per
+    // call through the thread pool cost more than the read itself (821 migrations: 0.1 s of CPU).
+    const stat = statOrUndefined(file);
+    const context = await migrationFileContext(file, history, listing);
     if (!stat) {
       outcome.unreadable.push({ path: file, message: 'cannot be read' });
       continue;
@@ -126,7 +129,7 @@ export async function checkMigrations(namedMigrations: NamedMigrations, sets: re
       outcome.warnings.push({ path: file, message: `not checked: ${skipped}` });
       continue;
     }
-    const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+    const text = readOrUndefined(file);
     if (text === undefined) {
       outcome.unreadable.push({ path: file, message: 'cannot be read' });
       continue;
@@ -143,6 +146,22 @@ export async function checkMigrations(namedMigrations: NamedMigrations, sets: re
   }
   for (const tally of tallies.values()) {
     if (tally.split && tally.base.kind !== 'error') outcome.notes.push(baseLine(tally));
+  }
+}
+
+function statOrUndefined(file: string): Stats | undefined {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function readOrUndefined(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

@@ -13,7 +13,8 @@ import { CliPolicy } from './policy';
 import { rules as registeredRules } from '../analysis/rules/index';
 import { applySuppressions } from '../analysis/policy/suppressions';
 import { pendingFindings } from './check-pending';
-import { validateSchema } from '../engines/schema-validation';
+import { validateSchema, type PrismaValidation } from '../engines/schema-validation';
+import { SchemaValidationThread } from '../engines/schema-validation-thread';
 import { migrationFolderKind } from '../workspace/migrations';
 
 export interface CheckTarget {
@@ -60,24 +61,11 @@ export async function checkTargets(targets: readonly CheckTarget[], options: { r
   }
   const policy = new CliPolicy(options.rules ?? registeredRules, outcome);
   const schemas = new Map<string, PrismaSchema>();
-  for (const { set, onlyFiles } of planned.values()) {
-    const read = await readSchemaFiles(set);
-    outcome.unreadable.push(...read.problems);
-    if (read.files.length === 0) continue;
-    outcome.report.schemaCount++;
-    const ran = await policy.rulesFor(set.schemaPath);
-    const prismaValidation = ran.rules.some((rule) => rule.id === 'schema-error') ? schemaErrors(set, read, outcome) : undefined;
-    const analysis = analyzeSchema(read.files, { rules: ran.rules, facts: prismaValidation && { prismaValidation } });
-    schemas.set(set.schemaPath, analysis.schema);
-    for (const error of analysis.errors) outcome.ruleErrors.push(`${error.split('\n')[0]} (in ${set.schemaPath})`);
-    const pending = options.pending ? await pendingFindings(set, read.files, ran.rules, outcome) : [];
-    for (const file of read.files) {
-      if (onlyFiles && !onlyFiles.has(file.uri)) continue;
-      const findings = policy.finish(analysis.findings.filter((finding) => finding.uri === file.uri), { uri: file.uri, text: file.text, language: 'prisma' }, ran);
-      // Hazards of the next migration honour the comments too; staleness is judged on the schema rules only.
-      const next = applySuppressions(pending.filter((finding) => finding.uri === file.uri), file.text, 'prisma').kept;
-      outcome.report.findings.push(...reportFindings([...findings, ...next], read.files, base));
-    }
+  const validation = new SchemaValidation();
+  try {
+    await checkSchemas(planned, { policy, schemas, validation, pending: options.pending === true, base, outcome });
+  } finally {
+    await validation.dispose();
   }
   await checkMigrations(namedMigrations, [...planned.values()].filter((entry) => !entry.onlyFiles).map((entry) => entry.set), outcome, { policy, selection: options.migrations ?? { env: {} } });
   const queries = new Map<string, WorkspaceQuery[]>();
@@ -87,19 +75,73 @@ export async function checkTargets(targets: readonly CheckTarget[], options: { r
   return outcome;
 }
 
+/** Reads, validates and checks each planned schema, and adds its findings to the outcome. */
+async function checkSchemas(
+  planned: ReadonlyMap<string, Planned>,
+  context: { policy: CliPolicy; schemas: Map<string, PrismaSchema>; validation: SchemaValidation; pending: boolean; base: string; outcome: CheckOutcome },
+): Promise<void> {
+  const { policy, schemas, validation, base, outcome } = context;
+  for (const { set, onlyFiles } of planned.values()) {
+    const read = await readSchemaFiles(set);
+    outcome.unreadable.push(...read.problems);
+    if (read.files.length === 0) continue;
+    outcome.report.schemaCount++;
+    const ran = await policy.rulesFor(set.schemaPath);
+    // Prisma's own validation (schema-error) runs meanwhile, on another thread for a large schema,
+    // and its rule runs on its answer after the others.
+    const errorRules = ran.rules.filter((rule) => rule.id === 'schema-error');
+    const prismaValidation = errorRules.length > 0 ? schemaErrors(set, read, outcome, validation) : undefined;
+    const analysis = analyzeSchema(read.files, { rules: ran.rules.filter((rule) => rule.id !== 'schema-error') });
+    if (prismaValidation) {
+      const errors = runSchemaRules(analysis.schema, { rules: errorRules, facts: { prismaValidation: await prismaValidation } });
+      analysis.findings.push(...errors.findings);
+      analysis.errors.push(...errors.errors);
+    }
+    schemas.set(set.schemaPath, analysis.schema);
+    for (const error of analysis.errors) outcome.ruleErrors.push(`${error.split('\n')[0]} (in ${set.schemaPath})`);
+    const pending = context.pending ? await pendingFindings(set, read.files, ran.rules, outcome) : [];
+    for (const file of read.files) {
+      if (onlyFiles && !onlyFiles.has(file.uri)) continue;
+      const findings = policy.finish(analysis.findings.filter((finding) => finding.uri === file.uri), { uri: file.uri, text: file.text, language: 'prisma' }, ran);
+      // Hazards of the next migration honour the comments too; staleness is judged on the schema rules only.
+      const next = applySuppressions(pending.filter((finding) => finding.uri === file.uri), file.text, 'prisma').kept;
+      outcome.report.findings.push(...reportFindings([...findings, ...next], read.files, base));
+    }
+  }
+}
+
 /**
  * What stops Prisma in the schema: bytes that are not UTF-8, and the errors of Prisma's own
  * validation, which runs only when every file of the schema could be read (a missing file would
  * make every reference into it an error).
  */
-function schemaErrors(set: SchemaSet, read: { files: SchemaFile[]; problems: readonly unknown[]; encodingErrors: SchemaError[] }, outcome: CheckOutcome): SchemaError[] {
+async function schemaErrors(set: SchemaSet, read: { files: SchemaFile[]; problems: readonly unknown[]; encodingErrors: SchemaError[] }, outcome: CheckOutcome, validator: SchemaValidation): Promise<SchemaError[]> {
   if (read.problems.length > 0) return read.encodingErrors;
-  const validation = validateSchema(read.files);
+  const validation = await validator.validate(read.files);
   if ('failure' in validation) {
     outcome.warnings.push({ path: set.schemaPath, message: `not checked for Prisma's own errors: ${validation.failure}` });
     return read.encodingErrors;
   }
   return [...read.encodingErrors, ...validation.errors];
+}
+
+/** Schemas at least this large are validated on a thread of their own: starting it costs about what validating 100 KB does. */
+const THREAD_FROM_CHARACTERS = 100_000;
+
+/** Prisma's validation for the CLI: in this thread for a small schema, on another core for a large one (started when first needed, ended by `dispose`). */
+class SchemaValidation {
+  private thread: SchemaValidationThread | undefined;
+
+  validate(files: readonly SchemaFile[]): Promise<PrismaValidation> {
+    const size = files.reduce((sum, file) => sum + file.text.length, 0);
+    if (size < THREAD_FROM_CHARACTERS) return Promise.resolve(validateSchema(files));
+    this.thread ??= new SchemaValidationThread();
+    return this.thread.validate(files);
+  }
+
+  async dispose(): Promise<void> {
+    await this.thread?.dispose();
+  }
 }
 
 /**

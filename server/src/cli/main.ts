@@ -1,12 +1,9 @@
 /** The CLI as a function of its arguments and streams, returning the exit status; `cli.ts` binds it to the process. */
 import { stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { rules as registeredRules } from '../analysis/rules/index';
 import type { Rule } from '../analysis/rules/types';
 import { HELP, parseArgs, type FailOn, type OutputFormat } from './args';
-import { checkTargets, type CheckOutcome, type CheckTarget } from './check';
-import { migrationSelection } from './check-migrations';
-import { disposePending } from './check-pending';
+import type { CheckOutcome, CheckTarget } from './check';
 import { runExplain } from './explain';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
@@ -58,6 +55,8 @@ export async function main(argv: readonly string[], io: CliIo, options: { rules?
     }
   }
 
+  // The analysis is loaded only now: the commands above answer without compiling it.
+  const { checkTargets, disposePending, migrationSelection, registeredRules } = require('./check-entry') as typeof import('./check-entry');
   const rules = options.rules ?? registeredRules;
   // Rules that are off by default run only when named (by the caller, or later by configuration).
   const migrations = migrationSelection({ since: command.since, allMigrations: command.allMigrations }, io.env);

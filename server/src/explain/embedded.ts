@@ -15,6 +15,7 @@ import { DATAGEN_VERSION, generateRows } from './datagen';
 import type { SqlSession } from './database-session';
 import type { EmbeddedCache } from './embedded-cache';
 import { growFilesByDoubling } from './embedded-memfs';
+import { DEFAULT_ROWS_PER_TABLE } from './embedded-rows';
 import { progressReporter, type EmbeddedProgress, type EmbeddedRequestOptions, type EmbeddedStage } from './embedded-progress';
 import { decodeSnapshot, encodeSnapshot, snapshotFileSystem, snapshotFromTar, SNAPSHOT_FORMAT, takeSnapshot, type Snapshot } from './embedded-snapshot';
 
@@ -45,7 +46,7 @@ export interface EmbeddedTiming {
   saved: boolean;
 }
 
-export const DEFAULT_ROWS_PER_TABLE = 100_000;
+export { DEFAULT_ROWS_PER_TABLE };
 const DEFAULT_IDLE_MS = 5 * 60_000;
 
 /**

@@ -2,11 +2,25 @@
  * Parses one top-level block with @mrleebo/prisma-ast, recovering from syntax errors line by line,
  * and caches recent results by block text.
  */
-import { getSchema, PrismaParser, VisitorClassFactory, type Block } from '@mrleebo/prisma-ast';
+import type { Block, getSchema } from '@mrleebo/prisma-ast';
 
-const parser = new PrismaParser({ nodeLocationTracking: 'full' });
-const Visitor = VisitorClassFactory(parser);
-const visitor = new Visitor();
+type PrismaAst = typeof import('@mrleebo/prisma-ast');
+
+let blockParser: { parse: typeof getSchema; options: Parameters<typeof getSchema>[1] } | undefined;
+
+/**
+ * The parser and its visitor, built on the first block: loading the package and building its
+ * grammar take tens of milliseconds that a run without a schema (a CLI check of migrations) skips.
+ */
+function parserForBlocks(): NonNullable<typeof blockParser> {
+  if (!blockParser) {
+    const { getSchema, PrismaParser, VisitorClassFactory } = require('@mrleebo/prisma-ast') as PrismaAst;
+    const parser = new PrismaParser({ nodeLocationTracking: 'full' });
+    const Visitor = VisitorClassFactory(parser);
+    blockParser = { parse: getSchema, options: { parser, visitor: new Visitor() } };
+  }
+  return blockParser;
+}
 
 export interface ParsedBlock {
   /** The block's syntax tree; offsets in its locations are relative to the block's start. */
@@ -138,7 +152,8 @@ function parseWithRecovery(text: string): ParsedBlock {
   let current = text;
   for (let attempt = 0; attempt < MAX_RECOVERY_ATTEMPTS; attempt++) {
     try {
-      const schema = getSchema(current, { parser, visitor });
+      const { parse, options } = parserForBlocks();
+      const schema = parse(current, options);
       const ast = schema.list.find((item) => item.type !== 'comment' && item.type !== 'break');
       return { ast, droppedLines, error: firstError };
     } catch (error) {
