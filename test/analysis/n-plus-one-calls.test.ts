@@ -245,3 +245,47 @@ export class InvitationService {
 `);
   });
 });
+
+describe('n-plus-one: local helpers and instances in front of other files', () => {
+  it('reports a local method that calls another file\'s query, and a method of an exported instance', () => {
+    check(rule, workspace(`
+//- src/autopost/autopost.repository.ts
+export class AutopostRepository {
+  constructor(private readonly _autopost: PrismaRepository<'job'>) {}
+  changeActive(id: string, active: boolean) {
+    return this._autopost.model.job.update({ where: { id }, data: { active } });
+  }
+}
+//- src/monitor/index.ts
+class MonitorManager {
+  async setActive(id: string, active: boolean) {
+    await prisma.project.update({ where: { id }, data: { active } });
+  }
+  describe(id: string) {
+    return \`monitor \${id}\`;
+  }
+}
+export const monitorManager = new MonitorManager();
+//- src/autopost/autopost.service.ts
+import { AutopostRepository } from './autopost.repository';
+import { monitorManager } from '../monitor';
+export class AutopostService {
+  constructor(private readonly _autopostsRepository: AutopostRepository) {}
+  async stopAll(ids: string[]) {
+    for (const id of ids) {
+      await this.changeActive(id, false);
+          //^^^^^^^^^^^^^^^^^ warning: \`this.changeActive(id, false)\` runs \`this._autopost.model.job.update\` once per \`id\` of \`ids\` (for…of)
+      await monitorManager.setActive(id, false);
+          //^^^^^^^^^^^^^^^^^^^^^^^^ warning: \`monitorManager.setActive(id, false)\` runs \`prisma.project.update\`
+      console.log(monitorManager.describe(id));
+                 //~~~~~~~~~~~~~~~~~~~~~~~ ok: runs no query
+    }
+  }
+  async changeActive(id: string, active: boolean) {
+    const data = await this._autopostsRepository.changeActive(id, active);
+    return data;
+  }
+}
+`));
+  });
+});

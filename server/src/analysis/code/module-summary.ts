@@ -55,7 +55,11 @@ function callableFunctions(sourceFile: ts.SourceFile): [string, ts.FunctionLikeD
   const topLevel = new Map<string, ts.FunctionLikeDeclaration>();
   const objects = new Map<string, ts.ObjectLiteralExpression>();
   const exported = new Set<string>();
+  /** `export const monitorManager = new MonitorManager()`: its methods are callable as `monitorManager.method`. */
+  const instances = new Map<string, string>();
+  const classes = new Map<string, ts.ClassLikeDeclaration>();
   const addClass = (declaration: ts.ClassLikeDeclaration, name: string): void => {
+    classes.set(name, declaration);
     for (const member of declaration.members) {
       const memberName = member.name && (ts.isIdentifier(member.name) || ts.isPrivateIdentifier(member.name)) ? member.name.text : undefined;
       if (!memberName) continue;
@@ -83,6 +87,7 @@ function callableFunctions(sourceFile: ts.SourceFile): [string, ts.FunctionLikeD
         if (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) topLevel.set(name, value);
         else if (ts.isObjectLiteralExpression(value)) objects.set(name, value);
         else if (ts.isClassExpression(value)) addClass(value, name);
+        else if (ts.isNewExpression(value) && ts.isIdentifier(value.expression)) instances.set(name, value.expression.text);
         if (isExported) exported.add(name);
       }
     } else if (ts.isExportDeclaration(statement) && !statement.moduleSpecifier && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
@@ -105,6 +110,9 @@ function callableFunctions(sourceFile: ts.SourceFile): [string, ts.FunctionLikeD
   for (const name of exported) {
     const fn = topLevel.get(name);
     if (fn) found.push([name, fn]);
+    const instanceOf = instances.get(name);
+    const declaration = instanceOf ? classes.get(instanceOf) : undefined;
+    if (declaration) for (const [key, method] of found.filter(([key]) => key.startsWith(`${instanceOf}.`))) if (declaration.members.some((member) => member === method || member === method.parent)) found.push([`${name}.${key.slice(instanceOf!.length + 1)}`, method]);
     const object = objects.get(name);
     if (!object) continue;
     for (const property of object.properties) {

@@ -150,6 +150,30 @@ export class PerIterationAnalysis {
       const span = !sourceFile.text.slice(whole.start, whole.end).includes('\n') || !ts.isPropertyAccessExpression(callee) ? whole : spanOf(callee.name, sourceFile);
       found.push({ call, text, span, chain, ...repetition });
     }
+    // A local helper that runs no query itself but calls another file's function that does.
+    const targets = moduleCalls(sourceFile, this.context.index.functions).calls;
+    for (const call of this.context.index.localCalls) {
+      if (!ts.isCallExpression(call) || iterationContext(call).loops.length === 0) continue;
+      const resolved = resolveLocalCall(this.context.index, call);
+      if (!resolved || resolved.targets.some((fn) => this.summary(fn, 0).length > 0)) continue;
+      const name = resolved.text.replace(/\(.*$/, '').replace(/^.*\./, '');
+      let chain: CallChain | undefined;
+      for (const fn of resolved.targets) {
+        for (const outgoing of this.outgoingCalls(fn)) {
+          const next = workspace.chain(this.context.uri, targets.get(outgoing)!);
+          if (!next) continue;
+          const at = sourceFile.getLineAndCharacterOfPosition(outgoing.expression.getStart(sourceFile));
+          const end = sourceFile.getLineAndCharacterOfPosition(outgoing.expression.getEnd());
+          const link = { uri: this.context.uri, at: { line: at.line, character: at.character, endCharacter: end.line === at.line ? end.character : at.character + 1 }, text: `\`${name}\` calls \`${compactText(outgoing.expression, sourceFile)}(…)\`` };
+          chain = { ...next, links: [link, ...next.links], name };
+          break;
+        }
+        if (chain) break;
+      }
+      if (!chain) continue;
+      const repetition = this.callInLoop(call, [chain.query.operation]);
+      if (repetition) found.push({ call, text: resolved.text, span: resolved.span, chain, ...repetition });
+    }
     return found.sort((a, b) => a.span.start - b.span.start);
   }
 
