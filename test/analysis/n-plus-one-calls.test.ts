@@ -289,3 +289,19 @@ export class AutopostService {
 `));
   });
 });
+
+describe('n-plus-one: read and write clients by name', () => {
+  it('takes dbWrite and dbRead for clients without a schema', () => {
+    check(rule, `
+//- src/jobs/auctions.ts
+export async function finalize(auctions: { id: number }[]) {
+  for (const auction of auctions) {
+    await dbWrite.auction.update({ where: { id: auction.id }, data: { finalized: true } });
+        //^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`auction\` of \`auctions\` (for…of)
+    await dbConfig.auction.update(auction.id);
+        //~~~~~~~~~~~~~~~~~~~~~ ok: no client by its name, and no schema to say auction is a model
+  }
+}
+`);
+  });
+});

@@ -7,8 +7,8 @@ import ts = require('typescript');
 import type { FileIndex } from './file-index';
 import { calleeName, isFunctionLike, unwrap } from './syntax';
 
-/** Names that conventionally hold a Prisma client: `prisma`, `db`, `tx`, `readDb`, `prismaService`, `xprisma`. */
-const CLIENT_NAME_EXACT = /^(?:db|tx|trx|\$tx|client|database|transaction|dbClient)$/;
+/** Names that conventionally hold a Prisma client: `prisma`, `db`, `tx`, `readDb`, `dbWrite`, `prismaService`, `xprisma`. */
+const CLIENT_NAME_EXACT = /^(?:db|tx|trx|\$tx|client|database|transaction|dbClient|db(?:Read|Write|Reader|Writer|Replica|Primary)(?:er)?)$/;
 const CLIENT_NAME_SUFFIX = /[a-z0-9_](?:Db|DB|Tx|Database)$/;
 
 export function isClientName(index: FileIndex, name: string): boolean {
