@@ -1,14 +1,17 @@
 /** Activates Prisma Lens: starts the language server and registers the client-side commands. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { FIX_ALL_COMMAND, OFFICIAL_PRISMA_EXTENSION_NOTIFICATION, SHOW_RULE_DOCS_COMMAND } from './protocol';
 import { registerExplain } from './explain';
 import { registerMigrationCommands } from './migrations';
+import { PrismaLensStatus } from './status';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  // The `when` clauses of the commands, menus and keybinding (package.json) offer them once this is set.
+  void vscode.commands.executeCommand('setContext', 'prismaLens.active', true);
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
@@ -41,6 +44,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     outputChannelName: 'Prisma Lens',
   };
   client = new LanguageClient('prismaLens', 'Prisma Lens', serverOptions, clientOptions);
+  const status = new PrismaLensStatus();
+  client.registerFeature(status.progressFeature(client));
+  context.subscriptions.push(
+    status,
+    client.onDidChangeState(({ newState }) => status.setRunning(newState === State.Running)),
+  );
 
   context.subscriptions.push(
     vscode.commands.registerCommand('prismaLens.fixAllInFile', async (uri?: vscode.Uri) => {
