@@ -53,9 +53,10 @@ function filesNamedByManifest(): [where: string, path: string][] {
   contributes.snippets?.forEach((snippet, index) => named.push([`contributes.snippets[${index}].path`, snippet.path]));
   contributes.commands?.forEach((command, index) => {
     const icon = command.icon;
-    // `$(graph)` names one of VS Code's own icons, not a file.
-    if (typeof icon === 'string' && !/^\$\([\w~-]+\)$/.test(icon)) named.push([`contributes.commands[${index}].icon`, icon]);
-    else if (icon) named.push([`contributes.commands[${index}].icon.light`, icon.light], [`contributes.commands[${index}].icon.dark`, icon.dark]);
+    if (typeof icon === 'string') {
+      // `$(graph)` names one of VS Code's own icons, not a file.
+      if (!/^\$\([\w~-]+\)$/.test(icon)) named.push([`contributes.commands[${index}].icon`, icon]);
+    } else if (icon) named.push([`contributes.commands[${index}].icon.light`, icon.light], [`contributes.commands[${index}].icon.dark`, icon.dark]);
   });
   return named.filter((entry): entry is [string, string] => entry[1] !== undefined).map(([where, path]) => [where, packagePath(path)]);
 }
