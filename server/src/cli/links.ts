@@ -5,8 +5,12 @@ import packageJson from '../../../package.json';
 
 export const VERSION: string = packageJson.version;
 
-/** The published repository, when package.json names one; reports then link to its pages. */
-export const PROJECT_URL: string | undefined = projectUrl((packageJson as { repository?: unknown }).repository);
+/**
+ * The published repository, when package.json names one and the package is published (not
+ * `private`); reports then link to its pages. Until then the repository named for the Marketplace
+ * listing may be a placeholder, and a report never links to a made-up address.
+ */
+export const PROJECT_URL: string | undefined = (packageJson as { private?: boolean }).private ? undefined : projectUrl((packageJson as { repository?: unknown }).repository);
 
 /** The rule's page in the published repository, when there is one. */
 export function publishedRuleDocsUrl(ruleId: string): string | undefined {
