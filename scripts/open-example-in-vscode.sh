@@ -7,6 +7,8 @@ bash "$root/scripts/ensure-test-deps.sh"
 (cd "$root" && npm run package --silent)
 state=$(mktemp -d)
 cp -r "$root/examples/blog" "$state/blog"
+# The example's Prisma Client, generated offline, so that its TypeScript type-checks.
+node "$root/scripts/generate-example-client.mjs" --link "$state/blog"
 code_server="$root/.cache/code-server/node_modules/.bin/code-server"
 "$code_server" --extensions-dir "$state/extensions" --install-extension "$root/dist/prisma-lens.vsix" >/dev/null
 echo "Open http://127.0.0.1:$port/?folder=$state/blog and then prisma/schema.prisma (a copy of examples/blog)."

@@ -11,6 +11,7 @@ import type { TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './browser';
 import { createProfile, ensureCodeServer, installExtension, repoRoot, startCodeServer, type CodeServer, type Profile } from './codeServer';
+import { exampleProject, linkExampleClient } from './exampleClient';
 import { extensionId, extensionPackage } from './extensionPackage';
 import { reportFailure } from './failureReport';
 import { stepsOf, type Step } from './steps';
@@ -52,6 +53,8 @@ export async function inVsCode(t: TestContext, options: ScenarioOptions, scenari
   let failed = true;
   try {
     cpSync(options.project, folder, { recursive: true });
+    // The example opens as `npm run demo:vscode` opens it: with its Prisma Client, so its TypeScript type-checks.
+    if (options.project === exampleProject) linkExampleClient(folder);
     await options.prepare?.(folder);
     mkdirSync(resultsDir, { recursive: true });
     rmSync(failureScreenshot, { force: true });
