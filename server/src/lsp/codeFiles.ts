@@ -246,6 +246,9 @@ export function registerCodeFiles(
       void indexWorkspace();
       return;
     }
+    // A changed file may be one that others import to reach their client (a `lib/db.ts` that now
+    // imports another package): the lookups that followed it are made again when next asked.
+    schemaByFile.clear();
     void (async () => {
       // Created, changed and deleted files alike: a deleted file reads as absent and leaves the index.
       for (const change of changes) await index.reindexFile(change.uri);
