@@ -175,3 +175,20 @@ export async function counts(orgId: string, logo?: string) {
 `));
   });
 });
+
+describe('n-plus-one: a list of statements', () => {
+  it('stays quiet when each element is a whole SQL statement, and reports a statement per row', () => {
+    check(rule, code(`
+export async function migrate(sqlList: string[], ids: number[]) {
+  for (const sql of sqlList) {
+    await prisma.$executeRawUnsafe(sql);
+        //~~~~~~~~~~~~~~~~~~~~~~~~ ok: each element is a statement of its own
+  }
+  for (const id of ids) {
+    await prisma.$executeRawUnsafe('DELETE FROM "Post" WHERE id = $1', id);
+        //^^^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`id\` of \`ids\` (for…of)
+  }
+}
+`));
+  });
+});

@@ -191,6 +191,7 @@ export class PerIterationAnalysis {
       // A query in a `catch` runs only for the iterations that fail: a fallback, not the loop's work.
       if (inCatchWithin(use.node, loop.body)) continue;
       if (leavesLoopAfter(use.node, loop)) continue;
+      if (isQuery && runsStatementList(use, loop)) continue;
       // A function passed by reference is the callback itself: its own queries were checked for awaits already.
       const start = loop === referenceLoop ? loop.body : use.node;
       if (batchable && reachedInSameTick(start, loop, this.isMergedAwait)) continue;
@@ -274,6 +275,18 @@ function leavesLoopAfter(node: ts.Node, loop: Loop): boolean {
     }
   }
   return false;
+}
+
+/**
+ * `for (const sql of statements) await prisma.$executeRawUnsafe(sql)`: each element is a whole
+ * statement (DDL of one schema change, a migration script), not a row of data: there is no set-based
+ * form of a list of different statements.
+ */
+function runsStatementList(use: RepeatedUse, loop: Loop): boolean {
+  const operation = use.operations[0];
+  if (operation !== '$executeRawUnsafe' && operation !== '$queryRawUnsafe') return false;
+  const sql = use.inputs[0];
+  return sql !== undefined && ts.isIdentifier(sql) && loop.element !== undefined && ts.isIdentifier(loop.element) && loop.element.text === sql.text;
 }
 
 function switchBetween(node: ts.Node, body: ts.Node): boolean {
