@@ -305,3 +305,28 @@ export async function finalize(auctions: { id: number }[]) {
 `);
   });
 });
+
+describe('n-plus-one: findUnique behind a concurrency limiter', () => {
+  it('reports findUnique in a task or a limit(…) callback, which do not run in one tick', () => {
+    check(rule, workspace(`
+//- src/jobs/canvas.ts
+export async function cleanUp(canvasIds: string[]) {
+  const limit = pLimit(3);
+  await Promise.all(
+    canvasIds.map((id) =>
+      limit(async () => {
+        const canvas = await prisma.post.findUnique({ where: { id } });
+                           //^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`id\` of \`canvasIds\` (map)
+        return canvas;
+      }),
+    ),
+  );
+  const tasks = canvasIds.map((id) => async () => prisma.post.findUnique({ where: { id } }));
+                                              //^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`id\` of \`canvasIds\` (map)
+  await Promise.all(canvasIds.map((id) => prisma.post.findUnique({ where: { id } })));
+                                        //~~~~~~~~~~~~~~~~~~~~~~ ok: one tick, Prisma batches them
+  return tasks;
+}
+`));
+  });
+});

@@ -101,7 +101,13 @@ function loopAwaits(loop: Loop): boolean {
 
 function isDeferredCallback(fn: ts.FunctionLikeDeclaration): boolean {
   const parent = fn.parent;
-  if (!ts.isCallExpression(parent) || !ts.isPropertyAccessExpression(parent.expression)) return false;
+  // A task returned for later (`items.map((item) => async () => …)`) runs when a limiter gets to it.
+  if ((ts.isArrowFunction(parent) && parent.body === fn) || ts.isReturnStatement(parent)) return true;
+  if (!ts.isCallExpression(parent)) return false;
+  // `limit(async () => …)` (p-limit), `queue.add(…)`: run as the limiter allows, not in this tick.
+  const name = ts.isIdentifier(parent.expression) ? parent.expression.text : ts.isPropertyAccessExpression(parent.expression) ? parent.expression.name.text : '';
+  if (/^(?:limit|limiter|throttle|enqueue)$/.test(name) || (name === 'add' && /queue/i.test(parent.expression.getText()))) return true;
+  if (!ts.isPropertyAccessExpression(parent.expression)) return false;
   return /^(?:then|catch|finally)$/.test(parent.expression.name.text);
 }
 
