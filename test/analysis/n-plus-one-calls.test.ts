@@ -322,7 +322,7 @@ export async function cleanUp(canvasIds: string[]) {
     ),
   );
   const tasks = canvasIds.map((id) => async () => prisma.post.findUnique({ where: { id } }));
-                                              //^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`id\` of \`canvasIds\` (map)
+                                                //^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`id\` of \`canvasIds\` (map)
   await Promise.all(canvasIds.map((id) => prisma.post.findUnique({ where: { id } })));
                                         //~~~~~~~~~~~~~~~~~~~~~~ ok: one tick, Prisma batches them
   return tasks;
