@@ -1,5 +1,5 @@
 /** PostgreSQL statements of a migration script, parsed by libpg-query, with UTF-16 spans into the script's text. */
-import * as pgParser from 'libpg-query';
+import type * as PgParser from 'libpg-query';
 import type { Span } from '../text';
 
 /** One libpg-query parse-tree node: `{ NodeType: { …fields } }`. */
@@ -29,10 +29,15 @@ export interface ParsedScript {
 
 let loaded: Promise<void> | undefined;
 let ready = false;
+let pgParser: typeof PgParser | undefined;
 
-/** Loads the parser's WebAssembly module once; analysis functions need it done and stay synchronous. */
+/**
+ * Loads the parser's WebAssembly module once; analysis functions need it done and stay synchronous.
+ * The package is required here, not imported: it starts compiling its 1.7 MB module as soon as it
+ * loads, which a run without SQL (a check of schemas or code alone) never needs.
+ */
 export function loadSqlParser(): Promise<void> {
-  loaded ??= pgParser.loadModule().then(() => {
+  loaded ??= (pgParser = require('libpg-query') as typeof PgParser).loadModule().then(() => {
     ready = true;
   });
   return loaded;
@@ -74,7 +79,7 @@ export function parseScript(text: string): ParsedScript {
 
 function tryParse(text: string): { result?: { stmts?: { stmt?: PgNode; stmt_location?: number; stmt_len?: number }[] }; error: string; cursor?: number } {
   try {
-    return { result: pgParser.parseSync(text) as never, error: '' };
+    return { result: pgParser!.parseSync(text) as never, error: '' };
   } catch (error) {
     const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
     return { error: error instanceof Error ? error.message : String(error), cursor: details?.cursorPosition };
