@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { analyzeSchema } from '../../server/src/analysis/analyze';
-import { summarizeWorkspace } from '../../server/src/workspace/code-calls';
+import { analyzeCode } from '../../server/src/analysis/analyze';
+import { rules } from '../../server/src/analysis/rules/index';
+import { analyzeWorkspaceCode, summarizeWorkspace } from '../../server/src/workspace/code-calls';
 import { CodeIndex, type CodeSchema } from '../../server/src/workspace/code-index';
 import { removeTempProjects, tempProject } from './tempProject';
 
@@ -69,5 +71,16 @@ describe('call summaries in the editor', () => {
     const summaries = await summarizeWorkspace(files);
     assert.deepEqual(summaries!.summaries.map((summary) => summary.uri.slice('file:///w/'.length)).sort(), ['src/users/user.repository.ts', 'src/users/user.service.ts']);
     assert.deepEqual([...summaries!.summarized].map((uri) => uri.slice('file:///w/'.length)).sort(), ['src/teams/route.ts', 'src/users/user.repository.ts', 'src/users/user.service.ts']);
+  });
+
+  it('gives the CLI, in about one parse per file, the findings of summaries then analysis with them', async () => {
+    const files = Object.entries(FILES).map(([file, text]) => ({ uri: `file:///w/${file}`, text, schema: SCHEMA.schema, rules }));
+    const summaries = await summarizeWorkspace(files);
+    const analyses = analyzeWorkspaceCode(files);
+    for (const file of files) {
+      const expected = summaries!.summarized.has(file.uri) ? analyzeCode(file, SCHEMA.schema, { workspaceCalls: summaries!.calls }).findings.filter((finding) => /prisma\./.test(file.text) || finding.ruleId === 'n-plus-one') : [];
+      assert.deepEqual((analyses.get(file.uri)?.findings ?? []).map((finding) => finding.message), expected.map((finding) => finding.message), file.uri);
+    }
+    assert.equal(analyses.get('file:///w/src/teams/route.ts')!.findings.length, 1);
   });
 });

@@ -9,6 +9,8 @@ import { parseScript, type SqlParseError } from './migrations/sql';
 import type { SchemaFacts } from './facts/workspace-facts';
 import type { ModuleSummary, WorkspaceCalls } from './facts/workspace-calls';
 import { summarizeModule } from './code/module-summary';
+import type { CallTarget } from './code/module-calls';
+import { perIterationAnalysis } from './code/per-iteration';
 import type { ModelFindingsCache, PerModelRule } from './model-findings-cache';
 import type { PrismaSchema, SchemaFile } from './schema/model';
 
@@ -113,6 +115,34 @@ export function analyzeCode(file: CodeFile, schema: PrismaSchema | undefined, op
   } catch (error) {
     return { findings: [], errors: [`${file.uri}: ${describeError(error)}`], querySites: [] };
   }
+  return runCodeRules(context, options);
+}
+
+/**
+ * `analyzeCode` without calls into other files, from the parse that also summarises the file for
+ * the workspace (when `summarize`), and the calls whose findings depend on other files: a file that
+ * has none needs no second analysis once the workspace is summarised. Never throws.
+ */
+export function analyzeCodeForWorkspace(
+  file: CodeFile,
+  schema: PrismaSchema | undefined,
+  options: AnalysisOptions & { summarize: boolean },
+): { analysis: CodeAnalysis; summary: ModuleSummary | undefined; remoteTargets: CallTarget[] } {
+  let context: CodeRuleContext;
+  try {
+    context = createCodeContext(file, schema);
+  } catch (error) {
+    return { analysis: { findings: [], errors: [`${file.uri}: ${describeError(error)}`], querySites: [] }, summary: undefined, remoteTargets: [] };
+  }
+  const analysis = runCodeRules(context, options);
+  try {
+    return { analysis, summary: options.summarize ? summarizeModule(context) : undefined, remoteTargets: perIterationAnalysis(context).remoteTargets() };
+  } catch {
+    return { analysis, summary: undefined, remoteTargets: [] };
+  }
+}
+
+function runCodeRules(context: CodeRuleContext, options: AnalysisOptions): CodeAnalysis {
   const findings: Finding[] = [];
   const errors: string[] = [];
   for (const rule of options.rules ?? defaultRules()) {

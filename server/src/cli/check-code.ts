@@ -1,7 +1,7 @@
 /** Runs the code rules for the CLI: the TypeScript/JavaScript files under each folder (or named), each with its project's schema. */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyzeCode, analyzeSchema } from '../analysis/analyze';
+import { analyzeSchema } from '../analysis/analyze';
 import type { PrismaSchema } from '../analysis/schema/model';
 import { isCodeFile, listCodeFiles } from '../workspace/code-files';
 import { namesPrismaOperation, readCodeText } from '../workspace/code-index';
@@ -12,7 +12,7 @@ import type { CheckOutcome, CheckTarget } from './check';
 import type { CliPolicy } from './policy';
 import { workspaceQueries, type WorkspaceQuery } from '../analysis/facts/workspace-facts';
 import { reportFindings } from './report';
-import { summarizeWorkspace } from '../workspace/code-calls';
+import { analyzeWorkspaceCode } from '../workspace/code-calls';
 
 export interface CodeCheckOptions {
   /** The rules each file runs under, and its suppression comments. */
@@ -94,17 +94,19 @@ export async function checkCodeFiles(targets: readonly CheckTarget[], outcome: C
     const named = [...schemaPaths].sort().map((schemaPath) => path.relative(outcome.report.base, schemaPath) || schemaPath);
     outcome.notes.push(`code in ${target.input} checked against ${named.join(', ')} (outside the paths given; ${named.length === 1 ? 'its' : 'their'} own findings are not reported)`);
   }
-  // What each function queries per call, across files, for the rules that follow calls (n-plus-one).
-  const withSchemas = await Promise.all(readable.map(async (entry) => ({ uri: entry.uri, text: entry.text, schema: await schemaOf(entry.set) })));
-  const callSummaries = await summarizeWorkspace(withSchemas);
-  for (const [position, { file, set, uri, text }] of readable.entries()) {
-    const namesOperation = namesPrismaOperation(text);
-    // A file that names no operation can still call, in a loop, another file's function that queries.
-    if (!namesOperation && !callSummaries?.summarized.has(uri)) continue;
-    const ran = await options.policy.rulesFor(file, { language: 'typescript', text });
-    const schema = withSchemas[position]!.schema;
-    const rules = namesOperation ? ran.rules : ran.rules.filter((rule) => rule.id === 'n-plus-one');
-    const analysis = analyzeCode({ uri, text }, schema, { rules, workspaceCalls: callSummaries?.calls });
+  // Analysed in one pass with what each function queries per call, across files (n-plus-one follows calls).
+  const entries = await Promise.all(
+    readable.map(async (entry) => {
+      const ran = await options.policy.rulesFor(entry.file, { language: 'typescript', text: entry.text });
+      return { ...entry, ran, schema: await schemaOf(entry.set) };
+    }),
+  );
+  const analyses = analyzeWorkspaceCode(entries.map((entry) => ({ uri: entry.uri, text: entry.text, schema: entry.schema, rules: entry.ran.rules })));
+  for (const { file, set, uri, text, ran, schema } of entries) {
+    const analysis = analyses.get(uri);
+    if (!analysis) continue;
+    // A file that names no operation ran n-plus-one alone: it can only call, in a loop, another file's function that queries.
+    const rules = namesPrismaOperation(text) ? ran.rules : ran.rules.filter((rule) => rule.id === 'n-plus-one');
     if (options.queries && set && schema) {
       const list = options.queries.get(set.schemaPath) ?? [];
       list.push(...workspaceQueries(analysis.querySites, schema));

@@ -6,7 +6,9 @@
  */
 import type { ModuleSummary } from '../analysis/facts/workspace-calls';
 import { WorkspaceCalls } from '../analysis/facts/workspace-calls';
-import { summarizeCode } from '../analysis/analyze';
+import { analyzeCode, analyzeCodeForWorkspace, summarizeCode, type CodeAnalysis } from '../analysis/analyze';
+import type { CallTarget } from '../analysis/code/module-calls';
+import type { Rule } from '../analysis/rules/types';
 import type { PrismaSchema } from '../analysis/schema/model';
 import { fileURLToPath } from 'node:url';
 import { namesPrismaOperation, readCodeFileSync } from './code-index-core';
@@ -147,4 +149,55 @@ export class BackgroundCallSummaries {
     this.version++;
     return true;
   }
+}
+
+export interface WorkspaceCodeFile extends CallSourceFile {
+  /** The rules the file runs under (its policy). */
+  rules: readonly Rule[];
+}
+
+/**
+ * The CLI's pass over the code files: each file that names an operation is parsed once, analysed
+ * and (when another file imports it) summarised; then, a few rounds, the files that name what the
+ * summaries export; last, the files with calls in loops that lead into another file's query are
+ * analysed again by `n-plus-one`, with the summaries. The findings are those of `summarizeWorkspace`
+ * followed by `analyzeCode` with its calls, at about one parse per file. Files that name no
+ * operation run `n-plus-one` alone. Returns the analysis of each file analysed.
+ */
+export function analyzeWorkspaceCode(files: readonly WorkspaceCodeFile[]): Map<string, CodeAnalysis> {
+  const analyses = new Map<string, CodeAnalysis>();
+  const summaries: ModuleSummary[] = [];
+  const followed: { file: WorkspaceCodeFile; rules: readonly Rule[]; targets: CallTarget[] }[] = [];
+  const imported = importedStems(files);
+  let pending = files.filter((file) => namesPrismaOperation(file.text));
+  let rest = files.filter((file) => !namesPrismaOperation(file.text));
+  for (let round = 0; round <= ROUNDS && pending.length > 0; round++) {
+    const names = new Set<string>();
+    for (const file of pending) {
+      const rules = round === 0 ? file.rules : file.rules.filter((rule) => rule.id === 'n-plus-one');
+      const { analysis, summary, remoteTargets } = analyzeCodeForWorkspace(file, file.schema, { rules, summarize: imported.has(stemOf(file.uri)) });
+      analyses.set(file.uri, analysis);
+      if (remoteTargets.length > 0 && rules.some((rule) => rule.id === 'n-plus-one')) followed.push({ file, rules, targets: remoteTargets });
+      if (!summary) continue;
+      summaries.push(summary);
+      for (const key of Object.keys(summary.functions)) names.add(callerName(key, file.uri));
+    }
+    if (names.size === 0 || round === ROUNDS) break;
+    const mentions = mentionPattern(names);
+    pending = [];
+    const next: WorkspaceCodeFile[] = [];
+    for (const file of rest) (mentions.test(file.text) ? pending : next).push(file);
+    rest = next;
+  }
+  const calls = new WorkspaceCalls(summaries);
+  for (const { file, rules, targets } of followed) {
+    if (!targets.some((target) => calls.chain(file.uri, target))) continue;
+    const nPlusOne = rules.filter((rule) => rule.id === 'n-plus-one');
+    const again = analyzeCode(file, file.schema, { rules: nPlusOne, workspaceCalls: calls });
+    const before = analyses.get(file.uri)!;
+    const findings = [...before.findings.filter((finding) => finding.ruleId !== 'n-plus-one'), ...again.findings];
+    findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+    analyses.set(file.uri, { ...before, findings, errors: [...before.errors, ...again.errors] });
+  }
+  return analyses;
 }

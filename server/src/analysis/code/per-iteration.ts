@@ -11,7 +11,7 @@ import type { CodeRuleContext } from './context';
 import { iterationContext, referenceLoop, type IterationContext, type Loop } from './iteration';
 import { resolveLocalCall, type LocalCall, type ResolvedCall } from './local-functions';
 import { loopRole, type RepeatedUse } from './loop-roles';
-import { moduleCalls } from './module-calls';
+import { moduleCalls, type CallTarget } from './module-calls';
 import type { QuerySite } from './query-sites';
 import { collectedUnawaited, flowsIntoTransaction } from './transaction-batches';
 import { compactText, shortText, spanOf, unwrap } from './syntax';
@@ -127,6 +127,23 @@ export class PerIterationAnalysis {
     }
     const repetition = this.repetition(use, context, batchable, false, ownLoop);
     return repetition && { ...repetition, sites };
+  }
+
+  /**
+   * What `remoteCalls` would ask the workspace about: the targets of other files' functions called
+   * in loops, directly or through a local helper. None: the file's findings do not depend on other files.
+   */
+  remoteTargets(): CallTarget[] {
+    const found: CallTarget[] = [];
+    const targets = moduleCalls(this.context.sourceFile, this.context.index.functions).calls;
+    for (const [call, target] of targets) if (iterationContext(call).loops.length > 0) found.push(target);
+    for (const call of this.context.index.localCalls) {
+      if (!ts.isCallExpression(call) || iterationContext(call).loops.length === 0) continue;
+      const resolved = resolveLocalCall(this.context.index, call);
+      if (!resolved || resolved.targets.some((fn) => this.summary(fn, 0).length > 0)) continue;
+      for (const fn of resolved.targets) for (const outgoing of this.outgoingCalls(fn)) found.push(targets.get(outgoing)!);
+    }
+    return found;
   }
 
   /** Calls in loops of other files' functions that query on every call, in source order. */
