@@ -1,7 +1,7 @@
 /**
  * The built CLI loads only what a run needs: `--version` nothing beside dist/cli.js, a check of
  * migrations or of a schema the check bundle but not TypeScript's parser, a check of code files
- * the parser too; and the check bundle's code cache changes nothing in the report.
+ * the parser too; and the code cache of those bundles changes nothing in the report.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -16,7 +16,7 @@ const CLI = path.join(REPO, 'dist', 'cli.js');
 const MIGRATIONS = path.join(REPO, 'test', 'corpus', 'migrations', 'saas', 'prisma', 'migrations');
 const cacheFolders: string[] = [];
 
-/** Runs the CLI with a cache folder of its own; `loaded` lists the files of dist/ Node's module loader read, and `codeCache` the check bundle's cache files. */
+/** Runs the CLI with a cache folder of its own; `loaded` lists the files of dist/ Node's module loader read, and `codeCache` the files of the bundles' compiled code. */
 function run(args: readonly string[], cacheFolder = newCacheFolder()) {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_DEBUG: 'module', PRISMA_LENS_CACHE_DIR: cacheFolder };
   delete env.PRISMA_LENS_CODE_CACHE;
@@ -47,14 +47,21 @@ describe('prisma-lens: the bundles a run loads', () => {
   });
 
   it('a check of migrations and one of a schema leave TypeScript unloaded; code files load it', async () => {
+    // The check bundle and TypeScript's are compiled through the code cache, which leaves a file for each.
+    const bundles = (result: { codeCache: string[] }) => result.codeCache.map((name) => name.split('-v')[0]).sort();
     const migrations = run(['check', MIGRATIONS, '--all-migrations', '--format', 'json']);
     assert.equal(migrations.status, 1);
     assert.deepEqual(migrations.loaded, ['dist/cli.js']);
-    assert.equal(migrations.codeCache.length, 1, 'the check bundle left its compiled code in the cache folder');
+    assert.deepEqual(bundles(migrations), ['cli-check']);
     const schema = await tempProject({ 'prisma/schema.prisma': SCHEMA_WITH_ONE_FINDING });
-    assert.deepEqual(run(['check', schema, '--format', 'json']).loaded, ['dist/cli.js']);
+    assert.deepEqual(bundles(run(['check', schema, '--format', 'json'])), ['cli-check']);
     const code = await tempProject({ 'prisma/schema.prisma': SCHEMA_WITH_ONE_FINDING, 'src/client.ts': "import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n", 'src/load.ts': "import { prisma } from './client';\nexport async function load(ids: number[]) {\n  for (const id of ids) await prisma.user.findFirst({ where: { id } });\n}\n" });
-    assert.deepEqual(run(['check', code, '--format', 'json']).loaded, ['dist/cli.js', 'dist/typescript.js']);
+    const withCode = run(['check', code, '--format', 'json']);
+    assert.equal(withCode.status, 1);
+    assert.deepEqual(bundles(withCode), ['cli-check', 'typescript']);
+    const uncached = spawnSync(process.execPath, [CLI, 'check', code, '--format', 'json'], { encoding: 'utf8', env: { ...process.env, NODE_DEBUG: 'module', PRISMA_LENS_CODE_CACHE: '0' } });
+    assert.match(uncached.stderr, /load "[^"]*dist[\\/]typescript\.js"/, 'without the cache, Node loads the parser as usual');
+    assert.equal(uncached.stdout.replace(/"docs": "[^"]*"/g, ''), withCode.stdout.replace(/"docs": "[^"]*"/g, ''));
   });
 
   it('the report is the same with the code cache as without it', () => {
