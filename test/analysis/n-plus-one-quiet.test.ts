@@ -179,10 +179,16 @@ export async function counts(orgId: string, logo?: string) {
 describe('n-plus-one: a list of statements', () => {
   it('stays quiet when each element is a whole SQL statement, and reports a statement per row', () => {
     check(rule, code(`
-export async function migrate(sqlList: string[], ids: number[]) {
+export async function migrate(sqlList: string[], ids: number[], fields: string[]) {
   for (const sql of sqlList) {
     await prisma.$executeRawUnsafe(sql);
         //~~~~~~~~~~~~~~~~~~~~~~~~ ok: each element is a statement of its own
+  }
+  for (const field of fields) {
+    for (const statement of alterTable(field).toSQL()) {
+      await prisma.$executeRawUnsafe(statement.sql);
+          //~~~~~~~~~~~~~~~~~~~~~~~~ ok: the statements of one schema change per field
+    }
   }
   for (const id of ids) {
     await prisma.$executeRawUnsafe('DELETE FROM "Post" WHERE id = $1', id);

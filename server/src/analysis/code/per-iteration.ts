@@ -208,7 +208,7 @@ export class PerIterationAnalysis {
       // A query in a `catch` runs only for the iterations that fail: a fallback, not the loop's work.
       if (inCatchWithin(use.node, loop.body)) continue;
       if (leavesLoopAfter(use.node, loop)) continue;
-      if (isQuery && runsStatementList(use, loop)) continue;
+      if (isQuery && context.loops.some((candidate) => runsStatementList(use, candidate))) continue;
       // A function passed by reference is the callback itself: its own queries were checked for awaits already.
       const start = loop === referenceLoop ? loop.body : use.node;
       if (batchable && reachedInSameTick(start, loop, this.isMergedAwait)) continue;
@@ -297,12 +297,14 @@ function leavesLoopAfter(node: ts.Node, loop: Loop): boolean {
 /**
  * `for (const sql of statements) await prisma.$executeRawUnsafe(sql)`: each element is a whole
  * statement (DDL of one schema change, a migration script), not a row of data: there is no set-based
- * form of a list of different statements.
+ * form of a list of different statements, and a loop around it repeats a schema change, not a read.
  */
 function runsStatementList(use: RepeatedUse, loop: Loop): boolean {
   const operation = use.operations[0];
   if (operation !== '$executeRawUnsafe' && operation !== '$queryRawUnsafe') return false;
-  const sql = use.inputs[0];
+  let sql = use.inputs[0];
+  // `statement.sql` of a `{ sql, bindings }` element (Knex's toSQL()).
+  if (sql && ts.isPropertyAccessExpression(sql) && /^(?:sql|query|statement)$/.test(sql.name.text)) sql = sql.expression;
   return sql !== undefined && ts.isIdentifier(sql) && loop.element !== undefined && ts.isIdentifier(loop.element) && loop.element.text === sql.text;
 }
 
