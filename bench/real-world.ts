@@ -9,8 +9,10 @@
  *                               [--cache <folder>] [--mirror <folder>] [--timeout <seconds>] [--no-check]
  *                               [--draw <seed>] [--write]
  *
- * Each application's pinned commit is exported (/work/shared/tools/export-tree.py) from its bare git
- * snapshot (<mirror>/<owner>+<name>/repo) into <cache>/<owner>+<name> unless already there; the CLI
+ * Each application's pinned commit is exported (its source files: .prisma, .sql, .ts/.tsx/.js/…,
+ * .json, .toml; blobs missing from a partial clone are skipped) from a bare clone
+ * (<mirror>/<owner>+<name>/repo; the mirror folder is --mirror, else $PRISMA_LENS_CORPUS_MIRROR)
+ * into <cache>/<owner>+<name> unless already there; the CLI
  * runs once per application, and its findings go to <cache>/findings/<run>/<owner>+<name>.json.
  * --cli runs another checkout's build (the "before" numbers come from an older commit built in a
  * git worktree); --no-check scores the findings a previous run left in the cache; --compare shows a
@@ -26,7 +28,8 @@ import { drawSample, hashLine, type JudgedFinding, type RunFinding, type SiteLab
 const ROOT = join(__dirname, '..');
 const CORPUS_DIR = join(ROOT, 'test', 'corpus', 'real-world');
 const RESULTS = join(ROOT, 'bench', 'RESULTS.md');
-const EXPORT_TREE = '/work/shared/tools/export-tree.py';
+/** The files of an application the CLI reads, or that tell what it is (package and tool configuration). */
+const SOURCE_SUFFIXES = ['.prisma', '.sql', '.ts', '.tsx', '.js', '.mjs', '.cjs', '.mts', '.cts', '.json', '.toml', '.env.example'];
 const SECTION_START = '<!-- real-world:start (written by bench/real-world.ts) -->';
 const SECTION_END = '<!-- real-world:end -->';
 const PER_RULE = 20;
@@ -57,7 +60,7 @@ function parseOptions(args: readonly string[]): Options {
     compare: value('--compare'),
     only: value('--only') ? new Set(value('--only')!.split(',')) : undefined,
     cache: resolve(value('--cache') ?? '/tmp/prisma-lens-real-world'),
-    mirror: resolve(value('--mirror') ?? '/work/.mirror'),
+    mirror: resolve(value('--mirror') ?? process.env.PRISMA_LENS_CORPUS_MIRROR ?? join(ROOT, '.cache', 'corpus-mirror')),
     timeoutMs: Number(value('--timeout') ?? 900) * 1000,
     check: !args.includes('--no-check'),
     draw: value('--draw') === undefined ? undefined : Number(value('--draw')),
@@ -75,13 +78,41 @@ function ensureExported(entry: CorpusEntry, options: Options): string {
   const marker = `${folder}.commit`;
   if (existsSync(folder) && existsSync(marker) && readFileSync(marker, 'utf8').trim() === entry.commit) return folder;
   const gitDir = join(options.mirror, folderName(entry.repository), 'repo');
-  if (!existsSync(gitDir)) throw new Error(`No snapshot of ${entry.repository} at ${gitDir}: fetch github:${entry.repository} first.`);
+  if (!existsSync(gitDir)) throw new Error(`No clone of ${entry.repository} at ${gitDir}: git clone --bare https://github.com/${entry.repository} ${gitDir}`);
   rmSync(folder, { recursive: true, force: true });
   mkdirSync(options.cache, { recursive: true });
-  const exported = spawnSync('python3', [EXPORT_TREE, gitDir, entry.commit, folder], { encoding: 'utf8' });
-  if (exported.status !== 0) throw new Error(`Exporting ${entry.repository}@${entry.commit} failed: ${exported.stderr}`);
+  exportSourceFiles(gitDir, entry.commit, folder);
   writeFileSync(marker, `${entry.commit}\n`);
   return folder;
+}
+
+/** Writes the source files of one commit of a bare clone into a folder, skipping blobs the clone lacks and symbolic links. */
+function exportSourceFiles(gitDir: string, commit: string, folder: string): void {
+  const git = (args: string[], input?: string) => spawnSync('git', [`--git-dir=${gitDir}`, ...args], { input, maxBuffer: 1 << 30 });
+  const listed = git(['ls-tree', '-r', '-z', commit]);
+  if (listed.status !== 0) throw new Error(`Listing ${commit} in ${gitDir} failed: ${listed.stderr.toString()}`);
+  const wanted: { sha: string; path: string }[] = [];
+  for (const record of listed.stdout.toString('utf8').split('\0')) {
+    const tab = record.indexOf('\t');
+    if (tab < 0) continue;
+    const [mode, kind, sha] = record.slice(0, tab).split(' ');
+    const path = record.slice(tab + 1);
+    if (kind === 'blob' && mode !== '120000' && SOURCE_SUFFIXES.some((suffix) => path.endsWith(suffix)) && !`/${path}`.includes('/node_modules/')) wanted.push({ sha: sha!, path });
+  }
+  const batch = git(['cat-file', '--batch'], wanted.map((entry) => `${entry.sha}\n`).join(''));
+  const out = batch.stdout;
+  let offset = 0;
+  for (const entry of wanted) {
+    const newline = out.indexOf(10, offset);
+    const header = out.subarray(offset, newline).toString('utf8').split(' ');
+    offset = newline + 1;
+    if (header[1] === 'missing' || header.length < 3) continue;
+    const size = Number(header[2]);
+    const destination = join(folder, entry.path);
+    mkdirSync(dirname(destination), { recursive: true });
+    writeFileSync(destination, out.subarray(offset, offset + size));
+    offset += size + 1;
+  }
 }
 
 /** The deepest folder that holds every path, as the CLI computes the base of the paths it reports. */
