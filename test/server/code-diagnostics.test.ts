@@ -201,7 +201,9 @@ describe('language server over stdio: TypeScript files (first indexing of a larg
       await client.progressEnded();
       assert.ok(client.progress.some((entry) => entry.value.kind === 'report' && /^\d+\/801 files$/.test(entry.value.message ?? '')), 'progress counts the files');
       const indexed = client.logs.find((line) => line.startsWith('indexed '));
-      assert.match(indexed ?? '', /^indexed 801 code files \(800 parsed, 1602 Prisma queries\)/, 'the open file is parsed by its pull, not by the pass');
+      // The open file's two queries count when its pull finished before the pass did, which the
+      // pass does not wait for: what matters is that the pass parsed the 800 other files only.
+      assert.match(indexed ?? '', /^indexed 801 code files \(800 parsed, 160[02] Prisma queries\)/, 'the open file is parsed by its pull, not by the pass');
     } finally {
       await client.close();
       rmSync(root, { recursive: true, force: true });
