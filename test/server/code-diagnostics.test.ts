@@ -186,7 +186,8 @@ describe('language server over stdio: TypeScript files (first indexing of a larg
     try {
       cpSync(EXAMPLE, root, { recursive: true });
       const feed = readFileSync(join(root, 'src', 'feed.ts'), 'utf8');
-      const copies = 800;
+      // Enough files that the pass outlasts the pull by a wide margin, also on a busy machine.
+      const copies = 1600;
       for (let index = 0; index < copies; index++) {
         const folder = join(root, 'src', 'features', `area${index % 40}`);
         mkdirSync(folder, { recursive: true });
@@ -199,11 +200,11 @@ describe('language server over stdio: TypeScript files (first indexing of a larg
       assert.equal(nPlusOne(report).length, 1);
       assert.ok(!client.progress.some((entry) => entry.value.kind === 'end'), 'the pull was answered while the workspace was still being indexed');
       await client.progressEnded();
-      assert.ok(client.progress.some((entry) => entry.value.kind === 'report' && /^\d+\/801 files$/.test(entry.value.message ?? '')), 'progress counts the files');
+      assert.ok(client.progress.some((entry) => entry.value.kind === 'report' && /^\d+\/1601 files$/.test(entry.value.message ?? '')), 'progress counts the files');
       const indexed = client.logs.find((line) => line.startsWith('indexed '));
       // The open file's two queries count when its pull finished before the pass did, which the
-      // pass does not wait for: what matters is that the pass parsed the 800 other files only.
-      assert.match(indexed ?? '', /^indexed 801 code files \(800 parsed, 160[02] Prisma queries\)/, 'the open file is parsed by its pull, not by the pass');
+      // pass does not wait for: what matters is that the pass parsed the 1,600 other files only.
+      assert.match(indexed ?? '', /^indexed 1601 code files \(1600 parsed, 320[02] Prisma queries\)/, 'the open file is parsed by its pull, not by the pass');
     } finally {
       await client.close();
       rmSync(root, { recursive: true, force: true });
