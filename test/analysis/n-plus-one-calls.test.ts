@@ -40,6 +40,26 @@ export async function feed(posts: { authorId: string }[]) {
     assert.match(findings[0]!.help, /^Make `loadAuthor` work on all the elements at once/);
   });
 
+  it('never takes a Node.js module for a workspace file that exports the same name', () => {
+    check(rule, workspace(`
+//- src/commands.ts
+import { prisma } from './db';
+export const resolve = async (id: string) => prisma.user.findFirst({ where: { id } });
+//- src/assets.ts
+import { resolve } from 'node:path';
+import { join } from 'path';
+import { resolve as settle } from './commands';
+export async function assetPaths(names: string[]) {
+  for (const name of names) {
+    console.log(resolve('/assets', name), join('/a', name));
+               //~~~~~~~ ok: node:path's resolve runs no query
+    await settle(name);
+        //^^^^^^ warning: \`settle(name)\` runs \`prisma.user.findFirst\` once per \`name\` of \`names\` (for…of)
+  }
+}
+`));
+  });
+
   it('follows injected services (the constructor parameter names the class) and this.method, three files deep', () => {
     check(rule, workspace(`
 //- src/users/user.repository.ts

@@ -5,6 +5,7 @@
  * services by their class name) and follows them a few files deep, so that a call in a loop can be
  * reported with the chain of calls down to the query.
  */
+import { builtinModules } from 'node:module';
 import type { CallTarget } from '../code/module-calls';
 
 /** A place in a file, by line and character (0-based), for related information. */
@@ -119,6 +120,8 @@ export class WorkspaceCalls {
   private resolve(fromUri: string, target: CallTarget): { uri: string; key: string; summary: FunctionSummary } | undefined {
     const key = target.kind === 'class' ? `${target.type}.${target.method}` : target.member ? `${target.name}.${target.member}` : target.name;
     const from = target.from ?? '';
+    // Node.js's own modules are never a workspace file (`resolve` from node:path is not some file's `export const resolve`).
+    if (isNodeBuiltin(from)) return undefined;
     let candidates = this.byKey.get(key) ?? [];
     if (target.kind === 'import' && target.name === 'default') {
       if (target.member) return undefined;
@@ -134,6 +137,14 @@ export class WorkspaceCalls {
     return summary && { uri, key, summary };
   }
 }
+
+/** `node:path`, `fs`, `fs/promises`, `child_process`, …: modules of Node.js itself. */
+function isNodeBuiltin(specifier: string): boolean {
+  if (specifier.startsWith('node:')) return true;
+  return NODE_BUILTINS.has(specifier.split('/')[0]!);
+}
+
+const NODE_BUILTINS = new Set(builtinModules.filter((name) => !name.startsWith('_')));
 
 /** The candidate the import's path points at; else the one whose path ends most like it; else the nearest. */
 function pickCandidate(candidates: readonly string[], fromUri: string, specifier: string): string | undefined {
