@@ -198,3 +198,35 @@ export async function migrate(sqlList: string[], ids: number[], fields: string[]
 `));
   });
 });
+
+describe('n-plus-one: for await over a source of events', () => {
+  it('stays quiet over sockets, streams and subscriptions, and reports for await over rows or a list', () => {
+    check(rule, code(`
+import * as zmq from 'zeromq';
+export async function consume(sock: zmq.Pull, changeStream: AsyncIterable<{ id: string }>, ids: string[]) {
+  for await (const [msg] of sock) {
+    await prisma.job.create({ data: { payload: String(msg) } });
+        //~~~~~~~~~~~~~~~~~ ok: one write per message as it arrives
+  }
+  const queue = new zmq.Pull();
+  for await (const [msg] of queue) {
+    await prisma.job.update({ where: { id: String(msg) }, data: { done: true } });
+        //~~~~~~~~~~~~~~~~~ ok: a socket made with new
+  }
+  for await (const change of changeStream) {
+    await prisma.job.findUnique({ where: { id: change.id } });
+        //~~~~~~~~~~~~~~~~~~~~~ ok: a stream of changes
+  }
+  const messages = await prisma.job.findMany();
+  for await (const message of messages) {
+    await prisma.job.update({ where: { id: message.id }, data: { done: true } });
+        //^^^^^^^^^^^^^^^^^ warning: \`prisma.job.update\` runs once per \`message\` of \`messages\` (for await…of)
+  }
+  for await (const id of ids) {
+    await prisma.job.delete({ where: { id } });
+        //^^^^^^^^^^^^^^^^^ warning: \`prisma.job.delete\` runs once per \`id\` of \`ids\` (for await…of)
+  }
+}
+`));
+  });
+});

@@ -44,6 +44,8 @@ const SET_METHODS = new Set(['map', 'filter', 'flatMap', 'slice', 'concat', 'fla
 export function loopRole(loop: Loop, use: RepeatedUse, inner: InnerLoops = []): LoopRole {
   if (loop.collection && isCodeDefined(loop.collection, loop.node)) return 'constant';
   if (isChunkLoop(loop, use, inner)) return 'chunk';
+  // `for await (const message of socket)`: one query per message that arrives, over time, is a consumer's design.
+  if (loop.kind === 'for await…of' && loop.collection && isEventSource(loop.collection, loop.node)) return 'driver';
   const iteratesElements = loop.form === 'callback' || loop.kind === 'for…of' || loop.kind === 'for await…of' || loop.kind === 'for…in';
   if (iteratesElements) return 'per-element';
   if (use.operations.some((operation) => operationKind(operation) === 'read') && use.inputs.some(isPaginated)) return 'pagination';
@@ -52,6 +54,32 @@ export function loopRole(loop: Loop, use: RepeatedUse, inner: InnerLoops = []): 
   if (isRetry(loop, use.node)) return 'retry';
   if (loop.kind === 'for' && loop.element && loop.condition) return 'per-element';
   return 'driver';
+}
+
+/** Names of things that deliver messages or events as they come: sockets, streams, subscriptions, queues. */
+const EVENT_SOURCE = /sock(?:et)?s?$|stream$|subscriptions?$|subscriber$|consumer$|watcher$|listener$|channel$|messages$|events$|^(?:sub|pull|queue|mq)$/i;
+const EVENT_SOURCE_CALL = /^(?:on|watch|subscribe|listen|consume|stream|receive)|(?:Stream|Events|Messages|Changes)$/;
+
+/**
+ * What a `for await` loop walks when it is a source of events rather than a collection: a name like
+ * `socket`, `sock`, `changeStream`, `subscription` or `messages`; a `new …()` (a ZeroMQ or Redis
+ * socket); or a call like `watch(…)`, `subscribe(…)`, `on(emitter, 'message')`, `client.changes()`,
+ * directly or through a local `const`.
+ */
+function isEventSource(collection: ts.Expression, from: ts.Node): boolean {
+  const value = unwrap(collection);
+  if (ts.isNewExpression(value)) return true;
+  if (ts.isCallExpression(value)) {
+    const callee = ts.isPropertyAccessExpression(value.expression) ? value.expression.name.text : ts.isIdentifier(value.expression) ? value.expression.text : '';
+    return EVENT_SOURCE_CALL.test(callee);
+  }
+  const name = ts.isIdentifier(value) ? value.text : ts.isPropertyAccessExpression(value) ? value.name.text : undefined;
+  if (name === undefined) return false;
+  const initializer = ts.isIdentifier(value) ? constInitializer(value.text, from) : undefined;
+  const declared = initializer && unwrap(initializer);
+  // `const messages = await prisma.message.findMany()`: rows already read, whatever their name.
+  if (declared !== undefined) return ts.isNewExpression(declared) || (ts.isCallExpression(declared) && isEventSource(declared, from));
+  return EVENT_SOURCE.test(name);
 }
 
 const CONSTANT_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z]{2,}[0-9]*$/;
