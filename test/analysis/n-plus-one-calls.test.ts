@@ -210,6 +210,10 @@ export async function settle(orders: { id: string }[]) {
         //~~~~~~~~~~~~~~~~~~ ok: nothing in queue.order names a database
     await metrics.session.update(order.id);
         //~~~~~~~~~~~~~~~~~~~~~~ ok: session is no model of the schema
+    await createChatClient(order.id).order.update(order.id);
+        //~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~ ok: another service's client, whose resource shares a model's name
+    await getClient().order.update({ where: { id: order.id }, data: { status: 'settled' } });
+        //^^^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`order\` of \`orders\` (for…of)
   }
 }
 //- src/teams/team.repository.ts

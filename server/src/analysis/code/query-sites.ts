@@ -123,7 +123,15 @@ function isWrapperChain(expression: ts.Expression): boolean {
   return false;
 }
 
-const DATABASE_HOLDER = /db|DB|Db|[pP]risma|^_?model$|[rR]epo|[sS]tore|[cC]lient|^_?tx|Tx$|[dD]atabase|[cC]onn|[rR]eplica|[wW]riter|[rR]eader/;
+const DATABASE_HOLDER_NAME = /db|DB|Db|[pP]risma|^_?model$|[rR]epo|[sS]tore|^_?tx|Tx$|[dD]atabase|[cC]onn|[rR]eplica|[wW]riter|[rR]eader/;
+/**
+ * A client by its name alone: `client`, `getClient`, `txClient`, `readClient`, but not another
+ * service's SDK (`createSlackClient(token).chat.update(…)`, `s3Client`, `hubClient`), whose
+ * properties may happen to share a model's name.
+ */
+const CLIENT_NAME = /^_?(?:create|get|new|make|use)?(?:tx|read|write|replica|primary|main|shared|global|base|extended|default)?client$/i;
+
+const DATABASE_HOLDER = { test: (name: string): boolean => DATABASE_HOLDER_NAME.test(name) || CLIENT_NAME.test(name) };
 
 function site(
   index: FileIndex,
