@@ -39,8 +39,7 @@ export async function summarizeWorkspace(files: readonly CallSourceFile[], yield
   // A file no other file imports (a route, a page, a script) exports nothing anyone calls: it is
   // analysed, not summarised.
   const imported = importedStems(files);
-  let pending = files.filter((file) => namesPrismaOperation(file.text));
-  let rest = files.filter((file) => !namesPrismaOperation(file.text));
+  let { mentioning: pending, others: rest } = splitFiles(files, (text) => namesPrismaOperation(text));
   for (let round = 0; round <= ROUNDS && pending.length > 0; round++) {
     const names = new Set<string>();
     for (const file of pending) {
@@ -54,12 +53,17 @@ export async function summarizeWorkspace(files: readonly CallSourceFile[], yield
     }
     if (names.size === 0 || round === ROUNDS) break;
     const mentions = mentionPattern(names);
-    pending = [];
-    const next: CallSourceFile[] = [];
-    for (const file of rest) (mentions.test(file.text) ? pending : next).push(file);
-    rest = next;
+    ({ mentioning: pending, others: rest } = splitFiles(rest, (text) => mentions.test(text)));
   }
   return { calls: new WorkspaceCalls(summaries), summarized, summaries };
+}
+
+/** The files whose text passes `test` (read in the next round) and the others, in their order. */
+function splitFiles<T extends { text: string }>(files: readonly T[], test: (text: string) => boolean): { mentioning: T[]; others: T[] } {
+  const mentioning: T[] = [];
+  const others: T[] = [];
+  for (const file of files) (test(file.text) ? mentioning : others).push(file);
+  return { mentioning, others };
 }
 
 const IMPORT_SPECIFIER = /(?:\bfrom|\bimport|\brequire)\s*\(?\s*['"]([^'"\n]+)['"]/g;
@@ -169,8 +173,7 @@ export function analyzeWorkspaceCode(files: readonly WorkspaceCodeFile[]): Map<s
   const summaries: ModuleSummary[] = [];
   const followed: { file: WorkspaceCodeFile; rules: readonly Rule[]; targets: CallTarget[] }[] = [];
   const imported = importedStems(files);
-  let pending = files.filter((file) => namesPrismaOperation(file.text));
-  let rest = files.filter((file) => !namesPrismaOperation(file.text));
+  let { mentioning: pending, others: rest } = splitFiles(files, (text) => namesPrismaOperation(text));
   for (let round = 0; round <= ROUNDS && pending.length > 0; round++) {
     const names = new Set<string>();
     for (const file of pending) {
@@ -184,10 +187,7 @@ export function analyzeWorkspaceCode(files: readonly WorkspaceCodeFile[]): Map<s
     }
     if (names.size === 0 || round === ROUNDS) break;
     const mentions = mentionPattern(names);
-    pending = [];
-    const next: WorkspaceCodeFile[] = [];
-    for (const file of rest) (mentions.test(file.text) ? pending : next).push(file);
-    rest = next;
+    ({ mentioning: pending, others: rest } = splitFiles(rest, (text) => mentions.test(text)));
   }
   const calls = new WorkspaceCalls(summaries);
   for (const { file, rules, targets } of followed) {

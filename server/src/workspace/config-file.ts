@@ -11,6 +11,7 @@ import { CONFIG_FILE_NAME, emptyConfig, mergeConfigs, parseConfig, type ConfigPr
 import { configForFile, type FileConfig } from '../analysis/policy/file-config';
 import type { Language, Rule } from '../analysis/rules/types';
 import { PRISMA_CONFIG_NAMES } from './prisma-project';
+import { pathExists } from './walk';
 
 export interface LoadedConfig {
   /** The file that was read; undefined when no folder above holds one. */
@@ -82,7 +83,7 @@ export class ConfigFiles {
 
   private async findProjectFolder(folder: string): Promise<string | undefined> {
     if (path.resolve(folder) === path.resolve(os.homedir())) return undefined;
-    for (const marker of PROJECT_MARKERS) if (await exists(path.join(folder, marker))) return folder;
+    for (const marker of PROJECT_MARKERS) if (await pathExists(path.join(folder, marker))) return folder;
     const parent = path.dirname(folder);
     return parent === folder ? undefined : this.projectFolder(parent);
   }
@@ -129,13 +130,4 @@ export async function readConfigFile(file: string, rules: readonly Rule[]): Prom
 /** `file` relative to `folder` with `/` separators; `..` paths when it lies outside. */
 function relativePath(folder: string, file: string): string {
   return path.relative(folder, file).split(path.sep).join('/');
-}
-
-async function exists(target: string): Promise<boolean> {
-  try {
-    await fs.stat(target);
-    return true;
-  } catch {
-    return false;
-  }
 }

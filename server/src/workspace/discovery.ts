@@ -2,14 +2,13 @@
  * Finds a workspace's Prisma schemas the way Prisma's CLI does, one schema set per project
  * (monorepos hold several), plus sets for `.prisma` files no project claims.
  */
-import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { groupLooseFiles } from './loose-schemas';
 import { declaresDatasource, generatorOutputs, PRISMA_CONFIG_NAMES } from './prisma-project';
 import { resolveProjectSchema, type ResolvedSource } from './project-schema';
 import { forgetWorkspaceLayouts, monorepoRootAbove, type RootMemo } from './monorepo';
 import { StampedCache } from './stamped-cache';
-import { comparePaths, isInside, listPrismaFiles, readStampedText, scanTree, type Stamps, type WalkProblem } from './walk';
+import { comparePaths, isInside, listPrismaFiles, pathExists, readStampedText, scanTree, type Stamps, type WalkProblem } from './walk';
 
 export { readSchemaFiles, MAX_SCHEMA_FILE_BYTES, type ReadSchemaFilesResult, type SchemaFileProblem } from './schema-files';
 
@@ -219,17 +218,8 @@ async function nearestProjectAbove(file: string): Promise<string | undefined> {
   const home = process.env.HOME ?? process.env.USERPROFILE;
   for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
     if (home && path.resolve(dir) === path.resolve(home)) return undefined;
-    for (const marker of ['package.json', ...PRISMA_CONFIG_NAMES]) if (await exists(path.join(dir, marker))) return dir;
-    if ((await exists(path.join(dir, '.git'))) || path.dirname(dir) === dir) return undefined;
-  }
-}
-
-async function exists(target: string): Promise<boolean> {
-  try {
-    await stat(target);
-    return true;
-  } catch {
-    return false;
+    for (const marker of ['package.json', ...PRISMA_CONFIG_NAMES]) if (await pathExists(path.join(dir, marker))) return dir;
+    if ((await pathExists(path.join(dir, '.git'))) || path.dirname(dir) === dir) return undefined;
   }
 }
 

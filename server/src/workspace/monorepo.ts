@@ -3,13 +3,12 @@
  * git repository) and the folders of its workspace packages by name, as package managers link them.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { stripScriptComments } from './prisma-project';
 import { sharedPending } from './shared-pending';
 import { StampedCache } from './stamped-cache';
-import { isInside, isSkippedFolderName, readStampedText, type Stamps } from './walk';
+import { isInside, isSkippedFolderName, pathExists, readStampedText, type Stamps } from './walk';
 
 /** Files that make a folder the root of a monorepo, besides a package.json with `workspaces`. */
 const MONOREPO_MARKERS = ['pnpm-workspace.yaml', 'lerna.json', 'turbo.json', 'nx.json', 'rush.json'];
@@ -40,7 +39,7 @@ export async function monorepoRootAbove(folder: string, memo: RootMemo = new Map
 }
 
 async function marksRoot(dir: string): Promise<boolean> {
-  return (await isWorkspaceRoot(dir)) || (await exists(path.join(dir, '.git')));
+  return (await isWorkspaceRoot(dir)) || (await pathExists(path.join(dir, '.git')));
 }
 
 function homeFolder(): string | undefined {
@@ -49,7 +48,7 @@ function homeFolder(): string | undefined {
 }
 
 async function isWorkspaceRoot(dir: string): Promise<boolean> {
-  for (const marker of MONOREPO_MARKERS) if (await exists(path.join(dir, marker))) return true;
+  for (const marker of MONOREPO_MARKERS) if (await pathExists(path.join(dir, marker))) return true;
   const text = readStampedText(path.join(dir, 'package.json'), undefined);
   return text !== undefined && packageJsonWorkspaces(text) !== undefined;
 }
@@ -200,13 +199,4 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-}
-
-async function exists(target: string): Promise<boolean> {
-  try {
-    await stat(target);
-    return true;
-  } catch {
-    return false;
-  }
 }
