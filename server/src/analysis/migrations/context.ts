@@ -58,16 +58,32 @@ export interface MigrationRuleContext {
   isNewTable(table: TableName | undefined, statement: SqlStatement): boolean;
   /** True when the index was created earlier in this script. */
   isNewIndex(name: string | undefined, statement: SqlStatement): boolean;
+  /**
+   * The column when `ADD COLUMN` added it to the table earlier in this script (a later `RENAME COLUMN`
+   * keeps it added, under its new name): no running application knows it yet, and existing rows hold
+   * its default. Undefined for columns added by other migrations: the script alone cannot tell.
+   */
+  addedColumn(table: TableName | undefined, column: string, statement: SqlStatement): AddedColumn | undefined;
   /** A node from its byte `location` to the end of its clause (a comma outside parentheses) or line. */
   spanAt(statement: SqlStatement, location: unknown): Span;
   /** From a UTF-16 offset inside the statement (its start when undefined) to the end of that clause or line. */
   lineFrom(statement: SqlStatement, offset: number | undefined): Span;
 }
 
-/** Builds the rule context: one pass over the statements records which tables and indexes each creates. */
+/** A column added earlier in the script. */
+export interface AddedColumn {
+  /** The `ADD COLUMN` statement. */
+  statementIndex: number;
+  /** Its `{ ColumnDef }` node (type, default, constraints), as `columnDefinition` reads it. */
+  definition: unknown;
+}
+
+/** Builds the rule context: one pass over the statements records which tables, indexes and columns each creates. */
 export function createMigrationRuleContext(text: string, statements: readonly SqlStatement[], context: MigrationContext): MigrationRuleContext {
   const createdTables = new Map<string, number>();
   const createdIndexes = new Map<string, number>();
+  /** `table\0column` → the statements that added it (or renamed an added column to it), in order. */
+  const addedColumns = new Map<string, AddedColumn[]>();
   for (const statement of statements) {
     const node = statement.node as Record<string, any> | undefined;
     if (statement.kind === 'CreateStmt' || statement.kind === 'CreateTableAsStmt') {
@@ -76,6 +92,19 @@ export function createMigrationRuleContext(text: string, statements: readonly Sq
       if (key && !createdTables.has(key)) createdTables.set(key, statement.index);
     } else if (statement.kind === 'IndexStmt' && typeof node?.idxname === 'string') {
       if (!createdIndexes.has(node.idxname)) createdIndexes.set(node.idxname, statement.index);
+    } else if (statement.kind === 'AlterTableStmt' && node?.objtype === 'OBJECT_TABLE') {
+      const table = tableKey(relationName(node.relation));
+      for (const entry of node.cmds ?? []) {
+        const command = entry?.AlterTableCmd;
+        const column = command?.def?.ColumnDef?.colname;
+        if (table && command?.subtype === 'AT_AddColumn' && typeof column === 'string') {
+          addedColumns.set(`${table}\u0000${column}`, [...(addedColumns.get(`${table}\u0000${column}`) ?? []), { statementIndex: statement.index, definition: command.def }]);
+        }
+      }
+    } else if (statement.kind === 'RenameStmt' && node?.renameType === 'OBJECT_COLUMN' && typeof node.subname === 'string' && typeof node.newname === 'string') {
+      const table = tableKey(relationName(node.relation));
+      const added = table ? latestBefore(addedColumns.get(`${table}\u0000${node.subname}`), statement.index) : undefined;
+      if (added) addedColumns.set(`${table}\u0000${node.newname}`, [...(addedColumns.get(`${table}\u0000${node.newname}`) ?? []), { statementIndex: statement.index, definition: added.definition }]);
     }
   }
   const external = new Set((context.newTables ?? []).map((name) => tableKey(parseTableName(name))));
@@ -96,6 +125,10 @@ export function createMigrationRuleContext(text: string, statements: readonly Sq
       const created = name === undefined ? undefined : createdIndexes.get(name);
       return created !== undefined && created < statement.index;
     },
+    addedColumn(table, column, statement) {
+      const key = tableKey(table);
+      return key ? latestBefore(addedColumns.get(`${key}\u0000${column}`), statement.index) : undefined;
+    },
     spanAt(statement, location) {
       const at = typeof location === 'number' && location >= 0 ? statement.offsetOf(location) : statement.span.start;
       return clauseSpanAt(text, Math.max(statement.span.start, Math.min(at, statement.span.end)), statement.span.end);
@@ -107,6 +140,10 @@ export function createMigrationRuleContext(text: string, statements: readonly Sq
   };
 }
 
+function latestBefore(entries: readonly AddedColumn[] | undefined, index: number): AddedColumn | undefined {
+  return entries?.filter((entry) => entry.statementIndex < index).pop();
+}
+
 /** `{ schemaname, relname }` of a libpg-query RangeVar. */
 export function relationName(relation: unknown): TableName | undefined {
   const range = relation as { schemaname?: unknown; relname?: unknown } | undefined;
@@ -115,7 +152,7 @@ export function relationName(relation: unknown): TableName | undefined {
 }
 
 /** `public` is the schema Prisma migrations run in unless told otherwise, so `"public"."User"` and `"User"` are one table. */
-function tableKey(table: TableName | undefined): string | undefined {
+export function tableKey(table: TableName | undefined): string | undefined {
   if (!table) return undefined;
   const schema = table.schema && table.schema !== 'public' ? table.schema : '';
   return `${schema}\u0000${table.name}`;

@@ -1,6 +1,6 @@
 /** Readers over libpg-query parse trees for the statements migrations contain, typed loosely on purpose. */
 import { relationName, type TableName } from './context';
-import type { SqlStatement } from './sql';
+import { blankComments, type SqlStatement } from './sql';
 
 // Parse trees are JSON of many shapes: inside this module they are read loosely, and every field
 // used is checked; what leaves it is typed.
@@ -144,10 +144,21 @@ export function keywordOffset(text: string, statement: SqlStatement, pattern: Re
   return match ? statement.span.start + match.index : undefined;
 }
 
-/** Where `ALTER [COLUMN] "name"` names a column inside an ALTER TABLE statement (commands carry no location). */
-export function alterColumnOffset(text: string, statement: SqlStatement, column: string): number | undefined {
+/**
+ * Where `ALTER [COLUMN] "name"` names a column inside an ALTER TABLE statement (commands carry no
+ * location), comments skipped. With `action` (e.g. `/SET\s+NOT\s+NULL/`), the clause that does it:
+ * one statement may alter the same column twice (`DROP DEFAULT, … TYPE …`).
+ */
+export function alterColumnOffset(text: string, statement: SqlStatement, column: string, action?: RegExp): number | undefined {
+  const match = alterColumnClause(text, statement, column, action);
+  return match ? match.start : undefined;
+}
+
+/** The clause `ALTER [COLUMN] "name" <action>`: where it starts, and where the text after `action` starts. */
+export function alterColumnClause(text: string, statement: SqlStatement, column: string, action?: RegExp): { start: number; afterAction: number } | undefined {
   const escaped = column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const body = text.slice(statement.span.start, statement.span.end);
-  const match = new RegExp(`\\bALTER\\s+(?:COLUMN\\s+)?(?:"${escaped}"|${escaped}\\b)`, 'i').exec(body);
-  return match ? statement.span.start + match.index : undefined;
+  const body = blankComments(text.slice(statement.span.start, statement.span.end));
+  const then = action ? `\\s+(?:${action.source})\\s*` : '';
+  const match = new RegExp(`\\bALTER\\s+(?:COLUMN\\s+)?(?:"${escaped}"|${escaped}\\b)${then}`, 'i').exec(body);
+  return match ? { start: statement.span.start + match.index, afterAction: statement.span.start + match.index + match[0].length } : undefined;
 }

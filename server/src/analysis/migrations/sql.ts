@@ -235,9 +235,14 @@ export function lineSpanAt(text: string, at: number, limit = text.length): Span 
   return { start: at, end };
 }
 
-/** From `at` to the first comma outside parentheses and quotes, or the end of the line. */
+/** From `at` to the first comma outside parentheses and quotes, a comment, or the end of the line. */
 export function clauseSpanAt(text: string, at: number, limit = text.length): Span {
   const line = lineSpanAt(text, at, limit);
+  const upTo = (i: number): Span => {
+    let end = i;
+    while (end > at && /\s/.test(text[end - 1]!)) end--;
+    return end > at ? { start: at, end } : line;
+  };
   let depth = 0;
   let quote: string | undefined;
   for (let i = at; i < line.end; i++) {
@@ -247,11 +252,38 @@ export function clauseSpanAt(text: string, at: number, limit = text.length): Spa
     } else if (c === '"' || c === "'") quote = c;
     else if (c === '(') depth++;
     else if (c === ')') depth--;
-    else if (c === ',' && depth === 0) {
-      let end = i;
-      while (end > at && /\s/.test(text[end - 1]!)) end--;
-      return end > at ? { start: at, end } : line;
-    }
+    else if (c === ',' && depth === 0) return upTo(i);
+    else if ((c === '-' && text[i + 1] === '-') || (c === '/' && text[i + 1] === '*')) return upTo(i);
   }
   return line;
+}
+
+/**
+ * The text with every comment (`-- …`, nested `/* … *\/`) replaced by spaces, line breaks kept, so
+ * that offsets still match; quotes and dollar-quoted bodies are left as they are.
+ */
+export function blankComments(text: string): string {
+  let out = '';
+  let copied = 0;
+  let i = 0;
+  const blank = (end: number) => {
+    out += text.slice(copied, i) + text.slice(i, end).replace(/[^\n]/g, ' ');
+    copied = i = end;
+  };
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '-' && text[i + 1] === '-') {
+      const eol = text.indexOf('\n', i);
+      blank(eol < 0 ? text.length : eol);
+    } else if (c === '/' && text[i + 1] === '*') blank(skipBlockComment(text, i));
+    else if (c === "'" || c === '"') i = skipQuoted(text, i, c);
+    else if (c === '$') {
+      const tag = /^\$[A-Za-z_]?[A-Za-z0-9_]*\$/.exec(text.slice(i, i + 64))?.[0];
+      if (tag && !/[A-Za-z0-9_]/.test(text[i - 1] ?? '')) {
+        const close = text.indexOf(tag, i + tag.length);
+        i = close < 0 ? text.length : close + tag.length;
+      } else i++;
+    } else i++;
+  }
+  return out + text.slice(copied);
 }

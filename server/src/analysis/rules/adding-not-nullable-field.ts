@@ -15,6 +15,7 @@ export default defineRule<MigrationRule>({
       '`ALTER TABLE … ALTER COLUMN … SET NOT NULL` takes an ACCESS EXCLUSIVE lock on the table and reads every row to prove that none is NULL. On a large table, every query on it, reads included, waits for the scan; and the migration fails if a NULL is left.',
       'Prisma generates it when an optional field (`String?`) becomes required (`String`).',
       'From PostgreSQL 12 on, a validated `CHECK (column IS NOT NULL)` constraint lets `SET NOT NULL` skip the scan, and validating a constraint only takes a lock that lets reads and writes go on.',
+      'When the column is added earlier in the same migration (`ADD COLUMN`, a backfilling `UPDATE`, then `SET NOT NULL`), everything runs in one transaction under the lock `ADD COLUMN` took; `ADD COLUMN … NOT NULL DEFAULT …` in one statement does the same without the backfill and the scan, instantly for a constant default from PostgreSQL 11 on.',
     ].join('\n\n'),
     bad: 'ALTER TABLE "Post" ALTER COLUMN "title" SET NOT NULL;',
     good: [
@@ -43,10 +44,11 @@ export default defineRule<MigrationRule>({
         const check = quoteIdent(`${alter.table!.name}_${command.name}_not_null`);
         findings.push({
           uri: context.uri,
-          span: context.lineFrom(statement, alterColumnOffset(context.text, statement, command.name)),
+          span: context.lineFrom(statement, alterColumnOffset(context.text, statement, command.name, /SET\s+NOT\s+NULL/)),
           message: `\`SET NOT NULL\` on \`${command.name}\` locks ${table} against reads and writes while it scans every row for NULLs; it fails if one is left.`,
-          help:
-            context.postgresVersion >= 12
+          help: context.addedColumn(alter.table, command.name, statement)
+            ? addedInThisMigrationHelp(command.name, context.postgresVersion)
+            : context.postgresVersion >= 12
               ? `Backfill the NULLs first; then add \`CHECK (${quoteIdent(command.name)} IS NOT NULL) NOT VALID\` as ${check}, \`VALIDATE CONSTRAINT\` it in a later migration (reads and writes go on), and only then SET NOT NULL, which skips the scan; drop the check afterwards.`
               : `Backfill the NULLs first, and run it when the table is quiet: before PostgreSQL 12 there is no way to skip the scan. Alternatively keep a validated \`CHECK (${quoteIdent(command.name)} IS NOT NULL)\` constraint on ${name} instead of NOT NULL.`,
           target: targetOf(statement, { table: alter.table?.name, schema: alter.table?.schema, column: command.name }),
@@ -57,6 +59,15 @@ export default defineRule<MigrationRule>({
   },
 });
 
+/**
+ * The column was added earlier in the same migration, which Prisma runs as one transaction: the
+ * ADD COLUMN's exclusive lock is held through any backfill and this scan, so the CHECK steps gain
+ * nothing; adding it NOT NULL with a default does it all in one statement.
+ */
+function addedInThisMigrationHelp(column: string, postgresVersion: number): string {
+  const instant = postgresVersion >= 11 ? ', which is instant for a constant default' : '';
+  return `${quoteIdent(column)} is added earlier in this migration, which runs as one transaction: add it NOT NULL with its default in one statement instead (\`ADD COLUMN ${quoteIdent(column)} … NOT NULL DEFAULT …\`, \`@default(…)\` in the schema)${instant}. If each row needs its own value, add it nullable here, backfill it in batches after the deploy, and set NOT NULL in a later migration.`;
+}
 
 /**
  * Columns that a validated `CHECK (column IS NOT NULL)` already proves, so that `SET NOT NULL` skips

@@ -20,6 +20,7 @@ import addingForeignKeyConstraint from './adding-foreign-key-constraint';
 import constraintMissingNotValid from './constraint-missing-not-valid';
 import disallowedUniqueConstraint from './disallowed-unique-constraint';
 import banDropDatabase from './ban-drop-database';
+import dataChangeInMigration from './data-change-in-migration';
 import renameWithoutMap from './rename-without-map';
 // The expert playbook: schema rules, then code rules.
 import floatMoney from './float-money';
@@ -44,7 +45,7 @@ import invalidSuppression from './invalid-suppression';
 export const rules: readonly Rule[] = [schemaError, missingFkIndex, nPlusOne, transactionPerRowWrites, ...migrationRules(), ...playbookRules(), unusedSuppression, invalidSuppression];
 
 function migrationRules(): Rule[] {
-  return [addingRequiredField, addingNotNullableField, addingFieldWithDefault, changingColumnType, renamingColumn, renamingTable, banDropColumn, banDropTable, requireConcurrentIndexCreation, requireConcurrentIndexDeletion, banConcurrentIndexCreationInTransaction, addingForeignKeyConstraint, constraintMissingNotValid, disallowedUniqueConstraint, banDropDatabase, renameWithoutMap];
+  return [addingRequiredField, addingNotNullableField, addingFieldWithDefault, changingColumnType, renamingColumn, renamingTable, banDropColumn, banDropTable, requireConcurrentIndexCreation, requireConcurrentIndexDeletion, banConcurrentIndexCreationInTransaction, addingForeignKeyConstraint, constraintMissingNotValid, disallowedUniqueConstraint, banDropDatabase, dataChangeInMigration, renameWithoutMap];
 }
 
 function playbookRules(): Rule[] {

@@ -10,6 +10,7 @@ export default defineRule<MigrationRule>({
     summary: 'Renaming a column: the application still running uses the old name and fails.',
     why: [
       'The rename itself is instant, but during a deploy the previous version of the application keeps running, and its Prisma Client names every column it reads or writes: each of its queries on the table fails with "column does not exist" until it is replaced.',
+      'A column added earlier in the same migration is not reported: no running application uses it yet.',
     ].join('\n\n'),
     bad: 'ALTER TABLE "User" RENAME COLUMN "name" TO "fullName";',
     good: [
@@ -25,7 +26,8 @@ export default defineRule<MigrationRule>({
       const node = statement.node as { renameType?: string; relation?: unknown; subname?: string; newname?: string };
       if (node.renameType !== 'OBJECT_COLUMN') continue;
       const table = relationName(node.relation);
-      if (context.isNewTable(table, statement)) continue;
+      // A table created, or a column added, earlier in this script is unknown to the running application.
+      if (context.isNewTable(table, statement) || (node.subname && context.addedColumn(table, node.subname, statement))) continue;
       findings.push({
         uri: context.uri,
         span: context.lineFrom(statement, undefined),
