@@ -3,8 +3,8 @@
  * plan, the number formats), the same in the EXPLAIN panel and the CLI's text report.
  */
 // Pure, with no Node or browser API, so that the webview bundle and the CLI both import it; the plan's
-// types are imported as types only, which leaves no server code in the webview bundle.
-import type { PlanNode, PlanTree } from '../server/src/explain/plan-tree';
+// types come from the shared protocol, as types only.
+import type { PlanNode, PlanTree } from './explain-protocol';
 
 export function formatRows(value: number): string {
   return Math.round(value).toLocaleString('en-US');

@@ -1,9 +1,10 @@
 /**
- * The EXPLAIN protocol: the language server's requests (types shared with server/src/lsp/explain.ts)
- * and the messages between the panel's host and its webview. Types and plain functions only, so the
- * webview bundle can import it without pulling in Node or VS Code.
+ * The EXPLAIN panel's side of the protocol: the server's requests and their types (declared once
+ * in shared/explain-protocol.ts, which the server imports too) and the messages between the
+ * panel's host and its webview. Types and plain functions only, so the webview bundle can import
+ * it without pulling in Node or VS Code.
  */
-import type { ExplainResult, WhatIfResult } from '../../server/src/lsp/explain';
+import type { ExplainResult, WhatIfResult } from '../../shared/explain-protocol';
 
 export type {
   ExplainableCall,
@@ -11,15 +12,14 @@ export type {
   ExplainResult,
   ExplainSettings,
   ExplainStatementResult,
+  IndexSuggestion,
+  PlanHighlight,
+  PlanNode,
+  PlanTree,
   WhatIfParams,
   WhatIfResult,
-} from '../../server/src/lsp/explain';
-export type { PlanHighlight, IndexSuggestion } from '../../server/src/explain/advice';
-export type { PlanNode, PlanTree } from '../../server/src/explain/plan-tree';
-
-export const EXPLAINABLE_CALLS_REQUEST = 'prismaLens/explainableCalls';
-export const EXPLAIN_REQUEST = 'prismaLens/explain';
-export const EXPLAIN_WHAT_IF_REQUEST = 'prismaLens/explainWhatIf';
+} from '../../shared/explain-protocol';
+export { EXPLAINABLE_CALLS_REQUEST, EXPLAIN_REQUEST, EXPLAIN_WHAT_IF_REQUEST } from '../../shared/explain-protocol';
 export const EXPLAIN_COMMAND = 'prismaLens.explainQuery';
 
 /** What the panel shows; also the webview's saved state. */

@@ -5,22 +5,12 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { CREATE_SAFE_MIGRATION_REQUEST, PREVIEW_NEXT_MIGRATION_REQUEST, SAFE_MIGRATION_CANDIDATES_REQUEST, type SafeMigrationCandidate } from '../../shared/protocol';
 
-/** Mirrors server/src/lsp/pending-migrations.ts. */
-const PREVIEW_NEXT_MIGRATION_REQUEST = 'prismaLens/previewNextMigration';
-const SAFE_MIGRATION_CANDIDATES_REQUEST = 'prismaLens/safeMigrationCandidates';
-const CREATE_SAFE_MIGRATION_REQUEST = 'prismaLens/createSafeMigration';
 
 const PREVIEW_COMMAND = 'prismaLens.previewNextMigration';
 const CREATE_SAFE_MIGRATION_COMMAND = 'prismaLens.createSafeMigration';
 const PREVIEW_SCHEME = 'prisma-lens-migration';
-
-interface SafeMigrationCandidate {
-  model: string;
-  field: string;
-  uri: string;
-  line: number;
-}
 
 export function registerMigrationCommands(context: vscode.ExtensionContext, client: LanguageClient): void {
   const previews = new PreviewDocuments();

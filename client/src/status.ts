@@ -12,9 +12,8 @@ import {
   type WorkDoneProgressBegin,
   type WorkDoneProgressReport,
 } from 'vscode-languageclient/node';
+import { DIAGNOSTIC_SOURCE } from '../../shared/protocol';
 
-/** The `source` of every diagnostic the server publishes (mirrors server/src/lsp/protocol.ts). */
-const DIAGNOSTIC_SOURCE = 'prisma-lens';
 export const SHOW_FINDINGS_COMMAND = 'prismaLens.showFindings';
 
 interface Indexing {

@@ -18,7 +18,7 @@ import { registerPendingMigrations } from './lsp/pending-migrations';
 import { FIX_ALL_COMMAND, FIX_ALL_KIND, OFFICIAL_PRISMA_EXTENSION_NOTIFICATION } from './lsp/protocol';
 import { SchemaErrorReporting } from './lsp/schema-errors';
 import { SchemaWorkspace } from './workspace/documents';
-import { ServerPolicy } from './workspace/policy';
+import { ProjectHost } from './workspace/project-host';
 import { IndexUsageFacts } from './workspace/index-usage';
 import { registerIndexUsageLenses } from './lsp/indexUsageLens';
 
@@ -30,18 +30,18 @@ let workspaceFolders: string[] = [];
 let usePull = false;
 let debounceMs = 150;
 
-const policy = new ServerPolicy((message) => connection.console.warn(`Prisma Lens configuration: ${message}`));
+const host = new ProjectHost({ report: (problem) => connection.console.warn(`Prisma Lens configuration: ${problem.path}: ${problem.message}`) });
 const workspace = new SchemaWorkspace(
   () => workspaceFolders,
   (uri) => {
     const document = documents.get(uri);
     return document ? { uri, version: document.version, text: document.getText() } : undefined;
   },
-  policy,
+  host,
 );
 const push = new PushDiagnostics(connection, workspace, (uri) => documents.get(uri)?.version, () => debounceMs, log);
 const schemaErrors = new SchemaErrorReporting(workspace, { refresh: refreshAll, log });
-const codeFiles = registerCodeFiles(connection, documents, workspace, { workspaceFolders: () => workspaceFolders, usePull: () => usePull, debounceMs: () => debounceMs, log, policy });
+const codeFiles = registerCodeFiles(connection, documents, workspace, { workspaceFolders: () => workspaceFolders, usePull: () => usePull, debounceMs: () => debounceMs, log, host });
 
 connection.onInitialize((params): InitializeResult => {
   workspaceFolders = (params.workspaceFolders ?? []).flatMap((folder) => (folder.uri.startsWith('file:') ? [fileURLToPath(folder.uri)] : []));
@@ -49,7 +49,7 @@ connection.onInitialize((params): InitializeResult => {
   usePull = params.capabilities.textDocument?.diagnostic !== undefined;
   const options = params.initializationOptions as { debounceMs?: number; settings?: unknown; officialPrismaExtension?: boolean } | undefined;
   if (typeof options?.debounceMs === 'number') debounceMs = options.debounceMs;
-  if (options?.settings) policy.setSettings(options.settings);
+  if (options?.settings) host.policy.setSettings(options.settings);
   schemaErrors.setSettings(options?.settings);
   schemaErrors.setOfficialExtension(options?.officialPrismaExtension === true);
   return {
@@ -84,7 +84,7 @@ connection.onInitialized(() => {
 
 connection.onDidChangeWatchedFiles((params) => {
   if (params.changes.some((change) => change.uri.endsWith('/.prismalens.json'))) {
-    policy.invalidateFiles();
+    host.policy.invalidateFiles();
     refreshAll();
   }
   const schemaChanges = params.changes.filter((change) => affectsSchemas(change.uri));
@@ -107,13 +107,13 @@ function codeFilesSignature(): string {
   return signature;
 }
 
-const migrationFiles = registerMigrationFiles(connection, documents, { usePull: () => usePull, debounceMs: () => debounceMs, log, policy });
+const migrationFiles = registerMigrationFiles(connection, documents, { usePull: () => usePull, debounceMs: () => debounceMs, log, host });
 
 // `prismaLens` settings (rule levels) arrive at start and on every change (client `synchronize.configurationSection`).
 connection.onDidChangeConfiguration((params) => {
   const settings = (params.settings as { prismaLens?: unknown } | undefined)?.prismaLens;
   if (!settings) return;
-  policy.setSettings(settings);
+  host.policy.setSettings(settings);
   schemaErrors.setSettings(settings);
   refreshAll();
 });
@@ -146,7 +146,7 @@ function refreshAll(): void {
 registerCodeActions(connection, documents, workspace, log);
 registerHover(connection, documents, () => workspaceFolders, log);
 registerExplain(connection, documents, { workspaceFolders: () => workspaceFolders, log });
-registerPendingMigrations(connection, documents, workspace, { workspaceFolders: () => workspaceFolders, refresh: refreshAll, log });
+registerPendingMigrations(connection, documents, workspace, { workspaceFolders: () => workspaceFolders, refresh: refreshAll, log, host });
 
 process.on('uncaughtException', (error) => log(`unexpected error: ${error.stack ?? error.message}`));
 process.on('unhandledRejection', (reason) => log(`unexpected rejection: ${String(reason)}`));

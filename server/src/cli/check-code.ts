@@ -1,22 +1,21 @@
 /** Runs the code rules for the CLI: the TypeScript/JavaScript files under each folder (or named), each with its project's schema. */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyzeSchema } from '../analysis/analyze';
+import { buildSchema } from '../analysis/schema/build';
 import type { PrismaSchema } from '../analysis/schema/model';
 import { isCodeFile, listCodeFiles } from '../workspace/code-files';
-import { namesPrismaOperation, readCodeText } from '../workspace/code-index';
+import { readCodeText } from '../workspace/code-index';
 import { codeFileSchemaSnapshot, schemaSetForCodeFile } from '../workspace/code-file-schema';
 import { cachedDiscovery, readSchemaFiles, type SchemaSet } from '../workspace/discovery';
 import { isInside } from '../workspace/walk';
-import type { CheckOutcome, CheckTarget } from './check';
-import type { CliPolicy } from './policy';
+import type { CheckOutcome, CheckTarget } from './outcome';
+import type { ProjectHost } from '../workspace/project-host';
 import { workspaceQueries, type WorkspaceQuery } from '../analysis/facts/workspace-facts';
 import { reportFindings } from './report';
-import { analyzeWorkspaceCode } from '../workspace/code-calls';
 
 export interface CodeCheckOptions {
-  /** The rules each file runs under, and its suppression comments. */
-  policy: CliPolicy;
+  /** Puts each file's findings together: the rules it runs under, its suppression comments. */
+  host: ProjectHost;
   /** Collects each schema's workspace queries (by schema path), for rules that read them (`unused-index`). */
   queries?: Map<string, WorkspaceQuery[]>;
   /** Schemas the schema check already built, by schema path; others are read here. */
@@ -61,7 +60,7 @@ export async function checkCodeFiles(targets: readonly CheckTarget[], outcome: C
     if (known) return Promise.resolve(known);
     let pending = schemas.get(set.schemaPath);
     if (!pending) {
-      pending = readSchemaFiles(set).then((read) => (read.files.length > 0 ? analyzeSchema(read.files, { rules: [] }).schema : undefined));
+      pending = readSchemaFiles(set).then((read) => (read.files.length > 0 ? buildSchema(read.files) : undefined));
       schemas.set(set.schemaPath, pending);
     }
     return pending;
@@ -96,25 +95,19 @@ export async function checkCodeFiles(targets: readonly CheckTarget[], outcome: C
   }
   // Analysed in one pass with what each function queries per call, across files (n-plus-one follows calls).
   const entries = await Promise.all(
-    readable.map(async (entry) => {
-      const ran = await options.policy.rulesFor(entry.file, { language: 'typescript', text: entry.text });
-      return { ...entry, ran, schema: await schemaOf(entry.set) };
-    }),
+    readable.map(async (entry) => ({ ...entry, ran: await options.host.rulesFor(entry.file, { language: 'typescript', text: entry.text }), schema: await schemaOf(entry.set) })),
   );
-  const analyses = analyzeWorkspaceCode(entries.map((entry) => ({ uri: entry.uri, text: entry.text, schema: entry.schema, rules: entry.ran.rules })));
-  for (const { file, set, uri, text, ran, schema } of entries) {
+  const analyses = options.host.workspaceCodeFindings(entries);
+  for (const { file, set, uri, text, schema } of entries) {
     const analysis = analyses.get(uri);
     if (!analysis) continue;
-    // A file that names no operation ran n-plus-one alone: it can only call, in a loop, another file's function that queries.
-    const rules = namesPrismaOperation(text) ? ran.rules : ran.rules.filter((rule) => rule.id === 'n-plus-one');
     if (options.queries && set && schema) {
       const list = options.queries.get(set.schemaPath) ?? [];
       list.push(...workspaceQueries(analysis.querySites, schema));
       options.queries.set(set.schemaPath, list);
     }
     for (const error of analysis.errors) outcome.ruleErrors.push(`${error.split('\n')[0]} (in ${file})`);
-    const findings = options.policy.finish(analysis.findings, { uri, text, language: 'typescript' }, { ...ran, rules });
-    outcome.report.findings.push(...reportFindings(findings, [{ uri, text }], outcome.report.base));
+    outcome.report.findings.push(...reportFindings(analysis.findings, [{ uri, text }], outcome.report.base));
   }
   outcome.report.codeFileCount = (outcome.report.codeFileCount ?? 0) + checked;
 }

@@ -2,14 +2,12 @@
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyzeMigration } from '../analysis/analyze';
 import { loadSqlParser } from '../analysis/migrations/sql';
-import { isMigrationRule } from '../analysis/rules/types';
-import type { CliPolicy } from './policy';
+import type { ProjectHost } from '../workspace/project-host';
 import type { SchemaSet } from '../workspace/discovery';
 import { migrationFileContext, migrationsFolderFor, migrationSkipReason, readMigrationFolder, type MigrationFolder } from '../workspace/migrations';
 import { historyOf, resolveMigrationBase, type MigrationBase } from '../workspace/migration-base';
-import type { CheckOutcome, CheckTarget } from './check';
+import type { CheckOutcome, CheckTarget } from './outcome';
 import { reportFindings } from './report';
 
 /** PostgreSQL version the CLI assumes, like the editor's default setting. */
@@ -79,7 +77,7 @@ interface BaseTally {
  * whatever its age: naming it is asking for it. A folder of another provider (migration_lock.toml)
  * is skipped with a warning.
  */
-export async function checkMigrations(namedMigrations: NamedMigrations, sets: readonly SchemaSet[], outcome: CheckOutcome, options: { policy: CliPolicy; selection: MigrationSelection }): Promise<void> {
+export async function checkMigrations(namedMigrations: NamedMigrations, sets: readonly SchemaSet[], outcome: CheckOutcome, options: { host: ProjectHost; selection: MigrationSelection }): Promise<void> {
   const named = new Set(namedMigrations.files);
   const files = new Set(named);
   const migrationFolders = new Set(namedMigrations.folders);
@@ -135,14 +133,13 @@ export async function checkMigrations(namedMigrations: NamedMigrations, sets: re
       continue;
     }
     const uri = pathToFileURL(file).toString();
-    const ran = await options.policy.rulesFor(file);
-    if (!ran.rules.some(isMigrationRule)) continue;
+    const ran = await options.host.rulesFor(file);
+    const analysis = options.host.migrationFindings({ uri, text }, { postgresVersion: ran.config.postgresVersion ?? POSTGRES_VERSION, newTables: context.newTables }, ran);
+    if (!analysis) continue;
     outcome.report.migrationFileCount = (outcome.report.migrationFileCount ?? 0) + 1;
-    const analysis = analyzeMigration(text, { uri, postgresVersion: ran.config.postgresVersion ?? POSTGRES_VERSION, newTables: context.newTables }, { rules: ran.rules });
     for (const error of analysis.errors) outcome.ruleErrors.push(`${error.split('\n')[0]} (in ${file})`);
     for (const error of analysis.parseErrors) outcome.warnings.push({ path: file, message: `a statement does not parse, the migration rules skip it: ${error.message}` });
-    const findings = options.policy.finish(analysis.findings, { uri, text, language: 'sql' }, ran);
-    outcome.report.findings.push(...reportFindings(findings, [{ uri, text, version: 0 }], outcome.report.base));
+    outcome.report.findings.push(...reportFindings(analysis.findings, [{ uri, text, version: 0 }], outcome.report.base));
   }
   for (const tally of tallies.values()) {
     if (tally.split && tally.base.kind !== 'error') outcome.notes.push(baseLine(tally));

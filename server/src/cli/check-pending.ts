@@ -3,17 +3,17 @@
  * at the schema line that causes them, computed with Prisma's schema engine exactly as the editor
  * does (against the migrations folder, or the schema committed to git when there is none).
  */
-import type { Finding, Rule } from '../analysis/rules/types';
+import type { Finding } from '../analysis/rules/types';
 import type { SchemaFile } from '../analysis/schema/model';
 import { sharedSchemaEngineThread } from '../engines/schema-engine-thread';
 import type { SchemaSet } from '../workspace/discovery';
 import { PendingChanges } from '../workspace/pending-changes';
-import type { CheckOutcome } from './check';
+import type { CheckOutcome } from './outcome';
 
 let pending: PendingChanges | undefined;
 
-/** The pending-change findings of one schema, limited to the rules in force; problems become warnings. */
-export async function pendingFindings(set: SchemaSet, files: readonly SchemaFile[], rules: readonly Rule[], outcome: CheckOutcome): Promise<Finding[]> {
+/** The pending-change findings of one schema (the project host applies the rules in force to them); problems become warnings. */
+export async function pendingFindings(set: SchemaSet, files: readonly SchemaFile[], outcome: CheckOutcome): Promise<Finding[]> {
   pending ??= new PendingChanges(sharedSchemaEngineThread());
   const report = await pending.compute({ projectRoot: set.projectRoot, schemaPath: set.schemaPath, files });
   if (!report) return [];
@@ -22,11 +22,7 @@ export async function pendingFindings(set: SchemaSet, files: readonly SchemaFile
     outcome.warnings.push({ path: set.schemaPath, message: `pending migration not computed: ${report.baseline.reason}` });
   }
   for (const error of report.errors) outcome.warnings.push({ path: set.schemaPath, message: error });
-  const inForce = new Map(rules.map((rule) => [rule.id, rule]));
-  return report.findings.flatMap((finding) => {
-    const rule = inForce.get(finding.ruleId);
-    return rule ? [{ ...finding, severity: rule.severity }] : [];
-  });
+  return report.findings;
 }
 
 /** Stops the engine's worker thread, so the process can exit. */

@@ -1,47 +1,22 @@
 /** Runs the analysis for the CLI: discovers the schemas under each path, reads and validates them, and collects findings. */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyzeSchema, runSchemaRules } from '../analysis/analyze';
 import type { SchemaError, WorkspaceQuery } from '../analysis/facts/workspace-facts';
 import type { Rule } from '../analysis/rules/types';
-import { discoverSchemas, readSchemaFiles, schemaSetForFile, type SchemaSet } from '../workspace/discovery';
-import { commonFolder, reportFindings, sortFindings, type Report } from './report';
+import { buildSchema } from '../analysis/schema/build';
+import { cachedDiscovery, readSchemaFiles, schemaSetForFile, type SchemaSet } from '../workspace/discovery';
+import { commonFolder, reportFindings, sortFindings } from './report';
 import { checkCodeFiles } from './check-code';
 import type { PrismaSchema, SchemaFile } from '../analysis/schema/model';
 import { checkMigrations, isMigrationTarget, type MigrationSelection, type NamedMigrations } from './check-migrations';
-import { CliPolicy } from './policy';
-import { rules as registeredRules } from '../analysis/rules/index';
-import { applySuppressions } from '../analysis/policy/suppressions';
+import { ProjectHost, type RulesInForce } from '../workspace/project-host';
 import { pendingFindings } from './check-pending';
 import { validateSchema, type PrismaValidation } from '../engines/schema-validation';
 import { SchemaValidationThread } from '../engines/schema-validation-thread';
 import { migrationFolderKind } from '../workspace/migrations';
+import type { CheckOutcome, CheckTarget } from './outcome';
 
-export interface CheckTarget {
-  /** As the user typed it, for messages. */
-  input: string;
-  absolute: string;
-  isFile: boolean;
-}
-
-export interface CheckProblem {
-  path: string;
-  message: string;
-}
-
-export interface CheckOutcome {
-  report: Report;
-  /** Files that could not be analysed (too large, binary, unreadable): input errors. */
-  unreadable: CheckProblem[];
-  /** Configured locations that were not usable; the files were still reviewed. */
-  warnings: CheckProblem[];
-  /** What the run decided that the reader should know (which migrations were reviewed, against which base). */
-  notes: string[];
-  /** Rules that threw, with the schema they threw on; the other rules still reported. */
-  ruleErrors: string[];
-  /** Folder targets holding no Prisma project (no schema) and no migrations: input errors. */
-  emptyTargets: CheckTarget[];
-}
+export type { CheckOutcome, CheckProblem, CheckTarget } from './outcome';
 
 interface Planned {
   set: SchemaSet;
@@ -49,6 +24,20 @@ interface Planned {
   onlyFiles: Set<string> | undefined;
 }
 
+/** A planned schema once read: its files, its model (for the code rules too), its rules and Prisma's validation under way. */
+interface ReadSchema extends Planned {
+  files: SchemaFile[];
+  schema: PrismaSchema;
+  ran: RulesInForce;
+  validation: Promise<SchemaError[]> | undefined;
+}
+
+/**
+ * Plans the run and hands each file to the project host, which puts its findings together (the
+ * rules in force, their facts, the suppression comments): the schemas are read first, the
+ * migrations and code files are checked, then the schemas' findings are made with what the code
+ * queries (`unused-index`) and Prisma's validation (`schema-error`).
+ */
 export async function checkTargets(targets: readonly CheckTarget[], options: { rules?: readonly Rule[]; pending?: boolean; migrations?: MigrationSelection } = {}): Promise<CheckOutcome> {
   const base = commonFolder(targets.map((target) => (target.isFile ? path.dirname(target.absolute) : target.absolute)));
   const outcome: CheckOutcome = { report: { findings: [], schemaCount: 0, base }, unreadable: [], warnings: [], notes: [], ruleErrors: [], emptyTargets: [] };
@@ -59,53 +48,51 @@ export async function checkTargets(targets: readonly CheckTarget[], options: { r
     if (isMigrationTarget(target)) continue;
     for (const { set, onlyFile } of await setsForTarget(target, outcome, namedMigrations)) plan(planned, set, onlyFile);
   }
-  const policy = new CliPolicy(options.rules ?? registeredRules, outcome);
-  const schemas = new Map<string, PrismaSchema>();
+  const host = new ProjectHost({ report: (problem) => outcome.warnings.push(problem), candidates: options.rules });
   const validation = new SchemaValidation();
   try {
-    await checkSchemas(planned, { policy, schemas, validation, pending: options.pending === true, base, outcome });
+    const read = await readSchemas(planned, host, validation, outcome);
+    await checkMigrations(namedMigrations, [...planned.values()].filter((entry) => !entry.onlyFiles).map((entry) => entry.set), outcome, { host, selection: options.migrations ?? { env: {} } });
+    const queries = new Map<string, WorkspaceQuery[]>();
+    await checkCodeFiles(targets, outcome, { host, schemas: new Map(read.map((entry) => [entry.set.schemaPath, entry.schema])), queries });
+    await checkSchemas(read, { host, queries, pending: options.pending === true, base, outcome });
   } finally {
     await validation.dispose();
   }
-  await checkMigrations(namedMigrations, [...planned.values()].filter((entry) => !entry.onlyFiles).map((entry) => entry.set), outcome, { policy, selection: options.migrations ?? { env: {} } });
-  const queries = new Map<string, WorkspaceQuery[]>();
-  await checkCodeFiles(targets, outcome, { policy, schemas, queries });
-  await checkIndexUsage(planned, schemas, queries, policy, outcome);
   sortFindings(outcome.report.findings);
   return outcome;
 }
 
-/** Reads, validates and checks each planned schema, and adds its findings to the outcome. */
-async function checkSchemas(
-  planned: ReadonlyMap<string, Planned>,
-  context: { policy: CliPolicy; schemas: Map<string, PrismaSchema>; validation: SchemaValidation; pending: boolean; base: string; outcome: CheckOutcome },
-): Promise<void> {
-  const { policy, schemas, validation, base, outcome } = context;
-  for (const { set, onlyFiles } of planned.values()) {
-    const read = await readSchemaFiles(set);
-    outcome.unreadable.push(...read.problems);
-    if (read.files.length === 0) continue;
+/** Reads each planned schema, builds its model and starts Prisma's validation (on another thread for a large schema) where `schema-error` runs. */
+async function readSchemas(planned: ReadonlyMap<string, Planned>, host: ProjectHost, validation: SchemaValidation, outcome: CheckOutcome): Promise<ReadSchema[]> {
+  const read: ReadSchema[] = [];
+  for (const entry of planned.values()) {
+    const files = await readSchemaFiles(entry.set);
+    outcome.unreadable.push(...files.problems);
+    if (files.files.length === 0) continue;
     outcome.report.schemaCount++;
-    const ran = await policy.rulesFor(set.schemaPath);
-    // Prisma's own validation (schema-error) runs meanwhile, on another thread for a large schema,
-    // and its rule runs on its answer after the others.
-    const errorRules = ran.rules.filter((rule) => rule.id === 'schema-error');
-    const prismaValidation = errorRules.length > 0 ? schemaErrors(set, read, outcome, validation) : undefined;
-    const analysis = analyzeSchema(read.files, { rules: ran.rules.filter((rule) => rule.id !== 'schema-error') });
-    if (prismaValidation) {
-      const errors = runSchemaRules(analysis.schema, { rules: errorRules, facts: { prismaValidation: await prismaValidation } });
-      analysis.findings.push(...errors.findings);
-      analysis.errors.push(...errors.errors);
-    }
-    schemas.set(set.schemaPath, analysis.schema);
+    const ran = await host.rulesFor(entry.set.schemaPath);
+    const errors = host.wants(ran, 'validation') ? schemaErrors(entry.set, files, outcome, validation) : undefined;
+    read.push({ ...entry, files: files.files, schema: buildSchema(files.files), ran, validation: errors });
+  }
+  return read;
+}
+
+/** Each schema's findings, from the host, with the hazards of its next migration when `--pending` asks for them. */
+async function checkSchemas(read: readonly ReadSchema[], context: { host: ProjectHost; queries: ReadonlyMap<string, WorkspaceQuery[]>; pending: boolean; base: string; outcome: CheckOutcome }): Promise<void> {
+  const { host, base, outcome } = context;
+  for (const { set, onlyFiles, files, schema, ran, validation } of read) {
+    // The workspace's queries are known only for a schema checked whole (its code files were checked with it).
+    const queries = !onlyFiles && host.wants(ran, 'queries') ? (context.queries.get(set.schemaPath) ?? []) : undefined;
+    const facts = { ...(queries ? { queries } : {}), ...(validation ? { prismaValidation: await validation } : {}) };
+    const analysis = host.schemaFindings(schema, files, ran, { facts })!;
     for (const error of analysis.errors) outcome.ruleErrors.push(`${error.split('\n')[0]} (in ${set.schemaPath})`);
-    const pending = context.pending ? await pendingFindings(set, read.files, ran.rules, outcome) : [];
-    for (const file of read.files) {
+    const pending = context.pending ? await pendingFindings(set, files, outcome) : [];
+    for (const file of files) {
       if (onlyFiles && !onlyFiles.has(file.uri)) continue;
-      const findings = policy.finish(analysis.findings.filter((finding) => finding.uri === file.uri), { uri: file.uri, text: file.text, language: 'prisma' }, ran);
-      // Hazards of the next migration honour the comments too; staleness is judged on the schema rules only.
-      const next = applySuppressions(pending.filter((finding) => finding.uri === file.uri), file.text, 'prisma').kept;
-      outcome.report.findings.push(...reportFindings([...findings, ...next], read.files, base));
+      const findings = analysis.findings.filter((finding) => finding.uri === file.uri);
+      const next = host.pendingFindings(pending.filter((finding) => finding.uri === file.uri), { uri: file.uri, text: file.text, ran });
+      outcome.report.findings.push(...reportFindings([...findings, ...next], files, base));
     }
   }
 }
@@ -144,25 +131,6 @@ class SchemaValidation {
   }
 }
 
-/**
- * `unused-index` needs every query of the project, so it runs after the code files, on the schemas
- * checked whole, and only where the configuration turns it on (it is off by default).
- */
-async function checkIndexUsage(planned: ReadonlyMap<string, Planned>, schemas: ReadonlyMap<string, PrismaSchema>, queries: ReadonlyMap<string, WorkspaceQuery[]>, policy: CliPolicy, outcome: CheckOutcome): Promise<void> {
-  for (const { set, onlyFiles } of planned.values()) {
-    const schema = schemas.get(set.schemaPath);
-    if (onlyFiles || !schema) continue;
-    const ran = await policy.rulesFor(set.schemaPath);
-    const rules = ran.rules.filter((rule) => rule.id === 'unused-index');
-    if (rules.length === 0) continue;
-    const analysis = runSchemaRules(schema, { rules, facts: { queries: queries.get(set.schemaPath) ?? [] } });
-    for (const file of schema.files) {
-      const findings = applySuppressions(analysis.findings.filter((finding) => finding.uri === file.uri), file.text, 'prisma').kept;
-      outcome.report.findings.push(...reportFindings(findings, schema.files, outcome.report.base));
-    }
-  }
-}
-
 async function setsForTarget(target: CheckTarget, outcome: CheckOutcome, namedMigrations: NamedMigrations): Promise<{ set: SchemaSet; onlyFile?: string }[]> {
   if (target.isFile) {
     // A code file is checked by checkCodeFiles against its project's schema; it is no schema itself.
@@ -174,7 +142,8 @@ async function setsForTarget(target: CheckTarget, outcome: CheckOutcome, namedMi
     const set = owner ?? { projectRoot: path.dirname(target.absolute), schemaPath: target.absolute, files: [target.absolute], source: 'loose' as const };
     return [{ set, onlyFile: target.absolute }];
   }
-  const discovery = await discoverSchemas(target.absolute);
+  // Cached: the code step asks for the same folder's discovery again.
+  const discovery = await cachedDiscovery(target.absolute);
   outcome.warnings.push(...discovery.problems);
   if (discovery.sets.length === 0) {
     // No schema: a migrations folder, or one migration's folder, is linted on its own, as Squawk would.

@@ -3,7 +3,7 @@ import { stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Rule } from '../analysis/rules/types';
 import { HELP, parseArgs, type FailOn, type OutputFormat } from './args';
-import type { CheckOutcome, CheckTarget } from './check';
+import type { CheckOutcome, CheckTarget } from './outcome';
 import { runExplain } from './explain';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';

@@ -8,37 +8,9 @@ import { addIndexEdit } from '../analysis/facts/schema-edits';
 import type { Model, PrismaSchema } from '../analysis/schema/model';
 import { qualifiedName, quoteIdent } from './database-session';
 import type { PlanNode, PlanTree } from './plan-tree';
+import type { HighlightKind, PlanHighlight, SchemaEdit, IndexSuggestion } from '../../../shared/explain-protocol';
 
-export type HighlightKind = 'seq-scan' | 'big-sort' | 'many-loops' | 'estimate-off';
-
-export interface PlanHighlight {
-  nodeId: number;
-  kind: HighlightKind;
-  severity: 'warning' | 'info';
-  message: string;
-}
-
-export interface SchemaEdit {
-  uri: string;
-  start: number;
-  end: number;
-  text: string;
-}
-
-export interface IndexSuggestion {
-  nodeId: number;
-  model: string;
-  /** `@@index([authorId, createdAt])`, as the `unindexed-query` rule proposes it for the same query. */
-  indexText: string;
-  table: string;
-  schema: string;
-  /** The index's columns by their database names. */
-  columns: { name: string; descending: boolean }[];
-  /** The same index in SQL, for the "what if" plan in the embedded database. */
-  createIndexSql: string;
-  /** Adds the index to the model; undefined when the model's block is unterminated. */
-  edit: SchemaEdit | undefined;
-}
+export type { HighlightKind, PlanHighlight, SchemaEdit, IndexSuggestion };
 
 export interface PlanAdvice {
   highlights: PlanHighlight[];

@@ -5,24 +5,12 @@
  */
 import { connectUserDatabase, type DatabaseUrl, type UserDatabase } from './database';
 import type { SqlSession } from './database-session';
-import { EmbeddedDatabase, type DdlOnDatabase, type EmbeddedTiming } from './embedded';
+import { EmbeddedDatabase, type DdlOnDatabase } from './embedded';
 import type { EmbeddedCache } from './embedded-cache';
 import type { EmbeddedRequestOptions } from './embedded-progress';
+import type { DatabaseInfo } from '../../../shared/explain-protocol';
 
-export interface DatabaseInfo {
-  kind: 'postgres' | 'embedded';
-  /** `blog@127.0.0.1:5432/blog (PostgreSQL 15.8)` or `embedded PostgreSQL (PGlite)`. */
-  label: string;
-  /** Where the URL came from, or how the embedded data was made. */
-  detail: string;
-  /** Why the user's database was not used, when a URL was known. */
-  fallbackReason?: string;
-  /** Rows generated per queried table, for the embedded database. */
-  rowsPerTable?: number;
-  /** Problems while generating data. */
-  problems: string[];
-  timing?: EmbeddedTiming;
-}
+export type { DatabaseInfo };
 
 /** `onProgress` and `signal` (EmbeddedRequestOptions) apply to the embedded database's stages. */
 export interface DatabaseRequest extends EmbeddedRequestOptions {

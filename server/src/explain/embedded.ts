@@ -18,6 +18,9 @@ import { growFilesByDoubling } from './embedded-memfs';
 import { DEFAULT_ROWS_PER_TABLE } from './embedded-rows';
 import { progressReporter, type EmbeddedProgress, type EmbeddedRequestOptions, type EmbeddedStage } from './embedded-progress';
 import { decodeSnapshot, encodeSnapshot, snapshotFileSystem, snapshotFromTar, SNAPSHOT_FORMAT, takeSnapshot, type Snapshot } from './embedded-snapshot';
+import type { EmbeddedTiming } from '../../../shared/explain-protocol';
+
+export type { EmbeddedTiming };
 
 export interface EmbeddedOptions {
   /**
@@ -32,18 +35,6 @@ export interface EmbeddedOptions {
   idleMs?: number;
   /** Where built databases are kept between runs; without one, every start builds the database anew. */
   cache?: EmbeddedCache;
-}
-
-export interface EmbeddedTiming {
-  startMs: number;
-  schemaMs: number;
-  dataMs: number;
-  /** Rows generated per table by this request. */
-  generated: Record<string, number>;
-  /** True when this request started the database from a copy in the cache folder (its tables already filled). */
-  fromCache: boolean;
-  /** True when this request saved the database to the cache folder, after filling tables. */
-  saved: boolean;
 }
 
 export { DEFAULT_ROWS_PER_TABLE };

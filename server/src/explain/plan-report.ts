@@ -1,33 +1,12 @@
 /** Explains every statement of a call on one database session and reads each plan: tree, highlights, index advice, "what if". */
 import type { PrismaSchema } from '../analysis/schema/model';
-import { advise, type IndexSuggestion, type PlanHighlight } from './advice';
+import { advise, type IndexSuggestion } from './advice';
 import type { SqlSession } from './database-session';
-import { explainStatement, isWriteStatement, type ExplainOptions, type RawPlan, type StatementToExplain } from './plan';
+import { explainStatement, isWriteStatement, type ExplainOptions, type StatementToExplain } from './plan';
 import { toPlanTree, type PlanTree } from './plan-tree';
+import type { StatementReport, WhatIfReport } from '../../../shared/explain-protocol';
 
-export interface StatementReport {
-  sql: string;
-  /** Values as the panel shows them; `null` for a value only known at run time. */
-  params: unknown[];
-  unknownParams: number[];
-  isWrite: boolean;
-  status: 'plan' | 'needs-confirmation' | 'not-explainable' | 'error';
-  message?: string;
-  /** PostgreSQL's JSON plan, unchanged. */
-  plan?: RawPlan;
-  tree?: PlanTree;
-  analyzed?: boolean;
-  generic?: boolean;
-  highlights: PlanHighlight[];
-  suggestions: IndexSuggestion[];
-}
-
-export interface WhatIfReport {
-  indexText: string;
-  createIndexSql: string;
-  before: { totalCost: number; tree?: PlanTree };
-  after: { totalCost: number; tree: PlanTree } | { error: string };
-}
+export type { StatementReport, WhatIfReport };
 
 export async function explainStatements(
   session: SqlSession,

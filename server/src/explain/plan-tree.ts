@@ -1,52 +1,8 @@
 /** PostgreSQL's JSON plan as a flat, display-ready tree: what each node does, on what, and its share of the cost or time. */
 import type { RawPlan, RawPlanNode } from './plan';
+import type { PlanCondition, PlanNode, PlanTree } from '../../../shared/explain-protocol';
 
-export interface PlanCondition {
-  /** `Filter`, `Index Cond`, `Hash Cond`, `Join Filter`, `Recheck Cond`, `Merge Cond`, `Sort Key`, `Group Key`. */
-  label: string;
-  text: string;
-}
-
-export interface PlanNode {
-  id: number;
-  parentId: number | undefined;
-  depth: number;
-  nodeType: string;
-  relation?: string;
-  schema?: string;
-  alias?: string;
-  index?: string;
-  joinType?: string;
-  strategy?: string;
-  /** For a node under a nested loop: `outer` (driving) or `inner` (run once per outer row). */
-  parentRelationship?: string;
-  conditions: PlanCondition[];
-  estimatedRows: number;
-  totalCost: number;
-  /** This node's cost minus its children's. */
-  selfCost: number;
-  /** selfCost / root total cost, 0..1. */
-  costShare: number;
-  actualRows?: number;
-  loops?: number;
-  /** Milliseconds spent in this node alone, over all loops. */
-  selfTimeMs?: number;
-  /** selfTimeMs / execution time, 0..1. */
-  timeShare?: number;
-  rowsRemovedByFilter?: number;
-  sortMethod?: string;
-  sortSpaceKb?: number;
-  sortSpaceType?: string;
-  childIds: number[];
-}
-
-export interface PlanTree {
-  nodes: PlanNode[];
-  totalCost: number;
-  planningMs?: number;
-  executionMs?: number;
-  analyzed: boolean;
-}
+export type { PlanCondition, PlanNode, PlanTree };
 
 const CONDITION_KEYS = ['Index Cond', 'Recheck Cond', 'Filter', 'Join Filter', 'Hash Cond', 'Merge Cond', 'One-Time Filter'];
 

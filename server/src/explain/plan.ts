@@ -6,6 +6,9 @@
 import { parseScript } from '../analysis/migrations/sql';
 import { quoteIdent, quoteLiteral, type SqlSession } from './database-session';
 import { checkStatement, checkWrapper, loadStatementGuard, type CheckedStatement } from './statement-guard';
+import type { RawPlan, RawPlanNode } from '../../../shared/explain-protocol';
+
+export type { RawPlan, RawPlanNode };
 
 export interface StatementToExplain {
   sql: string;
@@ -34,20 +37,6 @@ export type ExplainOutcome =
   | { kind: 'needs-confirmation'; reason: string }
   | { kind: 'not-explainable'; reason: string }
   | { kind: 'error'; message: string };
-
-/** PostgreSQL's JSON plan: the first element of `EXPLAIN (FORMAT JSON)`. */
-export interface RawPlan {
-  Plan: RawPlanNode;
-  'Planning Time'?: number;
-  'Execution Time'?: number;
-  [key: string]: unknown;
-}
-
-export interface RawPlanNode {
-  'Node Type': string;
-  Plans?: RawPlanNode[];
-  [key: string]: unknown;
-}
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** How long the server keeps a transaction this process left idle (it crashed, or the network went): then it rolls it back. */

@@ -13,7 +13,7 @@
  * shows a progress of its own, until one completes.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { ServerPolicy } from '../workspace/policy';
+import type { ProjectHost } from '../workspace/project-host';
 import {
   DiagnosticSeverity,
   DidChangeWatchedFilesNotification,
@@ -44,7 +44,7 @@ export interface CodeFilesOptions {
   debounceMs: () => number;
   log: (message: string) => void;
   /** Configuration and suppression comments for the code rules. */
-  policy?: ServerPolicy;
+  host?: ProjectHost;
 }
 
 export interface CodeFiles {
@@ -138,7 +138,7 @@ export function registerCodeFiles(
     };
     return (uri, text) => cachedPerFile(uri, text, lookUp);
   };
-  const index = new CodeIndex({ schemaFor, schemasForPass, isOpen: (uri) => documents.get(uri) !== undefined, policy: options.policy });
+  const index = new CodeIndex({ schemaFor, schemasForPass, isOpen: (uri) => documents.get(uri) !== undefined, host: options.host });
   // The first pass starts after `initialized`; its thread loads the parser in the meantime.
   index.startThreadEarly();
   // Progress is shown until one pass has indexed the whole workspace (a cancelled pass does not count).

@@ -29,7 +29,7 @@ export function diagnosticsFor(uri: string, analysed: AnalysedSchema): Diagnosti
   // Fixes are left out of the diagnostics and found again when code actions are asked for.
   const diagnostics: Diagnostic[] = [];
   for (const finding of analysed.analysis.findings) if (finding.uri === uri) diagnostics.push(toLeanDiagnostic(finding, lines));
-  for (const source of extraSources) diagnostics.push(...source.diagnostics(uri));
+  for (const source of extraSources) diagnostics.push(...source.diagnostics(uri, analysed));
   return diagnostics;
 }
 
@@ -37,7 +37,8 @@ export function diagnosticsFor(uri: string, analysed: AnalysedSchema): Diagnosti
 export interface SchemaDiagnosticSource {
   /** Changes whenever the source's diagnostics for `uri` do. */
   key(uri: string): string;
-  diagnostics(uri: string): Diagnostic[];
+  /** `analysed`: the schema's analysis, with the rules in force for it. */
+  diagnostics(uri: string, analysed: AnalysedSchema): Diagnostic[];
 }
 
 const extraSources: SchemaDiagnosticSource[] = [];

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { WorkDoneProgress, type CancellationToken, type Connection, type Range, type TextDocuments, type TextEdit, type WorkDoneProgressBegin, type WorkDoneProgressEnd, type WorkDoneProgressReport } from 'vscode-languageserver/node';
+import { WorkDoneProgress, type CancellationToken, type Connection, type Range, type TextDocuments, type WorkDoneProgressBegin, type WorkDoneProgressEnd, type WorkDoneProgressReport } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { indexFile } from '../analysis/code/file-index';
 import { findQuerySites } from '../analysis/code/query-sites';
@@ -16,9 +16,8 @@ import type { PrismaSchema } from '../analysis/schema/model';
 import { LineIndex } from '../analysis/text';
 import type { EngineSchemaFile } from '../engines/engine-schema';
 import { sharedSchemaEngineThread } from '../engines/schema-engine-thread';
-import type { IndexSuggestion } from '../explain/advice';
 import { resolveDatabaseUrl } from '../explain/database';
-import { ExplainDatabases, type DatabaseInfo } from '../explain/database-choice';
+import { ExplainDatabases } from '../explain/database-choice';
 import { DEFAULT_ROWS_PER_TABLE } from '../explain/embedded';
 import { EmbeddedCache } from '../explain/embedded-cache';
 import { cachedSchemaDdl, readCachedSchemaDdl } from '../explain/embedded-ddl';
@@ -26,75 +25,17 @@ import { describeProgress, type EmbeddedProgress, type EmbeddedRequestOptions } 
 import type { StatementToExplain } from '../explain/plan';
 import { checkStatement, loadStatementGuard } from '../explain/statement-guard';
 import { compileCallMeant, explainCallStatements, toExplainable, type CompiledCallMeant } from '../explain/explain-call';
-import { explainStatements, explainWithIndex, type StatementReport, type WhatIfReport } from '../explain/plan-report';
+import { explainStatements, explainWithIndex, type StatementReport } from '../explain/plan-report';
 import { schemaFilesForCodeFile } from '../explain/sql-schema';
 import { schemaSetForCodeFile } from '../workspace/code-file-schema';
 import { toTextEdit } from './convert';
+import type { ExplainSettings, ExplainableCallsParams, ExplainableCall, ExplainParams, ExplainSuggestionEdit, ExplainStatementResult, ExplainResult, WhatIfParams, WhatIfResult } from '../../../shared/explain-protocol';
 
-export const EXPLAINABLE_CALLS_REQUEST = 'prismaLens/explainableCalls';
-export const EXPLAIN_REQUEST = 'prismaLens/explain';
-export const EXPLAIN_WHAT_IF_REQUEST = 'prismaLens/explainWhatIf';
+export type { ExplainSettings, ExplainableCallsParams, ExplainableCall, ExplainParams, ExplainSuggestionEdit, ExplainStatementResult, ExplainResult, WhatIfParams, WhatIfResult };
 
-export interface ExplainSettings {
-  /** `prismaLens.explain.databaseUrl`; empty means the project's DATABASE_URL. */
-  databaseUrl?: string;
-  /** `prismaLens.explain.rowsPerTable` for the embedded database. */
-  rowsPerTable?: number;
-}
+import { EXPLAINABLE_CALLS_REQUEST, EXPLAIN_REQUEST, EXPLAIN_WHAT_IF_REQUEST } from '../../../shared/explain-protocol';
 
-export interface ExplainableCallsParams {
-  uri: string;
-}
-
-export interface ExplainableCall {
-  callee: string;
-  range: Range;
-}
-
-export interface ExplainParams {
-  uri: string;
-  position: { line: number; character: number };
-  /** SQL the user selected in an editor: explained instead of the Prisma call at `position`. */
-  sql?: string;
-  analyze?: boolean;
-  writeConfirmed?: boolean;
-  settings?: ExplainSettings;
-  /** The client's work-done progress token: the server reports its stages (`generating rows (posts)`) on it. */
-  workDoneToken?: string | number;
-}
-
-export interface ExplainSuggestionEdit extends IndexSuggestion {
-  /** The schema edit in LSP terms, ready for a WorkspaceEdit. */
-  workspaceEdit?: { uri: string; edit: TextEdit };
-}
-
-export interface ExplainStatementResult extends Omit<StatementReport, 'suggestions'> {
-  suggestions: ExplainSuggestionEdit[];
-}
-
-export interface ExplainResult {
-  callee?: string;
-  model?: string;
-  operation?: string;
-  /** The call's range in the code file. */
-  range?: Range;
-  /** Why there is no SQL or no plan, in the user's terms. */
-  error?: string;
-  statements: ExplainStatementResult[];
-  database?: DatabaseInfo;
-  elapsedMs: number;
-}
-
-export interface WhatIfParams {
-  uri: string;
-  position: { line: number; character: number };
-  statementIndex: number;
-  /** The suggestion of the plan shown, by its `@@index([…])` text. */
-  suggestion: Pick<IndexSuggestion, 'indexText'>;
-  settings?: ExplainSettings;
-}
-
-export type WhatIfResult = (WhatIfReport & { database: DatabaseInfo }) | { error: string };
+export { EXPLAINABLE_CALLS_REQUEST, EXPLAIN_REQUEST, EXPLAIN_WHAT_IF_REQUEST };
 
 export interface ExplainDependencies {
   workspaceFolders: () => readonly string[];

@@ -15,21 +15,20 @@ import {
   type TextDocuments,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeMigration } from '../analysis/analyze';
 import { loadSqlParser } from '../analysis/migrations/sql';
 import { LineIndex } from '../analysis/text';
 import { isMigrationSqlPath, migrationSkipReason, type MigrationFileContext } from '../workspace/migrations';
 import { migrationContextAgainstBase, type MigrationBase } from '../workspace/migration-base';
 import { toDiagnostic } from './convert';
 import { DIAGNOSTIC_SOURCE, ruleIdOf, type DiagnosticData } from './protocol';
-import type { ServerPolicy } from '../workspace/policy';
+import type { ProjectHost } from '../workspace/project-host';
 
 export interface MigrationFilesOptions {
   usePull: () => boolean;
   debounceMs: () => number;
   log: (message: string) => void;
-  /** Configuration and suppression comments; without it every default rule runs. */
-  policy?: ServerPolicy;
+  /** The rules in force, their facts and suppression comments. */
+  host: ProjectHost;
 }
 
 export interface MigrationFiles {
@@ -90,17 +89,17 @@ export function registerMigrationFiles(connection: Connection, documents: TextDo
     await parserReady;
     const text = document.getText();
     const context = await contextOf(uri, document.version);
-    const ran = await options.policy?.forUri(uri);
-    const version = ran?.config.postgresVersion ?? (await postgresVersion(uri));
+    const ran = await options.host.rulesFor(uri);
+    const version = ran.config.postgresVersion ?? (await postgresVersion(uri));
     const applied = context.applied && context.base.kind === 'commit' ? context.base.label : undefined;
-    const resultId = `${document.version}#${version}#${context.newTables.join(',')}#${ran?.key ?? ''}#${applied ?? ''}`;
+    const resultId = `${document.version}#${version}#${context.newTables.join(',')}#${ran.key}#${applied ?? ''}`;
     const skipped = migrationSkipReason(Buffer.byteLength(text, 'utf8'), context.folder?.provider);
     if (skipped) return { resultId, items: [notice(`Prisma Lens does not check this migration: ${skipped}.`)] };
-    const analysis = analyzeMigration(text, { uri, postgresVersion: version, newTables: context.newTables }, { rules: ran?.rules });
-    for (const error of analysis.errors) options.log(`rule failed on ${uri}: ${error}`);
     const lines = new LineIndex(text);
-    const findings = ran && options.policy ? options.policy.finish(analysis.findings, { uri, text, language: 'sql', lines }, ran) : analysis.findings;
-    const items = findings.map((finding) => toDiagnostic(finding, lines, (other) => (other === uri ? lines : undefined)));
+    const analysis = options.host.migrationFindings({ uri, text, lines }, { postgresVersion: version, newTables: context.newTables }, ran);
+    if (!analysis) return { resultId, items: [] };
+    for (const error of analysis.errors) options.log(`rule failed on ${uri}: ${error}`);
+    const items = analysis.findings.map((finding) => toDiagnostic(finding, lines, (other) => (other === uri ? lines : undefined)));
     for (const error of analysis.parseErrors) {
       items.push({
         range: { start: lines.positionAt(error.span.start), end: lines.positionAt(error.span.end) },

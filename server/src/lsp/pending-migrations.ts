@@ -17,28 +17,17 @@ import type { SchemaFile } from '../analysis/schema/model';
 import { LineIndex } from '../analysis/text';
 import { sharedSchemaEngineThread } from '../engines/schema-engine-thread';
 import { schemaSetForFile } from '../workspace/discovery';
-import type { SchemaWorkspace } from '../workspace/documents';
+import type { AnalysedSchema, SchemaWorkspace } from '../workspace/documents';
 import { readMigrationFolder } from '../workspace/migrations';
 import { PendingChanges, type PendingBaseline, type PendingReport } from '../workspace/pending-changes';
 import { toDiagnostic } from './convert';
-import { applySuppressions } from '../analysis/policy/suppressions';
+import type { ProjectHost } from '../workspace/project-host';
 import { addSchemaDiagnosticSource, isSchemaUri } from './diagnostics';
 import { DIAGNOSTIC_SOURCE } from './protocol';
 
-/** Request: `{ uri }` → `{ text }`, the preview document's content. Mirrored in client/src/migrations.ts. */
-export const PREVIEW_NEXT_MIGRATION_REQUEST = 'prismaLens/previewNextMigration';
-/** Request: `{ uri }` → `{ fields: SafeMigrationCandidate[], problem? }`, the new required fields of the next migration. */
-export const SAFE_MIGRATION_CANDIDATES_REQUEST = 'prismaLens/safeMigrationCandidates';
-/** Request: `{ uri, model, field }` → `{ folders: string[] }` or `{ error }`: writes the expand/contract migrations. */
-export const CREATE_SAFE_MIGRATION_REQUEST = 'prismaLens/createSafeMigration';
-
-export interface SafeMigrationCandidate {
-  model: string;
-  field: string;
-  /** The schema file and zero-based line of the field. */
-  uri: string;
-  line: number;
-}
+export { CREATE_SAFE_MIGRATION_REQUEST, PREVIEW_NEXT_MIGRATION_REQUEST, SAFE_MIGRATION_CANDIDATES_REQUEST } from '../../../shared/protocol';
+export type { SafeMigrationCandidate } from '../../../shared/protocol';
+import { CREATE_SAFE_MIGRATION_REQUEST, PREVIEW_NEXT_MIGRATION_REQUEST, SAFE_MIGRATION_CANDIDATES_REQUEST, type SafeMigrationCandidate } from '../../../shared/protocol';
 
 /** The key of a report with no finding and no notice. */
 const EMPTY_KEY = 'none';
@@ -67,6 +56,8 @@ export interface PendingMigrationsOptions {
   /** Asks the client for fresh diagnostics (a pull refresh, or a push of every open document). */
   refresh: () => void;
   log: (message: string) => void;
+  /** The rules in force and the suppression comments, as for the schema's own findings. */
+  host: ProjectHost;
   debounceMs?: number;
 }
 
@@ -86,7 +77,7 @@ export function registerPendingMigrations(
 
   addSchemaDiagnosticSource({
     key: (uri) => computedFor(uri)?.key ?? '',
-    diagnostics: (uri) => diagnosticsOf(uri),
+    diagnostics: (uri, analysed) => diagnosticsOf(uri, analysed),
   });
 
   function computedFor(uri: string): Computed | undefined {
@@ -95,7 +86,7 @@ export function registerPendingMigrations(
   }
 
   /** The report's findings for `uri` that still point at the same text; the rest wait for the next computation. */
-  function diagnosticsOf(uri: string): Diagnostic[] {
+  function diagnosticsOf(uri: string, analysed: AnalysedSchema): Diagnostic[] {
     const computed = computedFor(uri);
     if (!computed) return [];
     const current = documents.get(uri)?.getText() ?? computed.texts.get(uri);
@@ -109,8 +100,8 @@ export function registerPendingMigrations(
     const lineIndexFor = (other: string) => (other === uri ? lines : undefined);
     const diagnostics: Diagnostic[] = [];
     const stillCurrent = computed.report.findings.filter((finding) => finding.uri === uri && current.slice(finding.span.start, finding.span.end) === then.slice(finding.span.start, finding.span.end));
-    // `// prisma-lens-ignore <rule>: <reason>` above the schema line silences these too.
-    for (const finding of applySuppressions(stillCurrent, current, 'prisma', lines).kept) diagnostics.push(toDiagnostic(finding, lines, lineIndexFor));
+    // The rules in force apply, and `// prisma-lens-ignore <rule>: <reason>` above the schema line silences these too.
+    for (const finding of options.host.pendingFindings(stillCurrent, { uri, text: current, lines, ran: analysed.ran })) diagnostics.push(toDiagnostic(finding, lines, lineIndexFor));
     if (notice && uri === firstSchemaUri(computed)) {
       const anchor = noticeAnchor(computed, uri, current);
       diagnostics.push({ range: { start: lines.positionAt(anchor.start), end: lines.positionAt(anchor.end) }, severity: notice.severity, source: DIAGNOSTIC_SOURCE, message: notice.message });

@@ -11,7 +11,7 @@ import type { Finding } from '../analysis/rules/types';
 import type { PrismaSchema } from '../analysis/schema/model';
 import { LineIndex } from '../analysis/text';
 import { isCodeFile, listCodeFiles } from './code-files';
-import type { ServerPolicy } from './policy';
+import type { ProjectHost } from './project-host';
 import { compactSite, hashOf, indexFileText, namesPrismaOperation, readCodeFile, readCodeFileSync, resolvedEntry, unreadableReason, type IndexedFile, type IndexedQuerySite, type IndexSchema } from './code-index-core';
 import { IndexThread, type ThreadFile } from './code-index-thread';
 import { FileQueue } from './file-queue';
@@ -89,8 +89,8 @@ export interface CodeIndexOptions {
   schemasForPass?(): (uri: string, text?: string) => Promise<CodeSchema | undefined>;
   /** Open documents are analysed on demand by pulls; the background pass leaves them alone. */
   isOpen(uri: string): boolean;
-  /** Configuration and suppression comments; without it every default rule runs. */
-  policy?: ServerPolicy;
+  /** The rules in force and suppression comments; without it every default rule runs, and no comment is read. */
+  host?: ProjectHost;
 }
 
 /** Analyses of open documents kept by content, so undo and redo cost nothing. */
@@ -141,7 +141,7 @@ export class CodeIndex {
     }
     const schema = await this.options.schemaFor(document.uri, document.text);
     if (isCancelled?.()) return undefined;
-    const ran = await this.options.policy?.forUri(document.uri, { language: 'typescript', text: document.text });
+    const ran = await this.options.host?.rulesFor(document.uri, { language: 'typescript', text: document.text });
     if (isCancelled?.()) return undefined;
     const resultId = `${contentHash}|${schema?.key ?? ''}|${ran?.key ?? ''}|${this.calls.version}`;
     const cacheKey = `${document.uri}#${resultId}`;
@@ -152,10 +152,11 @@ export class CodeIndex {
       this.analyses.set(cacheKey, cached);
       return cached;
     }
-    const analysis = analyzeCode({ uri: document.uri, text: document.text, version: document.version }, schema?.schema, { isCancelled, rules: ran?.rules, workspaceCalls: this.calls.calls });
-    if (isCancelled?.()) return undefined;
     const lines = new LineIndex(document.text);
-    const findings = ran && this.options.policy ? this.options.policy.finish(analysis.findings, { uri: document.uri, text: document.text, language: 'typescript', lines }, ran) : analysis.findings;
+    const file = { uri: document.uri, text: document.text, version: document.version, lines };
+    const analysis = ran ? this.options.host!.codeFindings(file, schema?.schema, ran, { isCancelled, workspaceCalls: this.calls.calls }) : analyzeCode(file, schema?.schema, { isCancelled, workspaceCalls: this.calls.calls });
+    if (!analysis || isCancelled?.()) return undefined;
+    const findings = analysis.findings;
     const result: AnalysedCode = { uri: document.uri, resultId, findings, lines, errors: analysis.errors, skipped: undefined };
     this.analyses.set(cacheKey, result);
     while (this.analyses.size > MAX_CACHED_ANALYSES) this.analyses.delete(this.analyses.keys().next().value!);

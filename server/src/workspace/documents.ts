@@ -4,14 +4,14 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { runSchemaRules, type SchemaAnalysis } from '../analysis/analyze';
+import type { SchemaAnalysis } from '../analysis/analyze';
 import type { WorkspaceFacts } from '../analysis/facts/workspace-facts';
 import { ModelFindingsCache } from '../analysis/model-findings-cache';
 import { buildSchema } from '../analysis/schema/build';
 import type { PrismaSchema, SchemaFile } from '../analysis/schema/model';
 import { LineIndex } from '../analysis/text';
 import { forgetSchemaSets, schemaSetForFile } from './discovery';
-import type { ServerPolicy } from './policy';
+import type { ProjectHost, RulesInForce } from './project-host';
 import type { SchemaValidationLookup } from './schema-validations';
 
 /** Files larger than this are not analysed: a schema is never that big, junk often is. */
@@ -32,6 +32,8 @@ export interface AnalysedSchema {
   lineIndexes: ReadonlyMap<string, LineIndex>;
   /** Files left out, with the reason, shown to the user on the file itself. */
   skipped: ReadonlyMap<string, string>;
+  /** The rules in force for the schema. */
+  ran: RulesInForce;
 }
 
 interface DiskText {
@@ -54,7 +56,7 @@ export class SchemaWorkspace {
   constructor(
     private readonly workspaceFolders: () => string[],
     private readonly openDocument: (uri: string) => OpenDocument | undefined,
-    private readonly policy?: ServerPolicy,
+    private readonly host: ProjectHost,
   ) {}
 
   /** Where rules that read the workspace's queries (`unused-index`) get them; asked only when such a rule runs. */
@@ -114,16 +116,16 @@ export class SchemaWorkspace {
       else files.push(file);
     }
     // The rules in force for the schema: settings and the .prismalens.json nearest to its first file.
-    const ran = await this.policy?.forUri(schema.uris[0] ?? uri);
+    const ran = await this.host.rulesFor(schema.uris[0] ?? uri);
     // Skipped files take part by their reason: two junk versions with one reason show the same message.
-    const wantsFacts = this.facts !== undefined && (ran?.rules.some((rule) => rule.id === 'unused-index') ?? false);
+    const wantsFacts = this.facts !== undefined && this.host.wants(ran, 'queries');
     // Prisma's validation of a schema with a file left out would report every reference into that file.
-    const wantsValidation = this.validationOf !== undefined && skipped.size === 0 && (ran?.rules.some((rule) => rule.id === 'schema-error') ?? true);
+    const wantsValidation = this.validationOf !== undefined && skipped.size === 0 && this.host.wants(ran, 'validation');
     const validation = wantsValidation ? this.validationOf!(schema.key, files) : undefined;
     const versionKey = [
       ...files.map((file) => `${file.uri}@${file.version}`),
       ...[...skipped].map(([member, reason]) => `${member}!${reason}`),
-      `rules:${ran?.key ?? ''}`,
+      `rules:${ran.key}`,
       ...(wantsFacts ? [`code:${this.facts!.signature()}`] : []),
       ...(validation ? [`prisma:${validation.key}`] : []),
     ].join('|');
@@ -133,19 +135,13 @@ export class SchemaWorkspace {
     const facts = wantsFacts || validation ? { ...(wantsFacts ? this.facts!.of(schemaModel, versionKey) : {}), prismaValidation: validation?.errors } : undefined;
     let modelFindings = this.modelFindings.get(schema.key);
     if (!modelFindings) this.modelFindings.set(schema.key, (modelFindings = new ModelFindingsCache()));
-    const analysis: SchemaAnalysis = { schema: schemaModel, ...runSchemaRules(schemaModel, { isCancelled, rules: ran?.rules, facts, modelFindings }) };
-    if (isCancelled?.()) return undefined;
     const lineIndexes = new Map<string, LineIndex>();
     // Each file's index is derived from the previous one: only the edited lines are scanned again.
     for (const file of files) lineIndexes.set(file.uri, LineIndex.forEditedText(previous?.lineIndexes.get(file.uri), file.text));
-    if (ran && this.policy) {
-      // Suppression comments, file by file (a schema file without one costs a substring search).
-      const byFile = new Map<string, typeof analysis.findings>();
-      for (const finding of analysis.findings) (byFile.get(finding.uri) ?? byFile.set(finding.uri, []).get(finding.uri)!).push(finding);
-      const finished = files.flatMap((file) => this.policy!.finish(byFile.get(file.uri) ?? [], { uri: file.uri, text: file.text, language: 'prisma', lines: lineIndexes.get(file.uri) }, ran));
-      analysis.findings = finished.concat(analysis.findings.filter((finding) => !lineIndexes.has(finding.uri)));
-    }
-    const result: AnalysedSchema = { schemaKey: schema.key, versionKey, analysis, lineIndexes, skipped };
+    const found = this.host.schemaFindings(schemaModel, files.map((file) => ({ uri: file.uri, text: file.text, lines: lineIndexes.get(file.uri) })), ran, { facts, modelFindings, isCancelled });
+    if (!found || isCancelled?.()) return undefined;
+    const analysis: SchemaAnalysis = { schema: schemaModel, ...found };
+    const result: AnalysedSchema = { schemaKey: schema.key, versionKey, analysis, lineIndexes, skipped, ran };
     this.analyses.set(schema.key, result);
     return result;
   }

@@ -1,8 +1,9 @@
 /**
- * The rules each file runs under in the editor: the user's settings (`prismaLens.rules.<id>`,
- * `prismaLens.codeRulesIn.<kind>`) merged with the project's `.prismalens.json` (the file wins), its
- * overrides and the test/seed/script conventions applied, and the suppression comments applied to
- * the findings, exactly as the CLI does. Configuration problems are reported once per file.
+ * The rules each file runs under, in the editor and the CLI alike: the editor's settings
+ * (`prismaLens.rules.<id>`, `prismaLens.codeRulesIn.<kind>`; the CLI has none) merged with the
+ * project's `.prismalens.json` (the file wins), its overrides and the test/seed/script conventions
+ * applied, and the suppression comments applied to the findings. Configuration problems are
+ * reported once per file.
  */
 import { fileURLToPath } from 'node:url';
 import { applyConfiguredPolicy } from '../analysis/policy/apply';
@@ -20,14 +21,26 @@ export interface RulesInForce {
   key: string;
 }
 
-export class ServerPolicy {
+/** A configuration problem: in a `.prismalens.json` (its path) or in the editor's settings (`settings`). */
+export interface PolicyProblem {
+  path: string;
+  message: string;
+}
+
+export class RulePolicy {
   private readonly files = new ConfigFiles(registeredRules);
   private settings: LensConfig = emptyConfig();
   private generation = 0;
   private readonly reported = new Set<string>();
   private readonly knownRuleIds = new Set(registeredRules.map((rule) => rule.id));
+  private readonly candidates: readonly Rule[];
+  private readonly report: (problem: PolicyProblem) => void;
 
-  constructor(private readonly report: (message: string) => void) {}
+  /** `candidates`: the rules that may run (every registered rule unless a caller narrows them). */
+  constructor(options: { report: (problem: PolicyProblem) => void; candidates?: readonly Rule[] }) {
+    this.report = options.report;
+    this.candidates = options.candidates ?? registeredRules;
+  }
 
   /**
    * Takes the editor's `prismaLens` settings object: `rules` maps rule ids to a level, or to
@@ -37,7 +50,7 @@ export class ServerPolicy {
     const { rules, codeRulesIn } = (settings ?? {}) as { rules?: unknown; codeRulesIn?: unknown };
     const chosen = rules && typeof rules === 'object' ? Object.fromEntries(Object.entries(rules).filter(([, level]) => level !== 'default')) : {};
     const parsed = parseConfig({ rules: chosen, ...(codeRulesIn && typeof codeRulesIn === 'object' ? { codeRulesIn } : {}) }, registeredRules);
-    for (const problem of parsed.problems) this.report(`settings: prismaLens.${problem.path}: ${problem.message}`);
+    for (const problem of parsed.problems) this.report({ path: 'settings', message: `prismaLens.${problem.path}: ${problem.message}` });
     this.settings = parsed.config;
     this.generation++;
   }
@@ -50,27 +63,28 @@ export class ServerPolicy {
   }
 
   /**
-   * The rules for one file. A code file is given with its `language` and `text`, since its imports
-   * can make it a test; the result then depends on the text, which every cache key holds already.
+   * The rules for one file or folder, given as a path or a URI. A code file is given with its
+   * `language` and `text`, since its imports can make it a test; the result then depends on the
+   * text, which every cache key holds already.
    */
-  async forUri(uri: string, file: { language?: Language; text?: string } = {}): Promise<RulesInForce> {
+  async forFile(pathOrUri: string, file: { language?: Language; text?: string } = {}): Promise<RulesInForce> {
     const generation = this.generation;
-    if (!uri.startsWith('file:')) {
+    if (/^[a-z][a-z0-9+.-]+:/i.test(pathOrUri) && !pathOrUri.startsWith('file:') && !/^[a-z]:[\\/]/i.test(pathOrUri)) {
       // An untitled document has no path, so only its text can make it a test.
       const { config } = configForFile(this.settings, registeredRules, { language: file.language, projectPath: '', text: file.text });
-      return { rules: configuredRules(registeredRules, config), config, key: `${generation}` };
+      return { rules: configuredRules(this.candidates, config), config, key: `${generation}` };
     }
-    const { loaded, config } = await this.files.forFile(fileURLToPath(uri), { ...file, base: this.settings });
+    const filePath = pathOrUri.startsWith('file:') ? fileURLToPath(pathOrUri) : pathOrUri;
+    const { loaded, config } = await this.files.forFile(filePath, { ...file, base: this.settings });
     if (loaded.file && !this.reported.has(loaded.file)) {
       this.reported.add(loaded.file);
-      for (const problem of loaded.problems) this.report(`${loaded.file}: ${problem.path ? `${problem.path}: ` : ''}${problem.message}`);
+      for (const problem of loaded.problems) this.report({ path: loaded.file, message: problem.path ? `${problem.path}: ${problem.message}` : problem.message });
     }
-    return { rules: configuredRules(registeredRules, config), config, key: `${generation}:${loaded.file ?? ''}` };
+    return { rules: configuredRules(this.candidates, config), config, key: `${generation}:${loaded.file ?? ''}` };
   }
 
   /** Applies suppression comments to one file's findings and adds the findings about stale or malformed ones. */
-  finish(findings: readonly Finding[], file: { uri: string; text: string; language: Language; lines?: LineIndex }, ran: RulesInForce): Finding[] {
-    return applyConfiguredPolicy(findings, file, ran, registeredRules, this.knownRuleIds);
+  finish(findings: readonly Finding[], file: { uri: string; text: string; language: Language; lines?: LineIndex }, ran: { rules: readonly Rule[]; config: LensConfig }): Finding[] {
+    return applyConfiguredPolicy(findings, file, ran, this.candidates, this.knownRuleIds);
   }
-
 }

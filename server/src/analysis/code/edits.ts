@@ -2,9 +2,9 @@
 import ts = require('typescript');
 import type { TextEdit } from '../rules/types';
 
-export function lineBreakOf(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
-}
+import { lineBreakOf } from '../text';
+
+export { lineBreakOf };
 
 /** Offset of the first character of the line that holds `offset`. */
 export function lineStartOf(text: string, offset: number): number {

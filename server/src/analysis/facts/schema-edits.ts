@@ -1,16 +1,13 @@
 /** Text edits on schema files for quick fixes: add a block attribute or a field to a model, remove a line. */
 import type { Field, Model } from '../schema/model';
 import type { TextEdit } from '../rules/types';
+import { lineBreakOf } from '../text';
 
 /** Block attributes that name the table rather than index it; `prisma format` users keep them last. */
 const TRAILING_ATTRIBUTE = /^\s*@@(?:map|schema|ignore)\b/;
 
-function eolOf(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
-}
-
-function indentOf(text: string, model: Model): string {
-  const field = model.fields[0];
+function indentOf(text: string, model: Model, like: Field | undefined = model.fields[0]): string {
+  const field = like;
   if (!field) return '  ';
   return /^[ \t]*/.exec(text.slice(field.lineSpan.start, field.lineSpan.end))?.[0] || '  ';
 }
@@ -24,12 +21,14 @@ function lineBefore(text: string, lineStart: number): { start: number; text: str
 
 /**
  * Adds `@@index([…])` after the model's fields and indexes (before a trailing `@@map`/`@@schema`),
- * after a blank line when a field precedes it, the way `prisma format` lays a model out.
+ * after a blank line when a field precedes it, the way `prisma format` lays a model out; indented
+ * like `indentLike` (default: the model's first field).
  */
-export function addIndexEdit(model: Model, text: string, indexText: string): TextEdit | undefined {
+export function addIndexEdit(model: Model, text: string, indexText: string, indentLike?: Field): TextEdit | undefined {
   if (model.closeBrace === undefined) return undefined;
-  const eol = eolOf(text);
-  const indent = indentOf(text, model);
+  // Looked up once per text, not per finding: a large schema has hundreds of findings.
+  const eol = lineBreakOf(text);
+  const indent = indentOf(text, model, indentLike);
   const closeLineStart = text.lastIndexOf('\n', model.closeBrace - 1) + 1;
   if (text.slice(closeLineStart, model.closeBrace).trim() !== '') {
     return { uri: model.uri, start: model.closeBrace, end: model.closeBrace, text: `${eol}${eol}${indent}${indexText}${eol}` };
@@ -47,7 +46,7 @@ export function addIndexEdit(model: Model, text: string, indexText: string): Tex
 export function addFieldsEdit(model: Model, text: string, lines: string[]): TextEdit | undefined {
   const last = model.fields[model.fields.length - 1];
   if (!last || model.closeBrace === undefined) return undefined;
-  const eol = eolOf(text);
+  const eol = lineBreakOf(text);
   const indent = indentOf(text, model);
   return { uri: model.uri, start: last.lineSpan.end, end: last.lineSpan.end, text: lines.map((line) => `${eol}${indent}${line}`).join('') };
 }
@@ -80,7 +79,7 @@ export function appendToFieldEdit(model: Model, field: Field, text: string, addi
 /** Inserts a block (an `enum`) after the model's closing brace, separated by a blank line. */
 export function addBlockAfterEdit(model: Model, text: string, block: string): TextEdit | undefined {
   if (model.closeBrace === undefined) return undefined;
-  const eol = eolOf(text);
+  const eol = lineBreakOf(text);
   const at = model.closeBrace + 1;
   return { uri: model.uri, start: at, end: at, text: `${eol}${eol}${block.split('\n').join(eol)}` };
 }

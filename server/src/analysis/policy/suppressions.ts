@@ -5,7 +5,7 @@
  * one does not apply. Suppressions that silence nothing are reported, as Ruff's RUF100 does.
  */
 import type { Finding, Language } from '../rules/types';
-import { LineIndex, type Span } from '../text';
+import { lineBreakOf, LineIndex, type Span } from '../text';
 
 export interface Suppression {
   scope: 'line' | 'file';
@@ -166,6 +166,6 @@ export function applySuppressions(findings: readonly Finding[], text: string, la
 export function ignoreLineEdit(text: string, offset: number, ruleId: string, language: Language, lines = new LineIndex(text)): { start: number; end: number; text: string } {
   const lineStart = lines.lineStartOf(offset);
   const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = lineBreakOf(text);
   return { start: lineStart, end: lineStart, text: `${indent}${commentMarker(language)} prisma-lens-ignore ${ruleId}: <reason>${eol}` };
 }

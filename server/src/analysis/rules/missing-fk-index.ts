@@ -1,6 +1,6 @@
 /** Flags foreign keys that no index covers, so parent lookups and referential actions scan the child table. */
 import type { Datasource, Index, Model, Relation } from '../schema/model';
-import { lineBreakOf } from '../text';
+import { addIndexEdit } from '../facts/schema-edits';
 import { defineModelRule, type Fix, type RuleFinding } from './types';
 
 /** Index types whose B-tree or hash structure answers `fk = $1` lookups. */
@@ -99,38 +99,8 @@ function referentialAction(relation: Relation): string {
   return `ON DELETE ${sql}`;
 }
 
-/** Block attributes that name the table rather than index it; `prisma format` users keep them last. */
-const TRAILING_ATTRIBUTE = /^\s*@@(?:map|schema|ignore)\b/;
-
-/**
- * Inserts the index after the model's fields and indexes (before a trailing `@@map`/`@@schema`),
- * after a blank line when fields precede it, as `prisma format` lays a model out.
- */
+/** Inserts the index where `prisma format` would put it, indented like the key's first field. */
 function insertIndexFix(model: Model, relation: Relation, indexText: string, text: string): Fix[] {
-  if (model.closeBrace === undefined) return [];
-  // Looked up once per text, not per finding: a large schema has hundreds of findings.
-  const eol = lineBreakOf(text);
-  const firstField = relation.fkFields[0]!;
-  const indent = /^[ \t]*/.exec(text.slice(firstField.lineSpan.start, firstField.lineSpan.end))?.[0] || '  ';
-  const closeLineStart = text.lastIndexOf('\n', model.closeBrace - 1) + 1;
-  const title = `Add ${indexText} to ${model.name}`;
-  if (text.slice(closeLineStart, model.closeBrace).trim() !== '') {
-    // `… }` on one line: open a new line for the index and put the brace on its own.
-    const edit = { uri: model.uri, start: model.closeBrace, end: model.closeBrace, text: `${eol}${eol}${indent}${indexText}${eol}` };
-    return [{ title, applicability: 'safe', edits: [edit] }];
-  }
-  let at = closeLineStart;
-  for (let previous = lineBefore(text, at); previous && previous.start > model.nameSpan.end && TRAILING_ATTRIBUTE.test(previous.text); previous = lineBefore(text, at)) {
-    at = previous.start;
-  }
-  const before = lineBefore(text, at)?.text.trim() ?? '';
-  const separator = before === '' || before.startsWith('@@') || before.endsWith('{') ? '' : eol;
-  return [{ title, applicability: 'safe', edits: [{ uri: model.uri, start: at, end: at, text: `${separator}${indent}${indexText}${eol}` }] }];
-}
-
-/** The line that ends just before the line starting at `lineStart`. */
-function lineBefore(text: string, lineStart: number): { start: number; text: string } | undefined {
-  if (lineStart <= 0) return undefined;
-  const start = text.lastIndexOf('\n', lineStart - 2) + 1;
-  return { start, text: text.slice(start, lineStart - 1).replace(/\r$/, '') };
+  const edit = addIndexEdit(model, text, indexText, relation.fkFields[0]);
+  return edit ? [{ title: `Add ${indexText} to ${model.name}`, applicability: 'safe', edits: [edit] }] : [];
 }
