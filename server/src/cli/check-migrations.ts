@@ -51,6 +51,8 @@ export interface NamedMigrations {
   files: string[];
   /** Migrations folders (`prisma/migrations`): linted as a schema's migrations folder is. */
   folders: string[];
+  /** Listings of named folders already read while planning the run, by folder. */
+  listings: Map<string, MigrationFolder>;
 }
 
 /** The base a migrations folder is split against, and what it makes history. */
@@ -85,8 +87,11 @@ export async function checkMigrations(namedMigrations: NamedMigrations, sets: re
     const folder = await migrationsFolderFor(set.projectRoot, set.schemaPath);
     if (folder) migrationFolders.add(folder);
   }
+  // Each folder is listed once in a run.
+  const listings = new Map(namedMigrations.listings);
   for (const folder of migrationFolders) {
-    const listing = await readMigrationFolder(folder);
+    const listing = listings.get(folder) ?? (await readMigrationFolder(folder));
+    listings.set(folder, listing);
     const skipped = migrationSkipReason(0, listing.provider);
     if (skipped) {
       outcome.warnings.push({ path: folder, message: `migrations not checked: ${skipped}` });
@@ -101,7 +106,7 @@ export async function checkMigrations(namedMigrations: NamedMigrations, sets: re
   const reportedErrors = new Set<string>();
   for (const file of [...files].sort()) {
     const folder = path.dirname(path.dirname(file));
-    if (!folders.has(folder)) folders.set(folder, reviewFolder(folder, options.selection));
+    if (!folders.has(folder)) folders.set(folder, reviewFolder(folder, options.selection, listings.get(folder)));
     const { base, history, listing } = await folders.get(folder)!;
     const isNamed = named.has(file);
     const applied = history?.has(path.basename(path.dirname(file))) ?? false;
@@ -162,8 +167,8 @@ function readOrUndefined(file: string): string | undefined {
   }
 }
 
-async function reviewFolder(folder: string, selection: MigrationSelection): Promise<FolderReview> {
-  const listing = readMigrationFolder(folder);
+async function reviewFolder(folder: string, selection: MigrationSelection, known: MigrationFolder | undefined): Promise<FolderReview> {
+  const listing = known ? Promise.resolve(known) : readMigrationFolder(folder);
   const base: MigrationBase = selection.all
     ? { kind: 'all', reason: selection.all }
     : await resolveMigrationBase(folder, { since: selection.since, sinceSource: selection.sinceSource, env: selection.env, onDefaultBranch: 'review-all' });

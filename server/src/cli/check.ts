@@ -43,7 +43,7 @@ export async function checkTargets(targets: readonly CheckTarget[], options: { r
   const outcome: CheckOutcome = { report: { findings: [], schemaCount: 0, base }, unreadable: [], warnings: [], notes: [], ruleErrors: [], emptyTargets: [] };
   const planned = new Map<string, Planned>();
   // `.sql` files are linted by checkMigrations below, never read as a schema; so are migration folders.
-  const namedMigrations: NamedMigrations = { files: targets.filter(isMigrationTarget).map((target) => target.absolute), folders: [] };
+  const namedMigrations: NamedMigrations = { files: targets.filter(isMigrationTarget).map((target) => target.absolute), folders: [], listings: new Map() };
   for (const target of targets) {
     if (isMigrationTarget(target)) continue;
     for (const { set, onlyFile } of await setsForTarget(target, outcome, namedMigrations)) plan(planned, set, onlyFile);
@@ -149,7 +149,10 @@ async function setsForTarget(target: CheckTarget, outcome: CheckOutcome, namedMi
     // No schema: a migrations folder, or one migration's folder, is linted on its own, as Squawk would.
     const migrations = await migrationFolderKind(target.absolute);
     if (migrations?.kind === 'migration') namedMigrations.files.push(migrations.file);
-    else if (migrations?.kind === 'migrations') namedMigrations.folders.push(target.absolute);
+    else if (migrations?.kind === 'migrations') {
+      namedMigrations.folders.push(target.absolute);
+      namedMigrations.listings.set(target.absolute, migrations.listing);
+    }
     else outcome.emptyTargets.push(target);
   }
   return discovery.sets.map((set) => ({ set }));
