@@ -74,15 +74,29 @@ describe('prisma-lens check: which migrations are new', () => {
     assert.match(release.stderr, /reviewing 0 of 4 migrations, those not in origin\/release /);
   });
 
-  it('without --since or CI variables, compares a branch with the default branch and reviews all on the default branch itself', async () => {
+  it('without --since or CI variables, compares a branch with the default branch, and on the default branch itself reviews only what is not committed', async () => {
     const root = await featureBranch();
     const feature = check(root, []);
     assert.deepEqual(feature.findings, [NEW_FINDING]);
     assert.match(feature.stderr, /^prisma-lens: reviewing 1 of 4 migrations, those not in main \(merge base [0-9a-f]{12}, from the default branch\);/);
     git(root, 'checkout', '-q', 'main');
     const main = check(root, []);
-    assert.deepEqual(main.findings, OLD_FINDINGS);
-    assert.equal(main.stderr, 'prisma-lens: reviewing all 3 migrations: HEAD is the default branch main; --since <ref> reviews only the migrations added since <ref>\n');
+    assert.deepEqual(main.findings, []);
+    assert.match(main.stderr, /^prisma-lens: reviewing 0 of 3 migrations, those not in main \(merge base [0-9a-f]{12}, from the default branch\); --all-migrations reviews every one\n$/);
+    // A migration being written on the default branch is reviewed.
+    await writeFiles(root, { 'prisma/migrations/20260102000000_drop_title/migration.sql': 'ALTER TABLE "Post" DROP COLUMN "title";\n' });
+    const writing = check(root, []);
+    assert.deepEqual(writing.findings, ['ban-drop-column 20260102000000_drop_title:1']);
+    assert.match(writing.stderr, /reviewing 1 of 4 migrations, those not in main/);
+  });
+
+  it('without a default branch, reviews every migration and says why', async () => {
+    const root = await featureBranch();
+    git(root, 'branch', '-m', 'main', 'trunk');
+    git(root, 'checkout', '-q', 'trunk');
+    const result = check(root, []);
+    assert.deepEqual(result.findings, OLD_FINDINGS);
+    assert.match(result.stderr, /^prisma-lens: reviewing all 3 migrations: no default branch \(origin\/HEAD, main or master\) to compare with/);
   });
 
   it('counts a migration that is not committed yet as new', async () => {

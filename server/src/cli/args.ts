@@ -53,7 +53,8 @@ ones are reviewed. Without --since, the base is the target of the pull request t
 (GITHUB_BASE_REF, GitLab's CI_MERGE_REQUEST_DIFF_BASE_SHA or CI_MERGE_REQUEST_TARGET_BRANCH_NAME,
 BITBUCKET_PR_DESTINATION_BRANCH, SYSTEM_PULLREQUEST_TARGETBRANCH,
 BUILDKITE_PULL_REQUEST_BASE_BRANCH), else the default branch (origin/HEAD, else main or master).
-On the default branch itself, outside git, or with --all-migrations, every migration is reviewed.
+On the default branch itself, its committed migrations are history and only the ones not committed
+yet are reviewed; outside git, without a default branch, or with --all-migrations, every one is.
 One line on stderr says which. A migration named by its file or folder is always reviewed. In
 CI, fetch the history the base needs (GitHub Actions: actions/checkout with fetch-depth: 0).
 

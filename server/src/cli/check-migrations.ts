@@ -15,7 +15,8 @@ const POSTGRES_VERSION = Number(process.env.PRISMA_LENS_POSTGRES_VERSION) || 15;
 
 /**
  * Which migrations the CLI reviews: those new since a base (`--since`, a CI pull request's target,
- * the default branch), or all of them (`--all-migrations`; no git; HEAD on the default branch).
+ * the default branch; on the default branch itself, those not committed yet), or all of them
+ * (`--all-migrations`; no git; no default branch).
  */
 export interface MigrationSelection {
   since?: string;
@@ -171,7 +172,7 @@ async function reviewFolder(folder: string, selection: MigrationSelection, known
   const listing = known ? Promise.resolve(known) : readMigrationFolder(folder);
   const base: MigrationBase = selection.all
     ? { kind: 'all', reason: selection.all }
-    : await resolveMigrationBase(folder, { since: selection.since, sinceSource: selection.sinceSource, env: selection.env, onDefaultBranch: 'review-all' });
+    : await resolveMigrationBase(folder, { since: selection.since, sinceSource: selection.sinceSource, env: selection.env, onDefaultBranch: 'merge-base', withoutDefaultBranch: 'review-all' });
   const history = await historyOf(folder, base);
   if (base.kind === 'commit' && !history) return { base: { kind: 'all', reason: `git could not list ${folder} in ${base.label}`, repository: base.repository }, history, listing: await listing };
   return { base, history, listing: await listing };

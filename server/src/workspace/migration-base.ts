@@ -24,11 +24,17 @@ export interface MigrationBaseRequest {
   /** Environment whose pull-request variables name the target branch (CI); none in the editor. */
   env?: Readonly<Record<string, string | undefined>>;
   /**
-   * On the default branch itself: `review-all` (the CLI: there is no change to compare with) or
-   * `merge-base` (the editor: what HEAD and the default branch share, so committed and pushed
+   * On the default branch itself: `review-all` (every migration: nothing to compare with) or
+   * `merge-base` (the editor and the CLI: what HEAD and the default branch share, so committed and pushed
    * migrations are history and the ones being written are not).
    */
   onDefaultBranch: 'review-all' | 'merge-base';
+  /**
+   * When no default branch is found (no origin/HEAD, main or master): compare with HEAD's last commit
+   * (`last-commit`, the editor's default) or review every migration (`review-all`, the CLI's: a CI
+   * build whose target cannot be told must not skip what its change adds).
+   */
+  withoutDefaultBranch?: 'last-commit' | 'review-all';
 }
 
 /** A pull-request target named by a CI system's variables, in the order they are tried. */
@@ -92,7 +98,7 @@ export async function resolveMigrationBase(folder: string, request: MigrationBas
   const reviewAllOnDefault = request.onDefaultBranch === 'review-all';
   const [branch, checkedOut] = await Promise.all([defaultBranch(folder), reviewAllOnDefault ? checkedOutBranch(folder) : undefined]);
   if (!branch) {
-    if (!reviewAllOnDefault) return { kind: 'commit', commit: head, label: 'HEAD', source: 'the last commit', repository };
+    if ((request.withoutDefaultBranch ?? (reviewAllOnDefault ? 'review-all' : 'last-commit')) === 'last-commit') return { kind: 'commit', commit: head, label: 'HEAD', source: 'the last commit', repository };
     return { kind: 'all', repository, reason: 'no default branch (origin/HEAD, main or master) to compare with; --since <ref> names one' };
   }
   // On the default branch by name, or detached at its tip (a CI build of it).
