@@ -203,7 +203,7 @@ export function report(corpus: readonly CorpusEntry[], runs: readonly Scored[], 
   return [
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory}, Node.js ${machine.node}, ${machine.os}; date ${new Date().toISOString().slice(0, 10)}.`,
     '',
-    `Corpus: test/corpus/real-world/corpus.json, each application at its pinned commit, checked with \`prisma-lens check <root> --format json\` (default rules and severities), one process per application. Runs: ${runs.map((run) => `${run.name} = the CLI built at commit ${run.runs[0]?.cliCommit ?? 'unknown'}${run.runs[0]?.args.includes('--all-migrations') ? ', with --all-migrations' : ''}`).join('; ')}. The exported trees are not git checkouts, so every CLI reviews every migration of each history.`,
+    `Corpus: test/corpus/real-world/corpus.json, each application at its pinned commit, checked with \`prisma-lens check <root> --format json\` (default rules and severities), one process per application. Runs: ${runs.map((run) => `${run.name} = the CLI built at commit ${run.runs[0]?.cliCommit ?? 'unknown'}${run.runs[0]?.args.includes('--all-migrations') ? ', with --all-migrations' : ''}`).join('; ')}. A run with --all-migrations, or by a CLI older than the default-branch rule, reviews every migration of each history; a run without it is on git repositories of the exported trees with one commit on main (\`--default-branch\`), as on a fresh clone of the default branch, where the CLI takes committed migrations as history.`,
     '',
     ...corpusTable(corpus, runs, cache),
     '',

@@ -7,7 +7,7 @@
  *
  *   npm run bench:real-world -- [--cli <dist/cli.js>] [--run <name>] [--compare <run>] [--only <owner/name,…>]
  *                               [--cache <folder>] [--mirror <folder>] [--timeout <seconds>] [--no-check]
- *                               [--draw <seed>] [--write]
+ *                               [--draw <seed>] [--default-branch] [--write]
  *
  * Each application's pinned commit is exported (its source files: .prisma, .sql, .ts/.tsx/.js/…,
  * .json, .toml; blobs missing from a partial clone are skipped) from a bare clone
@@ -17,6 +17,9 @@
  * --cli runs another checkout's build (the "before" numbers come from an older commit built in a
  * git worktree); --no-check scores the findings a previous run left in the cache; --compare shows a
  * cached run beside this one; --draw writes a reproducible sample of this run's findings to judge;
+ * --default-branch makes each export a git repository with one commit on main and runs the CLI with
+ * its defaults, as on a fresh clone of the default branch (its migrations are history); without it,
+ * every migration is reviewed (--all-migrations), as the older CLIs do;
  * --write records the report in its section of bench/RESULTS.md.
  */
 import { spawnSync } from 'node:child_process';
@@ -45,6 +48,8 @@ interface Options {
   check: boolean;
   draw?: number;
   write: boolean;
+  /** Run as on a fresh clone of the default branch: each export a git repository with one commit on main, the CLI with its defaults. */
+  defaultBranch: boolean;
 }
 
 function parseOptions(args: readonly string[]): Options {
@@ -65,11 +70,28 @@ function parseOptions(args: readonly string[]): Options {
     check: !args.includes('--no-check'),
     draw: value('--draw') === undefined ? undefined : Number(value('--draw')),
     write: args.includes('--write'),
+    defaultBranch: args.includes('--default-branch'),
   };
 }
 
 function readJson<T>(path: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+/**
+ * Makes the exported tree a git repository with every file committed on `main`, once: the CLI then
+ * sees what it sees on a fresh clone of an application's default branch (its migrations are history).
+ */
+function ensureCommitted(folder: string): void {
+  if (existsSync(join(folder, '.git'))) return;
+  const git = (...args: string[]) => {
+    const result = spawnSync('git', ['-C', folder, '-c', 'user.name=corpus', '-c', 'user.email=corpus@localhost', '-c', 'commit.gpgsign=false', ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    if (result.status !== 0) throw new Error(`git ${args[0]} in ${folder}: ${result.stderr.trim()}`);
+  };
+  git('init', '-q', '-b', 'main');
+  // -f: a file the application's .gitignore names is committed too, as it was in the pinned commit.
+  git('add', '-A', '-f');
+  git('commit', '-q', '--no-verify', '-m', 'export of the pinned commit');
 }
 
 /** Exports the pinned commit into the cache unless the cache already holds it. */
@@ -210,11 +232,13 @@ function main(): void {
   if (options.check) {
     const help = spawnSync(process.execPath, [options.cli, '--help'], { encoding: 'utf8' }).stdout;
     // Every migration of each history is checked, as the older CLIs do; a CLI that can limit itself to some is told not to.
-    const extraFlags = help.includes('--all-migrations') ? ['--all-migrations'] : [];
+    // With --default-branch the CLI runs with its defaults on a git repository of the export, as on a clone of the default branch.
+    const extraFlags = help.includes('--all-migrations') && !options.defaultBranch ? ['--all-migrations'] : [];
     const cliCommit = describeCheckout(options.cli);
     mkdirSync(runsFolder(options, options.run), { recursive: true });
     for (const entry of corpus) {
       const folder = ensureExported(entry, options);
+      if (options.defaultBranch) ensureCommitted(folder);
       const run = checkRepository(entry, folder, options, extraFlags, cliCommit);
       writeFileSync(join(runsFolder(options, options.run), `${folderName(entry.repository)}.json`), `${JSON.stringify(run)}\n`);
       console.error(`${entry.repository}: ${run.error ? `error (${run.error})` : `${run.findings.length} findings`} in ${(run.durationMs / 1000).toFixed(1)} s`);
