@@ -167,6 +167,152 @@ export async function set(key: string, value: unknown, type: string) {
 `);
   });
 
+  it('leaves alone values whose declared type, schema or configuration in the file admits no quote', () => {
+    check(rule, `
+//- src/search.ts
+import { z } from 'zod';
+const FORMATS = ['SafeTensor', 'PickleTensor'] as const;
+type Format = (typeof FORMATS)[number];
+type SortOrder = 'asc' | 'desc';
+enum Status { Draft = 'Draft', Published = 'Published' }
+interface Range { startId: number; endId: number }
+type Batch = { type: 'new'; startId: number; endId: number } | { type: 'update'; ids: number[] };
+type IndexConfig = { key: string; alias: string; tableName: string };
+const INDEXES: IndexConfig[] = [
+  { key: 'models', alias: 'm', tableName: 'Model' },
+  { key: 'users', alias: 'u', tableName: 'User' },
+];
+const filterSchema = z.object({
+  formats: z.enum(FORMATS).array().optional(),
+  status: z.nativeEnum(Status),
+  limit: z.coerce.number().int().max(100),
+  ownerId: z.string().uuid(),
+});
+async function fetchValid(cfg: IndexConfig, ids: number[]) {
+  return db.$queryRaw\`SELECT \${Prisma.raw(\`\${cfg.alias}.id\`)} FROM \${Prisma.raw(\`"\${cfg.tableName}"\`)} WHERE id IN (\${Prisma.join(ids)})\`;
+}
+export async function cleanAll() {
+  for (const cfg of INDEXES) await fetchValid(cfg, [1]);
+}
+export async function pull(batch: Batch, range: Range, sort: SortOrder, format: Format, status: Status, formats: Format[]) {
+  if (batch.type === 'new') await db.$queryRaw\`SELECT * FROM "Image" i WHERE \${Prisma.raw(\`i.id BETWEEN \${batch.startId} AND \${batch.endId}\`)}\`;
+  await db.$queryRawUnsafe(\`SELECT * FROM "Image" WHERE id >= \${range.startId} ORDER BY id \${sort}\`);
+  await db.$queryRawUnsafe(\`SELECT * FROM "ModelFile" WHERE metadata->>'format' = '\${format}' AND status = '\${status}'\`);
+  await db.$queryRaw\`SELECT 1 WHERE \${Prisma.join(formats.map((f) => Prisma.raw(\`metadata @> '{"format": "\${f}"}'\`)), ' OR ')}\`;
+}
+export const modelRouter = router({
+  search: publicProcedure.input(filterSchema).query(async ({ input }) => {
+    const { formats } = input;
+    const clauses = (formats ?? []).map((format) => Prisma.raw(\`mf.metadata @> '{"format": "\${format}"}'\`));
+    await db.$queryRawUnsafe(\`SELECT * FROM "Model" WHERE status = '\${input.status}' AND "userId" = '\${input.ownerId}' LIMIT \${input.limit}\`);
+    return clauses;
+  }),
+});
+export async function byParsed(body: unknown, params: { format: z.infer<typeof filterSchema> }) {
+  const parsed = filterSchema.parse(body);
+  await db.$queryRawUnsafe(\`SELECT * FROM "Model" WHERE status = '\${parsed.status}'\`);
+}
+export async function restore(req: Request) {
+  const { formats } = filterSchema.parse(req.query);
+  await db.$queryRawUnsafe(\`SELECT * FROM "ModelFile" WHERE format IN ('\${formats.join("', '")}')\`);
+}
+const actionSchema = filterSchema.superRefine((data, ctx) => data.limit > 0 || ctx.addIssue({ code: 'custom' }));
+export async function act(req: Request) {
+  const payload = actionSchema.safeParse(req.query);
+  if (!payload.success) return;
+  const input = payload.data;
+  const limitClause = input.limit ? \`LIMIT \${input.limit}\` : '';
+  await db.$queryRawUnsafe(\`SELECT * FROM "Model" \${limitClause}\`);
+}
+export async function byInferred({ status, limit }: z.infer<typeof filterSchema>) {
+  await db.$queryRawUnsafe(\`SELECT * FROM "Model" WHERE status = '\${status}' LIMIT \${limit}\`);
+}
+`);
+  });
+
+  it('still flags values the file types as strings, leaves untyped, or takes from a request', () => {
+    check(rule, `
+//- src/search.ts
+import { z } from 'zod';
+import type { ExternalConfig } from './config';
+type Batch = { type: 'new'; startId: number; label: string } | { type: 'update'; label: number };
+type IndexConfig = { key: string; alias: string };
+const INDEXES: IndexConfig[] = [{ key: 'models', alias: 'm' }];
+type OpenConfig = { alias: string };
+export function makeConfig(alias: string): OpenConfig {
+  return { alias };
+}
+const filterSchema = z.object({ name: z.string().min(1), status: z.enum(['Draft', 'Published']), email: z.string().email() });
+export async function fetchValid(cfg: IndexConfig, open: OpenConfig, external: ExternalConfig, name: string, batch: Batch, untyped) {
+  await db.$queryRawUnsafe(\`SELECT * FROM "\${cfg.key}" WHERE alias = '\${name}'\`);
+//      ^^^^^^^^^^^^^^^^^^ error: interpolates \`\${name}\`
+  await db.$queryRawUnsafe(\`SELECT \${open.alias}.id FROM "Model" \${open.alias}\`);
+//      ^^^^^^^^^^^^^^^^^^ error: interpolates \`\${open.alias}\`
+  await db.$queryRawUnsafe(\`SELECT \${external.alias}.id FROM "Model"\`);
+//      ^^^^^^^^^^^^^^^^^^ error: interpolates \`\${external.alias}\`
+  await db.$queryRawUnsafe(\`SELECT * FROM "Image" WHERE label = '\${batch.label}'\`);
+//      ^^^^^^^^^^^^^^^^^^ error: interpolates \`\${batch.label}\`
+  await db.$queryRawUnsafe(\`SELECT * FROM "Image" WHERE id = \${untyped.startId}\`);
+//      ^^^^^^^^^^^^^^^^^^ error: interpolates \`\${untyped.startId}\`
+  await db.$queryRawUnsafe(\`SELECT * FROM "Image" WHERE id = \${untyped}\`);
+//      ^^^^^^^^^^^^^^^^^^ error: interpolates \`\${untyped}\`
+  const { status } = filterSchema.parse(untyped);
+  const byStatus = (status: string) => db.$queryRawUnsafe(\`SELECT * FROM "Image" WHERE status = '\${status}'\`);
+//                                     ^^^^^^^^^^^^^^^^^^ error: interpolates \`\${status}\`
+  const names = [name, 'b'];
+  await db.$queryRaw\`SELECT 1 WHERE \${Prisma.join(names.map((n) => Prisma.raw(\`name = '\${n}'\`)), ' OR ')}\`;
+//                                                                 ^^^^^^^^^^ error: \`Prisma.raw\` inserts text built from values (interpolates \`\${n}\`)
+}
+export const modelRouter = router({
+  search: publicProcedure.input(filterSchema).query(async ({ input }) => {
+    const { name } = input;
+    await db.$queryRawUnsafe(\`SELECT * FROM "Model" WHERE name = '\${name}' AND status = '\${input.status}'\`);
+//        ^^^^^^^^^^^^^^^^^^ error: interpolates \`\${name}\`
+    await db.$queryRawUnsafe(\`SELECT * FROM "User" WHERE email = '\${input.email}'\`);
+//        ^^^^^^^^^^^^^^^^^^ error: interpolates \`\${input.email}\`
+  }),
+});
+export default async function handler(req, res) {
+  const { name } = filterSchema.parse(req.query);
+  await db.$queryRawUnsafe(\`SELECT * FROM "Tag" WHERE name = '\${name}'\`);
+//      ^^^^^^^^^^^^^^^^^^ error: interpolates \`\${name}\`
+  const payload = filterSchema.safeParse(req.query);
+  const input = payload.data;
+  await db.$queryRawUnsafe(\`SELECT * FROM "Tag" WHERE name = '\${input.name}'\`);
+//      ^^^^^^^^^^^^^^^^^^ error: interpolates \`\${input.name}\`
+  const { sort } = req.query;
+  await db.$queryRawUnsafe(\`SELECT * FROM "Post" ORDER BY \${sort}\`);
+//      ^^^^^^^^^^^^^^^^^^ error: interpolates \`\${sort}\`
+  await db.$queryRawUnsafe(\`SELECT * FROM "Post" ORDER BY \${req.query.column as 'id' | 'title'}\`);
+//      ^^^^^^^^^^^^^^^^^^ error: SQL injection
+}
+`);
+  });
+
+  it('leaves alone values typed with an enum of the schema, and flags a type of the same file or of another module', () => {
+    check(rule, `
+//- prisma/schema.prisma
+enum Availability {
+  Public
+  Private
+}
+model Model {
+  id           Int          @id
+  availability Availability
+}
+//- src/availability.ts
+import { Availability, type Prisma } from '@prisma/client';
+import { Availability as Access } from './enums';
+import type { Visibility } from './types';
+export async function update({ availability, visibility }: { availability: Availability; visibility: Visibility }, access: Access, ids: number[]) {
+  await db.$executeRawUnsafe(\`UPDATE "Model" SET availability = '\${availability}'::"Availability" WHERE id IN (\${ids.join(', ')})\`);
+  await db.$executeRawUnsafe(\`UPDATE "Model" SET availability = '\${access}'::"Availability", locked = '\${Availability.Private}'\`);
+  await db.$executeRawUnsafe(\`UPDATE "Model" SET visibility = '\${visibility}'\`);
+//      ^^^^^^^^^^^^^^^^^^^^ error: interpolates \`\${visibility}\`
+}
+`);
+  });
+
   it("says so when an endpoint runs the caller's whole statement", () => {
     check(rule, `
 //- src/table.service.ts

@@ -1,6 +1,6 @@
 /** Questions code rules ask about where a node sits: its function, a surrounding transaction, a request handler, a constant's value. */
 import ts = require('typescript');
-import { calleeName, isFunctionLike, terminalName } from '../code/syntax';
+import { boundNames, calleeName, isFunctionLike, terminalName } from '../code/syntax';
 
 /** The innermost function around `node`, or undefined at module level. */
 export function enclosingFunction(node: ts.Node): ts.FunctionLikeDeclaration | undefined {
@@ -70,6 +70,9 @@ export function constInitializer(name: string, from: ts.Node): ts.Expression | u
   return declaration.initializer;
 }
 
+/** Array methods whose callback's first parameter is an element of the list. */
+const ELEMENT_CALLBACKS = new Set(['map', 'flatMap', 'forEach', 'filter', 'find', 'some', 'every', 'findLast']);
+
 const HTTP_METHODS = /^(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/;
 const HANDLER_NAMES = /^(?:loader|action|getServerSideProps|handler|load)$/;
 const ROUTER_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all', 'route', 'use', 'query', 'mutation', 'handler']);
@@ -135,3 +138,35 @@ export function namesRead(node: ts.Node): Set<string> {
   return names;
 }
 
+/** `(format) => …` given to `formats.map(…)`, `.forEach(…)`, `.filter(…)`: the list the parameter is an element of. */
+export function callbackList(identifier: ts.Identifier): ts.Expression | undefined {
+  const declaration = declarationOf(identifier.text, identifier);
+  if (!declaration || !ts.isParameter(declaration)) return undefined;
+  const fn = declaration.parent;
+  if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || fn.parameters[0] !== declaration) return undefined;
+  const call = fn.parent;
+  if (!ts.isCallExpression(call) || call.arguments[0] !== fn || !ts.isPropertyAccessExpression(call.expression)) return undefined;
+  return ELEMENT_CALLBACKS.has(call.expression.name.text) ? call.expression.expression : undefined;
+}
+
+/** `const { format } = input`, `const { alias: name } = cfg`: the object and key a `const` is destructured from. */
+export function destructuredFrom(identifier: ts.Identifier): { object: ts.Expression; key: string } | undefined {
+  for (let scope: ts.Node | undefined = identifier.parent; scope; scope = scope.parent) {
+    // A parameter of that name nearer than any destructuring shadows it.
+    if (isFunctionLike(scope) && scope.parameters.some((parameter) => boundNames(parameter.name).includes(identifier.text))) return undefined;
+    if (!ts.isBlock(scope) && !ts.isSourceFile(scope)) continue;
+    for (const statement of scope.statements) {
+      if (statement.pos >= identifier.pos) break;
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const declaration of statement.declarationList.declarations) {
+        if (ts.isIdentifier(declaration.name) && declaration.name.text === identifier.text) return undefined;
+        if (!ts.isObjectBindingPattern(declaration.name) || !declaration.initializer || !(statement.declarationList.flags & ts.NodeFlags.Const)) continue;
+        const element = declaration.name.elements.find((candidate) => ts.isIdentifier(candidate.name) && candidate.name.text === identifier.text && !candidate.dotDotDotToken);
+        if (!element) continue;
+        const key = element.propertyName ? element.propertyName.getText() : identifier.text;
+        return { object: declaration.initializer, key };
+      }
+    }
+  }
+  return undefined;
+}

@@ -1,7 +1,8 @@
 /** Decides whether text pasted into SQL is out of a request's reach: constants, numbers, the environment, checked or escaped values. */
 import ts = require('typescript');
 import { calleeName, isFunctionLike, unwrap } from '../code/syntax';
-import { constInitializer, declarationOf, enclosingFunction } from './code-scope';
+import { callbackList, constInitializer, declarationOf, destructuredFrom, enclosingFunction } from './code-scope';
+import { isExportedDeclaration, isSchemaEnum, localType, memberTypes, quotelessMember, quotelessType, quotelessZod, zodField, zodSchemaOf } from './declared-types';
 
 /** Calls whose result is a number, which cannot carry SQL. */
 const NUMERIC_CALLS = new Set(['Number', 'parseInt', 'parseFloat', 'BigInt', 'toFixed', 'toPrecision', 'round', 'floor', 'ceil', 'trunc', 'abs', 'min', 'max', 'getTime', 'valueOf', 'now', 'indexOf', 'findIndex']);
@@ -14,8 +15,6 @@ const NUMERIC_OPERATORS = new Set([
   ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken, ts.SyntaxKind.LessThanToken, ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.LessThanEqualsToken,
   ts.SyntaxKind.GreaterThanEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken,
 ]);
-/** Declared types whose values cannot hold a quote: `number`, `bigint`, `boolean`, `Date`, lists of them, unions of literals. */
-const QUOTELESS_TYPE = /^(?:number|bigint|boolean|Date|true|false|null|undefined|-?\d[\d_.]*|'[^'\\]*'|"[^"\\]*")$/;
 const MAX_DEPTH = 8;
 
 /**
@@ -52,8 +51,10 @@ function isTrustedIdentifier(node: ts.Identifier, depth: number): boolean {
   if (declaredQuoteless(node)) return true;
   const initializer = constInitializer(node.text, node) ?? numericLet(node);
   if (initializer !== undefined && isTrustedText(initializer, depth + 1)) return true;
-  const list = loopedList(node);
+  const list = loopedList(node) ?? callbackList(node);
   if (list !== undefined && isTrustedList(list, depth + 1)) return true;
+  const destructured = destructuredFrom(node);
+  if (destructured && trustedMember(destructured.object, destructured.key, depth + 1)) return true;
   if (givenTrustedByEveryCaller(node, depth)) return true;
   return isCheckedBefore(node);
 }
@@ -103,7 +104,9 @@ function isTrustedProperty(node: ts.PropertyAccessExpression, depth: number): bo
   if (/^[A-Z][A-Z0-9_]*$/.test(name)) return true;
   if (isEnvironment(node)) return true;
   if (isConstantMap(node.expression, depth + 1) || staticConstant(node, depth)) return true;
-  if (declaredQuotelessProperty(node)) return true;
+  // `Availability.Public`: a member of a schema enum.
+  if (isSchemaEnum(unwrap(node.expression))) return true;
+  if (trustedMember(node.expression, name, depth)) return true;
   // `urlMatch?.groups?.database` where `urlMatch` comes from the environment: a part of a trusted value.
   if (isTrustedText(node.expression, depth + 1)) return true;
   return isCheckedBefore(node);
@@ -147,15 +150,24 @@ function isTrustedList(expression: ts.Expression, depth: number): boolean {
     if (method === 'filter' || method === 'slice' || method === 'concat' || method === 'sort') return isTrustedList(receiver, depth + 1);
   }
   if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'Set') return node.arguments?.[0] !== undefined && isTrustedList(node.arguments[0], depth + 1);
+  // `formats ?? []`: either list.
+  if (ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || node.operatorToken.kind === ts.SyntaxKind.BarBarToken)) return isTrustedList(node.left, depth + 1) && isTrustedList(node.right, depth + 1);
   if (ts.isIdentifier(node)) {
     if (declaredQuoteless(node)) return true;
     const initializer = constInitializer(node.text, node);
-    if (initializer === undefined) return false;
+    if (initializer === undefined) {
+      const destructured = destructuredFrom(node);
+      return destructured !== undefined && trustedMember(destructured.object, destructured.key, depth + 1);
+    }
     const value = unwrap(initializer);
     if (ts.isArrayLiteralExpression(value) && value.elements.length === 0) return onlyTrustedPushes(node, depth);
     return isTrustedList(initializer, depth + 1);
   }
-  if (ts.isPropertyAccessExpression(node)) return declaredQuotelessProperty(node);
+  if (ts.isPropertyAccessExpression(node)) {
+    const owner = unwrap(node.expression);
+    const type = ts.isIdentifier(owner) ? declaredType(owner) : undefined;
+    return (type !== undefined && quotelessMember(type, node.name.text)) || zodMemberQuoteless(owner, node.name.text);
+  }
   return false;
 }
 
@@ -254,49 +266,102 @@ function doublesQuotes(call: ts.CallExpression): boolean {
   return text === "/'/g" || /^["'`](?:\\')?'["'`]$/.test(text) || (ts.isStringLiteralLike(unwrap(pattern)) && (unwrap(pattern) as ts.StringLiteral).text === "'");
 }
 
-/** The declared type of a variable or parameter, including a name destructured from a parameter typed with an object literal. */
+/** The declared type of a variable or parameter, including a name destructured from a typed parameter (`{ userId }: { userId: number }`). */
 function declaredType(identifier: ts.Identifier): ts.TypeNode | undefined {
   const declaration = declarationOf(identifier.text, identifier);
   if (declaration?.type) return declaration.type;
+  const destructured = destructuredParameter(identifier);
+  const members = destructured && memberTypes(destructured.type, destructured.key);
+  return members?.length === 1 ? members[0] : undefined;
+}
+
+/** `{ id, userId }: GetByIdInput & { userId: number }`: the parameter's type and the key the name is taken from. */
+function destructuredParameter(identifier: ts.Identifier): { type: ts.TypeNode; key: string } | undefined {
   for (let fn = enclosingFunction(identifier); fn; fn = enclosingFunction(fn)) {
     for (const parameter of fn.parameters) {
       if (!ts.isObjectBindingPattern(parameter.name) || !parameter.type) continue;
       const element = parameter.name.elements.find((candidate) => ts.isIdentifier(candidate.name) && candidate.name.text === identifier.text);
       if (!element) continue;
       const key = element.propertyName && ts.isIdentifier(element.propertyName) ? element.propertyName.text : identifier.text;
-      // `{ userId }: { userId: number }`, or `{ id, userId }: GetByIdInput & { userId: number }`.
-      const literals = ts.isIntersectionTypeNode(parameter.type) ? parameter.type.types.filter(ts.isTypeLiteralNode) : ts.isTypeLiteralNode(parameter.type) ? [parameter.type] : [];
-      for (const literal of literals) {
-        const member = literal.members.find((candidate) => ts.isPropertySignature(candidate) && candidate.name.getText() === key);
-        if (member && ts.isPropertySignature(member)) return member.type;
-      }
-      return undefined;
+      return { type: parameter.type, key };
     }
   }
   return undefined;
 }
 
 function declaredQuoteless(identifier: ts.Identifier): boolean {
-  const type = declaredType(identifier);
-  return type !== undefined && quotelessType(type);
+  const declaration = declarationOf(identifier.text, identifier);
+  if (declaration?.type) return quotelessType(declaration.type);
+  const destructured = destructuredParameter(identifier);
+  return destructured !== undefined && quotelessMember(destructured.type, destructured.key);
 }
 
-/** `batch.startId` where `batch` is declared with an object type literal whose `startId` is a number. */
-function declaredQuotelessProperty(node: ts.PropertyAccessExpression): boolean {
-  const owner = unwrap(node.expression);
-  if (!ts.isIdentifier(owner)) return false;
-  const type = declaredType(owner);
-  if (!type || !ts.isTypeLiteralNode(type)) return false;
-  const member = type.members.find((candidate) => ts.isPropertySignature(candidate) && candidate.name.getText() === node.name.text);
-  return !!member && ts.isPropertySignature(member) && member.type !== undefined && quotelessType(member.type);
+/**
+ * Member `key` of `owner` cannot hold a quote, by what the file declares: `batch.startId` where
+ * `batch: { startId: number }` or the file's own `Batch` type says so, `input.format` where the
+ * procedure's input schema has `format: z.enum([…])`, or `cfg.alias` where every value of the file's
+ * own (unexported) configuration type is written in the file with constant text there.
+ */
+function trustedMember(owner: ts.Expression, key: string, depth: number): boolean {
+  if (depth > MAX_DEPTH) return false;
+  const node = unwrap(owner);
+  const type = ts.isIdentifier(node) ? declaredType(node) : undefined;
+  if (type && quotelessMember(type, key)) return true;
+  if (zodMemberQuoteless(owner, key)) return true;
+  return configuredConstant(owner, key, depth);
 }
 
-function quotelessType(type: ts.TypeNode): boolean {
-  if (ts.isArrayTypeNode(type)) return quotelessType(type.elementType);
-  if (ts.isUnionTypeNode(type)) return type.types.every(quotelessType);
-  if (ts.isParenthesizedTypeNode(type)) return quotelessType(type.type);
-  if (ts.isTypeReferenceNode(type) && type.typeName.getText() === 'Array' && type.typeArguments?.length === 1) return quotelessType(type.typeArguments[0]!);
-  return QUOTELESS_TYPE.test(type.getText().trim());
+/** `input.format` in a tRPC handler whose `.input(z.object({ format: z.enum([…]) }))` fixes what it holds, or `parsed.format` of `const parsed = schema.parse(…)`. */
+function zodMemberQuoteless(owner: ts.Expression, key: string): boolean {
+  const schema = zodSchemaOf(unwrap(owner));
+  const field = schema && zodField(schema, key);
+  return field !== undefined && quotelessZod(field);
+}
+
+/**
+ * `cfg.alias` where `cfg: IndexConfig`, a type the file declares without exporting it, and every value
+ * the file declares of that type (`const CONFIGS: IndexConfig[] = [{ alias: 'm', … }]`) sets `alias`
+ * to trusted text: a configuration written in code, not a request's value.
+ */
+function configuredConstant(owner: ts.Expression, key: string, depth: number): boolean {
+  const node = unwrap(owner);
+  if (!ts.isIdentifier(node)) return false;
+  const type = declaredType(node);
+  if (!type || !ts.isTypeReferenceNode(type) || type.typeArguments) return false;
+  const typeName = type.typeName.getText();
+  const declaration = localType(typeName, type);
+  if (!declaration || ts.isEnumDeclaration(declaration) || isExportedDeclaration(declaration)) return false;
+  const instances: ts.ObjectLiteralExpression[] = [];
+  let opaque = false;
+  const collect = (value: ts.Expression, list: boolean): void => {
+    const literal = unwrap(value);
+    if (list && ts.isArrayLiteralExpression(literal)) literal.elements.forEach((element) => collect(element, false));
+    else if (!list && ts.isObjectLiteralExpression(literal)) instances.push(literal);
+    else opaque = true;
+  };
+  const walk = (child: ts.Node): void => {
+    if (opaque) return;
+    if (ts.isVariableDeclaration(child) && child.type) {
+      const declared = child.type;
+      const named = (candidate: ts.TypeNode): boolean => ts.isTypeReferenceNode(candidate) && candidate.typeName.getText() === typeName;
+      const isList = ts.isArrayTypeNode(declared) && named(declared.elementType);
+      if (named(declared) || isList) {
+        if (!child.initializer) opaque = true;
+        else collect(child.initializer, isList);
+      }
+    }
+    // A function that returns the type, or builds it as `{ … } satisfies IndexConfig`: values the file computes.
+    if (ts.isFunctionLike(child) && child.type && child.type.getText().includes(typeName)) opaque = true;
+    if ((ts.isSatisfiesExpression(child) || ts.isAsExpression(child)) && child.type.getText().includes(typeName) && !ts.isObjectLiteralExpression(unwrap(child.expression))) opaque = true;
+    if ((ts.isSatisfiesExpression(child) || ts.isAsExpression(child)) && ts.isTypeReferenceNode(child.type) && child.type.typeName.getText() === typeName && ts.isObjectLiteralExpression(unwrap(child.expression))) instances.push(unwrap(child.expression) as ts.ObjectLiteralExpression);
+    ts.forEachChild(child, walk);
+  };
+  walk(node.getSourceFile());
+  if (opaque || instances.length === 0) return false;
+  return instances.every((instance) => {
+    const property = instance.properties.find((candidate) => candidate.name !== undefined && candidate.name.getText().replace(/^['"]|['"]$/g, '') === key);
+    return property !== undefined && ts.isPropertyAssignment(property) && isTrustedText(property.initializer, depth + 1);
+  });
 }
 
 /** A function declared in the same file under this name. */

@@ -3,6 +3,7 @@ import ts = require('typescript');
 import type { CodeRuleContext } from '../code/context';
 import { calleeName, spanOf, unwrap } from '../code/syntax';
 import { constInitializer, enclosingFunction } from '../facts/code-scope';
+import { declareSchemaEnums } from '../facts/declared-types';
 import { isTrustedText } from '../facts/trusted-sql-text';
 import { defineRule, type CodeRule, type Fix, type RuleFinding } from './types';
 
@@ -19,7 +20,7 @@ export default defineRule<CodeRule>({
     why: [
       '`` $queryRawUnsafe(`SELECT … WHERE email = \'${email}\'`) `` pastes the value into the SQL text. A value such as `\' OR \'1\'=\'1` changes what the statement does: it reads every row, or with `$executeRawUnsafe` (or stacked statements on some drivers) updates or deletes them. That is SQL injection, the top entry of every web security list, and escaping by hand is never complete.',
       'The tagged templates ``prisma.$queryRaw`…` `` and ``prisma.$executeRaw`…` `` send each `${value}` as a bind parameter, apart from the SQL text, so no value can change the statement. For a list, use `${Prisma.join(ids)}`; for a table or column name chosen in code, pick it from a fixed list and pass it through `Prisma.raw` (only ever with constant text).',
-      'The rule reports the unsafe calls when their SQL comes from a template literal with interpolations, or from `+`/`concat` with values that are not out of a request\'s reach. Left alone: constants (string literals, `const` names bound to them, SCREAMING_CASE module constants, `static readonly` class constants, values looked up in a `const` object of constants), the environment (`process.env`, a local function that reads it, and what is taken from it: `urlRegex.exec(process.env.DATABASE_URL)?.groups?.database`), numbers and dates (`Number(x)`, arithmetic, `.length`, values declared `number`, `number[]`, `Date` or a union of literals, a local function whose parameters are all numbers, `toISOString()`), a parameter of a function the file keeps to itself that every call gives such text, values a pattern or an allow-list checked earlier in the function (`if (!/^[a-z_]+$/.test(name)) throw …`, or a local validator that throws), quotes doubled by hand (`.replace(/\'/g, "\'\'")`), `$1` placeholders built from counters, and a `$queryRawUnsafe(sql, a, b)` call with constant SQL, which is already parameterized.',
+      'The rule reports the unsafe calls when their SQL comes from a template literal with interpolations, or from `+`/`concat` with values that are not out of a request\'s reach. Left alone: constants (string literals, `const` names bound to them, SCREAMING_CASE module constants, `static readonly` class constants, values looked up in a `const` object of constants), the environment (`process.env`, a local function that reads it, and what is taken from it: `urlRegex.exec(process.env.DATABASE_URL)?.groups?.database`), numbers and dates (`Number(x)`, arithmetic, `.length`, values declared `number`, `number[]`, `Date` or a union of literals, a local function whose parameters are all numbers, `toISOString()`), values whose type the file spells out as such (fields of its own types and interfaces, `(typeof FORMATS)[number]` of an `as const` list, an enum of the schema imported from the Prisma Client), values a zod schema of the file lets through only as numbers, dates, enums or ids (`z.enum([…])`, `z.nativeEnum(Role)`, `z.coerce.number()`, `z.string().uuid()`, read from a tRPC procedure\'s `input`, `schema.parse(…)` or `z.infer<typeof schema>`), the elements of such lists in `.map((format) => …)`, fields of the file\'s own unexported configuration type that every value of it in the file sets to constants, a parameter of a function the file keeps to itself that every call gives such text, values a pattern or an allow-list checked earlier in the function (`if (!/^[a-z_]+$/.test(name)) throw …`, or a local validator that throws), quotes doubled by hand (`.replace(/\'/g, "\'\'")`), `$1` placeholders built from counters, and a `$queryRawUnsafe(sql, a, b)` call with constant SQL, which is already parameterized.',
       'When the SQL is a parameter named like a statement (`sql`, `query`) of the function that runs it, possibly wrapped (`WITH base AS (…) ${sql}`), the caller supplies the whole statement: the finding says so, since no bind parameter can make that safe.',
     ].join('\n\n'),
     bad: ['const rows = await prisma.$queryRawUnsafe(`SELECT * FROM "User" WHERE email = \'${email}\'`);'].join('\n'),
@@ -29,6 +30,7 @@ export default defineRule<CodeRule>({
   },
   check(context) {
     const findings: RuleFinding[] = [];
+    declareSchemaEnums(context.sourceFile, (context.schema?.enums ?? []).map((block) => block.name));
     for (const site of context.querySites) {
       const replacement = UNSAFE_OPERATIONS[site.operation];
       if (site.kind !== 'raw' || !replacement || !ts.isCallExpression(site.node)) continue;
