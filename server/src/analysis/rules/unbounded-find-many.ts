@@ -12,13 +12,17 @@ import { defineRule, type CodeRule, type RuleFinding } from './types';
 export default defineRule<CodeRule>({
   id: 'unbounded-find-many',
   appliesTo: ['typescript'],
-  severity: 'warning',
+  // Info by default: which lists stay small is domain knowledge the code rarely shows (the rows of one
+  // owner are a few API keys or a hundred thousand posts); judged on public applications, the true
+  // findings were seldom worth a change. `"unbounded-find-many": "warning"` makes it a warning.
+  severity: 'info',
   docs: {
     summary: '`findMany` with no `take` in a request handler, on a model whose table grows.',
     why: [
       'A `findMany` without `take` returns every matching row. On the first day that is ten rows; a year later the same endpoint reads, serializes and sends a hundred thousand, holding them all in memory, and the page times out.',
       'Bound every list a request returns: `take` with cursor pagination (`cursor: { id: lastId }, skip: 1`) stays fast at any depth. Lookup tables (no foreign key, no timestamp, a few columns: categories, countries) stay small and are left alone, as are queries whose filter bounds them (`id: { in: ids }`, a unique field, the parent of rows named as its parts, such as `OrderItem` by its `orderId`, the keys of two different parents (or a parent\'s key and another id column), such as the comments of one user on one poll, and the owner of settings-like rows: the API keys, passkeys, memberships, alerts or cohorts of one project or user) and queries outside request handlers (scripts and jobs that mean to read everything, including routes in `cron`, `jobs`, `workers` and `queues` folders, which a scheduler calls), and reads the function first counts and refuses when the count is too large.',
       'Request handlers are exported `GET`/`POST`/`loader`/`action` functions, callbacks given to `app.get(…)`-style routers and tRPC `.query(…)`, and controller methods decorated with `@Get()` and friends.',
+      'Information by default: whether the rows of one owner stay a handful (API keys, notification channels) or grow without end (posts) is domain knowledge the code rarely shows, so most reports are true but not worth a change. Set the rule to `warning` in `.prismalens.json` where lists are known to grow.',
     ].join('\n\n'),
     bad: ['export async function GET() {', '  const posts = await prisma.post.findMany({ where: { published: true } });', '  return Response.json(posts);', '}'].join('\n'),
     good: [
