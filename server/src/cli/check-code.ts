@@ -99,15 +99,19 @@ export async function checkCodeFiles(targets: readonly CheckTarget[], outcome: C
   const entries = await Promise.all(
     readable.map(async (entry) => ({ ...entry, ran: await options.host.rulesFor(entry.file, { language: 'typescript', text: entry.text }), schema: await schemaOf(entry.set) })),
   );
-  const analyses = options.host.workspaceCodeFindings(entries);
-  for (const { file, set, uri, text, schema } of entries) {
+  const queries = options.queries;
+  const analyses = options.host.workspaceCodeFindings(entries, {
+    // What each file queries, for the rules that read the workspace's queries (`unused-index`), taken as each file is analysed.
+    sites: (entry, sites) => {
+      if (!queries || !entry.set || !entry.schema) return;
+      const list = queries.get(entry.set.schemaPath) ?? [];
+      list.push(...workspaceQueries(sites, entry.schema));
+      queries.set(entry.set.schemaPath, list);
+    },
+  });
+  for (const { file, uri, text } of entries) {
     const analysis = analyses.get(uri);
     if (!analysis) continue;
-    if (options.queries && set && schema) {
-      const list = options.queries.get(set.schemaPath) ?? [];
-      list.push(...workspaceQueries(analysis.querySites, schema));
-      options.queries.set(set.schemaPath, list);
-    }
     for (const error of analysis.errors) outcome.ruleErrors.push(`${error.split('\n')[0]} (in ${file})`);
     outcome.report.findings.push(...reportFindings(analysis.findings, [{ uri, text }], outcome.report.base));
   }

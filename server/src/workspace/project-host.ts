@@ -102,10 +102,19 @@ export class ProjectHost {
   /**
    * Many code files at once (the CLI), in one pass that follows calls across them (`n-plus-one`
    * through another file's function): the same findings `codeFindings` gives each file with the
-   * workspace's calls, at about one parse per file.
+   * workspace's calls, at about one parse per file. With `sites`, each file's query sites go to it
+   * as soon as the file is analysed, and the analyses returned hold none (nor the syntax trees).
    */
-  workspaceCodeFindings(files: readonly { uri: string; text: string; schema: PrismaSchema | undefined; ran: RulesInForce }[]): Map<string, CodeAnalysis> {
-    const analyses = analyzeWorkspaceCode(files.map((file) => ({ uri: file.uri, text: file.text, schema: file.schema, rules: file.ran.rules })));
+  workspaceCodeFindings<F extends { uri: string; text: string; schema: PrismaSchema | undefined; ran: RulesInForce }>(
+    files: readonly F[],
+    options: { sites?: (file: F, sites: CodeAnalysis['querySites']) => void } = {},
+  ): Map<string, CodeAnalysis> {
+    const byUri = new Map(files.map((file) => [file.uri, file]));
+    const sites = options.sites;
+    const analyses = analyzeWorkspaceCode(
+      files.map((file) => ({ uri: file.uri, text: file.text, schema: file.schema, rules: file.ran.rules })),
+      sites ? { sites: (file, found) => sites(byUri.get(file.uri)!, found) } : {},
+    );
     const finished = new Map<string, CodeAnalysis>();
     for (const file of files) {
       const analysis = analyses.get(file.uri);
