@@ -96,6 +96,18 @@ export interface FixtureOptions {
   facts?: (files: readonly SchemaFile[]) => SchemaFacts;
 }
 
+/** The texts of the fixture's `<folder>/migrations/<name>/migration.sql` files that sort before `file`'s, oldest first. */
+function earlierInFolder(file: SchemaFile, sqlFiles: readonly SchemaFile[]): string[] {
+  const place = (uri: string) => /^(.*\/migrations\/)([^/]+)\/migration\.sql$/.exec(uri);
+  const own = place(file.uri);
+  if (!own) return [];
+  return sqlFiles
+    .map((other) => ({ other, at: place(other.uri) }))
+    .filter(({ at }) => at && at[1] === own[1] && at[2]! < own[2]!)
+    .sort((a, b) => (a.at![2]! < b.at![2]! ? -1 : 1))
+    .map(({ other }) => other.text);
+}
+
 /** The findings of `rules` over a fixture's files: schema rules over its schema, code rules over each code file. */
 export function findingsOf(rule: Rule | readonly Rule[], files: SchemaFile[], options: FixtureOptions = {}): Finding[] {
   const rules = Array.isArray(rule) ? (rule as readonly Rule[]) : [rule as Rule];
@@ -110,8 +122,11 @@ export function findingsOf(rule: Rule | readonly Rule[], files: SchemaFile[], op
   }
   const migrationRules = rules.filter(isMigrationRule);
   if (migrationRules.length) {
-    for (const file of files.filter(isSqlFile)) {
-      const analysis = analyzeMigration(file.text, { ...fixtureMigrationContext.current, uri: file.uri }, { rules: migrationRules });
+    const sqlFiles = files.filter(isSqlFile);
+    for (const file of sqlFiles) {
+      // As in a project: the migrations before this one in its folder are its history.
+      const earlierMigrations = earlierInFolder(file, sqlFiles);
+      const analysis = analyzeMigration(file.text, { earlierMigrations, ...fixtureMigrationContext.current, uri: file.uri }, { rules: migrationRules });
       assert.deepEqual(analysis.errors, [], 'rules must not throw');
       assert.deepEqual(analysis.parseErrors, [], 'fixture SQL must parse');
       findings.push(...analysis.findings);

@@ -101,6 +101,24 @@ describe('the schema of a code file: other ways to name a client', () => {
   });
 });
 
+describe('the schema of a code file and copies of a schema', () => {
+  it('joins a data migration\'s script to the copy of the schema whose client it imports, the others to the live schema', async () => {
+    const snapshot = `generator client {\n  provider = "prisma-client-js"\n  output   = "client"\n}\n${POSTGRES}${USER_AND_POST}`;
+    const root = await tempProject({
+      'package.json': JSON.stringify({ name: 'app', private: true }),
+      'prisma/schema.prisma': `${POSTGRES}${USER_AND_POST}`,
+      'prisma/migrations/20240201000000_backfill/schema.prisma': snapshot,
+      'prisma/migrations/20240201000000_backfill/migration.ts': `import { PrismaClient } from './client';\nexport const prisma = new PrismaClient();\n`,
+      'docs/schema.prisma': `${POSTGRES}${USER_AND_POST}`,
+      'src/users.ts': `import { PrismaClient } from '@prisma/client';\nexport const prisma = new PrismaClient();\n`,
+    });
+    for (const folders of [[], [root]]) {
+      assert.equal(rel(root, (await schemaSetForCodeFile(at(root, 'prisma/migrations/20240201000000_backfill/migration.ts'), folders))?.schemaPath), 'prisma/migrations/20240201000000_backfill/schema.prisma');
+      assert.equal(rel(root, (await schemaSetForCodeFile(at(root, 'src/users.ts'), folders))?.schemaPath), 'prisma/schema.prisma');
+    }
+  });
+});
+
 describe('the discovery root of a file outside every workspace folder', () => {
   it('is its monorepo\'s root, never the current folder', async () => {
     const root = await acmeMonorepo('npm');

@@ -12,7 +12,7 @@ import {
   schemaSetForFile,
   type SchemaSet,
 } from '../../server/src/workspace/discovery';
-import { CLIENT, POSTGRES, removeTempProjects, tempProject, USER_AND_POST, writeFiles } from './tempProject';
+import { CLIENT, POSTGRES, removeTempProjects, SCHEMA_WITH_ONE_FINDING, tempProject, USER_AND_POST, writeFiles } from './tempProject';
 import { firstInvalidUtf8Byte } from '../../server/src/workspace/schema-files';
 
 after(removeTempProjects);
@@ -265,6 +265,87 @@ describe('findSchemaSets: loose files', () => {
   it('returns nothing for a folder without schemas', async () => {
     const { sets } = await discover({ 'package.json': PACKAGE, 'src/index.ts': 'export {}' });
     assert.deepEqual(sets, []);
+  });
+});
+
+describe('findSchemaSets: copies of a schema', () => {
+  /** The discovery of `root` (or a folder below it), sets and set-aside files relative to that folder. */
+  async function discoverWithCopies(files: Record<string, string>, below = '') {
+    const root = await tempProject(files);
+    const searched = path.join(root, ...below.split('/').filter(Boolean));
+    const discovery = await discoverSchemas(searched);
+    const rel = (file: string) => path.relative(searched, file).split(path.sep).join('/');
+    return {
+      schemas: discovery.sets.map((set) => `${rel(set.schemaPath)} (${set.source})`),
+      setAside: discovery.setAside.map((entry) => `${rel(entry.file)} (${entry.kind})`),
+    };
+  }
+
+  it('sets aside a schema kept in a migration\'s folder, not a loose schema beside the migrations', async () => {
+    const result = await discoverWithCopies({
+      'package.json': PACKAGE,
+      'prisma/schema.prisma': SCHEMA_WITH_ONE_FINDING,
+      'prisma/migrations/migration_lock.toml': 'provider = "postgresql"',
+      'prisma/migrations/20230301000000_split_names/schema.prisma': SCHEMA_WITH_ONE_FINDING,
+      'prisma/migrations/20230301000000_split_names/migration.ts': 'export {}',
+      'prisma/analytics.prisma': SCHEMA_WITH_ONE_FINDING,
+    });
+    assert.deepEqual(result, {
+      schemas: ['prisma/analytics.prisma (loose)', 'prisma/schema.prisma (default-file)'],
+      setAside: ['prisma/migrations/20230301000000_split_names/schema.prisma (history)'],
+    });
+  });
+
+  it('sets aside the schemas of a migrations folder checked on its own, not those of a package named migrations', async () => {
+    const files = {
+      'prisma/schema.prisma': SCHEMA_WITH_ONE_FINDING,
+      'prisma/migrations/20230301000000_split_names/schema.prisma': SCHEMA_WITH_ONE_FINDING,
+      'packages/migrations/package.json': PACKAGE,
+      'packages/migrations/db/main.prisma': SCHEMA_WITH_ONE_FINDING,
+    };
+    assert.deepEqual(await discoverWithCopies(files, 'prisma/migrations'), { schemas: [], setAside: ['20230301000000_split_names/schema.prisma (history)'] });
+    assert.deepEqual(await discoverWithCopies(files, 'packages/migrations'), { schemas: ['db/main.prisma (loose)'], setAside: [] });
+  });
+
+  it('sets aside a copy in a docs folder of a package, not a docs package\'s own schema nor a configured one', async () => {
+    const result = await discoverWithCopies({
+      'apps/events/package.json': PACKAGE,
+      'apps/events/docs/reference/schema-full.prisma': SCHEMA_WITH_ONE_FINDING,
+      'docs/package.json': PACKAGE,
+      'docs/db/main.prisma': SCHEMA_WITH_ONE_FINDING,
+      'apps/api/package.json': JSON.stringify({ name: 'api', prisma: { schema: 'documentation/schema.prisma' } }),
+      'apps/api/documentation/schema.prisma': SCHEMA_WITH_ONE_FINDING,
+    });
+    assert.deepEqual(result, {
+      schemas: ['apps/api/documentation/schema.prisma (package.json)', 'docs/db/main.prisma (loose)'],
+      setAside: ['apps/events/docs/reference/schema-full.prisma (documentation)'],
+    });
+  });
+
+  it('reviews a copy when the folder that names it is the one searched', async () => {
+    const result = await discoverWithCopies({ 'package.json': PACKAGE, 'docs/reference/schema.prisma': SCHEMA_WITH_ONE_FINDING }, 'docs');
+    assert.deepEqual(result, { schemas: ['reference/schema.prisma (loose)'], setAside: [] });
+  });
+
+  it('sets aside fixtures and samples in source folders, not a schema with Prisma\'s names there', async () => {
+    const result = await discoverWithCopies({
+      'package.json': PACKAGE,
+      'src/import/samples/shop/shop.prisma': SCHEMA_WITH_ONE_FINDING,
+      'src/drift/__tests__/fixtures/drifted.prisma': SCHEMA_WITH_ONE_FINDING,
+      'test/fixtures/blog.prisma': SCHEMA_WITH_ONE_FINDING,
+      'src/database/prisma/main.prisma': SCHEMA_WITH_ONE_FINDING,
+      'src/store/schema.prisma': SCHEMA_WITH_ONE_FINDING,
+    });
+    assert.deepEqual(result, {
+      schemas: ['src/database/prisma/main.prisma (loose)', 'src/store/schema.prisma (loose)'],
+      setAside: ['src/drift/__tests__/fixtures/drifted.prisma (fixture)', 'src/import/samples/shop/shop.prisma (fixture)', 'test/fixtures/blog.prisma (fixture)'],
+    });
+  });
+
+  it('joins no file to a copy, so the editor reviews an opened copy on its own', async () => {
+    const root = await tempProject({ 'package.json': PACKAGE, 'prisma/schema.prisma': POSTGRES, 'docs/schema.prisma': POSTGRES });
+    assert.equal(await schemaSetForFile(path.join(root, 'docs', 'schema.prisma'), [root]), undefined);
+    assert.equal((await schemaSetForFile(path.join(root, 'prisma', 'schema.prisma'), [root]))?.source, 'default-file');
   });
 });
 

@@ -5,6 +5,7 @@ import type { SchemaError, WorkspaceQuery } from '../analysis/facts/workspace-fa
 import type { Rule } from '../analysis/rules/types';
 import { buildSchema } from '../analysis/schema/build';
 import { cachedDiscovery, readSchemaFiles, schemaSetForFile, type SchemaSet } from '../workspace/discovery';
+import type { SetAsideSchema } from '../workspace/schema-copies';
 import { commonFolder, reportFindings, sortFindings } from './report';
 import { checkCodeFiles } from './check-code';
 import type { PrismaSchema, SchemaFile } from '../analysis/schema/model';
@@ -145,6 +146,7 @@ async function setsForTarget(target: CheckTarget, outcome: CheckOutcome, namedMi
   // Cached: the code step asks for the same folder's discovery again.
   const discovery = await cachedDiscovery(target.absolute);
   outcome.warnings.push(...discovery.problems);
+  if (discovery.setAside.length > 0) outcome.notes.push(setAsideNote(target, discovery.setAside));
   if (discovery.sets.length === 0) {
     // No schema: a migrations folder, or one migration's folder, is linted on its own, as Squawk would.
     const migrations = await migrationFolderKind(target.absolute);
@@ -156,6 +158,17 @@ async function setsForTarget(target: CheckTarget, outcome: CheckOutcome, namedMi
     else outcome.emptyTargets.push(target);
   }
   return discovery.sets.map((set) => ({ set }));
+}
+
+/** One line naming the copies of a schema a folder holds, which its check leaves out, and how to review one anyway. */
+function setAsideNote(target: CheckTarget, setAside: readonly SetAsideSchema[]): string {
+  const kinds = (['history', 'documentation', 'fixture'] as const)
+    .map((kind) => ({ kind, count: setAside.filter((entry) => entry.kind === kind).length }))
+    .filter(({ count }) => count > 0)
+    .map(({ kind, count }) => `${count} ${kind}`);
+  const first = path.join(target.input, path.relative(target.absolute, setAside[0]!.file));
+  const files = setAside.length === 1 ? '1 .prisma file' : `${setAside.length} .prisma files`;
+  return `${files} in ${target.input} not reviewed as copies of a schema (${kinds.join(', ')}); name one to review it (${first})`;
 }
 
 function plan(planned: Map<string, Planned>, set: SchemaSet, onlyFile: string | undefined): void {

@@ -73,10 +73,10 @@ class ClientOwners {
   async setFor(file: string, text: string | undefined): Promise<SchemaSet | undefined> {
     const target = normalizeDrive(path.resolve(file));
     const root = await discoveryRootFor(target, this.folders, this.monorepoRoots);
-    const { sets } = await this.discoveryOf(root);
+    const { sets, copies } = await this.discoveryOf(root);
     const monorepo = await this.monorepoRootOf(path.dirname(target));
-    // One schema, and no package outside the discovery that could hold another: imports cannot change the answer.
-    if (sets.length <= 1 && (monorepo === undefined || isInside(monorepo, root))) return schemaSetOwningCodeFile(sets, target);
+    // One schema, no copy generating a client, and no package outside the discovery that could hold another: imports cannot change the answer.
+    if (sets.length <= 1 && copies.length === 0 && (monorepo === undefined || isInside(monorepo, root))) return schemaSetOwningCodeFile(sets, target);
     const source = text ?? readStampedText(target, undefined, MAX_FOLLOWED_BYTES);
     const imported = source === undefined ? undefined : await this.ownerByImports(target, source, { root, monorepo }, 0, new Set([target]));
     return imported ?? schemaSetOwningCodeFile(sets, target);
@@ -142,9 +142,10 @@ class ClientOwners {
     return [];
   }
 
-  /** The set whose generator writes its client to `target` (a folder, or a file in it). */
+  /** The set whose generator writes its client to `target` (a folder, or a file in it); a copy of a schema that does when no set does. */
   private async setGeneratingPath(target: string, scope: Scope): Promise<SchemaSet | undefined> {
-    const candidates = [...(await this.discoveryOf(scope.root)).sets, ...(isInside(target, scope.root) ? [] : await this.setsCovering(target, scope))];
+    const discovery = await this.discoveryOf(scope.root);
+    const candidates = [...discovery.sets, ...(isInside(target, scope.root) ? [] : await this.setsCovering(target, scope)), ...discovery.copies];
     return candidates.find((set) => set.clientOutputs?.some((output) => isInside(target, output)));
   }
 

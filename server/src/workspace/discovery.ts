@@ -1,11 +1,13 @@
 /**
  * Finds a workspace's Prisma schemas the way Prisma's CLI does, one schema set per project
- * (monorepos hold several), plus sets for `.prisma` files no project claims.
+ * (monorepos hold several), plus sets for `.prisma` files no project claims that are not copies of
+ * a schema (history, documentation, fixtures: see schema-copies.ts).
  */
 import * as path from 'node:path';
 import { groupLooseFiles } from './loose-schemas';
 import { declaresDatasource, generatorOutputs, PRISMA_CONFIG_NAMES } from './prisma-project';
 import { resolveProjectSchema, type ResolvedSource } from './project-schema';
+import { schemaCopyKind, type SetAsideSchema } from './schema-copies';
 import { forgetWorkspaceLayouts, monorepoRootAbove, type RootMemo } from './monorepo';
 import { StampedCache } from './stamped-cache';
 import { comparePaths, isInside, listPrismaFiles, pathExists, readStampedText, scanTree, type Stamps, type WalkProblem } from './walk';
@@ -33,6 +35,14 @@ export interface Discovery {
   sets: SchemaSet[];
   /** Configured locations that do not exist or cannot be read, unreadable folders. */
   problems: DiscoveryProblem[];
+  /** `.prisma` files no project claims that are copies of a schema (history, documentation, fixtures), sorted: in no set. */
+  setAside: SetAsideSchema[];
+  /**
+   * The copies that generate a client, each a set of its own: their findings are not reported,
+   * but a code file that imports such a client (a data migration's script beside its copy of the
+   * schema) runs on it, and is joined to it.
+   */
+  copies: SchemaSet[];
 }
 
 export async function findSchemaSets(root: string): Promise<SchemaSet[]> {
@@ -72,11 +82,21 @@ export async function discoverSchemas(root: string, options: { stamps?: Stamps }
   const loose = scan.prismaFiles
     .filter((file) => !claimed.has(file) && !isGeneratedOutput(file))
     .map((file) => ({ file, hasDatasource: facts.get(file)?.hasDatasource ?? false, projectRoot: nearestProject(file, projectDirs) }));
-  for (const schema of groupLooseFiles(loose)) sets.push(withOutputs({ ...schema, source: 'loose' }, facts, options.stamps));
+  // Copies of a schema are left out; naming one (a CLI argument, a file opened in the editor) still reviews it on its own.
+  const setAside: SetAsideSchema[] = [];
+  const live = loose.filter((entry) => {
+    const kind = schemaCopyKind(entry.file, entry.projectRoot, { rootIsProject: scan.projectDirs.includes(entry.projectRoot) });
+    if (kind) setAside.push({ file: entry.file, kind });
+    return kind === undefined;
+  });
+  for (const schema of groupLooseFiles(live)) sets.push(withOutputs({ ...schema, source: 'loose' }, facts, options.stamps));
+  const copies = setAside
+    .map(({ file }) => withOutputs({ projectRoot: nearestProject(file, projectDirs), schemaPath: file, files: [file], source: 'loose' }, facts, options.stamps))
+    .filter((copy) => copy.clientOutputs !== undefined);
 
   sets.sort((a, b) => comparePaths(a.schemaPath, b.schemaPath) || comparePaths(a.projectRoot, b.projectRoot));
   problems.sort((a, b) => comparePaths(a.path, b.path) || comparePaths(a.message, b.message));
-  return { sets, problems };
+  return { sets, problems, setAside, copies };
 }
 
 interface SchemaFacts {

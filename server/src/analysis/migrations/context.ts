@@ -21,6 +21,11 @@ export interface MigrationContext {
    * next, shown in a preview): fixes that edit the text are then left out. Default true.
    */
   editable?: boolean;
+  /**
+   * The SQL of the migrations before this one, oldest first: the column types they declare tell a
+   * type change PostgreSQL makes in place from one that rewrites the table. Default none.
+   */
+  earlierMigrations?: readonly string[];
 }
 
 /** What a finding is about, so a caller can map it back to the schema (model, field, index). */
@@ -54,6 +59,8 @@ export interface MigrationRuleContext {
   statements: readonly SqlStatement[];
   postgresVersion: number;
   editable: boolean;
+  /** The SQL of the migrations before this one, oldest first (empty when unknown). */
+  earlierMigrations: readonly string[];
   /** True when the table holds no rows at `statement`: created earlier in this script, or listed in `newTables`. */
   isNewTable(table: TableName | undefined, statement: SqlStatement): boolean;
   /** True when the index was created earlier in this script. */
@@ -114,6 +121,7 @@ export function createMigrationRuleContext(text: string, statements: readonly Sq
     statements,
     postgresVersion: context.postgresVersion ?? 15,
     editable: context.editable ?? true,
+    earlierMigrations: context.earlierMigrations ?? [],
     isNewTable(table, statement) {
       const key = tableKey(table);
       if (!key) return false;

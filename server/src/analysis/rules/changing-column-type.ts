@@ -1,4 +1,5 @@
 /** Flags `ALTER COLUMN … TYPE` on an existing table: an exclusive lock and, usually, a rewrite. */
+import { changesWithoutRewrite, columnTypeOf, MigrationHistory } from '../migrations/column-types';
 import { describeTable, tableKey, targetOf, type MigrationRuleFinding } from '../migrations/context';
 import { alterColumnClause, alterTable } from '../migrations/nodes';
 import { blankComments, type SqlStatement } from '../migrations/sql';
@@ -15,6 +16,7 @@ export default defineRule<MigrationRule>({
     summary: 'Changing a column\'s type: reads and writes wait while the table and its indexes are rewritten.',
     why: [
       '`ALTER TABLE … ALTER COLUMN … SET DATA TYPE` takes an ACCESS EXCLUSIVE lock. Unless the old type converts without touching the data (`VARCHAR(n)` to `TEXT` or to a longer `VARCHAR`, a wider `NUMERIC` precision), PostgreSQL rewrites every row and rebuilds every index of the table while all queries on it wait.',
+      'Prisma Lens reads the column\'s old type from the earlier migrations of the folder (`CREATE TABLE`, `ADD COLUMN`, earlier type changes, followed through renames). A change PostgreSQL makes in its catalog alone is not reported: a longer `VARCHAR` limit or none, `VARCHAR` to `TEXT`, `TEXT` to `VARCHAR` without a limit, a wider `NUMERIC` precision with the same scale, a finer `TIMESTAMP` precision. What remains is a brief ACCESS EXCLUSIVE lock while the catalog changes, as for any `ALTER TABLE`. A change with `USING` or `COLLATE`, `TEXT` to `VARCHAR(n)` (every row is checked), a shorter limit, and `TIMESTAMP` to `TIMESTAMPTZ` (free only when the session\'s time zone is UTC) are reported, and so is any change whose old type no earlier migration declares (a table made before the migrations, a script checked on its own).',
       'Running code also breaks when the new type changes what it reads or writes. Prisma generates this SQL when a field\'s type or native type (`@db.VarChar(…)`) changes.',
       'PostgreSQL cannot drop a value from an enum, so when a value is removed from a Prisma enum, Prisma creates a copy of the enum without it (`"Role_new"`), converts every column of the old type to the copy (`USING ("role"::text::"Role_new")`) and swaps the names. Each conversion rewrites its table, and fails if a row still holds the removed value. The advice there is to keep the value.',
     ].join('\n\n'),
@@ -29,11 +31,22 @@ export default defineRule<MigrationRule>({
   check(context) {
     const findings: MigrationRuleFinding[] = [];
     const enums = new EnumSwaps(context.statements);
+    let history: MigrationHistory | undefined;
     for (const statement of context.statements) {
       const alter = alterTable(statement);
       if (!alter || context.isNewTable(alter.table, statement)) continue;
       for (const command of alter.commands) {
         if (command.subtype !== 'AT_AlterColumnType' || !command.name) continue;
+        // A change PostgreSQL makes in its catalog alone (a longer VARCHAR, VARCHAR to TEXT) is no
+        // rewrite; it can be told only when the history declares the old type. `USING` and
+        // `COLLATE` leave it to a rewrite or an index rebuild, so they are always reported.
+        const after = columnTypeOf(command.def);
+        const converts = (command.def as { ColumnDef?: { raw_default?: unknown; collClause?: unknown } } | undefined)?.ColumnDef;
+        if (after && alter.table && !converts?.raw_default && !converts?.collClause) {
+          history ??= new MigrationHistory(context.earlierMigrations);
+          const before = history.columnTypeBefore(context.statements, statement, alter.table, command.name);
+          if (before && changesWithoutRewrite(before, after)) continue;
+        }
         const clause = alterColumnClause(context.text, statement, command.name, TYPE_CLAUSE);
         const newType = typeNameOf(command.def);
         const type = (clause && writtenType(context.text, clause.afterAction, statement.span.end)) ?? newType?.name.toUpperCase() ?? 'the new type';
