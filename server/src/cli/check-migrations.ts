@@ -5,8 +5,6 @@ import { pathToFileURL } from 'node:url';
 import { loadSqlParser } from '../analysis/migrations/sql';
 import type { ProjectHost } from '../workspace/project-host';
 import type { SchemaSet } from '../workspace/discovery';
-import { mayChangeColumnType } from '../analysis/migrations/column-types';
-import { earlierMigrationScripts } from '../workspace/migration-history';
 import { migrationFileContext, migrationsFolderFor, migrationSkipReason, readMigrationFolder, type MigrationFolder } from '../workspace/migrations';
 import { historyOf, resolveMigrationBase, type MigrationBase } from '../workspace/migration-base';
 import type { CheckOutcome, CheckTarget } from './outcome';
@@ -143,8 +141,7 @@ export async function checkMigrations(namedMigrations: NamedMigrations, sets: re
     const uri = pathToFileURL(file).toString();
     const ran = await options.host.rulesFor(file);
     // The earlier migrations are read only for a script that changes a column's type: they declare its old type.
-    const earlierMigrations = context.folder && mayChangeColumnType(text) ? earlierMigrationScripts(context.folder, path.basename(path.dirname(file))) : undefined;
-    const analysis = options.host.migrationFindings({ uri, text }, { postgresVersion: ran.config.postgresVersion ?? POSTGRES_VERSION, newTables: context.newTables, earlierMigrations }, ran);
+    const analysis = options.host.migrationFindings({ uri, text }, { postgresVersion: ran.config.postgresVersion ?? POSTGRES_VERSION, newTables: context.newTables, folder: context.folder }, ran);
     if (!analysis) continue;
     outcome.report.migrationFileCount = (outcome.report.migrationFileCount ?? 0) + 1;
     for (const error of analysis.errors) outcome.ruleErrors.push(`${error.split('\n')[0]} (in ${file})`);

@@ -4,7 +4,6 @@
  * information, each marked as applied and without fixes: it cannot be changed, but what it did
  * (a lock, a rewrite) still explains what happened when it ran.
  */
-import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   DiagnosticSeverity,
@@ -16,12 +15,10 @@ import {
   type TextDocuments,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { mayChangeColumnType } from '../analysis/migrations/column-types';
 import { loadSqlParser } from '../analysis/migrations/sql';
 import { LineIndex } from '../analysis/text';
 import { isMigrationSqlPath, migrationSkipReason, type MigrationFileContext } from '../workspace/migrations';
 import { migrationContextAgainstBase, type MigrationBase } from '../workspace/migration-base';
-import { earlierMigrationScripts } from '../workspace/migration-history';
 import { toDiagnostic } from './convert';
 import { DIAGNOSTIC_SOURCE, ruleIdOf, type DiagnosticData } from './protocol';
 import type { ProjectHost } from '../workspace/project-host';
@@ -100,8 +97,7 @@ export function registerMigrationFiles(connection: Connection, documents: TextDo
     if (skipped) return { resultId, items: [notice(`Prisma Lens does not check this migration: ${skipped}.`)] };
     const lines = new LineIndex(text);
     // The earlier migrations are read only for a script that changes a column's type: they declare its old type.
-    const earlierMigrations = context.folder && mayChangeColumnType(text) ? earlierMigrationScripts(context.folder, path.basename(path.dirname(fileURLToPath(uri)))) : undefined;
-    const analysis = options.host.migrationFindings({ uri, text, lines }, { postgresVersion: version, newTables: context.newTables, earlierMigrations }, ran);
+    const analysis = options.host.migrationFindings({ uri, text, lines }, { postgresVersion: version, newTables: context.newTables, folder: context.folder }, ran);
     if (!analysis) return { resultId, items: [] };
     for (const error of analysis.errors) options.log(`rule failed on ${uri}: ${error}`);
     const items = analysis.findings.map((finding) => toDiagnostic(finding, lines, (other) => (other === uri ? lines : undefined)));

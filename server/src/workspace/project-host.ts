@@ -5,10 +5,13 @@
  * (suppression comments, the rules in force for the hazards of the next migration). The language
  * server only converts and caches what it answers; the CLI only plans the run and formats it.
  */
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { analyzeCode, analyzeMigration, runSchemaRules, type CodeAnalysis, type MigrationAnalysis, type SchemaAnalysis } from '../analysis/analyze';
 import type { CodeFile } from '../analysis/code/context';
 import type { WorkspaceCalls } from '../analysis/facts/workspace-calls';
 import type { SchemaFacts } from '../analysis/facts/workspace-facts';
+import { mayChangeColumnType } from '../analysis/migrations/column-types';
 import type { MigrationContext } from '../analysis/migrations/context';
 import type { ModelFindingsCache } from '../analysis/model-findings-cache';
 import { applySuppressions } from '../analysis/policy/suppressions';
@@ -17,6 +20,8 @@ import type { PrismaSchema } from '../analysis/schema/model';
 import type { LineIndex } from '../analysis/text';
 import { analyzeWorkspaceCode } from './code-calls';
 import { namesPrismaOperation } from './code-index-core';
+import { earlierMigrationScripts } from './migration-history';
+import type { MigrationFolder } from './migrations';
 import { RulePolicy, type PolicyProblem, type RulesInForce } from './policy';
 
 /** A file as the host reads it: its text, and its line index when the caller keeps one. */
@@ -84,10 +89,17 @@ export class ProjectHost {
     return applySuppressions(configured, file.text, 'prisma', file.lines).kept;
   }
 
-  /** A migration script's findings under the rules in force, its suppression comments applied; undefined when no migration rule runs there. */
-  migrationFindings(file: HostFile, context: Omit<MigrationContext, 'uri'>, ran: RulesInForce): MigrationAnalysis | undefined {
+  /**
+   * A migration script's findings under the rules in force, its suppression comments applied;
+   * undefined when no migration rule runs there. `folder`: the migrations folder it is in, whose
+   * earlier migrations declare the old type of a column the script changes.
+   */
+  migrationFindings(file: HostFile, context: Omit<MigrationContext, 'uri' | 'earlierMigrations'> & { folder?: MigrationFolder }, ran: RulesInForce): MigrationAnalysis | undefined {
     if (!ran.rules.some(isMigrationRule)) return undefined;
-    const analysis = analyzeMigration(file.text, { ...context, uri: file.uri }, { rules: ran.rules });
+    const { folder, ...rest } = context;
+    // Read only for a script that may change a column's type.
+    const earlierMigrations = folder && file.uri.startsWith('file:') && mayChangeColumnType(file.text) ? earlierMigrationScripts(folder, path.basename(path.dirname(fileURLToPath(file.uri)))) : undefined;
+    const analysis = analyzeMigration(file.text, { ...rest, earlierMigrations, uri: file.uri }, { rules: ran.rules });
     const findings = this.policy.finish(analysis.findings, { uri: file.uri, text: file.text, language: 'sql', lines: file.lines }, ran);
     return { ...analysis, findings: findings as MigrationAnalysis['findings'] };
   }
