@@ -354,3 +354,36 @@ export async function cleanUp(canvasIds: string[]) {
 `));
   });
 });
+
+describe('n-plus-one: an exported instance of a class from another file', () => {
+  it('follows monitors.setActive(…) to the class the instance is made of, and stays quiet for its methods that run no query', () => {
+    check(rule, workspace(`
+//- src/monitor/manager.ts
+import { prisma } from '../db';
+export class MonitorManager {
+  async setActive(projectId: number, active: boolean) {
+    return this.locked(projectId, async () => prisma.project.update({ where: { id: projectId }, data: { name: String(active) } }));
+  }
+  describe(projectId: number) {
+    return \`monitor \${projectId}\`;
+  }
+  private async locked<T>(id: number, run: () => Promise<T>) {
+    return run();
+  }
+}
+//- src/monitor/index.ts
+import { MonitorManager } from './manager';
+export const monitors = new MonitorManager();
+//- src/jobs/daily.ts
+import { monitors } from '../monitor/index';
+export async function disableStale(candidates: { id: number }[]) {
+  for (const candidate of candidates) {
+    await monitors.setActive(candidate.id, false);
+        //^^^^^^^^^^^^^^^^^^ warning: \`monitors.setActive(candidate.id, false)\` runs \`prisma.project.update\` once per \`candidate\` of \`candidates\` (for…of)
+    console.log(monitors.describe(candidate.id));
+              //~~~~~~~~~~~~~~~~~ ok: runs no query
+  }
+}
+`));
+  });
+});

@@ -340,3 +340,50 @@ beforeEach(async () => {
 `, 'test/posts.test.ts'));
   });
 });
+
+describe('n-plus-one: an interactive transaction per element', () => {
+  it('reports the queries of a $transaction callback run once per element, though the callback returns', () => {
+    check(rule, code(`
+export async function rescan(postIds: number[]) {
+  for (const postId of postIds) {
+    await prisma.$transaction(async (tx) => {
+      await tx.$executeRaw\`SELECT pg_advisory_xact_lock(\${postId})\`;
+          //^^^^^^^^^^^^^^ warning: runs once per \`postId\` of \`postIds\` (for…of)
+      await tx.post.update({ where: { id: postId }, data: { views: 0 } });
+          //^^^^^^^^^^^^^^ warning: runs once per \`postId\` of \`postIds\` (for…of)
+      return tx.post.count({ where: { authorId: postId } });
+           //^^^^^^^^^^^^^ warning: runs once per \`postId\` of \`postIds\` (for…of)
+    });
+  }
+}
+`));
+  });
+
+  it('still accepts a loop that returns right after its one query', () => {
+    check(rule, code(`
+export async function firstPublished(posts: { id: number; published: boolean }[]) {
+  for (const post of posts) {
+    if (post.published) return prisma.post.findUnique({ where: { id: post.id }, include: { comments: true } });
+                             //~~~~~~~~~~~~~~~~~~~~~~ ok: the loop ends with this query
+  }
+}
+`));
+  });
+});
+
+describe('n-plus-one: queries spread onto a list', () => {
+  it('reports queries a callback spreads onto a list that Promise.all runs, and not onto one a $transaction runs', () => {
+    check(rule, code(`
+export async function sync(removed: { id: number }[], renamed: { id: number; name: string }[]) {
+  const operations: Promise<unknown>[] = [];
+  operations.push(...removed.map(({ id }) => prisma.tag.delete({ where: { id } })));
+                                           //^^^^^^^^^^^^^^^^^ warning: runs once per element of \`removed\` (map)
+  await Promise.all(operations);
+  const batch: Prisma.PrismaPromise<unknown>[] = [];
+  batch.push(...renamed.map(({ id, name }) => prisma.tag.update({ where: { id }, data: { name } })));
+                                            //~~~~~~~~~~~~~~~~~ ok: run together by the $transaction below
+  await prisma.$transaction(batch);
+}
+`));
+  });
+});

@@ -164,7 +164,10 @@ function loopStatement(parent: ts.Node, child: ts.Node): Loop | undefined {
     return statementLoop('for', parent, counter, parent.condition && sizedCollection(parent.condition), parent.condition);
   }
   if ((ts.isWhileStatement(parent) || ts.isDoStatement(parent)) && child === parent.statement) {
-    const collection = sizedCollection(parent.expression) ?? drainedCollection(parent.expression) ?? drainedCollection(parent.statement);
+    const measured = sizedCollection(parent.expression);
+    // `while (done + failed.length < MAX)` measures a list the loop only appends to: it walks no collection.
+    const walked = measured && walksCollection(measured, parent.statement) ? measured : undefined;
+    const collection = walked ?? drainedCollection(parent.expression) ?? drainedCollection(parent.statement);
     return statementLoop(ts.isWhileStatement(parent) ? 'while' : 'do…while', parent, undefined, collection, parent.expression);
   }
   return undefined;
@@ -198,6 +201,22 @@ function sizedCollection(condition: ts.Expression): ts.Expression | undefined {
     ts.forEachChild(node, walk);
   };
   walk(condition);
+  return found;
+}
+
+/** True when the body takes elements of the collection: `queue.shift()`, `items[i]`, `items.splice(…)`, or assigns it anew. */
+function walksCollection(collection: ts.Expression, body: ts.Node): boolean {
+  const text = unwrap(collection).getText();
+  let found = false;
+  const walk = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isElementAccessExpression(node) && unwrap(node.expression).getText() === text) found = true;
+    else if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && /^(?:shift|pop|splice|slice|at)$/.test(node.expression.name.text) && unwrap(node.expression.expression).getText() === text) found = true;
+    else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && unwrap(node.left).getText() === text) found = true;
+    else if (ts.isForOfStatement(node) && unwrap(node.expression).getText() === text) found = true;
+    else ts.forEachChild(node, walk);
+  };
+  walk(body);
   return found;
 }
 

@@ -5,8 +5,9 @@
 import ts = require('typescript');
 import type { Loop } from './iteration';
 import { isBulkOperation, operationKind } from './operations';
-import { constInitializer } from '../facts/code-scope';
-import { boundNames, forEachIdentifier, isFunctionLike, isWithin, propertyName, unwrap } from './syntax';
+import { constInitializer, declarationOf } from '../facts/code-scope';
+import { isCodeDefined, isObjectIteration } from './code-defined';
+import { boundNames, calleeName, forEachIdentifier, isFunctionLike, isWithin, propertyName, unwrap } from './syntax';
 
 export type LoopRole =
   /** Once per element of a collection or per step of a counted loop: the N+1 shape. */
@@ -82,52 +83,6 @@ function isEventSource(collection: ts.Expression, from: ts.Node): boolean {
   return EVENT_SOURCE.test(name);
 }
 
-const CONSTANT_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z]{2,}[0-9]*$/;
-const OBJECT_ITERATION = /^(?:keys|values|entries)$/;
-const SUBSET_METHODS = new Set(['filter', 'slice', 'map', 'flat', 'flatMap', 'toSorted', 'toReversed']);
-
-/** `Object.keys(…)`, `Object.values(…)`, `Object.entries(…)`. */
-function isObjectIteration(call: ts.CallExpression): boolean {
-  return ts.isPropertyAccessExpression(call.expression) && OBJECT_ITERATION.test(call.expression.name.text);
-}
-
-/**
- * A collection written in the code: a literal list without spreads (`['a', 'b'] as const`), a
- * constant by name (`DEFAULT_ROLES`), the keys, values or entries of a constant object (declared
- * with its properties) or of an enum (`Object.values(Role)`).
- */
-function isCodeDefined(collection: ts.Expression, from: ts.Node): boolean {
-  const value = unwrap(collection);
-  if (ts.isArrayLiteralExpression(value)) return value.elements.every((element) => !ts.isSpreadElement(element));
-  // A constant by name, or a local holding an enum's or constant object's values; a list literal held
-  // in a local variable is left alone (seed scripts create theirs row by row).
-  if (ts.isIdentifier(value)) {
-    if (CONSTANT_NAME.test(value.text)) return true;
-    const initializer = constInitializer(value.text, from);
-    const declared = initializer && unwrap(initializer);
-    return declared !== undefined && ts.isCallExpression(declared) && isObjectIteration(declared) && isCodeDefined(declared, from);
-  }
-  // A part of such a list: `[…].filter(…)`, `ROLES.slice(1)`.
-  if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && SUBSET_METHODS.has(value.expression.name.text)) return isCodeDefined(value.expression.expression, from);
-  if (ts.isCallExpression(value) && ts.isPropertyAccessExpression(value.expression) && isObjectIteration(value)) {
-    const owner = unwrap(value.expression.expression);
-    const argument = value.arguments[0];
-    if (ts.isIdentifier(owner) && owner.text === 'Object' && argument) {
-      const object = unwrap(argument);
-      if (ts.isObjectLiteralExpression(object)) return true;
-      return ts.isIdentifier(object) && (CONSTANT_NAME.test(object.text) || /^[A-Z]/.test(object.text) || isConstObject(object.text, from));
-    }
-  }
-  return false;
-}
-
-/** A `const` holding an object literal with properties and no spread: its keys are written in the code. */
-function isConstObject(name: string, from: ts.Node): boolean {
-  const initializer = constInitializer(name, from);
-  const value = initializer && unwrap(initializer);
-  return value !== undefined && ts.isObjectLiteralExpression(value) && value.properties.length > 0 && value.properties.every((property) => !ts.isSpreadAssignment(property));
-}
-
 /** `{ take, skip }`, `{ take, cursor }` or `{ take, where: { id: { gt: last } } }`. */
 function isPaginated(input: ts.Node): boolean {
   const args = ts.isObjectLiteralExpression(input) ? input : undefined;
@@ -158,12 +113,20 @@ function isChunkLoop(loop: Loop, use: RepeatedUse, inner: InnerLoops): boolean {
   const chunkLike = new Set<string>();
   const chunkedCollection = loop.collection !== undefined && ts.isCallExpression(unwrap(loop.collection)) && CHUNKING_CALL.test(unwrap(loop.collection).getText());
   for (const name of names) if (CHUNK_NAME.test(name) || chunkedCollection) chunkLike.add(name);
+  // `for (const key in byTable) { const ids = byTable[key]; … }`: the group of rows a key of a grouping holds.
+  for (const local of groupLocals(loop, names)) {
+    names.add(local);
+    chunkLike.add(local);
+  }
   for (const local of chunkLocals(loop.body, chunkLike)) {
     names.add(local);
     chunkLike.add(local);
   }
   // `for (let i = 0; i < ids.length; i += 500)`: each turn takes the next chunk of the collection.
-  if (isSteppedLoop(loop) && (bulk || use.inputs.some(hasSetFilter))) return true;
+  if (isSteppedLoop(loop) && (bulk || use.inputs.some(hasSetFilter) || (slicesChunk(loop) && !indexesElement(loop, use)))) return true;
+  // `for (const link of defaultLinks) createMany({ data: partners.map(…) })`: each turn writes a whole
+  // set, built from a collection the loop does not walk.
+  if (bulk && use.operations.every((operation) => operationKind(operation) === 'write') && use.inputs.some((input) => mapsOuterCollection(input, loop))) return true;
   if (names.size === 0) return false;
   let found = false;
   // `for (const group of chunk(ids, 200)) await Promise.all(group.map(…))`: an inner loop walks the chunk.
@@ -183,6 +146,100 @@ function isChunkLoop(loop: Loop, use: RepeatedUse, inner: InnerLoops): boolean {
     if (found) return true;
   }
   return false;
+}
+
+/** The object whose keys a loop walks: `for (const key in byTable)`, `Object.keys(byTable)`, `Object.entries(byTable)`. */
+function groupingOf(loop: Loop): ts.Expression | undefined {
+  const collection = loop.collection && unwrap(loop.collection);
+  if (!collection) return undefined;
+  if (loop.kind === 'for…in') return collection;
+  if (!ts.isCallExpression(collection) || !isObjectIteration(collection) || !/^(?:keys|entries)$/.test((collection.expression as ts.PropertyAccessExpression).name.text)) return undefined;
+  const owner = unwrap((collection.expression as ts.PropertyAccessExpression).expression);
+  // `Object.keys(byTable)`, or a Map's own `byOrg.keys()`.
+  if (ts.isIdentifier(owner) && owner.text === 'Object') return collection.arguments[0] && unwrap(collection.arguments[0]);
+  return collection.arguments.length === 0 ? owner : undefined;
+}
+
+/**
+ * Locals of the body that hold the group a key of the walked object holds: `const ids = byTable[key]`,
+ * `Array.from(byTable[key])`, `byTable.get(key)`. A query over such a group runs once per distinct
+ * key, over all the group's rows at once.
+ */
+function groupLocals(loop: Loop, keys: ReadonlySet<string>): string[] {
+  const grouping = groupingOf(loop);
+  if (!grouping || keys.size === 0) return [];
+  const groupingText = grouping.getText();
+  const block = isFunctionLike(loop.body) ? loop.body.body : loop.body;
+  const statements = block && ts.isBlock(block) ? block.statements : [];
+  const found: string[] = [];
+  const readsGroup = (node: ts.Node): boolean => {
+    let reads = false;
+    const walk = (current: ts.Node): void => {
+      if (reads) return;
+      const keyed =
+        (ts.isElementAccessExpression(current) && ts.isIdentifier(unwrap(current.argumentExpression)) && keys.has((unwrap(current.argumentExpression) as ts.Identifier).text) && unwrap(current.expression).getText() === groupingText) ||
+        (ts.isCallExpression(current) && ts.isPropertyAccessExpression(current.expression) && current.expression.name.text === 'get' && unwrap(current.expression.expression).getText() === groupingText && current.arguments.length === 1 && ts.isIdentifier(unwrap(current.arguments[0]!)) && keys.has((unwrap(current.arguments[0]!) as ts.Identifier).text));
+      if (keyed) reads = true;
+      else ts.forEachChild(current, walk);
+    };
+    walk(node);
+    return reads;
+  };
+  for (const statement of statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (!declaration.initializer || !readsGroup(declaration.initializer)) continue;
+      found.push(...boundNames(declaration.name));
+    }
+  }
+  return found;
+}
+
+/** `const chunk = ids.slice(i, i + size)` in the body of a stepped loop: each turn takes the next chunk. */
+function slicesChunk(loop: Loop): boolean {
+  const counter = loop.element && ts.isIdentifier(loop.element) ? loop.element.text : undefined;
+  if (!counter) return false;
+  let found = false;
+  const walk = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && /^(?:slice|splice|subarray)$/.test(node.expression.name.text)) {
+      const first = node.arguments[0] && unwrap(node.arguments[0]);
+      if (first && ts.isIdentifier(first) && first.text === counter) found = true;
+    }
+    if (!found) ts.forEachChild(node, walk);
+  };
+  walk(loop.body);
+  return found;
+}
+
+/** `ids[i]` in the use: one element of the collection, not its chunk. */
+function indexesElement(loop: Loop, use: RepeatedUse): boolean {
+  const counter = loop.element && ts.isIdentifier(loop.element) ? loop.element.text : undefined;
+  let found = false;
+  for (const input of use.inputs) {
+    forEachIdentifier(input, (identifier) => {
+      if (identifier.text === counter && ts.isElementAccessExpression(identifier.parent) && identifier.parent.argumentExpression === identifier) found = true;
+    });
+  }
+  return found;
+}
+
+/** An input that maps a collection declared before the loop (`partners.map(…)`), not the element or one of its fields. */
+function mapsOuterCollection(input: ts.Node, loop: Loop): boolean {
+  let found = false;
+  const walk = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && /^(?:map|flatMap)$/.test(node.expression.name.text)) {
+      const source = unwrap(node.expression.expression);
+      if (ts.isIdentifier(source) && !boundNames(loop.element).includes(source.text)) {
+        const declaration = declarationOf(source.text, loop.node);
+        if (declaration && declaration.end <= loop.node.getStart()) found = true;
+      }
+    }
+    if (!found && !isFunctionLike(node)) ts.forEachChild(node, walk);
+  };
+  walk(input);
+  return found;
 }
 
 function isSteppedLoop(loop: Loop): boolean {
@@ -219,6 +276,9 @@ function insideSetFilter(node: ts.Node, root: ts.Node): boolean {
   let child = node;
   for (let current: ts.Node | undefined = node.parent; current && child !== root; child = current, current = current.parent) {
     if (ts.isPropertyAssignment(current)) return SET_FILTERS.has(propertyName(current) ?? '');
+    // Raw SQL: `IN (${Prisma.join(ids)})`, `= ANY(${ids})`, a query builder's `.whereIn('id', ids)`.
+    if (ts.isCallExpression(current) && current.arguments.includes(child as ts.Expression) && /^(?:join|whereIn|whereNotIn)$/.test(calleeName(current) ?? '')) return true;
+    if (ts.isTemplateSpan(current) && current.expression === child) return RAW_SET_BEFORE.test(literalBefore(current));
     const passesSet =
       ts.isParenthesizedExpression(current) ||
       ts.isAsExpression(current) ||
@@ -230,6 +290,16 @@ function insideSetFilter(node: ts.Node, root: ts.Node): boolean {
     if (!passesSet) return false;
   }
   return false;
+}
+
+/** `= ANY(${ids})`: PostgreSQL takes the array whole (`IN (${id})` may be one value). */
+const RAW_SET_BEFORE = /\b(?:ANY|ALL)\s*\(\s*$/i;
+
+/** The SQL text right before a `${…}` of a template. */
+function literalBefore(span: ts.TemplateSpan): string {
+  const template = span.parent;
+  const index = template.templateSpans.indexOf(span);
+  return index === 0 ? template.head.text : template.templateSpans[index - 1]!.literal.text;
 }
 
 /**

@@ -35,7 +35,26 @@ export function summarizeModule(context: CodeRuleContext): ModuleSummary {
     else quiet.add(key);
   }
   for (const key of Object.keys(functions)) quiet.delete(key);
-  return { uri: context.uri, functions, quiet: [...quiet] };
+  const instances = importedClassInstances(sourceFile, moduleCalls(sourceFile, context.index.functions).imports);
+  return { uri: context.uri, functions, quiet: [...quiet], ...(Object.keys(instances).length ? { instances } : {}) };
+}
+
+/**
+ * `export const monitorManager = new MonitorManager()` with the class imported from another file:
+ * `monitorManager.setActive(…)` elsewhere runs that file's `MonitorManager.setActive`.
+ */
+function importedClassInstances(sourceFile: ts.SourceFile, imports: ReadonlyMap<string, { from: string; name: string }>): Record<string, { type: string; from: string }> {
+  const instances: Record<string, { type: string; from: string }> = {};
+  for (const statement of sourceFile.statements) {
+    if (!ts.isVariableStatement(statement) || !hasModifier(statement, ts.SyntaxKind.ExportKeyword)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      const value = declaration.initializer && unwrap(declaration.initializer);
+      if (!ts.isIdentifier(declaration.name) || !value || !ts.isNewExpression(value) || !ts.isIdentifier(value.expression)) continue;
+      const binding = imports.get(value.expression.text);
+      if (binding && binding.name !== '*') instances[declaration.name.text] = { type: binding.name === 'default' ? value.expression.text : binding.name, from: binding.from };
+    }
+  }
+  return instances;
 }
 
 function callText(call: ts.CallExpression, sourceFile: ts.SourceFile): string {

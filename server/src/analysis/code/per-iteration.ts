@@ -13,8 +13,9 @@ import { resolveLocalCall, type LocalCall, type ResolvedCall } from './local-fun
 import { loopRole, type RepeatedUse } from './loop-roles';
 import { moduleCalls, type CallTarget } from './module-calls';
 import type { QuerySite } from './query-sites';
+import { runsAtMostOnce } from './single-iteration';
 import { collectedUnawaited, flowsIntoTransaction } from './transaction-batches';
-import { compactText, shortText, spanOf, unwrap } from './syntax';
+import { compactText, propertyName, shortText, spanOf, unwrap } from './syntax';
 
 export interface RepeatedQuery {
   /** The query that runs once per iteration (for a helper call: the first query the helper runs). */
@@ -204,10 +205,15 @@ export class PerIterationAnalysis {
     if (context.inTestHook) return undefined;
     const counted: Loop[] = [];
     for (const [position, loop] of context.loops.entries()) {
-      if (loopRole(loop, use, context.loops.slice(0, position)) !== 'per-element') continue;
+      const role = loopRole(loop, use, context.loops.slice(0, position));
+      // A page or a chunk per iteration of an inner loop: the query is the batch, and a loop around
+      // it runs one batch job per element (`for (const group of groups) while (true) { …take: 500… }`).
+      if (counted.length === 0 && (role === 'chunk' || role === 'pagination' || (role === 'driver' && (use.inputs.some(takesPage) || readsPages(loop))))) return undefined;
+      if (role !== 'per-element') continue;
       // A query in a `catch` runs only for the iterations that fail: a fallback, not the loop's work.
       if (inCatchWithin(use.node, loop.body)) continue;
       if (leavesLoopAfter(use.node, loop)) continue;
+      if (runsAtMostOnce(use.node, loop)) continue;
       if (isQuery && context.loops.some((candidate) => runsStatementList(use, candidate))) continue;
       // A function passed by reference is the callback itself: its own queries were checked for awaits already.
       const start = loop === referenceLoop ? loop.body : use.node;
@@ -279,6 +285,8 @@ export class PerIterationAnalysis {
  */
 function leavesLoopAfter(node: ts.Node, loop: Loop): boolean {
   if (loop.form !== 'statement') return false;
+  // A `return` in a callback between them (`$transaction(async (tx) => { …; return x; })`) leaves the callback only.
+  for (let current = node.parent; current && current !== loop.body; current = current.parent) if (ts.isFunctionLike(current)) return false;
   for (let child: ts.Node = node, parent = node.parent; parent && child !== loop.body; child = parent, parent = parent.parent) {
     if (ts.isFunctionLike(parent) || ts.isIterationStatement(parent, false) || ts.isSwitchStatement(parent)) return false;
     if (ts.isReturnStatement(child) || ts.isThrowStatement(child)) return true;
@@ -287,11 +295,28 @@ function leavesLoopAfter(node: ts.Node, loop: Loop): boolean {
     for (const statement of after) {
       if (containsContinue(statement)) return false;
       if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
-      // A `break` in a `switch` leaves the switch, not the loop.
-      if (ts.isBreakStatement(statement) && !statement.label) return !switchBetween(parent, loop.body);
+      // A `break` in a `switch` or in an inner loop leaves that, not the loop.
+      if (ts.isBreakStatement(statement) && !statement.label) return !switchBetween(parent, loop.body) && !innerLoopBetween(parent, loop.body);
     }
   }
   return false;
+}
+
+/** `{ take: 500 }`, `{ limit: BATCH_SIZE }`: the arguments of a read of one page. */
+function takesPage(input: ts.Node): boolean {
+  return ts.isObjectLiteralExpression(input) && input.properties.some((property) => /^(?:take|first|limit|pageSize|batchSize)$/.test(propertyName(property) ?? ''));
+}
+
+/** A `while`/`do` loop whose body reads a page (`take: 500`) each time round: a batch loop, whatever else it runs per batch. */
+function readsPages(loop: Loop): boolean {
+  let found = false;
+  const walk = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isObjectLiteralExpression(node) && takesPage(node)) found = true;
+    else ts.forEachChild(node, walk);
+  };
+  walk(loop.body);
+  return found;
 }
 
 /**
@@ -306,6 +331,11 @@ function runsStatementList(use: RepeatedUse, loop: Loop): boolean {
   // `statement.sql` of a `{ sql, bindings }` element (Knex's toSQL()).
   if (sql && ts.isPropertyAccessExpression(sql) && /^(?:sql|query|statement)$/.test(sql.name.text)) sql = sql.expression;
   return sql !== undefined && ts.isIdentifier(sql) && loop.element !== undefined && ts.isIdentifier(loop.element) && loop.element.text === sql.text;
+}
+
+function innerLoopBetween(node: ts.Node, body: ts.Node): boolean {
+  for (let current: ts.Node | undefined = node; current && current !== body; current = current.parent) if (ts.isIterationStatement(current, false)) return true;
+  return false;
 }
 
 function switchBetween(node: ts.Node, body: ts.Node): boolean {

@@ -89,6 +89,12 @@ export function collectedUnawaited(node: ts.Node, loop: Loop, sourceFile: ts.Sou
       continue;
     }
     const consumer = up.parent;
+    // `ops.push(...items.map((item) => prisma.x.delete(…)))`: where the list goes decides.
+    if (ts.isCallExpression(consumer) && calleeName(consumer) === 'push' && ts.isPropertyAccessExpression(consumer.expression)) {
+      const target = unwrap(consumer.expression.expression);
+      const name = ts.isIdentifier(target) ? target.text : ts.isPropertyAccessExpression(target) ? target.name.text : undefined;
+      return name !== undefined && !runsConcurrently(name, sourceFile);
+    }
     if (ts.isCallExpression(consumer)) return !isConcurrentRun(consumer);
     if (ts.isVariableDeclaration(consumer) && ts.isIdentifier(consumer.name)) return !runsConcurrently(consumer.name.text, sourceFile);
     const fn = ts.isArrowFunction(consumer) ? consumer : ts.isReturnStatement(consumer) ? nearestFunction(consumer) : undefined;

@@ -42,6 +42,8 @@ export interface ModuleSummary {
   functions: Record<string, FunctionSummary>;
   /** The keys of the other functions other files can call: they run no query, and a call that names one is no N+1. */
   quiet: string[];
+  /** Exported instances of classes imported from other files (`export const users = new UserService()`), by name. */
+  instances?: Record<string, { type: string; from: string }>;
 }
 
 /** One step of a chain from a call in a loop down to a query. */
@@ -67,6 +69,7 @@ const MAX_DEPTH = 4;
 export class WorkspaceCalls {
   private readonly modules = new Map<string, ModuleSummary>();
   private readonly byKey = new Map<string, string[]>();
+  private readonly instancesByName = new Map<string, string[]>();
   private readonly chains = new Map<string, CallChain | null>();
 
   constructor(modules: Iterable<ModuleSummary>) {
@@ -77,6 +80,7 @@ export class WorkspaceCalls {
         if (list) list.push(module.uri);
         else this.byKey.set(key, [module.uri]);
       }
+      for (const name of Object.keys(module.instances ?? {})) this.instancesByName.set(name, [...(this.instancesByName.get(name) ?? []), module.uri]);
     }
   }
 
@@ -132,9 +136,16 @@ export class WorkspaceCalls {
     // The same class name in this file first (`this.helper.run()` with `helper: Helper` declared below).
     if (target.kind === 'class' && !target.from && candidates.includes(fromUri)) candidates = [fromUri];
     const uri = pickCandidate(candidates, fromUri, from);
-    if (!uri) return undefined;
+    if (!uri) return target.kind === 'import' && target.member && target.name !== 'default' ? this.resolveInstance(fromUri, target.name, target.member, from) : undefined;
     const summary = this.modules.get(uri)!.functions[key];
     return summary && { uri, key, summary };
+  }
+
+  /** `monitorManager.setActive(…)`, where the imported file exports `monitorManager = new MonitorManager()` of a class it imports. */
+  private resolveInstance(fromUri: string, name: string, method: string, from: string): { uri: string; key: string; summary: FunctionSummary } | undefined {
+    const uri = pickCandidate(this.instancesByName.get(name) ?? [], fromUri, from);
+    const instance = uri ? this.modules.get(uri)?.instances?.[name] : undefined;
+    return instance && this.resolve(uri!, { kind: 'class', type: instance.type, from: instance.from, method });
   }
 }
 
