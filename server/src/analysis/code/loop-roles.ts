@@ -140,8 +140,11 @@ function isChunkLoop(loop: Loop, use: RepeatedUse, inner: InnerLoops): boolean {
   for (const input of use.inputs) {
     forEachIdentifier(input, (identifier) => {
       if (found || !names.has(identifier.text) || !usedAsSet(identifier)) return;
-      // In a set filter (`in: ids`) any per-iteration list is a chunk; elsewhere only a chunk-like name is.
-      if (insideSetFilter(identifier, input) || (bulk && chunkLike.has(identifier.text))) found = true;
+      // In a set filter (`in: ids`) any per-iteration list is a chunk; elsewhere only a chunk-like name is,
+      // flowing whole into bulk operations, or into anything when the loop walks the result of a
+      // chunking call (`for (const batch of chunk(links, 100)) await deleteBatch(batch)`): a query
+      // per chunk is the point of chunking, even a single-row write such as a counter per batch.
+      if (insideSetFilter(identifier, input) || ((bulk || chunkedCollection) && chunkLike.has(identifier.text))) found = true;
     });
     if (found) return true;
   }
