@@ -21,23 +21,23 @@ model Post {
   id       Int       @id
   authorId Int
   author   User      @relation(fields: [authorId], references: [id])
-//^^^^^^ info: \`Post.author\` is required and has no \`onDelete\`: deleting a \`User\` that still has its \`posts\` fails (Restrict).
+//^^^^^^ info: A "User" that still has its "posts" cannot be deleted: "Post.author" has no "onDelete".
   comments Comment[]
 }
 model Comment {
   id       Int  @id
   postId   Int
   post     Post @relation(fields: [postId], references: [id], onUpdate: Cascade)
-//^^^^ info: deleting a \`Post\` that still has its \`comments\` fails
+//^^^^ info: A "Post" that still has its "comments" cannot be deleted
   authorId Int
   author   User @relation(fields: [authorId], references: [id])
-//^^^^^^ info: \`Comment.author\` is required
+//^^^^^^ info: "Comment.author" has no "onDelete"
 }
 model Profile {
   id     Int  @id
   userId Int  @unique
   user   User @relation(fields: [userId], references: [id])
-//^^^^ info: its \`profile\`
+//^^^^ info: its "profile"
 }
 model Team {
   id      Int      @id
@@ -47,9 +47,9 @@ model Member {
   teamId Int
   userId Int
   team   Team @relation(fields: [teamId], references: [id])
-//^^^^ info: \`Member.team\`
+//^^^^ info: "Member.team"
   user   User @relation(fields: [userId], references: [id])
-//^^^^ info: \`Member.user\`
+//^^^^ info: "Member.user"
 
   @@id([teamId, userId])
 }
@@ -57,7 +57,7 @@ model Audit {
   id      Int  @id
   actorId Int
   actor   Owner @relation(fields: [actorId], references: [id])
-//^^^^^ info: deleting an \`Owner\` that still has its \`audits\`
+//^^^^^ info: An "Owner" that still has its "audits"
 }
 model Owner {
   id     Int     @id

@@ -9,19 +9,19 @@ describe('deep-offset-pagination', () => {
 //- src/posts.ts
 export async function list(page: number, pageSize: number, req: Request) {
   await prisma.post.findMany({ skip: (page - 1) * pageSize, take: pageSize });
-//                             ^^^^ info: \`prisma.post.findMany\` skips a page number times the page size (\`page\`)
+//                             ^^^^ info: "prisma.post.findMany" skips a page number times the page size ("page")
   await prisma.post.findMany({ skip: input.page * 20, take: 20 });
-//                             ^^^^ info: (\`input.page\`)
+//                             ^^^^ info: ("input.page")
   const skip = (pageNumber - 1) * limit;
   await prisma.user.findMany({ skip, take: limit });
-//                             ^^^^ info: \`prisma.user.findMany\` skips
+//                             ^^^^ info: "prisma.user.findMany" skips
   const offset = Number(req.query.offset ?? 0);
   await prisma.user.findMany({ skip: offset, take: 50 });
 //                             ^^^^ info: taken from the request
   await prisma.comment.findMany({ take: 10, skip: Number(searchParams.get('offset')) });
 //                                          ^^^^ info: an offset taken from the request
   await prisma.comment.count({ skip: args.pg * args.size });
-//                             ^^^^ info: (\`args.pg\`)
+//                             ^^^^ info: ("args.pg")
 }
 `);
   });

@@ -16,28 +16,28 @@ ${POSTGRES}
 model Order {
   id          Int    @id
   total       Float
-//            ^^^^^ warning: \`Order.total\` holds money in a \`Float\`
+//            ^^^^^ warning: "Order.total" holds money in a "Float"
   unitPrice   Float?
-//            ^^^^^ warning: \`Order.unitPrice\` holds money
+//            ^^^^^ warning: "Order.unitPrice" holds money
   shipping_fee Float @default(0)
-//             ^^^^^ warning: \`Order.shipping_fee\` holds money
+//             ^^^^^ warning: "Order.shipping_fee" holds money
   taxAmount   Float  @map("tax_amount")
-//            ^^^^^ warning: \`Order.taxAmount\` holds money
+//            ^^^^^ warning: "Order.taxAmount" holds money
 }
 model Wallet {
   id      Int   @id
   balance Float @default(0) // in dollars
-//        ^^^^^ warning: \`Wallet.balance\`
+//        ^^^^^ warning: "Wallet.balance"
   salary  Float
-//        ^^^^^ warning: \`Wallet.salary\`
+//        ^^^^^ warning: "Wallet.salary"
   pricePerUnit Float
-//             ^^^^^ warning: \`Wallet.pricePerUnit\`
+//             ^^^^^ warning: "Wallet.pricePerUnit"
   withdrawalFee Float @default(2.5)
-//              ^^^^^ warning: \`Wallet.withdrawalFee\`
+//              ^^^^^ warning: "Wallet.withdrawalFee"
   lastPayout   Float // paid out on the 1st / 15th
-//             ^^^^^ warning: \`Wallet.lastPayout\`
+//             ^^^^^ warning: "Wallet.lastPayout"
   spend        Float // in dollars/euros
-//             ^^^^^ warning: \`Wallet.spend\`
+//             ^^^^^ warning: "Wallet.spend"
 }
 `);
   });
@@ -101,7 +101,7 @@ datasource db {
 model Order {
   id    Int   @id
   price Float
-//      ^^^^^ warning: \`Order.price\` holds money
+//      ^^^^^ warning: "Order.price" holds money
 }
 `);
     assert.equal(findings[0]!.fixes, undefined);

@@ -10,28 +10,28 @@ describe('lost-update', () => {
 export async function pay(id: number, amount: number) {
   const account = await prisma.account.findUniqueOrThrow({ where: { id } });
   await prisma.account.update({ where: { id }, data: { balance: account.balance - amount } });
-//                                                     ^^^^^^^ warning: \`balance\` is written back from \`account.balance\`, read earlier with \`prisma.account.findUniqueOrThrow\`
+//                                                     ^^^^^^^ warning: "balance" is written back from "account.balance", read earlier with "prisma.account.findUniqueOrThrow"
   const post = await prisma.post.findFirst({ where: { id } });
   const views = post.views + 1;
   await prisma.post.update({ where: { id }, data: { views } });
   await prisma.post.update({ where: { id }, data: { views: views } });
-//                                                  ^^^^^ warning: \`views\` is written back from \`post.views\`
+//                                                  ^^^^^ warning: "views" is written back from "post.views"
   const stock = await db.product.findUnique({ where: { id } });
   await db.product.update({ where: { id }, data: { quantity: Math.max(stock.quantity - 1, 0) } });
-//                                                 ^^^^^^^^ warning: \`stock.quantity\`
+//                                                 ^^^^^^^^ warning: "stock.quantity"
   await prisma.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id } });
     await tx.user.update({ where: { id }, data: { credits: user.credits * 2 } });
-//                                                ^^^^^^^ warning: \`credits\`
+//                                                ^^^^^^^ warning: "credits"
   });
   const wallet = await prisma.wallet.findUniqueOrThrow({ where: { id } });
   await prisma.wallet.update({ where: { id }, data: { balance: wallet.balance.minus(amount) } });
-//                                                    ^^^^^^^ warning: \`wallet.balance\`
+//                                                    ^^^^^^^ warning: "wallet.balance"
   await prisma.wallet.updateMany({ where: { id }, data: { balance: wallet.balance.plus(amount) } });
-//                                                        ^^^^^^^ warning: \`wallet.balance\`
+//                                                        ^^^^^^^ warning: "wallet.balance"
   const score = await prisma.score.findFirst({ where: { id } });
   await prisma.score.upsert({ where: { id }, create: { points: 1 }, update: { points: score.points + 1 } });
-//                                                                            ^^^^^^ warning: \`points\`
+//                                                                            ^^^^^^ warning: "points"
 }
 `);
   });
@@ -90,7 +90,7 @@ export async function pay(id: number) {
   const order = await prisma.order.findUniqueOrThrow({ where: { id }, include: { store: true } });
   const store = order.store;
   await prisma.store.update({ where: { id: store.id }, data: { balance: store.balance + order.total } });
-//                                                             ^^^^^^^ warning: \`balance\` is written back from \`store.balance\`, read earlier with \`prisma.order.findUniqueOrThrow\`
+//                                                             ^^^^^^^ warning: "balance" is written back from "store.balance", read earlier with "prisma.order.findUniqueOrThrow"
   await prisma.order.update({ where: { id }, data: { total: store.balance + 1 } });
   await prisma.$transaction(async (tx) => {
     const again = await tx.store.findUnique({ where: { id } });
@@ -105,7 +105,7 @@ export async function pay(id: number) {
   await prisma.$transaction(async (tx) => {
     const again = await tx.store.findUnique({ where: { id } });
     await tx.store.update({ where: { id }, data: { balance: again.balance - 1 } });
-//                                                 ^^^^^^^ warning: \`again.balance\`
+//                                                 ^^^^^^^ warning: "again.balance"
   }, { isolationLevel: 'RepeatableRead' });
 }
 `);

@@ -1,4 +1,5 @@
 /** Marker tests for missing-fk-index: true and false cases, providers, multi-file and broken schemas. */
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../server/src/analysis/rules/missing-fk-index';
 import { check, checkFix, checkFixAll } from '../support/fixture';
@@ -21,7 +22,7 @@ ${USER}
 model Post {
   id       Int  @id @default(autoincrement())
   authorId Int
-//^^^^^^^^ warning: \`Post.authorId\` has no index: loading \`User.posts\` and each delete or key update on \`User\` (to apply ON DELETE RESTRICT) scan the whole \`Post\` table.
+//^^^^^^^^ warning: Deleting from "User" or loading "User.posts" scans all of "Post": "Post.authorId" has no index.
   author   User @relation(fields: [authorId], references: [id])
 }
 `);
@@ -62,7 +63,7 @@ model Post {
   id       Int    @id
   slug     String
   authorId Int
-//^^^^^^^^ warning: \`Post.authorId\` has no index
+//^^^^^^^^ warning: "Post.authorId" has no index
   author   User   @relation(fields: [authorId], references: [id])
 
   @@unique([slug, authorId])
@@ -84,7 +85,7 @@ model Tag {
 model PostTag {
   postId Int
   tagId  Int
-//^^^^^ warning: \`PostTag.tagId\` has no index: loading \`Tag.posts\`
+//^^^^^ warning: loading "Tag.posts" scans all of "PostTag": "PostTag.tagId" has no index
   post   Post @relation(fields: [postId], references: [id], onDelete: Cascade)
   tag    Tag  @relation(fields: [tagId], references: [id], onDelete: Cascade)
 
@@ -94,16 +95,17 @@ model PostTag {
   });
 
   it('flags a self-relation and names the referential action', () => {
-    check(rule, `
+    const findings = check(rule, `
 ${POSTGRES}
 model Employee {
   id        Int        @id
   managerId Int?
-//^^^^^^^^^ warning: each delete or key update on \`Employee\` (to apply ON DELETE SET NULL)
+//^^^^^^^^^ warning: Deleting from "Employee" or loading "Employee.reports" scans all of "Employee"
   manager   Employee?  @relation("Reports", fields: [managerId], references: [id])
   reports   Employee[] @relation("Reports")
 }
 `);
+    assert.equal(findings[0]!.help, 'Add "@@index([managerId])" to model "Employee". Each delete or key update on "Employee" looks up its "Employee" rows to apply ON DELETE SET NULL.');
   });
 
   it('accepts the @unique side of a one-to-one relation and a shared primary key', () => {
@@ -143,7 +145,7 @@ model Post {
 
   it('flags MySQL with relationMode = "prisma" (and its old name referentialIntegrity)', () => {
     for (const setting of ['relationMode = "prisma"', 'referentialIntegrity = "prisma"']) {
-      check(rule, `
+      const findings = check(rule, `
 datasource db {
   provider = "mysql"
   url      = env("DATABASE_URL")
@@ -153,10 +155,11 @@ ${USER}
 model Post {
   id       Int  @id
   authorId Int
-//^^^^^^^^ warning: Prisma emulates ON DELETE RESTRICT with a query, as relationMode = "prisma"
+//^^^^^^^^ warning: Deleting from "User" or loading "User.posts" scans all of "Post"
   author   User @relation(fields: [authorId], references: [id])
 }
 `);
+      assert.match(findings[0]!.help, /Prisma emulates ON DELETE RESTRICT with a query on each delete from "User" \(relationMode = "prisma"\)\.$/);
     }
   });
 
@@ -201,7 +204,7 @@ ${USER}
 model Post {
   id       Int  @id
   authorId Int
-//^^^^^^^^ warning: \`Post.authorId\` has no index
+//^^^^^^^^ warning: "Post.authorId" has no index
   author   User @relation(fields: [authorId], references: [id])
 }
 `);
@@ -229,7 +232,7 @@ ${USER}
 model Post {
   id       Int  @id
   authorId Int  @map("author_id")
-//^^^^^^^^ warning: scan the whole \`posts\` table
+//^^^^^^^^ warning: scans the whole "posts" table
   author   User @relation(fields: [authorId], references: [id])
 
   @@map("posts")
@@ -273,7 +276,7 @@ model Tenant {
 model Member {
   id       Int    @id
   tenantId Int
-//^^^^^^^^ warning: \`Member\`(\`tenantId\`, \`region\`) has no index
+//^^^^^^^^ warning: "Member(tenantId, region)" has no index
   region   String
   tenant   Tenant @relation(fields: [tenantId, region], references: [id, region])
 

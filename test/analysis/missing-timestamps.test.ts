@@ -9,17 +9,17 @@ describe('missing-timestamps', () => {
   it('flags models without createdAt, updatedAt or both', () => {
     check(rule, `
 model Order {
-//    ^^^^^ info: Model \`Order\` has neither a creation nor an update time
+//    ^^^^^ info: Nothing says when a row of "Order" was written: the model has neither a creation nor an update time.
   id     Int    @id
   status String
 }
 model Invoice {
-//    ^^^^^^^ info: Model \`Invoice\` has no update time
+//    ^^^^^^^ info: Nothing says when a row of "Invoice" last changed: the model has no update time.
   id        Int      @id
   createdAt DateTime @default(now())
 }
 model Payment {
-//    ^^^^^^^ info: Model \`Payment\` has no creation time
+//    ^^^^^^^ info: Nothing says when a row of "Payment" was created: the model has no creation time.
   id        Int      @id
   updatedAt DateTime @updatedAt
 }

@@ -11,26 +11,26 @@ describe('missing-transaction', () => {
 export async function placeOrder(userId: number, items: Item[]) {
   const order = await prisma.order.create({ data: { userId } });
   await prisma.orderItem.createMany({ data: items.map((item) => ({ ...item, orderId: order.id })) });
-//      ^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: \`prisma.orderItem.createMany\` uses \`order\`, the result of \`prisma.order.create\` outside a transaction
+//      ^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: If "prisma.orderItem.createMany" fails, the data is left half-changed: it uses "order", the result of "prisma.order.create" outside a transaction.
   await prisma.user.update({ where: { id: userId }, data: { lastOrderId: order.id } });
-//      ^^^^^^^^^^^^^^^^^^ warning: \`prisma.user.update\` uses \`order\`
+//      ^^^^^^^^^^^^^^^^^^ warning: If "prisma.user.update" fails, the data is left half-changed: it uses "order"
 }
 export async function transfer(from: number, to: number, amount: number) {
   await prisma.account.update({ where: { id: from }, data: { balance: { decrement: amount } } });
   await prisma.account.update({ where: { id: to }, data: { balance: { increment: amount } } });
-//      ^^^^^^^^^^^^^^^^^^^^^ warning: moves \`balance\` together with \`prisma.account.update\`
+//      ^^^^^^^^^^^^^^^^^^^^^ warning: moves "balance" together with "prisma.account.update"
 }
 async function signUp(email: string) {
   const user = await db.user.create({ data: { email } });
   const team = await db.team.create({ data: { ownerId: user.id } });
-//                   ^^^^^^^^^^^^^^ warning: uses \`user\`
+//                   ^^^^^^^^^^^^^^ warning: uses "user"
   await db.membership.create({ data: { teamId: team.id, userId: user.id } });
-//      ^^^^^^^^^^^^^^^^^^^^ warning: \`db.membership.create\` uses
+//      ^^^^^^^^^^^^^^^^^^^^ warning: If "db.membership.create" fails, the data is left half-changed: it uses
 }
 const archive = async (id: number) => {
   const copy = await prisma.archivedPost.create({ data: { id } });
   await prisma.post.delete({ where: { id: copy.id } });
-//      ^^^^^^^^^^^^^^^^^^ warning: \`prisma.post.delete\` uses \`copy\`
+//      ^^^^^^^^^^^^^^^^^^ warning: If "prisma.post.delete" fails, the data is left half-changed: it uses "copy"
 };
 `);
   });
@@ -83,22 +83,22 @@ export async function payout(partnerId: number, amount: number) {
   const payout = await prisma.payout.create({ data: { partnerId, amount } });
   const transfer = await fetch('https://api.example.com/transfers', { method: 'POST', body: JSON.stringify({ amount }) });
   await prisma.partner.update({ where: { id: partnerId }, data: { lastPayoutId: payout.id } });
-//      ^^^^^^^^^^^^^^^^^^^^^ warning: \`prisma.partner.update\` uses \`payout\`, the result of \`prisma.payout.create\` with \`fetch(…)\` between them
+//      ^^^^^^^^^^^^^^^^^^^^^ warning: If "prisma.partner.update" fails, the data is left half-changed: it uses "payout", the result of "prisma.payout.create" with "fetch(…)" between them.
 }
 export async function saveAvatar(userId: number, bytes: Buffer) {
   const file = await prisma.file.create({ data: { userId } });
   await fs.promises.writeFile(\`/data/\${file.id}\`, bytes);
   await prisma.user.update({ where: { id: userId }, data: { avatarId: file.id } });
-//      ^^^^^^^^^^^^^^^^^^ warning: with \`fs.promises.writeFile(…)\` between them
+//      ^^^^^^^^^^^^^^^^^^ warning: with "fs.promises.writeFile(…)" between them
 }
 export async function rename(userId: number, name: string) {
   const user = await prisma.user.update({ where: { id: userId }, data: { name } });
   await prisma.team.update({ where: { ownerId: user.id }, data: { name } });
-//      ^^^^^^^^^^^^^^^^^^ warning: \`prisma.team.update\` uses \`user\`, the result of \`prisma.user.update\` outside a transaction
+//      ^^^^^^^^^^^^^^^^^^ warning: If "prisma.team.update" fails, the data is left half-changed: it uses "user", the result of "prisma.user.update" outside a transaction.
   await fetch('https://hooks.example.com/renamed');
 }
 `);
-    assert.match(findings[0]!.help, /cannot wrap `fetch\(…\)`.*compensating step/);
+    assert.match(findings[0]!.help, /^No transaction can undo "fetch\(…\)": .*compensating step/);
     assert.match(findings[2]!.help, /prisma\.\$transaction/);
   });
 });

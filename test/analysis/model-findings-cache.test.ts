@@ -143,7 +143,7 @@ describe('per-model findings kept between analyses', () => {
     assert.equal(cache.lastReused, 2 * perModelRules);
     assert.ok(second.findings.some((finding) => finding.ruleId === 'string-enum' && finding.message.includes('archived')));
     // Models after the edit moved; their findings moved with them.
-    const order = second.findings.find((finding) => finding.ruleId === 'redundant-index' && finding.message.includes('`Order`'))!;
+    const order = second.findings.find((finding) => finding.ruleId === 'redundant-index' && finding.message.includes('"Order"'))!;
     assert.equal(edited.slice(order.span.start, order.span.end), '@@index([userId])');
   });
 

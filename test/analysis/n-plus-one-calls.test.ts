@@ -29,15 +29,15 @@ import { displayName, loadAuthor } from '../lib/users';
 export async function feed(posts: { authorId: string }[]) {
   for (const post of posts) {
     const author = await loadAuthor(post.authorId);
-                       //^^^^^^^^^^ warning: \`loadAuthor(post.authorId)\` runs \`prisma.user.findFirst\` once per \`post\` of \`posts\` (for…of)
+                       //^^^^^^^^^^ warning: "loadAuthor(post.authorId)" runs "prisma.user.findFirst" once per "post" of "posts" (for…of)
     console.log(displayName(author!));
                //~~~~~~~~~~~ ok: the helper runs no query
   }
 }
 `));
     assert.equal(findings.length, 1);
-    assert.deepEqual(findings[0]!.related, [{ uri: 'file:///fixture/src/lib/users.ts', line: 2, character: 9, endCharacter: 30, message: '`prisma.user.findFirst` runs here' }]);
-    assert.match(findings[0]!.help, /^Make `loadAuthor` work on all the elements at once/);
+    assert.deepEqual(findings[0]!.related, [{ uri: 'file:///fixture/src/lib/users.ts', line: 2, character: 9, endCharacter: 30, message: '"prisma.user.findFirst" runs here' }]);
+    assert.match(findings[0]!.help, /^Make "loadAuthor" work on all the elements at once/);
   });
 
   it('never takes a Node.js module for a workspace file that exports the same name', () => {
@@ -54,7 +54,7 @@ export async function assetPaths(names: string[]) {
     console.log(resolve('/assets', name), join('/a', name));
                //~~~~~~~ ok: node:path's resolve runs no query
     await settle(name);
-        //^^^^^^ warning: \`settle(name)\` runs \`prisma.user.findFirst\` once per \`name\` of \`names\` (for…of)
+        //^^^^^^ warning: "settle(name)" runs "prisma.user.findFirst" once per "name" of "names" (for…of)
   }
 }
 `));
@@ -97,7 +97,7 @@ export class TeamService {
     const members = [];
     for (const id of ids) {
       members.push(await this.userService.profile(id));
-                       //^^^^^^^^^^^^^^^^^^^^^^^^ warning: \`this.userService.profile(id)\` runs \`this.prisma.user.findUnique\` once per \`id\` of \`ids\` (for…of)
+                       //^^^^^^^^^^^^^^^^^^^^^^^^ warning: "this.userService.profile(id)" runs "this.prisma.user.findUnique" once per "id" of "ids" (for…of)
       this.clock.tick(id);
      //~~~~~~~~~~~~~~~ ok: the clock runs no query
     }
@@ -131,9 +131,9 @@ import * as posts from '../services/posts';
 import { audit } from '../services/audit';
 export async function POST(ids: string[]) {
   await Promise.all(ids.map((id) => posts.archive(id)));
-                                  //^^^^^^^^^^^^^ warning: \`posts.archive(id)\` runs \`db.post.update\` once per \`id\` of \`ids\` (map)
+                                  //^^^^^^^^^^^^^ warning: "posts.archive(id)" runs "db.post.update" once per "id" of "ids" (map)
   for (const id of ids) await audit.record(id);
-                            //^^^^^^^^^^^^ warning: \`audit.record(id)\` runs \`db.auditLog.create\` once per \`id\` of \`ids\` (for…of)
+                            //^^^^^^^^^^^^ warning: "audit.record(id)" runs "db.auditLog.create" once per "id" of "ids" (for…of)
 }
 `));
   });
@@ -155,7 +155,7 @@ export async function GET(userId: string, projectIds: string[]) {
   const editable = [];
   for (const projectId of projectIds) {
     if (await canEdit(userId, projectId)) editable.push(projectId);
-            //^^^^^^^ warning: \`canEdit(userId, projectId)\` runs \`prisma.membership.count\`
+            //^^^^^^^ warning: "canEdit(userId, projectId)" runs "prisma.membership.count"
   }
   return editable;
 }
@@ -182,7 +182,7 @@ export async function settingFor(key: string) {
 export async function touchAll(ids: string[]) {
   for (const id of ids) {
     await prisma.job.update({ where: { id }, data: { touchedAt: new Date() } });
-        //^^^^^^^^^^^^^^^^^ warning: \`prisma.job.update\` runs once per \`id\` of \`ids\` (for…of)
+        //^^^^^^^^^^^^^^^^^ warning: "prisma.job.update" runs once per "id" of "ids" (for…of)
   }
 }
 //- src/jobs/run.ts
@@ -205,7 +205,7 @@ import { dbWrite } from '~/server/db/client';
 export async function settle(orders: { id: string }[]) {
   for (const order of orders) {
     await dbWrite.order.update({ where: { id: order.id }, data: { status: 'settled' } });
-        //^^^^^^^^^^^^^^^^^^^^ warning: \`dbWrite.order.update\` runs once per \`order\` of \`orders\` (for…of)
+        //^^^^^^^^^^^^^^^^^^^^ warning: "dbWrite.order.update" runs once per "order" of "orders" (for…of)
     await queue.order.update(order.id);
         //~~~~~~~~~~~~~~~~~~ ok: nothing in queue.order names a database
     await metrics.session.update(order.id);
@@ -213,7 +213,7 @@ export async function settle(orders: { id: string }[]) {
     await createChatClient(order.id).order.update(order.id);
         //~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~ ok: another service's client, whose resource shares a model's name
     await getClient().order.update({ where: { id: order.id }, data: { status: 'settled' } });
-        //^^^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`order\` of \`orders\` (for…of)
+        //^^^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per "order" of "orders" (for…of)
   }
 }
 //- src/teams/team.repository.ts
@@ -222,9 +222,9 @@ export class TaskRepository {
   async close(ids: string[]) {
     for (const id of ids) {
       await this._task.model.task.update({ where: { id }, data: { done: true } });
-          //^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: \`this._task.model.task.update\` runs once per \`id\` of \`ids\` (for…of)
+          //^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: "this._task.model.task.update" runs once per "id" of "ids" (for…of)
       await this.prismaService.txClient().auditLog.create({ data: { action: id } });
-          //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`id\` of \`ids\` (for…of)
+          //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per "id" of "ids" (for…of)
     }
   }
 }
@@ -239,7 +239,7 @@ describe('n-plus-one: tasks made per element', () => {
 export async function reconcile(candidates: { id: string }[]) {
   const tasks = candidates.map(({ id }) => async () => {
     const before = await dbRead.post.findFirst({ where: { id } });
-                       //^^^^^^^^^^^^^^^^^^^^^ warning: runs once per element of \`candidates\` (map)
+                       //^^^^^^^^^^^^^^^^^^^^^ warning: runs once per element of "candidates" (map)
     return before;
   });
   await limitConcurrency(tasks, 5);
@@ -260,7 +260,7 @@ export class InvitationService {
   async record(emails: string[]) {
     for (const email of emails) {
       await this.prismaService.txClient().invitationRecord.create({ data: { email } });
-          //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`email\` of \`emails\` (for…of)
+          //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per "email" of "emails" (for…of)
       await this.mailer.client().message.create({ to: email });
           //~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~ ok: the mailer is no client
     }
@@ -298,9 +298,9 @@ export class AutopostService {
   async stopAll(ids: string[]) {
     for (const id of ids) {
       await this.changeActive(id, false);
-          //^^^^^^^^^^^^^^^^^ warning: \`this.changeActive(id, false)\` runs \`this._autopost.model.job.update\` once per \`id\` of \`ids\` (for…of)
+          //^^^^^^^^^^^^^^^^^ warning: "this.changeActive(id, false)" runs "this._autopost.model.job.update" once per "id" of "ids" (for…of)
       await monitorManager.setActive(id, false);
-          //^^^^^^^^^^^^^^^^^^^^^^^^ warning: \`monitorManager.setActive(id, false)\` runs \`prisma.project.update\`
+          //^^^^^^^^^^^^^^^^^^^^^^^^ warning: "monitorManager.setActive(id, false)" runs "prisma.project.update"
       console.log(monitorManager.describe(id));
                  //~~~~~~~~~~~~~~~~~~~~~~~ ok: runs no query
     }
@@ -321,7 +321,7 @@ describe('n-plus-one: read and write clients by name', () => {
 export async function finalize(auctions: { id: number }[]) {
   for (const auction of auctions) {
     await dbWrite.auction.update({ where: { id: auction.id }, data: { finalized: true } });
-        //^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`auction\` of \`auctions\` (for…of)
+        //^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per "auction" of "auctions" (for…of)
     await dbConfig.auction.update(auction.id);
         //~~~~~~~~~~~~~~~~~~~~~ ok: no client by its name, and no schema to say auction is a model
   }
@@ -340,13 +340,13 @@ export async function cleanUp(canvasIds: string[]) {
     canvasIds.map((id) =>
       limit(async () => {
         const canvas = await prisma.post.findUnique({ where: { id } });
-                           //^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`id\` of \`canvasIds\` (map)
+                           //^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per "id" of "canvasIds" (map)
         return canvas;
       }),
     ),
   );
   const tasks = canvasIds.map((id) => async () => prisma.post.findUnique({ where: { id } }));
-                                                //^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`id\` of \`canvasIds\` (map)
+                                                //^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per "id" of "canvasIds" (map)
   await Promise.all(canvasIds.map((id) => prisma.post.findUnique({ where: { id } })));
                                         //~~~~~~~~~~~~~~~~~~~~~~ ok: one tick, Prisma batches them
   return tasks;
@@ -379,7 +379,7 @@ import { monitors } from '../monitor/index';
 export async function disableStale(candidates: { id: number }[]) {
   for (const candidate of candidates) {
     await monitors.setActive(candidate.id, false);
-        //^^^^^^^^^^^^^^^^^^ warning: \`monitors.setActive(candidate.id, false)\` runs \`prisma.project.update\` once per \`candidate\` of \`candidates\` (for…of)
+        //^^^^^^^^^^^^^^^^^^ warning: "monitors.setActive(candidate.id, false)" runs "prisma.project.update" once per "candidate" of "candidates" (for…of)
     console.log(monitors.describe(candidate.id));
               //~~~~~~~~~~~~~~~~~ ok: runs no query
   }

@@ -47,7 +47,7 @@ export async function sync(users: { id: string }[], extra: string[]) {
   for (const user of users) byId[user.id] = user.id;
   for (const id of Object.values(byId)) {
     await prisma.user.update({ where: { id }, data: { synced: true } });
-        //^^^^^^^^^^^^^^^^^^ warning: runs once per \`id\` of \`Object.values(byId)\` (for…of)
+        //^^^^^^^^^^^^^^^^^^ warning: runs once per "id" of "Object.values(byId)" (for…of)
   }
   for (const id of ['root', ...extra]) {
     await prisma.user.findFirst({ where: { id } });
@@ -89,11 +89,11 @@ export async function relabel(prompts: { id: string }[]) {
   const ops = [];
   for (const prompt of prompts) {
     ops.push(prisma.post.update({ where: { id: prompt.id }, data: { title: 'x' } }));
-           //^^^^^^^^^^^^^^^^^^ warning: runs once per \`prompt\` of \`prompts\` (for…of)
+           //^^^^^^^^^^^^^^^^^^ warning: runs once per "prompt" of "prompts" (for…of)
   }
   await Promise.all(ops);
   const created = prompts.map((prompt) => prisma.tag.create({ data: { name: prompt.id } }));
-                                        //^^^^^^^^^^^^^^^^^ warning: runs once per \`prompt\` of \`prompts\` (map)
+                                        //^^^^^^^^^^^^^^^^^ warning: runs once per "prompt" of "prompts" (map)
   return Promise.all(created);
 }
 `));
@@ -107,7 +107,7 @@ export async function runActions(actions: { id: string }[]) {
   for (const action of actions) {
     try {
       await prisma.job.update({ where: { id: action.id }, data: { status: 'running' } });
-          //^^^^^^^^^^^^^^^^^ warning: runs once per \`action\` of \`actions\` (for…of)
+          //^^^^^^^^^^^^^^^^^ warning: runs once per "action" of "actions" (for…of)
       await execute(action);
     } catch (error) {
       await prisma.job.update({ where: { id: action.id }, data: { status: 'failed' } });
@@ -138,7 +138,7 @@ export async function firstMatch(candidates: { email: string }[]) {
   }
   for (const candidate of candidates) {
     const user = await prisma.user.findFirst({ where: { email: candidate.email } });
-                     //^^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`candidate\` of \`candidates\` (for…of)
+                     //^^^^^^^^^^^^^^^^^^^^^ warning: runs once per "candidate" of "candidates" (for…of)
     if (user) return user;
   }
   for (const candidate of candidates) {
@@ -192,7 +192,7 @@ export async function migrate(sqlList: string[], ids: number[], fields: string[]
   }
   for (const id of ids) {
     await prisma.$executeRawUnsafe('DELETE FROM "Post" WHERE id = $1', id);
-        //^^^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`id\` of \`ids\` (for…of)
+        //^^^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per "id" of "ids" (for…of)
   }
 }
 `));
@@ -220,11 +220,11 @@ export async function consume(sock: zmq.Pull, changeStream: AsyncIterable<{ id: 
   const messages = await prisma.job.findMany();
   for await (const message of messages) {
     await prisma.job.update({ where: { id: message.id }, data: { done: true } });
-        //^^^^^^^^^^^^^^^^^ warning: \`prisma.job.update\` runs once per \`message\` of \`messages\` (for await…of)
+        //^^^^^^^^^^^^^^^^^ warning: "prisma.job.update" runs once per "message" of "messages" (for await…of)
   }
   for await (const id of ids) {
     await prisma.job.delete({ where: { id } });
-        //^^^^^^^^^^^^^^^^^ warning: \`prisma.job.delete\` runs once per \`id\` of \`ids\` (for await…of)
+        //^^^^^^^^^^^^^^^^^ warning: "prisma.job.delete" runs once per "id" of "ids" (for await…of)
   }
 }
 `));
@@ -287,27 +287,27 @@ export async function walk(root: { id: number }) {
   while (queue.length > 0) {
     const node = queue.shift()!;
     const children = await prisma.category.findMany({ where: { parentId: node.id } });
-                         //^^^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per element of \`queue\` (while)
+                         //^^^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per element of "queue" (while)
     queue.push(...children);
   }
   const names = ['Books', 'Games'];
   for (const name of names) {
     await prisma.tag.create({ data: { name } });
-        //^^^^^^^^^^^^^^^^^ warning: runs once per \`name\` of \`names\` (for…of)
+        //^^^^^^^^^^^^^^^^^ warning: runs once per "name" of "names" (for…of)
   }
   const chosen = DEFAULT_ROLES.map((role) => ({ role, enabled: root.id > 0 })).filter((entry) => entry.enabled);
   for (const { role } of chosen) {
     await prisma.membership.create({ data: { userId: root.id, orgId: 1, role } });
-        //^^^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per element of \`chosen\` (for…of)
+        //^^^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per element of "chosen" (for…of)
   }
   for (const post of await topPosts(5)) {
     await prisma.comment.count({ where: { postId: post.id } });
-        //^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`post\` of \`topPosts(5)\` (for…of)
+        //^^^^^^^^^^^^^^^^^^^^ warning: runs once per "post" of "topPosts(5)" (for…of)
   }
   const slots = Array.from({ length: root.id }, (_, i) => i);
   for (const slot of slots) {
     await prisma.job.create({ data: { type: String(slot), payload: {} } });
-        //^^^^^^^^^^^^^^^^^ warning: runs once per \`slot\` of \`slots\` (for…of)
+        //^^^^^^^^^^^^^^^^^ warning: runs once per "slot" of "slots" (for…of)
   }
 }
 export class Users {
@@ -318,7 +318,7 @@ export class Users {
   async touch() {
     for (const user of this.known) {
       await prisma.user.update({ where: { id: user.id }, data: { name: 'x' } });
-          //^^^^^^^^^^^^^^^^^^ warning: runs once per \`user\` of \`this.known\` (for…of)
+          //^^^^^^^^^^^^^^^^^^ warning: runs once per "user" of "this.known" (for…of)
     }
   }
 }
@@ -354,14 +354,14 @@ export async function relabel(byStatus: Record<string, number[]>, users: { id: n
   for (const status in byStatus) {
     for (const id of byStatus[status]) {
       await prisma.invoice.update({ where: { id }, data: { status } });
-          //^^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`id\` of \`byStatus[status]\` (for…of), inside a loop over \`byStatus\`
+          //^^^^^^^^^^^^^^^^^^^^^ warning: runs once per "id" of "byStatus[status]" (for…of), inside a loop over "byStatus"
     }
   }
   for (const user of users) {
     await prisma.$executeRaw\`UPDATE "Post" SET "views" = 0 WHERE id IN (\${Prisma.join(user.postIds)})\`;
-        //^^^^^^^^^^^^^^^^^^ warning: runs once per \`user\` of \`users\` (for…of)
+        //^^^^^^^^^^^^^^^^^^ warning: runs once per "user" of "users" (for…of)
     await prisma.$queryRaw\`SELECT * FROM "Post" WHERE "authorId" IN (\${user.id})\`;
-        //^^^^^^^^^^^^^^^^ warning: runs once per \`user\` of \`users\` (for…of)
+        //^^^^^^^^^^^^^^^^ warning: runs once per "user" of "users" (for…of)
   }
 }
 `));
@@ -408,7 +408,7 @@ export async function settle(users: { id: number }[], ids: number[]) {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         await prisma.user.update({ where: { id: user.id }, data: { name: 'x' } });
-            //^^^^^^^^^^^^^^^^^^ warning: runs once per \`user\` of \`users\` (for…of)
+            //^^^^^^^^^^^^^^^^^^ warning: runs once per "user" of "users" (for…of)
         break;
       } catch {}
     }
@@ -421,7 +421,7 @@ export async function settle(users: { id: number }[], ids: number[]) {
   let i = 0;
   while (i < users.length) {
     await prisma.post.count({ where: { authorId: users[i]!.id } });
-        //^^^^^^^^^^^^^^^^^ warning: runs once per element of \`users\` (while)
+        //^^^^^^^^^^^^^^^^^ warning: runs once per element of "users" (while)
     i++;
   }
 }
@@ -436,7 +436,7 @@ export async function save(values: { id: number; title: string }[], orgs: { id: 
   const saved: { id: number }[] = [];
   for (const value of values) {
     saved.push(await prisma.post.upsert({ where: { id: value.id }, create: { title: value.title, authorId: 1, slug: value.title }, update: {} }));
-                   //^^^^^^^^^^^^^^^^^^ warning: runs once per \`value\` of \`values\` (for…of)
+                   //^^^^^^^^^^^^^^^^^^ warning: runs once per "value" of "values" (for…of)
     if (saved.length === 1) {
       await prisma.postTag.deleteMany({ where: { postId: saved[0]!.id } });
           //~~~~~~~~~~~~~~~~~~~~~~~~~ ok: only on the first iteration
@@ -463,11 +463,11 @@ export async function save(users: { id: number; role: string; posts: unknown[] }
   for (const user of users) {
     if (user.posts.length === 0) {
       await prisma.post.create({ data: { title: 'Hello', authorId: user.id, slug: String(user.id) } });
-          //^^^^^^^^^^^^^^^^^^ warning: runs once per \`user\` of \`users\` (for…of)
+          //^^^^^^^^^^^^^^^^^^ warning: runs once per "user" of "users" (for…of)
     }
     if (user.role === 'admin') {
       await prisma.membership.count({ where: { userId: user.id } });
-          //^^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`user\` of \`users\` (for…of)
+          //^^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per "user" of "users" (for…of)
     }
   }
 }
@@ -492,7 +492,7 @@ export async function invite(orgs: { id: number }[], users: { id: number; email:
 export async function importPosts(users: { id: number; posts: { title: string }[] }[]) {
   for (const user of users) {
     await prisma.post.createMany({ data: user.posts.map((post) => ({ title: post.title, authorId: user.id, slug: post.title })) });
-        //^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`user\` of \`users\` (for…of)
+        //^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per "user" of "users" (for…of)
   }
 }
 `));

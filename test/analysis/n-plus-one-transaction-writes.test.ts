@@ -16,15 +16,15 @@ describe('transaction-per-row-writes', () => {
   it('suggests createMany, deleteMany and updateMany for per-row writes in one transaction, and n-plus-one stays quiet', () => {
     check([rule, nPlusOne], code(`
 await prisma.$transaction(items.map((item) => prisma.orderItem.create({ data: { orderId: order.id, productId: item.id, quantity: 1, price: item.price } })));
-                                            //^^^^^^^^^^^^^^^^^^^^^^^ info: \`prisma.orderItem.create\` runs once per \`item\` of \`items\` inside one \`$transaction\`: N statements where one \`createMany\` would do.
+                                            //^^^^^^^^^^^^^^^^^^^^^^^ info: N statements where one "createMany" would do: "prisma.orderItem.create" runs once per "item" of "items" in one "$transaction".
 await prisma.$transaction([
   ...staleIds.map((id) => prisma.notification.delete({ where: { id } })),
-                        //^^^^^^^^^^^^^^^^^^^^^^^^^^ info: one \`deleteMany\` would do
+                        //^^^^^^^^^^^^^^^^^^^^^^^^^^ info: one "deleteMany" would do
   prisma.auditLog.create({ data: { actorId, action: 'cleanup' } }),
 ]);
 const ops = [];
 for (const task of tasks) ops.push(tx.task.update({ where: { id: task.id }, data: { status: 'archived' } }));
-                                 //^^^^^^^^^^^^^^ info: one \`updateMany\` would do
+                                 //^^^^^^^^^^^^^^ info: one "updateMany" would do
 await prisma.$transaction(ops);
 `));
   });
@@ -49,7 +49,7 @@ await prisma.$transaction(updates);
 const archive = { status: 'archived' };
 const ops = [];
 for (const task of tasks) ops.push(tx.task.update({ where: { id: task.id }, data: archive }));
-                                 //^^^^^^^^^^^^^^ info: one \`updateMany\` would do
+                                 //^^^^^^^^^^^^^^ info: one "updateMany" would do
 await prisma.$transaction(ops);
 `));
   });

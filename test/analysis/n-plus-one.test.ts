@@ -18,7 +18,7 @@ describe('n-plus-one: loop forms', () => {
 const users = await prisma.user.findMany();
 for (const user of users) {
   const posts = await prisma.post.findMany({ where: { authorId: user.id } });
-                    //^^^^^^^^^^^^^^^^^^^^ warning: \`prisma.post.findMany\` runs once per \`user\` of \`users\` (for…of): 1 + N queries.
+                    //^^^^^^^^^^^^^^^^^^^^ warning: 1 + N queries: "prisma.post.findMany" runs once per "user" of "users" (for…of).
 }
 `));
   });
@@ -27,11 +27,11 @@ for (const user of users) {
     check(rule, code(`
 for (let i = 0; i < orders.length; i++) {
   await prisma.order.update({ where: { id: orders[i].id }, data: { status: 'paid' } });
-      //^^^^^^^^^^^^^^^^^^^ warning: runs once per element of \`orders\` (for)
+      //^^^^^^^^^^^^^^^^^^^ warning: runs once per element of "orders" (for)
 }
 for (const key in byEmail) {
   await prisma.user.upsert({ where: { email: key }, create: byEmail[key], update: byEmail[key] });
-      //^^^^^^^^^^^^^^^^^^ warning: runs once per \`key\` of \`byEmail\` (for…in)
+      //^^^^^^^^^^^^^^^^^^ warning: runs once per "key" of "byEmail" (for…in)
 }
 for await (const line of readLines(file)) {
   await prisma.product.create({ data: parse(line) });
@@ -40,7 +40,7 @@ for await (const line of readLines(file)) {
 while (queue.length > 0) {
   const node = queue.shift()!;
   const children = await prisma.category.findMany({ where: { parentId: node.id } });
-                       //^^^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per element of \`queue\` (while)
+                       //^^^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per element of "queue" (while)
   queue.push(...children);
 }
 let i = 0;
@@ -55,7 +55,7 @@ do {
     check(rule, code(`
 for (let n = 0; n < 50; n++) {
   await prisma.user.create({ data: { email: \`user\${n}@example.com\` } });
-      //^^^^^^^^^^^^^^^^^^ warning: runs once per iteration while \`n < 50\` (for)
+      //^^^^^^^^^^^^^^^^^^ warning: runs once per iteration while "n < 50" (for)
 }
 `));
   });
@@ -63,17 +63,17 @@ for (let n = 0; n < 50; n++) {
   it('flags the callbacks of array methods and of p-map style helpers', () => {
     check(rule, code(`
 const withCounts = await Promise.all(posts.map(async (post) => ({ ...post, comments: await prisma.comment.count({ where: { postId: post.id } }) })));
-                                                                                         //^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`post\` of \`posts\` (map)
+                                                                                         //^^^^^^^^^^^^^^^^^^^^ warning: runs once per "post" of "posts" (map)
 const rows = (await Promise.all(orgs.map((org) => prisma.project.findMany({ where: { orgId: org.id } })))).flat();
                                                 //^^^^^^^^^^^^^^^^^^^^^^^ warning: (map)
 const tags = await Promise.all(posts.flatMap((post) => post.tagIds.map((tagId) => prisma.tag.findFirst({ where: { id: tagId } }))));
-                                                                                //^^^^^^^^^^^^^^^^^^^^ warning: \`prisma.tag.findFirst\` runs once per \`tagId\` of \`post.tagIds\` (map), inside a loop over \`posts\`: N × M queries.
+                                                                                //^^^^^^^^^^^^^^^^^^^^ warning: N × M queries: "prisma.tag.findFirst" runs once per "tagId" of "post.tagIds" (map), inside a loop over "posts".
 users.forEach(async (user) => {
   await prisma.notification.create({ data: { userId: user.id, kind: 'digest' } });
       //^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: (forEach)
 });
 const total = await orders.reduce(async (sum, order) => (await sum) + (await prisma.orderItem.count({ where: { orderId: order.id } })), Promise.resolve(0));
-                                                                           //^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`order\` of \`orders\` (reduce)
+                                                                           //^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per "order" of "orders" (reduce)
 const active = await pMap(members, async (member) => prisma.user.findFirst({ where: { id: member.userId, name: { not: null } } }), { concurrency: 4 });
                                                    //^^^^^^^^^^^^^^^^^^^^^ warning: (pMap)
 const settled = await Promise.allSettled(ids.map((id) => prisma.order.findMany({ where: { userId: id } })));
@@ -85,9 +85,9 @@ const settled = await Promise.allSettled(ids.map((id) => prisma.order.findMany({
     check(rule, code(`
 for (const id of ids) {
   prisma.post.findFirst({ where: { authorId: id } }).then((post) => cache.set(id, post));
-//^^^^^^^^^^^^^^^^^^^^^ warning: runs once per \`id\` of \`ids\`
+//^^^^^^^^^^^^^^^^^^^^^ warning: runs once per "id" of "ids"
   await withRetry(() => prisma.profile.upsert({ where: { userId: id }, create: { userId: id, bio: '' }, update: {} }));
-                      //^^^^^^^^^^^^^^^^^^^^^ warning: \`prisma.profile.upsert\` runs once per \`id\` of \`ids\`
+                      //^^^^^^^^^^^^^^^^^^^^^ warning: "prisma.profile.upsert" runs once per "id" of "ids"
 }
 `));
   });
@@ -100,9 +100,9 @@ export const postRouter = router({
   feed: publicProcedure.query(async ({ ctx }) => {
     const posts = await ctx.db.post.findMany();
     for (const post of posts) post.author = await ctx.db.user.findFirst({ where: { id: post.authorId } });
-                                                //^^^^^^^^^^^^^^^^^^^^^ warning: \`ctx.db.user.findFirst\`
+                                                //^^^^^^^^^^^^^^^^^^^^^ warning: "ctx.db.user.findFirst"
     for (const post of posts) await ctx.prisma.comment.deleteMany({ where: { postId: post.id } });
-                                  //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: \`ctx.prisma.comment.deleteMany\`
+                                  //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: "ctx.prisma.comment.deleteMany"
   }),
 });
 class ReportService {
@@ -110,14 +110,14 @@ class ReportService {
   constructor(private readonly prisma: PrismaService) {}
   async run(ids: number[]) {
     for (const id of ids) await this.prisma.invoice.findMany({ where: { orgId: id } });
-                              //^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: \`this.prisma.invoice.findMany\`
+                              //^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: "this.prisma.invoice.findMany"
     for (const id of ids) await this.#prisma.invoice.count({ where: { orgId: id } });
-                              //^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: \`this.#prisma.invoice.count\`
+                              //^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: "this.#prisma.invoice.count"
   }
 }
 export async function handler({ db }: Context, ids: number[]) {
   for (const id of ids) await db.task.updateMany({ where: { projectId: id }, data: { status: 'archived' } });
-                            //^^^^^^^^^^^^^^^^^^ warning: \`db.task.updateMany\`
+                            //^^^^^^^^^^^^^^^^^^ warning: "db.task.updateMany"
 }
 `));
   });
@@ -128,22 +128,22 @@ export async function handler({ db }: Context, ids: number[]) {
 export class PrismaService extends PrismaClient {
   async archive(ids: number[]) {
     for (const id of ids) await this.project.delete({ where: { id } });
-                              //^^^^^^^^^^^^^^^^^^^ warning: \`this.project.delete\`
+                              //^^^^^^^^^^^^^^^^^^^ warning: "this.project.delete"
   }
 }
 const xprisma = basePrisma.$extends({ result: {} });
 export async function importAll(rows: Row[]) {
   for (const row of rows) await xprisma.product.upsert({ where: { sku: row.sku }, create: row, update: row });
-                              //^^^^^^^^^^^^^^^^^^^^^^ warning: \`xprisma.product.upsert\`
+                              //^^^^^^^^^^^^^^^^^^^^^^ warning: "xprisma.product.upsert"
   await base.$transaction(async (t) => {
     for (const row of rows) await t.product.update({ where: { sku: row.sku }, data: { stock: row.stock } });
-                                //^^^^^^^^^^^^^^^^ warning: \`t.product.update\`
+                                //^^^^^^^^^^^^^^^^ warning: "t.product.update"
   });
   await prisma.$transaction(async (prisma) => {
     for (const row of rows) {
       await prisma.product
         .update({ where: { sku: row.sku }, data: { price: row.price } });
-       //^^^^^^ warning: \`prisma.product.update\` runs once per \`row\` of \`rows\`
+       //^^^^^^ warning: "prisma.product.update" runs once per "row" of "rows"
     }
   });
 }
@@ -173,12 +173,12 @@ const loadComments = (postId: number) => prisma.comment.findMany({ where: { post
 export async function feed(posts: Post[]) {
   for (const post of posts) {
     const author = await loadAuthor(post);
-                       //^^^^^^^^^^ warning: \`loadAuthor(post)\` runs \`prisma.user.findFirst\` once per \`post\` of \`posts\` (for…of)
+                       //^^^^^^^^^^ warning: "loadAuthor(post)" runs "prisma.user.findFirst" once per "post" of "posts" (for…of)
     const comments = await loadComments(post.id);
-                         //^^^^^^^^^^^^ warning: \`loadComments(post.id)\` runs \`prisma.comment.findMany\`
+                         //^^^^^^^^^^^^ warning: "loadComments(post.id)" runs "prisma.comment.findMany"
   }
   return Promise.all(posts.map(loadAuthor));
-                             //^^^^^^^^^^ warning: \`loadAuthor\` runs \`prisma.user.findFirst\` once per \`post\` of \`posts\` (map)
+                             //^^^^^^^^^^ warning: "loadAuthor" runs "prisma.user.findFirst" once per "post" of "posts" (map)
 }
 class OrderService {
   private async total(orderId: number) {
@@ -186,7 +186,7 @@ class OrderService {
   }
   async totals(orders: Order[]) {
     return Promise.all(orders.map((order) => this.total(order.id)));
-                                           //^^^^^^^^^^ warning: \`this.total(order.id)\` runs \`this.prisma.orderItem.aggregate\`
+                                           //^^^^^^^^^^ warning: "this.total(order.id)" runs "this.prisma.orderItem.aggregate"
   }
 }
 `));
@@ -201,11 +201,11 @@ export const billing = {
   },
   async all(orgIds: number[]) {
     for (const orgId of orgIds) await this.openInvoices(orgId);
-                                    //^^^^^^^^^^^^^^^^^ warning: \`this.openInvoices(orgId)\` runs \`tenantClient(orgId).invoice.findMany\`
+                                    //^^^^^^^^^^^^^^^^^ warning: "this.openInvoices(orgId)" runs "tenantClient(orgId).invoice.findMany"
   },
 };
 export const report = (orgIds: number[]) => Promise.all(orgIds.map((orgId) => billing.openInvoices(orgId)));
-                                                                            //^^^^^^^^^^^^^^^^^^^^ warning: \`billing.openInvoices(orgId)\`
+                                                                            //^^^^^^^^^^^^^^^^^^^^ warning: "billing.openInvoices(orgId)"
 `));
   });
 
@@ -218,7 +218,7 @@ async function AuthorBadge({ authorId }: { authorId: number }) {
 export default async function Page() {
   const posts = await prisma.post.findMany();
   return <ul>{posts.map((post) => <li key={post.id}><AuthorBadge authorId={post.authorId} /></li>)}</ul>;
-                                                   //^^^^^^^^^^^ warning: \`<AuthorBadge>\` runs \`prisma.user.findFirst\`
+                                                   //^^^^^^^^^^^ warning: "<AuthorBadge>" runs "prisma.user.findFirst"
 }
 `, 'app/page.tsx'));
   });
@@ -322,7 +322,7 @@ for (let i = 0; i < ids.length; i += 100) {
 let current = await prisma.category.findUnique({ where: { id } });
 while (current?.parentId) {
   current = await prisma.category.findUnique({ where: { id: current.parentId } });
-                //^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per iteration while \`current?.parentId\` (while)
+                //^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per iteration while "current?.parentId" (while)
 }
 let job = await prisma.job.findUniqueOrThrow({ where: { id } });
 while (job.status === 'running') {
@@ -348,11 +348,11 @@ export async function rescan(postIds: number[]) {
   for (const postId of postIds) {
     await prisma.$transaction(async (tx) => {
       await tx.$executeRaw\`SELECT pg_advisory_xact_lock(\${postId})\`;
-          //^^^^^^^^^^^^^^ warning: runs once per \`postId\` of \`postIds\` (for…of)
+          //^^^^^^^^^^^^^^ warning: runs once per "postId" of "postIds" (for…of)
       await tx.post.update({ where: { id: postId }, data: { views: 0 } });
-          //^^^^^^^^^^^^^^ warning: runs once per \`postId\` of \`postIds\` (for…of)
+          //^^^^^^^^^^^^^^ warning: runs once per "postId" of "postIds" (for…of)
       return tx.post.count({ where: { authorId: postId } });
-           //^^^^^^^^^^^^^ warning: runs once per \`postId\` of \`postIds\` (for…of)
+           //^^^^^^^^^^^^^ warning: runs once per "postId" of "postIds" (for…of)
     });
   }
 }
@@ -377,7 +377,7 @@ describe('n-plus-one: queries spread onto a list', () => {
 export async function sync(removed: { id: number }[], renamed: { id: number; name: string }[]) {
   const operations: Promise<unknown>[] = [];
   operations.push(...removed.map(({ id }) => prisma.tag.delete({ where: { id } })));
-                                           //^^^^^^^^^^^^^^^^^ warning: runs once per element of \`removed\` (map)
+                                           //^^^^^^^^^^^^^^^^^ warning: runs once per element of "removed" (map)
   await Promise.all(operations);
   const batch: Prisma.PrismaPromise<unknown>[] = [];
   batch.push(...renamed.map(({ id, name }) => prisma.tag.update({ where: { id }, data: { name } })));

@@ -32,18 +32,18 @@ ${SCHEMA}
 //- src/users.ts
 export async function signUp(email: string, password: string, input: Input) {
   await prisma.user.create({ data: { email, password } });
-//                                          ^^^^^^^^ warning: \`prisma.user.create\` stores \`password\` in \`User.password\` as it is
+//                                          ^^^^^^^^ warning: Anyone who reads the database can use "User.password": "prisma.user.create" stores "password" there as it is.
   await prisma.user.update({ where: { email }, data: { password: input.password } });
-//                                                     ^^^^^^^^ warning: \`input.password\` in \`User.password\`
+//                                                     ^^^^^^^^ warning: "User.password": "prisma.user.update" stores "input.password" there
   const token = crypto.randomBytes(32).toString('hex');
   await prisma.user.update({ where: { email }, data: { resetToken: token } });
-//                                                     ^^^^^^^^^^ warning: \`User.resetToken\`
+//                                                     ^^^^^^^^^^ warning: "User.resetToken"
   await prisma.user.upsert({ where: { email }, create: { email, password, apiKey: input.key }, update: {} });
-//                                                              ^^^^^^^^ warning: \`User.password\`
-//                                                                        ^^^^^^ warning: \`User.apiKey\`
+//                                                              ^^^^^^^^ warning: "User.password"
+//                                                                        ^^^^^^ warning: "User.apiKey"
   await prisma.user.createMany({ data: [{ email, password: 'changeme', clientSecret: input.secret }] });
-//                                               ^^^^^^^^ warning: \`'changeme'\`
-//                                                                     ^^^^^^^^^^^^ warning: \`User.clientSecret\`
+//                                               ^^^^^^^^ warning: "'changeme'"
+//                                                                     ^^^^^^^^^^^^ warning: "User.clientSecret"
 }
 `);
   });
@@ -125,11 +125,11 @@ ${KEYS}
 //- src/keys.ts
 export async function createKey(secretKey: string, input: { email: string; password: string }) {
   await prisma.apiKey.create({ data: { hashedSecretKey: await hash(secretKey), displaySecretKey: getDisplaySecretKey(secretKey), secretKey } });
-//                                                                                                                               ^^^^^^^^^ warning: stores \`secretKey\` in \`ApiKey.secretKey\`
+//                                                                                                                               ^^^^^^^^^ warning: "ApiKey.secretKey": "prisma.apiKey.create" stores "secretKey" there
   await prisma.oAuthApp.update({ where: { id: 1 }, data: { clientSecret: secretKey } });
-//                                                         ^^^^^^^^^^^^ warning: \`OAuthApp.clientSecret\`
+//                                                         ^^^^^^^^^^^^ warning: "OAuthApp.clientSecret"
   await prisma.user.create({ data: { email: input.email, password: input.password } });
-//                                                       ^^^^^^^^ warning: \`User.password\`
+//                                                       ^^^^^^^^ warning: "User.password"
   input.password = await bcrypt.hash(input.password, 12);
 }
 `);

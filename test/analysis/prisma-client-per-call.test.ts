@@ -10,7 +10,7 @@ describe('prisma-client-per-call', () => {
 import { PrismaClient } from '@prisma/client';
 export async function GET() {
   const prisma = new PrismaClient();
-//               ^^^^^^^^^^^^^^^^ warning: \`PrismaClient\` is created on every call of \`GET\`
+//               ^^^^^^^^^^^^^^^^ warning: a "PrismaClient" is created on every call of "GET"
   return Response.json(await prisma.user.findMany({ take: 10 }));
 }
 app.get('/users', async (req, res) => {
@@ -21,7 +21,7 @@ app.get('/users', async (req, res) => {
 class UserService {
   async load(id: number) {
     const client = new PrismaClient();
-//                 ^^^^^^^^^^^^^^^^ warning: on every call of \`load\`
+//                 ^^^^^^^^^^^^^^^^ warning: on every call of "load"
     return client.user.findUnique({ where: { id } });
   }
 }
@@ -32,7 +32,7 @@ for (const tenant of tenants) {
 }
 function makeClient() {
   return new PrismaClient();
-//       ^^^^^^^^^^^^^^^^ warning: by \`makeClient()\` on every call of \`handle\`
+//       ^^^^^^^^^^^^^^^^ warning: by "makeClient()" on every call of "handle"
 }
 export async function handle() {
   const prisma = makeClient();
@@ -130,7 +130,7 @@ export default async () => {
 import { PrismaClient } from '@prisma/client';
 export async function GET(request: Request) {
   const reports = new PrismaClient({ datasourceUrl: process.env.REPORTS_URL });
-//                ^^^^^^^^^^^^^^^^ warning: \`PrismaClient\` is created on every call of \`GET\`
+//                ^^^^^^^^^^^^^^^^ warning: a "PrismaClient" is created on every call of "GET"
   try {
     return Response.json(await reports.report.findMany({ take: 10 }));
   } finally {
@@ -139,7 +139,7 @@ export async function GET(request: Request) {
 }
 export default async function handler() {
   const db = new PrismaClient();
-//           ^^^^^^^^^^^^^^^^ warning: on every call of \`handler\`
+//           ^^^^^^^^^^^^^^^^ warning: on every call of "handler"
   return db.user.count();
 }
 `);

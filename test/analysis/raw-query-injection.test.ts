@@ -10,21 +10,21 @@ describe('raw-query-injection', () => {
 //- src/users.ts
 export async function find(email: string, sort: string, id: string) {
   await prisma.$queryRawUnsafe(\`SELECT * FROM "User" WHERE email = '\${email}'\`);
-//      ^^^^^^^^^^^^^^^^^^^^^^ error: \`prisma.$queryRawUnsafe\` runs SQL built from values (interpolates \`\${email}\`)
+//      ^^^^^^^^^^^^^^^^^^^^^^ error: SQL injection: "prisma.$queryRawUnsafe" runs SQL built from values (interpolates "\${email}")
   await prisma.$executeRawUnsafe('DELETE FROM "Session" WHERE "userId" = ' + id);
-//      ^^^^^^^^^^^^^^^^^^^^^^^^ error: \`prisma.$executeRawUnsafe\` runs SQL built from values (concatenation)
+//      ^^^^^^^^^^^^^^^^^^^^^^^^ error: SQL injection: "prisma.$executeRawUnsafe" runs SQL built from values (concatenation)
   const sql = \`SELECT * FROM "Post" ORDER BY \${sort}\`;
   await db.$queryRawUnsafe(sql);
-//      ^^^^^^^^^^^^^^^^^^ error: \`sql\` is assembled from values
+//      ^^^^^^^^^^^^^^^^^^ error: "sql" is assembled from values
   let query = 'SELECT * FROM "Tag" WHERE name = ' + "'" + sort + "'";
   await prisma.$queryRawUnsafe(query, 1);
 //      ^^^^^^^^^^^^^^^^^^^^^^ error: SQL injection
   await prisma.$queryRaw\`SELECT * FROM "User" ORDER BY \${Prisma.raw(\`"\${sort}" DESC\`)}\`;
-//                                                       ^^^^^^^^^^ error: \`Prisma.raw\` inserts text built from values
+//                                                       ^^^^^^^^^^ error: SQL injection: "Prisma.raw" puts text built from values
   await this.prisma.$queryRawUnsafe(\`SELECT * FROM "User" WHERE id IN (\${ids.join(',')})\`);
-//      ^^^^^^^^^^^^^^^^^^^^^^^^^^^ error: interpolates \`\${ids.join(',')}\`
+//      ^^^^^^^^^^^^^^^^^^^^^^^^^^^ error: interpolates "\${ids.join(',')}"
   for (const table of tablesFromRequest) await prisma.$executeRawUnsafe(\`TRUNCATE \${table}\`);
-//                                             ^^^^^^^^^^^^^^^^^^^^^^^^ error: interpolates \`\${table}\`
+//                                             ^^^^^^^^^^^^^^^^^^^^^^^^ error: interpolates "\${table}"
 }
 `);
   });
@@ -150,17 +150,17 @@ const typeToTable: Record<string, string> = { image: 'Image' };
 export async function set(key: string, value: unknown, type: string) {
   const json = JSON.stringify(value).replace(/'/g, "''");
   await prisma.$executeRawUnsafe(\`INSERT INTO "KeyValue" VALUES ('\${key}', '\${json}'::jsonb)\`);
-//      ^^^^^^^^^^^^^^^^^^^^^^^^ error: interpolates \`\${key}\`
+//      ^^^^^^^^^^^^^^^^^^^^^^^^ error: interpolates "\${key}"
   if (!type) return;
   await prisma.$queryRawUnsafe(\`SELECT * FROM "\${type}"\`);
-//      ^^^^^^^^^^^^^^^^^^^^^^ error: interpolates \`\${type}\`
+//      ^^^^^^^^^^^^^^^^^^^^^^ error: interpolates "\${type}"
   await prisma.$queryRawUnsafe(\`SELECT * FROM "\${typeToTable[type] ?? type}"\`);
 //      ^^^^^^^^^^^^^^^^^^^^^^ error: SQL injection
   const byColumn = (column: string) => prisma.$queryRawUnsafe(\`SELECT * FROM "Tag" ORDER BY \${column}\`);
-//                                     ^^^^^^^^^^^^^^^^^^^^^^ error: interpolates \`\${column}\`
+//                                     ^^^^^^^^^^^^^^^^^^^^^^ error: interpolates "\${column}"
   const match = /^(?<name>\\w+)$/.exec(key);
   await prisma.$executeRawUnsafe(\`CREATE DATABASE "\${match?.groups?.name}"\`);
-//      ^^^^^^^^^^^^^^^^^^^^^^^^ error: interpolates \`\${match?.groups?.name}\`
+//      ^^^^^^^^^^^^^^^^^^^^^^^^ error: interpolates "\${match?.groups?.name}"
   await byColumn('name');
   await byColumn(type);
 }
@@ -245,44 +245,44 @@ export function makeConfig(alias: string): OpenConfig {
 const filterSchema = z.object({ name: z.string().min(1), status: z.enum(['Draft', 'Published']), email: z.string().email() });
 export async function fetchValid(cfg: IndexConfig, open: OpenConfig, external: ExternalConfig, name: string, batch: Batch, untyped) {
   await db.$queryRawUnsafe(\`SELECT * FROM "\${cfg.key}" WHERE alias = '\${name}'\`);
-//      ^^^^^^^^^^^^^^^^^^ error: interpolates \`\${name}\`
+//      ^^^^^^^^^^^^^^^^^^ error: interpolates "\${name}"
   await db.$queryRawUnsafe(\`SELECT \${open.alias}.id FROM "Model" \${open.alias}\`);
-//      ^^^^^^^^^^^^^^^^^^ error: interpolates \`\${open.alias}\`
+//      ^^^^^^^^^^^^^^^^^^ error: interpolates "\${open.alias}"
   await db.$queryRawUnsafe(\`SELECT \${external.alias}.id FROM "Model"\`);
-//      ^^^^^^^^^^^^^^^^^^ error: interpolates \`\${external.alias}\`
+//      ^^^^^^^^^^^^^^^^^^ error: interpolates "\${external.alias}"
   await db.$queryRawUnsafe(\`SELECT * FROM "Image" WHERE label = '\${batch.label}'\`);
-//      ^^^^^^^^^^^^^^^^^^ error: interpolates \`\${batch.label}\`
+//      ^^^^^^^^^^^^^^^^^^ error: interpolates "\${batch.label}"
   await db.$queryRawUnsafe(\`SELECT * FROM "Image" WHERE id = \${untyped.startId}\`);
-//      ^^^^^^^^^^^^^^^^^^ error: interpolates \`\${untyped.startId}\`
+//      ^^^^^^^^^^^^^^^^^^ error: interpolates "\${untyped.startId}"
   await db.$queryRawUnsafe(\`SELECT * FROM "Image" WHERE id = \${untyped}\`);
-//      ^^^^^^^^^^^^^^^^^^ error: interpolates \`\${untyped}\`
+//      ^^^^^^^^^^^^^^^^^^ error: interpolates "\${untyped}"
   const { status } = filterSchema.parse(untyped);
   const byStatus = (status: string) => db.$queryRawUnsafe(\`SELECT * FROM "Image" WHERE status = '\${status}'\`);
-//                                     ^^^^^^^^^^^^^^^^^^ error: interpolates \`\${status}\`
+//                                     ^^^^^^^^^^^^^^^^^^ error: interpolates "\${status}"
   const names = [name, 'b'];
   await db.$queryRaw\`SELECT 1 WHERE \${Prisma.join(names.map((n) => Prisma.raw(\`name = '\${n}'\`)), ' OR ')}\`;
-//                                                                 ^^^^^^^^^^ error: \`Prisma.raw\` inserts text built from values (interpolates \`\${n}\`)
+//                                                                 ^^^^^^^^^^ error: SQL injection: "Prisma.raw" puts text built from values (interpolates "\${n}")
 }
 export const modelRouter = router({
   search: publicProcedure.input(filterSchema).query(async ({ input }) => {
     const { name } = input;
     await db.$queryRawUnsafe(\`SELECT * FROM "Model" WHERE name = '\${name}' AND status = '\${input.status}'\`);
-//        ^^^^^^^^^^^^^^^^^^ error: interpolates \`\${name}\`
+//        ^^^^^^^^^^^^^^^^^^ error: interpolates "\${name}"
     await db.$queryRawUnsafe(\`SELECT * FROM "User" WHERE email = '\${input.email}'\`);
-//        ^^^^^^^^^^^^^^^^^^ error: interpolates \`\${input.email}\`
+//        ^^^^^^^^^^^^^^^^^^ error: interpolates "\${input.email}"
   }),
 });
 export default async function handler(req, res) {
   const { name } = filterSchema.parse(req.query);
   await db.$queryRawUnsafe(\`SELECT * FROM "Tag" WHERE name = '\${name}'\`);
-//      ^^^^^^^^^^^^^^^^^^ error: interpolates \`\${name}\`
+//      ^^^^^^^^^^^^^^^^^^ error: interpolates "\${name}"
   const payload = filterSchema.safeParse(req.query);
   const input = payload.data;
   await db.$queryRawUnsafe(\`SELECT * FROM "Tag" WHERE name = '\${input.name}'\`);
-//      ^^^^^^^^^^^^^^^^^^ error: interpolates \`\${input.name}\`
+//      ^^^^^^^^^^^^^^^^^^ error: interpolates "\${input.name}"
   const { sort } = req.query;
   await db.$queryRawUnsafe(\`SELECT * FROM "Post" ORDER BY \${sort}\`);
-//      ^^^^^^^^^^^^^^^^^^ error: interpolates \`\${sort}\`
+//      ^^^^^^^^^^^^^^^^^^ error: interpolates "\${sort}"
   await db.$queryRawUnsafe(\`SELECT * FROM "Post" ORDER BY \${req.query.column as 'id' | 'title'}\`);
 //      ^^^^^^^^^^^^^^^^^^ error: SQL injection
 }
@@ -308,7 +308,7 @@ export async function update({ availability, visibility }: { availability: Avail
   await db.$executeRawUnsafe(\`UPDATE "Model" SET availability = '\${availability}'::"Availability" WHERE id IN (\${ids.join(', ')})\`);
   await db.$executeRawUnsafe(\`UPDATE "Model" SET availability = '\${access}'::"Availability", locked = '\${Availability.Private}'\`);
   await db.$executeRawUnsafe(\`UPDATE "Model" SET visibility = '\${visibility}'\`);
-//      ^^^^^^^^^^^^^^^^^^^^ error: interpolates \`\${visibility}\`
+//      ^^^^^^^^^^^^^^^^^^^^ error: interpolates "\${visibility}"
 }
 `);
   });
@@ -321,7 +321,7 @@ export class TableService {
     const base = await this.builder.baseQuery(tableId);
     const combinedQuery = \`WITH base AS (\${base}) \${sql.replace(tableId, 'base')}\`;
     return this.prisma.$queryRawUnsafe(combinedQuery);
-//         ^^^^^^^^^^^^^^^^^^^^^^^^^^^ error: \`this.prisma.$queryRawUnsafe\` runs the SQL text \`sql\` given to \`sqlQuery\`: whoever supplies it can run any statement
+//         ^^^^^^^^^^^^^^^^^^^^^^^^^^^ error: Whoever supplies "sql" can run any statement: "this.prisma.$queryRawUnsafe" runs the SQL text given to "sqlQuery".
   }
 }
 `);

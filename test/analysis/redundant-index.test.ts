@@ -14,16 +14,16 @@ model Post {
   state    String
 
   @@index([authorId])
-//^^^^^^^^^^^^^^^^^^^ info: \`@@index([authorId])\` on \`Post\` is redundant: \`@@index([authorId, postedAt])\` starts with the same columns
+//^^^^^^^^^^^^^^^^^^^ info: Every write to "Post" maintains a redundant "@@index([authorId])": "@@index([authorId, postedAt])" serves the same queries.
   @@index([authorId, postedAt])
   @@index([slug])
-//^^^^^^^^^^^^^^^ info: \`@@index([slug])\` on \`Post\` is redundant: \`@@unique([slug, state])\`
+//^^^^^^^^^^^^^^^ info: a redundant "@@index([slug])": "@@unique([slug, state])"
   @@unique([slug, state])
   @@index([id])
-//^^^^^^^^^^^^^ info: the primary key \`id\`
+//^^^^^^^^^^^^^ info: the primary key "id"
   @@index([state, postedAt])
   @@index([state, postedAt])
-//^^^^^^^^^^^^^^^^^^^^^^^^^^ info: \`@@index([state, postedAt])\` on \`Post\` is redundant
+//^^^^^^^^^^^^^^^^^^^^^^^^^^ info: "Post" maintains a redundant "@@index([state, postedAt])"
 }
 model Like {
   userId Int
@@ -31,7 +31,7 @@ model Like {
 
   @@id([userId, postId])
   @@index([userId])
-//^^^^^^^^^^^^^^^^^ info: the primary key \`@@id([userId, postId])\`
+//^^^^^^^^^^^^^^^^^ info: the primary key "@@id([userId, postId])"
   @@index([postId])
 }
 `);

@@ -38,7 +38,7 @@ model Post {
   rating   Floot
 //         ^^^^^ error: Prisma rejects the schema: Type "Floot" is neither a built-in type
   authorId Int
-//^^^^^^^^ warning: \`Post.authorId\` has no index
+//^^^^^^^^ warning: "Post.authorId" has no index
   author   User  @relation(fields: [authorId], references: [id], onDelete: Cascade)
 }
 `,

@@ -77,7 +77,7 @@ model Invite {
   team   Team @relation(fields: [teamId], references: [id])
   @@index(fields: teamId)
   @@index(fields: id)
-//^^^^^^^^^^^^^^^^^^^ info: \`@@index([id])\` on \`Invite\` is redundant: the primary key \`id\`
+//^^^^^^^^^^^^^^^^^^^ info: "Invite" maintains a redundant "@@index([id])": the primary key "id"
 }
 `);
   });

@@ -9,18 +9,18 @@ describe('string-enum', () => {
 model User {
   id       Int     @id
   role     String  @default("user") // user, admin, moderator
-//         ^^^^^^ info: \`User.role\` is a \`String\` whose comment lists its values (\`user\`, \`admin\`, \`moderator\`)
+//         ^^^^^^ info: "User.role" accepts any string, not just the values its comment lists ("user", "admin", "moderator").
   gender   String? // male, female, other, prefer_not_to_say
-//         ^^^^^^ info: \`User.gender\`
+//         ^^^^^^ info: "User.gender"
   status   String  // 'active' | 'suspended' | 'deleted'
-//         ^^^^^^ info: \`active\`, \`suspended\`, \`deleted\`
+//         ^^^^^^ info: "active", "suspended", "deleted"
   /// One of: DRAFT, PUBLISHED, ARCHIVED
   state    String
-//         ^^^^^^ info: \`DRAFT\`, \`PUBLISHED\`, \`ARCHIVED\`
+//         ^^^^^^ info: "DRAFT", "PUBLISHED", "ARCHIVED"
   plan     String  @default("free") // free/pro/team
-//         ^^^^^^ info: \`User.plan\`
+//         ^^^^^^ info: "User.plan"
   channel  String  @map("channel") // Values: email | sms
-//         ^^^^^^ info: \`email\`, \`sms\`
+//         ^^^^^^ info: "email", "sms"
 }
 `);
   });
@@ -61,7 +61,7 @@ enum Role {
 model User {
   id   Int    @id
   role String // admin, user
-//     ^^^^^^ info: \`User.role\`
+//     ^^^^^^ info: "User.role"
 }
 `);
   });

@@ -17,15 +17,15 @@ ${POSTGRES}
 model Event {
   id        Int       @id
   startsAt  DateTime
-//          ^^^^^^^^ info: \`Event.startsAt\` is stored as \`timestamp without time zone\`
+//          ^^^^^^^^ info: read "Event.startsAt" in their session's time zone, not UTC: it is a "timestamp without time zone".
   endsAt    DateTime?
-//          ^^^^^^^^ info: \`Event.endsAt\`
+//          ^^^^^^^^ info: "Event.endsAt"
   createdAt DateTime  @default(now())
-//          ^^^^^^^^ info: \`Event.createdAt\`
+//          ^^^^^^^^ info: "Event.createdAt"
   updatedAt DateTime  @updatedAt @map("updated_at")
-//          ^^^^^^^^ info: \`Event.updatedAt\`
+//          ^^^^^^^^ info: "Event.updatedAt"
   syncedAt  DateTime  @db.Timestamp(6)
-//          ^^^^^^^^ info: \`Event.syncedAt\`
+//          ^^^^^^^^ info: "Event.syncedAt"
 }
 `);
   });

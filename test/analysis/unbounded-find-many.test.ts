@@ -43,35 +43,35 @@ ${SCHEMA}
 //- app/posts/route.ts
 export async function GET() {
   return Response.json(await prisma.post.findMany({ where: { published: true } }));
-//                           ^^^^^^^^^^^^^^^^^^^^ info: \`prisma.post.findMany\` has no \`take\` in a request handler: it returns every matching \`Post\` row
+//                           ^^^^^^^^^^^^^^^^^^^^ info: The response grows with the table: "prisma.post.findMany" returns every matching "Post" row (no "take").
 }
 export const POST = async () => {
   const users = await prisma.user.findMany();
-//                    ^^^^^^^^^^^^^^^^^^^^ info: every matching \`User\` row
+//                    ^^^^^^^^^^^^^^^^^^^^ info: every matching "User" row
   return Response.json(users);
 };
 app.get('/users/:id/posts', async (req, res) => {
   res.json(await db.post.findMany({ where: { authorId: Number(req.params.id) } }));
-//               ^^^^^^^^^^^^^^^^ info: \`db.post.findMany\`
+//               ^^^^^^^^^^^^^^^^ info: "db.post.findMany"
 });
 export const router = t.router({
   list: t.procedure.query(async ({ ctx }) => ctx.db.post.findMany({ orderBy: { id: 'desc' } })),
-//                                           ^^^^^^^^^^^^^^^^^^^^ info: \`ctx.db.post.findMany\`
+//                                           ^^^^^^^^^^^^^^^^^^^^ info: "ctx.db.post.findMany"
 });
 class UsersController {
   @Get()
   list() {
     return this.prisma.user.findMany({ select: { id: true } });
-//         ^^^^^^^^^^^^^^^^^^^^^^^^^ info: \`this.prisma.user.findMany\`
+//         ^^^^^^^^^^^^^^^^^^^^^^^^^ info: "this.prisma.user.findMany"
   }
 }
 export async function action() {
   return prisma.order.findMany({ where: { userId: 1 } });
-//       ^^^^^^^^^^^^^^^^^^^^^ info: every matching \`Order\` row
+//       ^^^^^^^^^^^^^^^^^^^^^ info: every matching "Order" row
 }
 export async function loader() {
   return prisma.post.findMany({ include: { author: true } });
-//       ^^^^^^^^^^^^^^^^^^^^ info: no \`take\`
+//       ^^^^^^^^^^^^^^^^^^^^ info: no "take"
 }
 `);
   });
@@ -171,21 +171,21 @@ ${OWNED}
 //- app/api/projects/[id]/route.ts
 export async function GET(request: Request, { params }: { params: { id: string } }) {
   const votes = await prisma.vote.findMany({ where: { projectId: Number(params.id), createdAt: new Date() } });
-//                    ^^^^^^^^^^^^^^^^^^^^ info: every matching \`Vote\` row
+//                    ^^^^^^^^^^^^^^^^^^^^ info: every matching "Vote" row
   const total = await prisma.comment.count({ where: { projectId: Number(params.id) } });
   console.log(total);
   const posts = await prisma.post.findMany({ where: { projectId: Number(params.id) } });
-//                    ^^^^^^^^^^^^^^^^^^^^ info: every matching \`Post\` row
+//                    ^^^^^^^^^^^^^^^^^^^^ info: every matching "Post" row
   const comments = await prisma.comment.findMany({ where: { projectId: Number(params.id) } });
-//                       ^^^^^^^^^^^^^^^^^^^^^^^ info: every matching \`Comment\` row
+//                       ^^^^^^^^^^^^^^^^^^^^^^^ info: every matching "Comment" row
   const keys = await prisma.apiKey.findMany({ orderBy: { createdAt: 'desc' } });
-//                   ^^^^^^^^^^^^^^^^^^^^^^ info: every matching \`ApiKey\` row
+//                   ^^^^^^^^^^^^^^^^^^^^^^ info: every matching "ApiKey" row
   return Response.json({ posts, comments, keys });
 }
 //- app/api/cronjob-status/route.ts
 export async function GET() {
   return Response.json(await prisma.post.findMany());
-//                           ^^^^^^^^^^^^^^^^^^^^ info: every matching \`Post\` row
+//                           ^^^^^^^^^^^^^^^^^^^^ info: every matching "Post" row
 }
 `);
   });

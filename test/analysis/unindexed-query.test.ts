@@ -53,19 +53,19 @@ ${SCHEMA}
 //- src/queries.ts
 export async function queries(status: string, since: Date, email: string) {
   await prisma.post.findMany({ where: { status }, take: 20 });
-//      ^^^^^^^^^^^^^^^^^^^^ warning: \`prisma.post.findMany\` filters \`Post\` on \`status\`, and no index of \`Post\` starts with it: the database reads the whole \`Post\` table.
+//      ^^^^^^^^^^^^^^^^^^^^ warning: The database reads the whole "Post" table: "prisma.post.findMany" filters it on "status", and no index starts with it.
   await prisma.user.count({ where: { createdAt: { gte: since } } });
-//      ^^^^^^^^^^^^^^^^^ warning: filters \`User\` on \`createdAt\`
+//      ^^^^^^^^^^^^^^^^^ warning: the whole "users" table: "prisma.user.count" filters it on "createdAt"
   await prisma.user.findFirst({ where: { OR: [{ email }, { name: email }] } });
-//      ^^^^^^^^^^^^^^^^^^^^^ warning: filters \`User\` on \`name\`, and no index of \`User\` starts with it: the database reads the whole \`users\` table.
+//      ^^^^^^^^^^^^^^^^^^^^^ warning: The database reads the whole "users" table: "prisma.user.findFirst" filters it on "name", and no index starts with it.
   await prisma.post.findMany({ where: { author: { country: 'NL' } }, take: 10 });
-//      ^^^^^^^^^^^^^^^^^^^^ warning: filters \`User\` on \`country\` (through \`author\`)
+//      ^^^^^^^^^^^^^^^^^^^^ warning: the whole "users" table: "prisma.post.findMany" filters it on "country" (through "author")
   await prisma.post.findMany({ orderBy: { postedAt: 'desc' }, take: 20 });
-//      ^^^^^^^^^^^^^^^^^^^^ warning: sorts \`Post\` by \`postedAt\` to take the first rows
+//      ^^^^^^^^^^^^^^^^^^^^ warning: the whole "Post" table: "prisma.post.findMany" sorts it by "postedAt" to take the first rows
   await prisma.user.findMany({ where: { comments: { some: { flagged: true, createdAt: { gt: since } } } } });
-//      ^^^^^^^^^^^^^^^^^^^^ warning: filters \`Comment\` on \`authorId\`, \`createdAt\` (through \`comments\`)
+//      ^^^^^^^^^^^^^^^^^^^^ warning: the whole "Comment" table: "prisma.user.findMany" filters it on "authorId", "createdAt" (through "comments")
   await prisma.post.deleteMany({ where: { AND: [{ status: 'DRAFT' }, { postedAt: { lt: since } }] } });
-//      ^^^^^^^^^^^^^^^^^^^^^^ warning: filters \`Post\` on \`status\`, \`postedAt\`
+//      ^^^^^^^^^^^^^^^^^^^^^^ warning: the whole "Post" table: "prisma.post.deleteMany" filters it on "status", "postedAt"
 }
 `);
   });
@@ -150,7 +150,7 @@ ${provider('mysql', 'prisma')}
 //- src/links.ts
 export async function links(teamId: number) {
   await prisma.link.findMany({ where: { teamId } });
-//      ^^^^^^^^^^^^^^^^^^^^ warning: filters \`Link\` on \`teamId\`, and no index of \`Link\` starts with it: MySQL reads the whole \`Link\` table (a full table scan).
+//      ^^^^^^^^^^^^^^^^^^^^ warning: MySQL reads the whole "Link" table: "prisma.link.findMany" filters it on "teamId", and no index starts with it.
 }
 `);
     check(rule, `
@@ -158,16 +158,16 @@ ${provider('postgresql')}
 //- src/links.ts
 export async function links(teamId: number, status: string) {
   await prisma.link.count({ where: { teamId, status } });
-//      ^^^^^^^^^^^^^^^^^ warning: no index of \`Link\` starts with any of them: PostgreSQL reads the whole \`Link\` table (a sequential scan).
+//      ^^^^^^^^^^^^^^^^^ warning: PostgreSQL reads the whole "Link" table: "prisma.link.count" filters it on "teamId", "status", and no index starts with any of them.
   await prisma.link.findMany({ where: { status, ...scopeOf(teamId) }, orderBy: { createdAt: 'desc' }, take: 20 });
-//      ^^^^^^^^^^^^^^^^^^^^ warning: filters \`Link\` on \`status\`
+//      ^^^^^^^^^^^^^^^^^^^^ warning: the whole "Link" table: "prisma.link.findMany" filters it on "status"
 }
 `);
     check(rule, `
 ${provider('sqlite')}
 //- src/links.ts
 await prisma.link.findFirst({ where: { status: 'live' } });
-//    ^^^^^^^^^^^^^^^^^^^^^ warning: SQLite reads the whole \`Link\` table (a full scan).
+//    ^^^^^^^^^^^^^^^^^^^^^ warning: SQLite reads the whole "Link" table: "prisma.link.findFirst" filters it on "status", and no index starts with it.
 `);
   });
 });

@@ -57,7 +57,7 @@ model Post {
 describe('unused-index', () => {
   it('flags indexes whose first column no query filters or sorts on, and only those', () => {
     checkWithFacts(`
-${SCHEMA.replace('  @@index([title])', '  @@index([title])\n//^^^^^^^^^^^^^^^^ info: No query in the workspace filters or sorts `Post` on `title`').replace('  @@index([kind])', '  @@index([kind])\n//^^^^^^^^^^^^^^^ info: on `kind`').replace('  @@index([archived])', '  @@index([archived])\n//^^^^^^^^^^^^^^^^^^^ info: on `archived`').replace('  @@index([views])', '  @@index([views])\n//^^^^^^^^^^^^^^^^ info: on `views`').replace('  @@index([lang])', '  @@index([lang])\n//^^^^^^^^^^^^^^^ info: on `lang`')}
+${SCHEMA.replace('  @@index([title])', '  @@index([title])\n//^^^^^^^^^^^^^^^^ info: Every write to "Post" maintains "@@index([title])", but no query in the workspace filters or sorts on "title".').replace('  @@index([kind])', '  @@index([kind])\n//^^^^^^^^^^^^^^^ info: on "kind"').replace('  @@index([archived])', '  @@index([archived])\n//^^^^^^^^^^^^^^^^^^^ info: on "archived"').replace('  @@index([views])', '  @@index([views])\n//^^^^^^^^^^^^^^^^ info: on "views"').replace('  @@index([lang])', '  @@index([lang])\n//^^^^^^^^^^^^^^^ info: on "lang"')}
 //- src/posts.ts
 export async function list(status: string, since: Date) {
   await prisma.post.findMany({ where: { status }, take: 10 });

@@ -69,7 +69,7 @@ describe('prisma-lens check: code files', () => {
       { file: finding!.file, severity: finding!.severity, line: finding!.line, column: finding!.column, endLine: finding!.endLine, endColumn: finding!.endColumn },
       { file: 'src/load.ts', severity: 'warning', ...AT },
     );
-    assert.match(String(finding!.message), /^`prisma\.post\.findMany` runs once per `authorId` of `authorIds` \(for…of\)/);
+    assert.match(String(finding!.message), /: "prisma\.post\.findMany" runs once per "authorId" of "authorIds" \(for…of\)/);
     assert.match(String(finding!.docs), /n-plus-one\.md$/);
   });
 
@@ -86,7 +86,7 @@ describe('prisma-lens check: code files', () => {
     const root = await project();
     const text = fakeIo(root);
     await main(['check'], text.io);
-    assert.match(text.stdout(), /^src\/load\.ts:5:11 {2}warning {2}`prisma\.post\.findMany` runs once per/m);
+    assert.match(text.stdout(), /^src\/load\.ts:5:11 {2}warning {2}N queries where one would do: "prisma\.post\.findMany" runs once per/m);
     assert.match(text.stdout(), / in 1 schema and 2 code files\n$/);
 
     const sarif = fakeIo(root);

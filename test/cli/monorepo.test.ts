@@ -55,7 +55,7 @@ for (const kind of ['npm', 'pnpm'] as const) {
       ].sort());
       for (const finding of result.findings.filter((finding) => finding.rule === 'unindexed-query')) {
         const expected = APP_QUERIES[finding.file as keyof typeof APP_QUERIES];
-        assert.match(finding.message, new RegExp(`\`${expected.model}\``), finding.file);
+        assert.match(finding.message, new RegExp(`"${expected.model}"`), finding.file);
       }
     });
 
@@ -80,8 +80,8 @@ describe('prisma-lens check: two projects in one repository', () => {
       const result = await checkJson(root, [target]);
       const code = result.findings.filter((finding) => finding.file.endsWith('.ts'));
       assert.deepEqual(summary(code), [`${prefix}src/entries.ts:4 unindexed-query`, `${prefix}src/products.ts:4 unindexed-query`], target);
-      assert.match(code.find((finding) => finding.file.endsWith('entries.ts'))!.message, /`Entry`/);
-      assert.match(code.find((finding) => finding.file.endsWith('products.ts'))!.message, /`Product`/);
+      assert.match(code.find((finding) => finding.file.endsWith('entries.ts'))!.message, /"Entry"/);
+      assert.match(code.find((finding) => finding.file.endsWith('products.ts'))!.message, /"Product"/);
     }
   });
 });

@@ -18,7 +18,7 @@ const example = join(repoRoot, 'examples', 'blog');
 const feedPath = join('src', 'feed.ts');
 
 /** How the warning's message begins, and the quick fix the test applies. */
-const warning = '`prisma.user.findFirst` runs once per `post` of `posts`';
+const warning = '1 + N queries: "prisma.user.findFirst" runs once per "post" of "posts"';
 const quickFixTitle = /^Load author with include on the query that loads posts/;
 const perPostQuery = 'await prisma.user.findFirst({ where: { id: post.authorId }, select: { name: true } })';
 

@@ -15,7 +15,7 @@ import { problemRow, quickOpen, runCommand, slow } from './workbench';
 /** The schema the fixture's two migrations build (without `url`, as Prisma 7 writes it), plus a new required field `role`. */
 const SCHEMA = FIXTURE_SCHEMA.replace('  url      = env("DATABASE_URL")\n', '').replace('  bio   String?\n', '  bio   String?\n  role  String\n');
 
-const warning = 'Next migration: Adding required column `role` without a default';
+const warning = 'Next migration: Migration fails if "User" has any rows: required column "role"';
 
 test('a pending required field is flagged on its line and the next migration can be previewed in VS Code', { skip: skipWithoutChromium, timeout: 15 * 60_000 }, async (t) => {
   const roleLine = SCHEMA.split('\n').findIndex((line) => line.startsWith('  role')) + 1;

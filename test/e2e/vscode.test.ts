@@ -87,9 +87,9 @@ test('the quick fix adds the missing @@index in VS Code', { skip: skipWithoutChr
   });
 });
 
-/** How the missing-fk-index message for `Model.field` begins. */
-function noIndex(field: string): string {
-  return `\`${field}\` has no index`;
+/** What the missing-fk-index message for `Model.field` says after the consequence. */
+function noIndex(field: string): RegExp {
+  return new RegExp(`: "${field.replace('.', '\\.')}" has no index\\.`);
 }
 
 /** 1-based line and column of a field's name inside a model, as VS Code's status bar counts them. */

@@ -44,10 +44,13 @@ export function activeEditor(page: Page): Locator {
   return page.locator('.editor-group-container.active .monaco-editor').first();
 }
 
-/** The Problems panel row whose message starts with `messageStart`, e.g. "`Post.authorId` has no index". */
-export function problemRow(page: Page, messageStart: string): Locator {
+/**
+ * The Problems panel row whose message starts with `message` when it is a string (e.g. `1 + N queries: "prisma.user.findFirst"`),
+ * or matches it when it is a regular expression.
+ */
+export function problemRow(page: Page, message: string | RegExp): Locator {
   return page.locator('.markers-panel .monaco-list-row', {
-    has: page.locator('.marker-message', { hasText: new RegExp(`^${escapeRegExp(messageStart)}`) }),
+    has: page.locator('.marker-message', { hasText: typeof message === 'string' ? new RegExp(`^${escapeRegExp(message)}`) : message }),
   });
 }
 

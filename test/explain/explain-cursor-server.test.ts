@@ -59,7 +59,7 @@ describe('Explain Query at Cursor: the call on the cursor\'s line', () => {
 
     const diagnostics = (await client.pull(feedUri)).items.filter((diagnostic) => diagnostic.code === 'unindexed-query' && diagnostic.range.start.line === line);
     assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
-    assert.match(diagnostics[0]!.message, /\nAdd `@@index\(\[published, publishedAt\]\)` to model `Post`\.$/);
+    assert.match(diagnostics[0]!.message, /\nAdd "@@index\(\[published, publishedAt\]\)" to model "Post"\.$/);
   });
 
   test('the cursor on `const posts = await`, before the call, explains the same call', async () => {

@@ -115,9 +115,9 @@ describe('the rule and the EXPLAIN advice propose the same index', () => {
 ${SCHEMA}
 //- src/feed.ts
 await prisma.post.findMany({ where: { published: true }, orderBy: { publishedAt: 'desc' }, take });
-//    ^^^^^^^^^^^^^^^^^^^^ warning: \`prisma.post.findMany\` sorts \`Post\` by \`publishedAt\` to take the first rows
+//    ^^^^^^^^^^^^^^^^^^^^ warning: "prisma.post.findMany" sorts it by "publishedAt" to take the first rows
 `);
-    assert.equal(finding!.help, 'Add `@@index([published, publishedAt])` to model `Post`.');
+    assert.equal(finding!.help, 'Add "@@index([published, publishedAt])" to model "Post".');
   });
 });
 

@@ -31,19 +31,19 @@ async function pendingOf(fixture: string) {
 
 const EVERY_KIND = `
 datasource db {
-//         ^^ warning: Dropping \`Category\` deletes all its rows
-//         ^^ warning: Dropping \`Comment\` deletes all its rows
+//         ^^ warning: Deletes all rows of "Category"
+//         ^^ warning: Deletes all rows of "Comment"
   provider = "postgresql"
   url      = env("DATABASE_URL")
 }
 
 model User {
-//    ^^^^ warning: Dropping \`bio\` deletes its data in \`User\`
+//    ^^^^ warning: Deletes the data of "bio" in "User"
   id       Int     @id @default(autoincrement())
   email    String  @unique
   name     String
   role     String
-//^^^^ error: Adding required column \`role\` without a default fails if \`User\` has any rows
+//^^^^ error: Migration fails if "User" has any rows: required column "role" is added without a default
   nickname String?
   posts    Post[]
 }
@@ -51,26 +51,26 @@ model User {
 model Post {
   id        Int     @id @default(autoincrement())
   title     String  @unique
-//                  ^^^^^^^ warning: Building \`Post_title_key\` blocks inserts, updates and deletes on \`Post\`
+//                  ^^^^^^^ warning: Inserts, updates and deletes on "Post" wait until "Post_title_key" is built
   subtitle  String
-//^^^^^^^^ warning: \`SET NOT NULL\` on \`subtitle\` locks \`Post\`
+//^^^^^^^^ warning: Reads and writes on "Post" wait while SET NOT NULL on "subtitle"
   authorId  Int
   author    User    @relation(fields: [authorId], references: [id])
   views     BigInt  @default(0)
-//          ^^^^^^ warning: Changing \`views\` to BIGINT locks \`Post\`
+//          ^^^^^^ warning: Reads and writes on "Post" wait while changing "views" to BIGINT
   published Boolean @default(false)
 }
 
 model Tag {
-//    ^^^ warning: Dropping \`label\` deletes its data in \`Tag\`
+//    ^^^ warning: Deletes the data of "label" in "Tag"
   id   Int    @id @default(autoincrement())
   name String
-//^^^^ error: Adding required column \`name\` without a default fails if \`Tag\` has any rows
-//^^^^ warning: \`Tag.name\` looks like \`label\` renamed
+//^^^^ error: Migration fails if "Tag" has any rows: required column "name" is added without a default
+//^^^^ warning: "Tag.name" looks like "label" renamed
 }
 
 model Topic {
-//    ^^^^^ warning: Model \`Topic\` looks like \`Category\` renamed
+//    ^^^^^ warning: model "Topic" looks like "Category" renamed
   id   Int    @id @default(autoincrement())
   slug String
 }
@@ -152,7 +152,7 @@ model Audit {
 
   it('offers "make it optional" and "add a default" for a new required field, neither applied in bulk', async () => {
     const { parsed, result } = await pendingOf(EVERY_KIND);
-    const role = result.findings.find((finding) => finding.ruleId === 'adding-required-field' && finding.message.includes('`role`'))!;
+    const role = result.findings.find((finding) => finding.ruleId === 'adding-required-field' && finding.message.includes('"role"'))!;
     const text = parsed.files[0]!.text;
     const fixes = Object.fromEntries((role.fixes ?? []).map((fix) => [fix.title, fix]));
     assert.deepEqual(Object.keys(fixes).sort(), ['Add @default("") to User.role', 'Make User.role optional (String?)']);

@@ -41,9 +41,9 @@ ${DATASOURCE}
 model User {
   id       Int    @id
   fullName String
-//^^^^^^^^ warning: \`User.fullName\` looks like \`name\` renamed: Prisma Migrate will drop column "name" of "User" and add "fullName"
+//^^^^^^^^ warning: Prisma Migrate will drop column "name" of "User" with its data: "User.fullName" looks like "name" renamed
   years    Int?
-//^^^^^ warning: \`User.years\` looks like \`age\` renamed
+//^^^^^ warning: "User.years" looks like "age" renamed
 }
 `);
   });
@@ -59,7 +59,7 @@ model Category {
 //- schema.prisma
 ${DATASOURCE}
 model Topic {
-//    ^^^^^ warning: Model \`Topic\` looks like \`Category\` renamed: Prisma Migrate will drop table "Category" and create "Topic"
+//    ^^^^^ warning: Prisma Migrate will drop table "Category" with every row: model "Topic" looks like "Category" renamed
   id   Int    @id
   slug String
 }

@@ -93,7 +93,7 @@ describe('pending migrations over stdio', () => {
     const role = items.find((item) => item.code === 'adding-required-field')!;
     const roleLine = WITH_ROLE.split('\n').findIndex((line) => line.startsWith('  role'));
     assert.deepEqual(role.range.start, { line: roleLine, character: 2 });
-    assert.match(role.message, /Next migration: Adding required column `role`/);
+    assert.match(role.message, /Next migration: Migration fails if "User" has any rows: required column "role"/);
     assert.deepEqual(role.data?.fixes?.map((fix) => fix.title).sort(), ['Add @default("") to User.role', 'Make User.role optional (String?)']);
     const actions = (await client.connection.sendRequest('textDocument/codeAction', {
       textDocument: { uri: schemaUri },
@@ -115,7 +115,7 @@ describe('pending migrations over stdio', () => {
     const before = readdirSync(join(root, 'prisma', 'migrations')).sort();
     const { text } = (await client.connection.sendRequest('prismaLens/previewNextMigration', { uri: schemaUri })) as { text: string };
     assert.match(text, /from the state the 2 migrations in prisma\/migrations build/);
-    assert.match(text, /ALTER TABLE "User" ADD COLUMN\s+"role" TEXT NOT NULL;\n--\s+\^ error adding-required-field: Adding required column `role`/);
+    assert.match(text, /ALTER TABLE "User" ADD COLUMN\s+"role" TEXT NOT NULL;\n--\s+\^ error adding-required-field: Migration fails if "User" has any rows: required column "role"/);
     assert.deepEqual(readdirSync(join(root, 'prisma', 'migrations')).sort(), before);
   });
 

@@ -93,7 +93,7 @@ describe('language server over stdio: TypeScript files (pull diagnostics)', () =
     assert.equal(diagnostic!.code, 'n-plus-one');
     assert.equal(diagnostic!.source, 'prisma-lens');
     assert.equal(diagnostic!.severity, 2);
-    assert.match(diagnostic!.message, /^`prisma\.user\.findFirst` runs once per `post` of `posts`/);
+    assert.match(diagnostic!.message, /^1 \+ N queries: "prisma\.user\.findFirst" runs once per "post" of "posts"/);
     const start = positionOf(document.getText(), 'prisma.user.findFirst');
     assert.deepEqual(diagnostic!.range, { start, end: { line: start.line, character: start.character + 'prisma.user.findFirst'.length } });
     const again = await client.pull(feedUri, report.resultId);
@@ -133,7 +133,7 @@ describe('language server over stdio: TypeScript files (pull diagnostics)', () =
     document = TextDocument.create(feedUri, 'typescript', document.version + 1, document.getText() + NEW_LOOP);
     await client.change(feedUri, document.version, document.getText());
     const items = nPlusOne(await client.pull(feedUri));
-    assert.deepEqual(items.map((item) => item.message.split(':')[0]), ['`prisma.comment.count` runs once per `postId` of `postIds` (map)']);
+    assert.deepEqual(items.map((item) => item.message.split('\n')[0]), ['N queries where one would do: "prisma.comment.count" runs once per "postId" of "postIds" (map).']);
     assert.equal(items[0]!.range.start.line, positionOf(document.getText(), 'prisma.comment.count').line);
     document = TextDocument.create(feedUri, 'typescript', document.version + 1, document.getText().replace(NEW_LOOP, ''));
     await client.change(feedUri, document.version, document.getText());
@@ -227,7 +227,7 @@ describe('language server over stdio: TypeScript files (push diagnostics)', () =
       assert.equal(published.version, 2, 'only the latest version is published');
       const found = published.diagnostics.filter((item) => item.code === 'n-plus-one');
       assert.equal(found.length, 1);
-      assert.match(found[0]!.message, /^`prisma\.user\.findFirstOrThrow` runs once per/);
+      assert.match(found[0]!.message, /^1 \+ N queries: "prisma\.user\.findFirstOrThrow" runs once per/);
     } finally {
       await client.close();
       rmSync(root, { recursive: true, force: true });

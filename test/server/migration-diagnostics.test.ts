@@ -64,7 +64,7 @@ describe('migration SQL diagnostics over stdio', () => {
     await client.open(uri, text, 'sql');
     const report = await client.pull(uri);
     assert.deepEqual(report.items.map((item) => `${item.code}@${item.range.start.line}`), ['adding-required-field@1']);
-    assert.match(report.items[0]!.message, /`Post` has any rows/);
+    assert.match(report.items[0]!.message, /"Post" has any rows/);
     const again = await client.pull(uri, report.resultId);
     assert.equal(again.kind, 'unchanged');
 

@@ -65,7 +65,7 @@ describe('language server over stdio: a monorepo', () => {
       await client.change(uri, 2, byBilling);
       const items = (await client.pull(uri)).items as { code?: string; message: string }[];
       assert.deepEqual(items.map((item) => item.code), ['unindexed-query']);
-      assert.match(items[0]!.message, /`Invoice`/);
+      assert.match(items[0]!.message, /"Invoice"/);
     } finally {
       await client.close();
     }

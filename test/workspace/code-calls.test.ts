@@ -56,12 +56,12 @@ describe('call summaries in the editor', () => {
     assert.notEqual(afterRebuild!.resultId, before!.resultId, 'the result id changes with the summaries');
     const findings = afterRebuild!.findings.filter((finding) => finding.ruleId === 'n-plus-one');
     assert.equal(findings.length, 1);
-    assert.match(findings[0]!.message, /^`this\.userService\.profile\(id\)` runs `prisma\.user\.findUnique` once per `id` of `ids`/);
+    assert.match(findings[0]!.message, /: "this\.userService\.profile\(id\)" runs "prisma\.user\.findUnique" once per "id" of "ids"/);
     assert.deepEqual(
       findings[0]!.related!.map((place) => [path.basename(place.uri), place.line, place.message]),
       [
-        ['user.service.ts', 4, '`profile` calls `this.users.byId(id)`'],
-        ['user.repository.ts', 3, '`prisma.user.findUnique` runs here'],
+        ['user.service.ts', 4, '"profile" calls "this.users.byId(id)"'],
+        ['user.repository.ts', 3, '"prisma.user.findUnique" runs here'],
       ],
     );
   });

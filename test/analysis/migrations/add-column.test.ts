@@ -14,7 +14,7 @@ describe('adding-required-field', () => {
 ${MIGRATION}
 -- AlterTable
 ALTER TABLE "Post" ADD COLUMN     "title" TEXT NOT NULL,
-                                --^^^^^^^^^^^^^^^^^^^^^ error: Adding required column \`title\` without a default fails if \`Post\` has any rows
+                                --^^^^^^^^^^^^^^^^^^^^^ error: Migration fails if "Post" has any rows: required column "title" is added without a default
 ADD COLUMN     "views" INTEGER NOT NULL DEFAULT 0;
 `);
   });
@@ -41,7 +41,7 @@ ALTER TABLE "Tag" ADD COLUMN "name" TEXT NOT NULL;
       check(addingRequiredField, `
 ${MIGRATION}
 ALTER TABLE "Tag" ADD COLUMN "name" TEXT NOT NULL;
-                           --^^^^^^^^^^^^^^^^^^^^ error: \`Tag\` has any rows
+                           --^^^^^^^^^^^^^^^^^^^^ error: "Tag" has any rows
 `),
     );
   });
@@ -54,7 +54,7 @@ ALTER TABLE "Tag" ADD COLUMN "name" TEXT NOT NULL;
 CREATE TABLE "audit"."Post" ("id" INTEGER NOT NULL);
 CREATE TABLE "Tag" ("id" INTEGER NOT NULL);
 ALTER TABLE "public"."Post" ADD COLUMN "title" TEXT NOT NULL;
-                                     --^^^^^^^^^^^^^^^^^^^^^ error: \`Post\` has any rows
+                                     --^^^^^^^^^^^^^^^^^^^^^ error: "Post" has any rows
 `);
   });
 });
@@ -64,13 +64,13 @@ describe('adding-field-with-default', () => {
     check(addingFieldWithDefault, `
 ${MIGRATION}
 ALTER TABLE "Post" ADD COLUMN "publicId" UUID NOT NULL DEFAULT gen_random_uuid();
-                            --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: \`gen_random_uuid()\` is volatile
+                            --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: "gen_random_uuid()" is volatile
 ALTER TABLE "Post" ADD COLUMN "n" SERIAL NOT NULL;
-                            --^^^^^^^^^^^^^^^^^^^ warning: \`SERIAL\` takes each row's value from a sequence
+                            --^^^^^^^^^^^^^^^^^^^ warning: "SERIAL" takes each row's value from a sequence
 ALTER TABLE "Post" ADD COLUMN "seq" INTEGER GENERATED ALWAYS AS IDENTITY;
                             --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: an identity column numbers each existing row
 ALTER TABLE "Post" ADD COLUMN "score" DOUBLE PRECISION DEFAULT my_score();
-                            --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: \`my_score()\` is not known to be stable
+                            --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: "my_score()" is not known to be stable
 `);
   });
 
@@ -105,7 +105,7 @@ describe('adding-not-nullable-field', () => {
 ${MIGRATION}
 -- AlterTable
 ALTER TABLE "Post" ALTER COLUMN "title" SET NOT NULL,
-                 --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: \`SET NOT NULL\` on \`title\` locks \`Post\` against reads and writes
+                 --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Post" wait while SET NOT NULL on "title" scans every row
 ALTER COLUMN "body" DROP NOT NULL;
 `);
   });
@@ -136,14 +136,14 @@ ${MIGRATION}
 ALTER TABLE "Post" ADD CONSTRAINT "title_present" CHECK ("title" IS NOT NULL) NOT VALID;
 ALTER TABLE "Post" VALIDATE CONSTRAINT "title_present";
 ALTER TABLE "Post" ALTER COLUMN "body" SET NOT NULL;
-                 --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: \`SET NOT NULL\` on \`body\` locks \`Post\` against reads and writes
+                 --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Post" wait while SET NOT NULL on "body" scans every row
 ALTER TABLE "Post" ALTER COLUMN "slug" SET NOT NULL;
-                 --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: \`SET NOT NULL\` on \`slug\` locks \`Post\` against reads and writes
+                 --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Post" wait while SET NOT NULL on "slug" scans every row
 ALTER TABLE "Post" VALIDATE CONSTRAINT "Post_slug_not_null";
 ALTER TABLE "Post" ADD CONSTRAINT "other" CHECK ("summary" <> '') NOT VALID;
 ALTER TABLE "Post" VALIDATE CONSTRAINT "other";
 ALTER TABLE "Post" ALTER COLUMN "summary" SET NOT NULL;
-                 --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: \`SET NOT NULL\` on \`summary\` locks \`Post\` against reads and writes
+                 --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Post" wait while SET NOT NULL on "summary" scans every row
 `);
   });
 });

@@ -36,15 +36,15 @@ ALTER TABLE "Tenant" ALTER COLUMN "code" SET DATA TYPE VARCHAR;
 CREATE TABLE "Tenant" ("id" TEXT NOT NULL, "slug" VARCHAR(64) NOT NULL, "bio" VARCHAR(1000), "notes" TEXT, "price" DECIMAL(10,2), "seenAt" TIMESTAMP(3), "code" VARCHAR(32));
 //- prisma/migrations/20250201000000_change/migration.sql
 ALTER TABLE "Tenant" ALTER COLUMN "slug" SET DATA TYPE VARCHAR(16);
-                   --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Changing \`slug\` to VARCHAR(16) locks \`Tenant\`
+                   --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Tenant" wait while changing "slug" to VARCHAR(16)
 ALTER TABLE "Tenant" ALTER COLUMN "code" SET DATA TYPE INTEGER USING "code"::integer;
-                   --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Changing \`code\` to INTEGER locks \`Tenant\`
+                   --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Tenant" wait while changing "code" to INTEGER
 ALTER TABLE "Tenant" ALTER COLUMN "notes" SET DATA TYPE VARCHAR(100);
-                   --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Changing \`notes\` to VARCHAR(100) locks \`Tenant\`
+                   --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Tenant" wait while changing "notes" to VARCHAR(100)
 ALTER TABLE "Tenant" ALTER COLUMN "price" SET DATA TYPE DECIMAL(12,4);
-                   --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Changing \`price\` to DECIMAL(12,4) locks \`Tenant\`
+                   --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Tenant" wait while changing "price" to DECIMAL(12,4)
 ALTER TABLE "Tenant" ALTER COLUMN "seenAt" SET DATA TYPE TIMESTAMPTZ(3);
-                   --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Changing \`seenAt\` to TIMESTAMPTZ(3) locks \`Tenant\`
+                   --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Tenant" wait while changing "seenAt" to TIMESTAMPTZ(3)
 `);
   });
 
@@ -54,9 +54,9 @@ ALTER TABLE "Tenant" ALTER COLUMN "seenAt" SET DATA TYPE TIMESTAMPTZ(3);
 CREATE TABLE "Tenant" ("id" TEXT NOT NULL, "slug" VARCHAR(64) NOT NULL, "code" VARCHAR(32), "label" VARCHAR(40));
 //- prisma/migrations/20250201000000_change/migration.sql
 ALTER TABLE "Tenant" ALTER COLUMN "code" SET DATA TYPE INTEGER;
-                   --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Changing \`code\` to INTEGER locks \`Tenant\`
+                   --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Tenant" wait while changing "code" to INTEGER
 ALTER TABLE "Tenant" ALTER COLUMN "slug" SET DATA TYPE VARCHAR(256) USING lower("slug");
-                   --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Changing \`slug\` to VARCHAR(256) locks \`Tenant\`
+                   --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Tenant" wait while changing "slug" to VARCHAR(256)
 `);
   });
 
@@ -72,7 +72,7 @@ ALTER TABLE "Squad" ALTER COLUMN "motto" SET DATA TYPE TEXT;
 ALTER TABLE "Squad" ALTER COLUMN "title" SET DATA TYPE VARCHAR(128);
                   --~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~ ok: declared VARCHAR(64) as "Team"."name"
 ALTER TABLE "Squad" ALTER COLUMN "motto" SET DATA TYPE VARCHAR(128);
-                  --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Changing \`motto\` to VARCHAR(128) locks \`Squad\`
+                  --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Squad" wait while changing "motto" to VARCHAR(128)
 `);
   });
 
@@ -82,7 +82,7 @@ ALTER TABLE "Squad" ALTER COLUMN "motto" SET DATA TYPE VARCHAR(128);
 CREATE TABLE "Other" ("id" TEXT NOT NULL, "slug" VARCHAR(64) NOT NULL);
 //- prisma/migrations/20250201000000_change/migration.sql
 ALTER TABLE "Tenant" ALTER COLUMN "slug" SET DATA TYPE VARCHAR(256);
-                   --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: unless the old type converts without a rewrite
+                   --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: may rewrite it and all its indexes
 `);
   });
 });

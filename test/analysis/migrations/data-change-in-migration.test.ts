@@ -13,31 +13,31 @@ describe('data-change-in-migration', () => {
 ${MIGRATION}
 -- Custom
   UPDATE "Task" SET "sortOrder" = "id";
---^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: UPDATE of every row of "Task" holds a row lock on each one until the migration commits.
+--^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Writes to "Task" wait until the migration commits: UPDATE of every row locks each one.
   UPDATE "public"."User" SET "plan" = 'free', "seats" = 1 WHERE true;
---^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: UPDATE of every row of "User" holds a row lock
+--^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Writes to "User" wait until the migration commits: UPDATE of every row locks
   DELETE FROM "audit"."Log" WHERE 1 = 1;
---^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: DELETE of every row of "audit"."Log" holds a row lock on each one
+--^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Writes to "audit"."Log" wait until the migration commits: DELETE of every row locks each one
   DELETE FROM "Session";
---^^^^^^^^^^^^^^^^^^^^^ warning: DELETE of every row of "Session"
+--^^^^^^^^^^^^^^^^^^^^^ warning: "Session" wait until the migration commits: DELETE of every row
   delete from session_token;
---^^^^^^^^^^^^^^^^^^^^^^^^^ warning: DELETE of every row of "session_token"
+--^^^^^^^^^^^^^^^^^^^^^^^^^ warning: "session_token" wait until the migration commits: DELETE of every row
   UPDATE "Order" SET "total" = 0 WHERE NOT false AND 'a' = 'a';
---^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: UPDATE of every row of "Order"
+--^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: "Order" wait until the migration commits: UPDATE of every row
 `);
     assert.match(findings[0]!.help, /update the rows of "Task" in a script run after the deploy, in batches by primary-key range/);
-    assert.match(findings.find((finding) => finding.message.startsWith('DELETE of every row of "Session"'))!.help, /delete the rows of "Session" in a script/);
+    assert.match(findings.find((finding) => finding.message.startsWith('Writes to "Session" wait'))!.help, /delete the rows of "Session" in a script/);
   });
 
   it('flags a join that only matches rows of another table (UPDATE … FROM, DELETE … USING)', () => {
     check(dataChangeInMigration, `
 ${MIGRATION}
   UPDATE "Organization" o SET "ownerId" = m."userId"
---^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: UPDATE of every row of "Organization"
+--^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: "Organization" wait until the migration commits: UPDATE of every row
   FROM "Membership" m
   WHERE m."organizationId" = o."id";
   DELETE FROM "Like" USING "Post" WHERE "Post"."id" = "Like"."postId";
---^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: DELETE of every row of "Like"
+--^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: "Like" wait until the migration commits: DELETE of every row
 `);
   });
 
@@ -46,10 +46,10 @@ ${MIGRATION}
 ${MIGRATION}
 ALTER TABLE "User" ADD COLUMN "plan" TEXT;
   UPDATE "User" SET "plan" = 'free';
---^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: UPDATE of every row of "User" runs under the exclusive lock ADD COLUMN took: reads and writes wait until the migration commits.
+--^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "User" wait until the migration commits: UPDATE of every row runs under the exclusive lock ADD COLUMN took.
 ALTER TABLE "Post" ADD COLUMN "slug" TEXT, ADD COLUMN "views" INTEGER DEFAULT 0;
   UPDATE "Post" p SET "slug" = p."id"::text WHERE p."slug" IS NULL;
---^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: UPDATE of every row of "Post" runs under the exclusive lock ADD COLUMN took
+--^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Post" wait until the migration commits: UPDATE of every row runs under the exclusive lock ADD COLUMN took
 `);
     assert.match(findings[0]!.help, /ADD COLUMN "plan" … DEFAULT 'free'/, 'a constant belongs in the default');
     assert.match(findings[1]!.help, /in batches by primary-key range/, 'a value per row is batched');
@@ -100,7 +100,7 @@ UPDATE "Label" SET "color" = 'red';
     check(dataChangeInMigration, `
 ${MIGRATION}
   UPDATE "Label" SET "color" = 'red';
---^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: UPDATE of every row of "Label"
+--^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: "Label" wait until the migration commits: UPDATE of every row
   CREATE TABLE "Label" ("id" INTEGER, "color" TEXT);
 `);
   });

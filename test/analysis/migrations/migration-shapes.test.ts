@@ -21,11 +21,11 @@ describe('changing-column-type written over several lines', () => {
     check(changingColumnType, `
 ${MIGRATION}
 ALTER TABLE "Order" ALTER COLUMN "total" TYPE INTEGER
-                  --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Changing \`total\` to INTEGER locks \`Order\`
+                  --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Order" wait while changing "total" to INTEGER
   USING "total"::integer;
 ALTER TABLE "Invoice"
   ALTER COLUMN "amount" SET DATA TYPE
---^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Changing \`amount\` to DECIMAL(12, 2) locks \`Invoice\`
+--^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Invoice" wait while changing "amount" to DECIMAL(12, 2)
     DECIMAL(12, 2);
 `);
   });
@@ -36,11 +36,11 @@ ${MIGRATION}
 ALTER TABLE "Task"
   -- widen the type of the counters
   ALTER COLUMN "estimate" SET DATA TYPE BIGINT,
---^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Changing \`estimate\` to BIGINT locks \`Task\`
+--^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Task" wait while changing "estimate" to BIGINT
   ALTER COLUMN "spent" TYPE DECIMAL(12, 2) USING ("spent"::numeric),
---^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Changing \`spent\` to DECIMAL(12, 2) locks \`Task\`
+--^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Task" wait while changing "spent" to DECIMAL(12, 2)
   ALTER COLUMN "title" TYPE VARCHAR(200), -- was TEXT, type shortened
---^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Changing \`title\` to VARCHAR(200) locks \`Task\`
+--^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Task" wait while changing "title" to VARCHAR(200)
   ALTER COLUMN "note" SET DEFAULT '';
 `);
   });
@@ -51,7 +51,7 @@ ${MIGRATION}
 ALTER TABLE "User"
   ALTER COLUMN "lastSeen" DROP DEFAULT,
   ALTER COLUMN "lastSeen"
---^^^^^^^^^^^^^^^^^^^^^^^ warning: Changing \`lastSeen\` to TIMESTAMPTZ(3) locks \`User\`
+--^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "User" wait while changing "lastSeen" to TIMESTAMPTZ(3)
     TYPE TIMESTAMPTZ(3) USING "lastSeen" AT TIME ZONE 'UTC';
 `);
   });
@@ -66,16 +66,16 @@ BEGIN;
 CREATE TYPE "Role_new" AS ENUM ('USER', 'ADMIN');
 ALTER TABLE "User" ALTER COLUMN "role" DROP DEFAULT;
 ALTER TABLE "User" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");
-                 --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Removing a value from enum \`Role\` rewrites \`User\` while reads and writes on it wait, and fails if a row still holds that value.
+                 --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "User" wait while removing a value from enum "Role" rewrites it; it fails if a row holds that value.
 ALTER TABLE "Invite" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");
-                   --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Removing a value from enum \`Role\` rewrites \`Invite\`
+                   --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Invite" wait while removing a value from enum "Role"
 ALTER TYPE "Role" RENAME TO "Role_old";
 ALTER TYPE "Role_new" RENAME TO "Role";
 DROP TYPE "Role_old";
 ALTER TABLE "User" ALTER COLUMN "role" SET DEFAULT 'USER';
 COMMIT;
 `);
-    assert.ok(findings.every((finding) => finding.help.startsWith('Keep the value in `Role`')));
+    assert.ok(findings.every((finding) => finding.help.startsWith('Keep the value in "Role"')));
   });
 
   it('recognises the older shape (rename the old enum first) with schema-qualified names over several lines', () => {
@@ -85,7 +85,7 @@ ALTER TYPE "public"."Status" RENAME TO "Status_old";
 CREATE TYPE "public"."Status" AS ENUM ('DRAFT', 'LIVE');
 ALTER TABLE "public"."Post"
   ALTER COLUMN "status" TYPE "public"."Status"
---^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Removing a value from enum \`Status\` rewrites \`Post\`
+--^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Post" wait while removing a value from enum "Status"
   USING "status"::text::"public"."Status";
 DROP TYPE "public"."Status_old";
 `);
@@ -96,7 +96,7 @@ DROP TYPE "public"."Status_old";
 ${MIGRATION}
 CREATE TYPE "Priority" AS ENUM ('LOW', 'HIGH');
 ALTER TABLE "Task" ALTER COLUMN "priority" TYPE "Priority" USING ("priority"::"Priority");
-                 --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Changing \`priority\` to "Priority" locks \`Task\`
+                 --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Task" wait while changing "priority" to "Priority"
 `);
   });
 });
@@ -111,22 +111,22 @@ ${MIGRATION}
 ALTER TABLE "Project" ADD COLUMN "color" TEXT;
 -- Custom backfill
   UPDATE "Project" SET "color" = '#3366ff';
---^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: UPDATE of every row of "Project" runs under the exclusive lock ADD COLUMN took
+--^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Project" wait until the migration commits: UPDATE of every row runs under the exclusive lock ADD COLUMN took
 -- AlterTable
 ALTER TABLE "Project" ALTER COLUMN "color" SET NOT NULL;
-                    --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: \`SET NOT NULL\` on \`color\` locks \`Project\`
+                    --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Project" wait while SET NOT NULL on "color"
 ALTER TABLE "Task" ADD COLUMN "slug" TEXT;
   UPDATE "Task" SET "slug" = "id"::text;
---^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: UPDATE of every row of "Task" runs under the exclusive lock ADD COLUMN took
+--^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Task" wait until the migration commits: UPDATE of every row runs under the exclusive lock ADD COLUMN took
 ALTER TABLE "Task" ALTER COLUMN "slug" DROP DEFAULT,
   ALTER COLUMN "slug" SET NOT NULL;
---^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: \`SET NOT NULL\` on \`slug\` locks \`Task\`
+--^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Task" wait while SET NOT NULL on "slug"
 `);
     const help = (start: string) => findings.find((finding) => finding.message.startsWith(start))!.help;
-    assert.match(help('UPDATE of every row of "Project"'), /ADD COLUMN "color" … DEFAULT '#3366ff'/);
-    assert.match(help('`SET NOT NULL` on `color`'), /"color" is added earlier in this migration, which runs as one transaction: .*ADD COLUMN "color" … NOT NULL DEFAULT …/);
-    assert.doesNotMatch(help('`SET NOT NULL` on `color`'), /VALIDATE CONSTRAINT/);
-    assert.match(help('`SET NOT NULL` on `slug`'), /If each row needs its own value, add it nullable here, backfill it in batches after the deploy/);
+    assert.match(help('Reads and writes on "Project" wait until the migration commits'), /ADD COLUMN "color" … DEFAULT '#3366ff'/);
+    assert.match(help('Reads and writes on "Project" wait while SET NOT NULL on "color"'), /"color" is added earlier in this migration, which runs as one transaction: .*ADD COLUMN "color" … NOT NULL DEFAULT …/);
+    assert.doesNotMatch(help('Reads and writes on "Project" wait while SET NOT NULL on "color"'), /VALIDATE CONSTRAINT/);
+    assert.match(help('Reads and writes on "Task" wait while SET NOT NULL on "slug"'), /If each row needs its own value, add it nullable here, backfill it in batches after the deploy/);
   });
 
   it('keeps the CHECK … NOT VALID advice for a column an earlier migration added', () => {
@@ -134,7 +134,7 @@ ALTER TABLE "Task" ALTER COLUMN "slug" DROP DEFAULT,
 ${MIGRATION}
 UPDATE "User" SET "name" = '' WHERE "name" IS NULL;
 ALTER TABLE "User" ALTER COLUMN "name" SET NOT NULL;
-                 --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: \`SET NOT NULL\` on \`name\` locks \`User\`
+                 --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "User" wait while SET NOT NULL on "name"
 `);
     assert.match(finding!.help, /NOT VALID.*VALIDATE CONSTRAINT/);
   });
@@ -164,15 +164,15 @@ ALTER TABLE "Post" RENAME "subtitle" TO "teaser";
 ${MIGRATION}
 ALTER TABLE "User" ADD COLUMN "nick" TEXT;
   ALTER TABLE "User" RENAME COLUMN "name" TO "fullName";
---^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Renaming \`name\` to \`fullName\`
+--^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: still name "name", renamed to "fullName"
   ALTER TABLE "Post" RENAME COLUMN "nick" TO "author";
---^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Renaming \`nick\` to \`author\`
+--^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: still name "nick", renamed to "author"
   ALTER TABLE "Team" RENAME COLUMN "label" TO "title";
---^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Renaming \`label\` to \`title\`
+--^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: still name "label", renamed to "title"
 ALTER TABLE "Team" ADD COLUMN "label" TEXT;
 ALTER TABLE "public"."Post" ADD COLUMN "subtitle" TEXT;
   ALTER TABLE "audit"."Post" RENAME COLUMN "subtitle" TO "teaser";
---^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Renaming \`subtitle\` to \`teaser\`
+--^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: still name "subtitle", renamed to "teaser"
 `);
   });
 });

@@ -27,9 +27,9 @@ describe('renaming-column and renaming-table', () => {
     check([renamingColumn, renamingTable], `
 ${MIGRATION}
   ALTER TABLE "User" RENAME COLUMN "name" TO "fullName";
---^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Renaming \`name\` to \`fullName\` breaks the running application
+--^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: still name "name", renamed to "fullName"
   ALTER TABLE "Post" RENAME TO "Article";
---^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Renaming \`Post\` to \`Article\`
+--^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: still name "Post", renamed to "Article"
 `);
   });
 
@@ -51,12 +51,12 @@ describe('ban-drop-column and ban-drop-table', () => {
 ${MIGRATION}
 -- AlterTable
 ALTER TABLE "User" DROP COLUMN "legacyId",
-                 --^^^^^^^^^^^^^^^^^^^^^^ warning: Dropping \`legacyId\` deletes its data in \`User\`
+                 --^^^^^^^^^^^^^^^^^^^^^^ warning: Deletes the data of "legacyId" in "User"
 ADD COLUMN "x" TEXT;
 DROP TABLE "Comment",
-         --^^^^^^^^^ warning: Dropping \`Comment\` deletes all its rows
+         --^^^^^^^^^ warning: Deletes all rows of "Comment"
   "Like";
---^^^^^^ warning: Dropping \`Like\` deletes all its rows
+--^^^^^^ warning: Deletes all rows of "Like"
 `);
   });
 
@@ -78,7 +78,7 @@ describe('changing-column-type', () => {
     check(changingColumnType, `
 ${MIGRATION}
 ALTER TABLE "Order" ALTER COLUMN "total" SET DATA TYPE DECIMAL(12,2),
-                  --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Changing \`total\` to DECIMAL(12,2) locks \`Order\`
+                  --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Order" wait while changing "total" to DECIMAL(12,2)
 ALTER COLUMN "note" SET DEFAULT 'x';
 `);
   });
@@ -99,9 +99,9 @@ describe('require-concurrent-index-creation / -deletion', () => {
 ${MIGRATION}
 -- CreateIndex
   CREATE INDEX "Post_authorId_idx" ON "Post"("authorId");
---^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Building \`Post_authorId_idx\` blocks inserts, updates and deletes on \`Post\`
+--^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Inserts, updates and deletes on "Post" wait until "Post_authorId_idx" is built
   DROP INDEX "Post_slug_idx";
---^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Dropping \`Post_slug_idx\` waits for an exclusive lock
+--^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: queues while dropping "Post_slug_idx" waits for an exclusive lock
 `);
     assert.ok(findings.every((finding) => finding.help.includes('a migration of its own') && (finding.fixes ?? []).length === 0));
   });
@@ -168,7 +168,7 @@ describe('adding-foreign-key-constraint and constraint-missing-not-valid', () =>
 ${MIGRATION}
 -- AddForeignKey
 ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
-                     --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Adding \`Post_authorId_fkey\` blocks writes to \`Post\` and \`User\`
+                     --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Writes to "Post" and "User" wait while adding "Post_authorId_fkey"
 `);
     checkFix(addingForeignKeyConstraint, `
 ${MIGRATION}
@@ -191,10 +191,10 @@ ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") 
     check(constraintMissingNotValid, `
 ${MIGRATION}
 ALTER TABLE "Order" ADD CONSTRAINT "Order_total_positive" CHECK ("total" >= 0);
-                      --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Adding \`Order_total_positive\` locks \`Order\` against reads and writes
+                      --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "Order" wait while adding "Order_total_positive" checks every row
 ALTER TABLE "Order" ADD CONSTRAINT "Order_qty_positive" CHECK ("qty" > 0) NOT VALID;
 ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_qty_positive";
-                  --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Validating \`Order_qty_positive\` in the migration that adds it gains nothing
+                  --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: until validating "Order_qty_positive" ends: it gains nothing here
 `);
   });
 
@@ -212,9 +212,9 @@ describe('disallowed-unique-constraint and ban-drop-database', () => {
     check([disallowedUniqueConstraint, banDropDatabase], `
 ${MIGRATION}
 ALTER TABLE "User" ADD CONSTRAINT "User_email_key" UNIQUE ("email");
-                     --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Adding \`User_email_key\` builds its index while \`User\` is locked
+                     --^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: Reads and writes on "User" wait while adding "User_email_key" builds its index
   DROP DATABASE "shop";
---^^^^^^^^^^^^^^^^^^^^ error: Dropping database \`shop\` deletes every table and row in it
+--^^^^^^^^^^^^^^^^^^^^ error: Deletes every table and row of database "shop"
 `);
   });
 
@@ -271,7 +271,7 @@ ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") 
 ${MIGRATION}
 -- Ünïcödé: 日本語のコメント 😀 — the parser reports byte offsets
 /* 🚀 multi-byte */ ALTER TABLE "Café" ADD COLUMN "naïve" TEXT NOT NULL;
-                                                --^^^^^^^^^^^^^^^^^^^^^ error: Adding required column \`naïve\` without a default fails if \`Café\` has any rows
+                                                --^^^^^^^^^^^^^^^^^^^^^ error: Migration fails if "Café" has any rows: required column "naïve" is added without a default
 `);
   });
 

@@ -28,7 +28,7 @@ export const tests: { name: string; body: () => Promise<void> }[] = [
       const document = await writeAndOpen(required, '-- AlterTable\nALTER TABLE "Post" ADD COLUMN     "title" TEXT NOT NULL;\n');
       const finding = (await reported).find((diagnostic) => diagnosticCode(diagnostic) === 'adding-required-field')!;
       assert.equal(document.getText(finding.range), '"title" TEXT NOT NULL');
-      assert.match(finding.message, /fails if `Post` has any rows/);
+      assert.match(finding.message, /fails if "Post" has any rows/);
 
       const index = migrationUri('20260102000000_post_title_index');
       const indexReported = waitForDiagnostics(index, (all) => all.some((diagnostic) => diagnosticCode(diagnostic) === 'require-concurrent-index-creation'), timeoutMs);

@@ -20,7 +20,7 @@ function findingsOfRule(diagnostics: readonly vscode.Diagnostic[]): vscode.Diagn
 }
 
 function warningFor(diagnostics: readonly vscode.Diagnostic[], field: string): vscode.Diagnostic | undefined {
-  return findingsOfRule(diagnostics).find((diagnostic) => diagnostic.message.startsWith(`\`${field}\` has no index`));
+  return findingsOfRule(diagnostics).find((diagnostic) => diagnostic.message.includes(`: "${field}" has no index.`));
 }
 
 /** The lines between `model <name> {` and its closing brace. */

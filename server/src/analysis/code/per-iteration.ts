@@ -182,7 +182,7 @@ export class PerIterationAnalysis {
           if (!next) continue;
           const at = sourceFile.getLineAndCharacterOfPosition(outgoing.expression.getStart(sourceFile));
           const end = sourceFile.getLineAndCharacterOfPosition(outgoing.expression.getEnd());
-          const link = { uri: this.context.uri, at: { line: at.line, character: at.character, endCharacter: end.line === at.line ? end.character : at.character + 1 }, text: `\`${name}\` calls \`${compactText(outgoing.expression, sourceFile)}(…)\`` };
+          const link = { uri: this.context.uri, at: { line: at.line, character: at.character, endCharacter: end.line === at.line ? end.character : at.character + 1 }, text: `"${name}" calls "${compactText(outgoing.expression, sourceFile)}(…)"` };
           chain = { ...next, links: [link, ...next.links], name };
           break;
         }

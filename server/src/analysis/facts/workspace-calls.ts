@@ -105,12 +105,12 @@ export class WorkspaceCalls {
     let found: CallChain | undefined;
     const query = resolved.summary.queries[0];
     if (query) {
-      found = { query: { ...query, uri: resolved.uri }, links: [{ uri: resolved.uri, at: query.at, text: `\`${query.callee}\` runs here` }], name };
+      found = { query: { ...query, uri: resolved.uri }, links: [{ uri: resolved.uri, at: query.at, text: `"${query.callee}" runs here` }], name };
     } else {
       for (const call of resolved.summary.calls) {
         const next = this.chainFrom(resolved.uri, call.target, depth + 1, visiting);
         if (!next) continue;
-        found = { query: next.query, links: [{ uri: resolved.uri, at: call.at, text: `\`${name}\` calls \`${call.text}\`` }, ...next.links], name };
+        found = { query: next.query, links: [{ uri: resolved.uri, at: call.at, text: `"${name}" calls "${call.text}"` }, ...next.links], name };
         break;
       }
     }

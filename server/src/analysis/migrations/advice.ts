@@ -13,7 +13,7 @@ export const PRISMA_RUNS_ONE_SCRIPT =
   'Prisma Migrate sends migration.sql to PostgreSQL as one script, and PostgreSQL runs a script of several statements as a single transaction, where CONCURRENTLY fails ("cannot run inside a transaction block"); a migration that holds only this statement works.';
 
 export const OWN_MIGRATION =
-  'Create an empty migration with `prisma migrate dev --create-only`, move the statement into its migration.sql alone, and apply it.';
+  'Create an empty migration with "prisma migrate dev --create-only", move the statement into its migration.sql alone, and apply it.';
 
 /** True when `statement` is the only statement of its file, so it runs outside a transaction. */
 export function isAlone(context: MigrationRuleContext, statement: SqlStatement): boolean {

@@ -182,7 +182,7 @@ export function parseTableName(written: string): TableName {
 /** `"schema"."Table"` or `"Table"`, for messages. */
 export function describeTable(table: TableName | undefined): string {
   if (!table) return 'the table';
-  return table.schema && table.schema !== 'public' ? `\`${table.schema}.${table.name}\`` : `\`${table.name}\``;
+  return table.schema && table.schema !== 'public' ? `"${table.schema}.${table.name}"` : `"${table.name}"`;
 }
 
 /** The target of a finding on `statement`. */

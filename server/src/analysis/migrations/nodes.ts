@@ -77,7 +77,7 @@ const STABLE_FUNCTIONS = new Set(['now', 'transaction_timestamp', 'statement_tim
  * `undefined` when the value is the same for every row (a constant, `now()`, `CURRENT_TIMESTAMP`).
  */
 export function rowByRowValue(column: ColumnDefinition): string | undefined {
-  if (SERIAL_TYPES.has(column.typeName.toLowerCase())) return `\`${column.typeName.toUpperCase()}\` takes each row's value from a sequence`;
+  if (SERIAL_TYPES.has(column.typeName.toLowerCase())) return `"${column.typeName.toUpperCase()}" takes each row's value from a sequence`;
   for (const constraint of column.constraints) {
     if (constraint.contype === 'CONSTR_IDENTITY') return 'an identity column numbers each existing row';
     if (constraint.contype === 'CONSTR_GENERATED') return 'a stored generated column is computed for each existing row';
@@ -86,7 +86,7 @@ export function rowByRowValue(column: ColumnDefinition): string | undefined {
       if (volatile === 'a subquery') return 'a subquery default is evaluated once per existing row';
       if (volatile) {
         const known = VOLATILE_FUNCTIONS.has(volatile.split('.').pop()!.toLowerCase());
-        return known ? `\`${volatile}()\` is volatile: it is called once per existing row` : `\`${volatile}()\` is not known to be stable: unless it is, it is called once per existing row`;
+        return known ? `"${volatile}()" is volatile: it is called once per existing row` : `"${volatile}()" is not known to be stable: unless it is, it is called once per existing row`;
       }
     }
   }

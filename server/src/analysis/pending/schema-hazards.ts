@@ -56,7 +56,7 @@ export function pendingFindings(input: PendingInput): PendingResult {
       severity: finding.severity,
       uri: located.uri,
       span: located.span,
-      message: `Next migration: ${finding.message} (\`${sqlLine(input.sql, finding.span)}\`)`,
+      message: `Next migration: ${finding.message} (${sqlLine(input.sql, finding.span)})`,
       help: finding.help,
       fixes: located.fixes,
     });

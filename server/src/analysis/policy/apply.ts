@@ -43,7 +43,7 @@ export function applyPolicy(findings: readonly Finding[], file: PolicyFile, opti
         result.push({
           uri: file.uri,
           span,
-          message: `\`${rule}\` is not a Prisma Lens rule, so this suppression silences nothing.`,
+          message: `This suppression silences nothing: "${rule}" is not a Prisma Lens rule.`,
           help: 'Check the spelling; the rule id is shown with each finding and in the rule documentation.',
           ruleId: 'invalid-suppression',
           severity: options.invalidSeverity,
@@ -56,11 +56,11 @@ export function applyPolicy(findings: readonly Finding[], file: PolicyFile, opti
     result.push({
       uri: file.uri,
       span,
-      message: `\`${rule}\` reports nothing ${suppression.scope === 'file' ? 'in this file' : 'on the line this comment covers'}, so this suppression is stale.`,
+      message: `This suppression is stale: "${rule}" reports nothing ${suppression.scope === 'file' ? 'in this file' : 'on the line this comment covers'}.`,
       help: 'Remove it, so it does not hide a different finding later.',
       ruleId: 'unused-suppression',
       severity: options.unusedSeverity,
-      fixes: [{ title: `Remove the stale suppression of \`${rule}\``, applicability: 'safe', edits: [removeRuleEdit(file, lines, suppression, rule)] }],
+      fixes: [{ title: `Remove the stale suppression of ${rule}`, applicability: 'safe', edits: [removeRuleEdit(file, lines, suppression, rule)] }],
     });
   }
   result.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);

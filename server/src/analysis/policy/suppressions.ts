@@ -76,14 +76,14 @@ export function parseSuppressions(text: string, language: Language, lines = new 
       ruleSpans.push({ start: restStart + id.index!, end: restStart + id.index! + id[0].length });
     }
     if (rules.length === 0) {
-      invalid.push({ span, message: 'This suppression names no rule, so it silences nothing.', help: `Write \`${marker} prisma-lens-ignore${match[1] ?? ''} <rule-id>: <reason>\`.` });
+      invalid.push({ span, message: 'This suppression silences nothing: it names no rule.', help: `Write "${marker} prisma-lens-ignore${match[1] ?? ''} <rule-id>: <reason>".` });
       continue;
     }
     if (reason === '') {
       invalid.push({
         span,
-        message: `This suppression of ${rules.map((rule) => `\`${rule}\``).join(', ')} gives no reason, so it does not apply.`,
-        help: 'Add the reason after a colon, so the next reader knows why the finding is accepted: `…: <reason>`.',
+        message: `This suppression of ${rules.map((rule) => `"${rule}"`).join(', ')} does not apply: it gives no reason.`,
+        help: 'Add the reason after a colon ("…: <reason>"), so the next reader knows why the finding is accepted.',
       });
       continue;
     }

@@ -43,8 +43,8 @@ export default defineRule<MigrationRule>({
         findings.push({
           uri: context.uri,
           span: context.spanAt(statement, column.location),
-          message: `Adding \`${column.name}\` rewrites all of ${table} while reads and writes wait (ACCESS EXCLUSIVE lock): ${reason}.`,
-          help: `Add \`${column.name}\` without a default (or with a constant one), set the default for new rows with \`ALTER COLUMN … SET DEFAULT\`, backfill existing rows in batches, then make it required in a later migration. In the schema, \`@default(uuid())\` or \`@default(cuid())\` fill the value in Prisma Client and add no database default.`,
+          message: `Reads and writes on ${table} wait while adding "${column.name}" rewrites every row: ${reason}.`,
+          help: `Add "${column.name}" without a default (or with a constant one), set the default for new rows with "ALTER COLUMN … SET DEFAULT", backfill existing rows in batches, then make it required in a later migration. In the schema, "@default(uuid())" or "@default(cuid())" fill the value in Prisma Client and add no database default.`,
           target: targetOf(statement, { table: alter.table?.name, schema: alter.table?.schema, column: column.name }),
         });
       }

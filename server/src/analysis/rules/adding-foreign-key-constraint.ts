@@ -33,12 +33,12 @@ export default defineRule<MigrationRule>({
         const constraint = constraintOf(command.def);
         if (!constraint || constraint.contype !== 'CONSTR_FOREIGN' || constraint.skipValidation) continue;
         const table = describeTable(alter.table);
-        const name = constraint.name ? `\`${constraint.name}\`` : 'this foreign key';
+        const name = constraint.name ? `"${constraint.name}"` : 'this foreign key';
         findings.push({
           uri: context.uri,
           span: context.spanAt(statement, constraint.location),
-          message: `Adding ${name} blocks writes to ${table} and ${describeTable(constraint.pktable)} while every existing row of ${table} is checked.`,
-          help: `Add it \`NOT VALID\` (new rows are checked at once), then in a later migration run \`ALTER TABLE ${quoteIdent(alter.table!.name)} VALIDATE CONSTRAINT ${quoteIdent(constraint.name ?? '…')};\`, which lets writes go on.`,
+          message: `Writes to ${table} and ${describeTable(constraint.pktable)} wait while adding ${name} checks every existing row of ${table}.`,
+          help: `Add it NOT VALID (new rows are checked at once), then in a later migration run ALTER TABLE ${quoteIdent(alter.table!.name)} VALIDATE CONSTRAINT ${quoteIdent(constraint.name ?? '…')}, which lets writes go on.`,
           fixes: notValidFix(context, statement, alter.commands.length),
           target: targetOf(statement, { table: alter.table?.name, schema: alter.table?.schema, constraint: constraint.name }),
         });

@@ -45,12 +45,12 @@ export default defineRule<MigrationRule>({
         findings.push({
           uri: context.uri,
           span: context.lineFrom(statement, alterColumnOffset(context.text, statement, command.name, /SET\s+NOT\s+NULL/)),
-          message: `\`SET NOT NULL\` on \`${command.name}\` locks ${table} against reads and writes while it scans every row for NULLs; it fails if one is left.`,
+          message: `Reads and writes on ${table} wait while SET NOT NULL on "${command.name}" scans every row; it fails if a NULL is left.`,
           help: context.addedColumn(alter.table, command.name, statement)
             ? addedInThisMigrationHelp(command.name, context.postgresVersion)
             : context.postgresVersion >= 12
-              ? `Backfill the NULLs first; then add \`CHECK (${quoteIdent(command.name)} IS NOT NULL) NOT VALID\` as ${check}, \`VALIDATE CONSTRAINT\` it in a later migration (reads and writes go on), and only then SET NOT NULL, which skips the scan; drop the check afterwards.`
-              : `Backfill the NULLs first, and run it when the table is quiet: before PostgreSQL 12 there is no way to skip the scan. Alternatively keep a validated \`CHECK (${quoteIdent(command.name)} IS NOT NULL)\` constraint on ${name} instead of NOT NULL.`,
+              ? `Backfill the NULLs first; then add CHECK (${quoteIdent(command.name)} IS NOT NULL) NOT VALID as ${check}, VALIDATE CONSTRAINT it in a later migration (reads and writes go on), and only then SET NOT NULL, which skips the scan; drop the check afterwards.`
+              : `Backfill the NULLs first, and run it when the table is quiet: before PostgreSQL 12 there is no way to skip the scan. Alternatively keep a validated CHECK (${quoteIdent(command.name)} IS NOT NULL) constraint on ${name} instead of NOT NULL.`,
           target: targetOf(statement, { table: alter.table?.name, schema: alter.table?.schema, column: command.name }),
         });
       }
@@ -66,7 +66,7 @@ export default defineRule<MigrationRule>({
  */
 function addedInThisMigrationHelp(column: string, postgresVersion: number): string {
   const instant = postgresVersion >= 11 ? ', which is instant for a constant default' : '';
-  return `${quoteIdent(column)} is added earlier in this migration, which runs as one transaction: add it NOT NULL with its default in one statement instead (\`ADD COLUMN ${quoteIdent(column)} … NOT NULL DEFAULT …\`, \`@default(…)\` in the schema)${instant}. If each row needs its own value, add it nullable here, backfill it in batches after the deploy, and set NOT NULL in a later migration.`;
+  return `${quoteIdent(column)} is added earlier in this migration, which runs as one transaction: add it NOT NULL with its default in one statement instead (ADD COLUMN ${quoteIdent(column)} … NOT NULL DEFAULT …, "@default(…)" in the schema)${instant}. If each row needs its own value, add it nullable here, backfill it in batches after the deploy, and set NOT NULL in a later migration.`;
 }
 
 /**

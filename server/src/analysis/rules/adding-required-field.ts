@@ -41,8 +41,8 @@ export default defineRule<MigrationRule>({
         findings.push({
           uri: context.uri,
           span: context.spanAt(statement, column.location),
-          message: `Adding required column \`${column.name}\` without a default fails if ${table} has any rows: existing rows would hold NULL.`,
-          help: `Add \`${column.name}\` as nullable, backfill it (\`UPDATE ${quoteIdent(alter.table!.name)} SET ${quoteIdent(column.name)} = …\`), and make it required with SET NOT NULL in a later migration; or give it a constant default (\`@default(…)\` in the schema).`,
+          message: `Migration fails if ${table} has any rows: required column "${column.name}" is added without a default.`,
+          help: `Add "${column.name}" as nullable, backfill it (UPDATE ${quoteIdent(alter.table!.name)} SET ${quoteIdent(column.name)} = …), and make it required with SET NOT NULL in a later migration; or give it a constant default ("@default(…)" in the schema).`,
           target: targetOf(statement, { table: alter.table?.name, schema: alter.table?.schema, column: column.name }),
         });
       }

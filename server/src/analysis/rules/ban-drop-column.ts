@@ -31,8 +31,8 @@ export default defineRule<MigrationRule>({
         findings.push({
           uri: context.uri,
           span: context.lineFrom(statement, dropColumnOffset(context.text, statement.span, command.name)),
-          message: `Dropping \`${command.name}\` deletes its data in ${describeTable(alter.table)}, and the application still running fails on every query that selects it until it is redeployed.`,
-          help: `Remove the field from the schema and deploy code that no longer reads \`${command.name}\` first; drop the column in a later migration, after a backup if the data matters. If the field was renamed, keep the column with \`@map("${command.name}")\` instead.`,
+          message: `Deletes the data of "${command.name}" in ${describeTable(alter.table)}; the running application fails on each query selecting it until redeployed.`,
+          help: `Remove the field from the schema and deploy code that no longer reads "${command.name}" first; drop the column in a later migration, after a backup if the data matters. If the field was renamed, keep the column with '@map("${command.name}")' instead.`,
           target: targetOf(statement, { table: alter.table?.name, schema: alter.table?.schema, column: command.name }),
         });
       }

@@ -21,7 +21,7 @@ export default defineRule<MigrationRule>({
       findings.push({
         uri: context.uri,
         span: context.lineFrom(statement, undefined),
-        message: `Dropping ${name ? `database \`${name}\`` : 'the database'} deletes every table and row in it, in every environment this migration reaches.`,
+        message: `Deletes every table and row of ${name ? `database "${name}"` : 'the database'} in every environment this migration reaches.`,
         help: 'Remove this statement from the migration; drop databases by hand, after a backup.',
         target: targetOf(statement),
       });

@@ -31,8 +31,8 @@ export default defineRule<MigrationRule>({
         findings.push({
           uri: context.uri,
           span: context.lineFrom(statement, tableNameOffset(context.text, statement.span, table.name)),
-          message: `Dropping ${describeTable(table)} deletes all its rows, and the application still running fails on every query to it until it is redeployed.`,
-          help: `Remove the model and deploy code that no longer uses ${describeTable(table)} first; drop it in a later migration, after a backup if the data matters. If the model was renamed, keep the table with \`@@map("${table.name}")\` instead.`,
+          message: `Deletes all rows of ${describeTable(table)}; the running application fails on every query to it until redeployed.`,
+          help: `Remove the model and deploy code that no longer uses ${describeTable(table)} first; drop it in a later migration, after a backup if the data matters. If the model was renamed, keep the table with '@@map("${table.name}")' instead.`,
           target: targetOf(statement, { table: table.name, schema: table.schema }),
         });
       }

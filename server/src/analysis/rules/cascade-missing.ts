@@ -62,7 +62,7 @@ function findingFor(schema: PrismaSchema, relation: Relation, text: string): Rul
   const { model, field, target } = relation;
   const attribute = field.relation!;
   const restrict = schema.datasource?.provider === 'sqlserver' ? 'NoAction' : 'Restrict';
-  const children = relation.opposite ? `its \`${relation.opposite.name}\`` : `its \`${model.name}\` rows`;
+  const children = relation.opposite ? `its "${relation.opposite.name}"` : `its "${model.name}" rows`;
   const fixes: Fix[] = [];
   const extent = attributeExtent(text, attribute.span);
   const close = extent.end - 1;
@@ -75,10 +75,14 @@ function findingFor(schema: PrismaSchema, relation: Relation, text: string): Rul
   return {
     uri: model.uri,
     span: field.nameSpan,
-    message: `\`${model.name}.${field.name}\` is required and has no \`onDelete\`: deleting ${article(target.name)} \`${target.name}\` that still has ${children} fails (${restrict}).`,
-    help: `Choose what deleting ${article(target.name)} \`${target.name}\` does: \`onDelete: Cascade\` to delete ${children} with it, or \`onDelete: ${restrict}\` to keep blocking the delete on purpose.`,
+    message: `${capitalize(article(target.name))} "${target.name}" that still has ${children} cannot be deleted: "${model.name}.${field.name}" has no "onDelete".`,
+    help: `Add "onDelete: Cascade" to delete ${children} with it, or "onDelete: ${restrict}" to block the delete on purpose (the default for a required relation).`,
     ...(fixes.length ? { fixes } : {}),
   };
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function article(name: string): string {

@@ -42,10 +42,13 @@ export default defineRule<MigrationRule>({
         // `COLLATE` leave it to a rewrite or an index rebuild, so they are always reported.
         const after = columnTypeOf(command.def);
         const converts = (command.def as { ColumnDef?: { raw_default?: unknown; collClause?: unknown } } | undefined)?.ColumnDef;
+        // Without the old type, the change may be one PostgreSQL makes without a rewrite.
+        let mayBeCheap = false;
         if (after && alter.table && !converts?.raw_default && !converts?.collClause) {
           history ??= new MigrationHistory(context.earlierMigrations);
           const before = history.columnTypeBefore(context.statements, statement, alter.table, command.name);
           if (before && changesWithoutRewrite(before, after)) continue;
+          mayBeCheap = before === undefined;
         }
         const clause = alterColumnClause(context.text, statement, command.name, TYPE_CLAUSE);
         const newType = typeNameOf(command.def);
@@ -57,12 +60,12 @@ export default defineRule<MigrationRule>({
           span: context.lineFrom(statement, clause?.start),
           ...(swapped
             ? {
-                message: `Removing a value from enum \`${swapped}\` rewrites ${table} while reads and writes on it wait, and fails if a row still holds that value.`,
-                help: `Keep the value in \`${swapped}\`: PostgreSQL cannot drop an enum value in place, so this migration converts \`${command.name}\` to a copy of the enum instead. Stop writing the value, move the rows that hold it to another value (in batches, outside the migration), and leave it in the enum.`,
+                message: `Reads and writes on ${table} wait while removing a value from enum "${swapped}" rewrites it; it fails if a row holds that value.`,
+                help: `Keep the value in "${swapped}": PostgreSQL cannot drop an enum value in place, so this migration converts "${command.name}" to a copy of the enum instead. Stop writing the value, move the rows that hold it to another value (in batches, outside the migration), and leave it in the enum.`,
               }
             : {
-                message: `Changing \`${command.name}\` to ${type} locks ${table} against reads and writes and, unless the old type converts without a rewrite (e.g. VARCHAR to TEXT), rewrites the table and all its indexes.`,
-                help: `Expand and contract: add a new column of type ${type}, write both from the application, backfill in batches, switch reads, and drop \`${command.name}\` in a later migration (keep the field name with \`@map\`).`,
+                message: `Reads and writes on ${table} wait while changing "${command.name}" to ${type} ${mayBeCheap ? 'may rewrite' : 'rewrites'} it and all its indexes.`,
+                help: `${mayBeCheap ? 'Unless the old type converts without a rewrite (e.g. VARCHAR to TEXT): expand' : 'Expand'} and contract: add a new column of type ${type}, write both from the application, backfill in batches, switch reads, and drop "${command.name}" in a later migration (keep the field name with "@map").`,
               }),
           target: targetOf(statement, { table: alter.table?.name, schema: alter.table?.schema, column: command.name }),
         });

@@ -40,8 +40,8 @@ export default defineRule<MigrationRule>({
           findings.push({
             uri: context.uri,
             span: context.spanAt(statement, constraint.location),
-            message: `Adding ${constraint.name ? `\`${constraint.name}\`` : 'this CHECK constraint'} locks ${table} against reads and writes while every row is checked.`,
-            help: `Add it \`NOT VALID\`, then run \`ALTER TABLE ${quoteIdent(alter.table!.name)} VALIDATE CONSTRAINT ${quoteIdent(constraint.name ?? '…')};\` in a later migration.`,
+            message: `Reads and writes on ${table} wait while adding ${constraint.name ? `"${constraint.name}"` : 'this CHECK constraint'} checks every row.`,
+            help: `Add it NOT VALID, then run ALTER TABLE ${quoteIdent(alter.table!.name)} VALIDATE CONSTRAINT ${quoteIdent(constraint.name ?? '…')} in a later migration.`,
             fixes: notValidFix(context, statement, alter.commands.length),
             target: targetOf(statement, { table: alter.table?.name, schema: alter.table?.schema, constraint: constraint.name }),
           });
@@ -49,8 +49,8 @@ export default defineRule<MigrationRule>({
           findings.push({
             uri: context.uri,
             span: context.lineFrom(statement, keywordOffset(context.text, statement, /\bVALIDATE\b/)),
-            message: `Validating \`${command.name}\` in the migration that adds it gains nothing: the migration is one transaction, so ${table} stays locked from the ADD CONSTRAINT until the scan ends.`,
-            help: 'Move the VALIDATE CONSTRAINT statement into a later migration.',
+            message: `Reads and writes on ${table} wait from the ADD CONSTRAINT until validating "${command.name}" ends: it gains nothing here.`,
+            help: 'The migration runs as one transaction: move the VALIDATE CONSTRAINT statement into a later migration.',
             target: targetOf(statement, { table: alter.table?.name, schema: alter.table?.schema, constraint: command.name }),
           });
         }

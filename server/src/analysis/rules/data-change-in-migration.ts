@@ -59,8 +59,8 @@ export default defineRule<MigrationRule>({
         uri: context.uri,
         span: context.lineFrom(statement, undefined),
         message: lockedBy
-          ? `${change.verb} of every row of ${table} runs under the exclusive lock ${lockedBy} took: reads and writes wait until the migration commits.`
-          : `${change.verb} of every row of ${table} holds a row lock on each one until the migration commits.`,
+          ? `Reads and writes on ${table} wait until the migration commits: ${change.verb} of every row runs under the exclusive lock ${lockedBy} took.`
+          : `Writes to ${table} wait until the migration commits: ${change.verb} of every row locks each one.`,
         help: defaultInstead(context, statement, change) ?? batchesHelp(change.verb, table),
         target: targetOf(statement, { table: change.table.name, schema: change.table.schema }),
       });

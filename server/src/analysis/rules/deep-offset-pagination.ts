@@ -37,8 +37,8 @@ export default defineRule<CodeRule>({
       findings.push({
         uri: context.uri,
         span: spanOf(property.name!, context.sourceFile),
-        message: `\`${site.callee}\` skips ${reason}: the database reads and discards every row before the page, so deep pages get slower with the table.`,
-        help: 'Paginate with a cursor: `cursor: { id: lastId }, skip: 1, take: n`, ordered by a unique column.',
+        message: `Deep pages get slower as the table grows: "${site.callee}" skips ${reason}.`,
+        help: 'The database reads and discards every skipped row. Paginate with a cursor instead: "cursor: { id: lastId }, skip: 1, take: n", ordered by a unique column.',
       });
     }
     return findings;
@@ -51,12 +51,12 @@ function offsetReason(expression: ts.Expression, depth: number): string | undefi
   if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.AsteriskToken) {
     if (clamped(node)) return undefined;
     const page = pageName(node.left) ?? pageName(node.right);
-    return page ? `a page number times the page size (\`${page}\`)` : undefined;
+    return page ? `a page number times the page size ("${page}")` : undefined;
   }
   if (ts.isIdentifier(node)) {
     if (INPUT_NAME.test(node.text)) {
       const initializer = constInitializer(node.text, node);
-      if (initializer && depth < 2) return offsetReason(initializer, depth + 1) ?? (REQUEST_INPUT.test(initializer.getText()) && !clamped(initializer) ? `\`${node.text}\` rows taken from the request` : undefined);
+      if (initializer && depth < 2) return offsetReason(initializer, depth + 1) ?? (REQUEST_INPUT.test(initializer.getText()) && !clamped(initializer) ? `"${node.text}" rows taken from the request` : undefined);
       return undefined;
     }
     const initializer = constInitializer(node.text, node);

@@ -37,8 +37,8 @@ export default defineRule<MigrationRule>({
         findings.push({
           uri: context.uri,
           span: context.spanAt(statement, constraint.location),
-          message: `Adding ${constraint.name ? `\`${constraint.name}\`` : 'this unique constraint'} builds its index while ${table} is locked against reads and writes.`,
-          help: `Build the index with \`CREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${quoteIdent(alter.table!.name)}(…)\` in a migration of its own, then \`ADD CONSTRAINT ${quoteIdent(name)} UNIQUE USING INDEX ${quoteIdent(name)}\` in a later one (or keep just the index: that is what \`@unique\` generates).`,
+          message: `Reads and writes on ${table} wait while adding ${constraint.name ? `"${constraint.name}"` : 'this unique constraint'} builds its index.`,
+          help: `Build the index with CREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${quoteIdent(alter.table!.name)}(…) in a migration of its own, then ADD CONSTRAINT ${quoteIdent(name)} UNIQUE USING INDEX ${quoteIdent(name)} in a later one (or keep just the index: that is what "@unique" generates).`,
           target: targetOf(statement, { table: alter.table?.name, schema: alter.table?.schema, constraint: constraint.name }),
         });
       }

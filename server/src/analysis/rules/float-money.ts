@@ -91,10 +91,10 @@ function findingFor(schema: PrismaSchema, model: Model, field: Field, text: stri
   return {
     uri: model.uri,
     span,
-    message: `\`${model.name}.${field.name}\` holds money in a \`Float\`: binary floating point cannot store most cent values exactly, so totals and balances drift.`,
+    message: `Totals and balances drift: "${model.name}.${field.name}" holds money in a "Float", which cannot store most cent values exactly.`,
     help: exact
-      ? `Use \`Decimal\` (with \`@db.Decimal(12, 2)\` or the precision you need), or an \`Int\` number of cents.`
-      : `Use an \`Int\` (or \`BigInt\`) number of cents: \`Decimal\` is not exact on ${provider}.`,
+      ? `Use "Decimal" (with "@db.Decimal(12, 2)" or the precision you need), or an "Int" number of cents.`
+      : `Use an "Int" (or "BigInt") number of cents: "Decimal" is not exact on ${provider}.`,
     ...(fixes.length ? { fixes } : {}),
   };
 }

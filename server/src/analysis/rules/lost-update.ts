@@ -51,8 +51,8 @@ export default defineRule<CodeRule>({
         findings.push({
           uri: context.uri,
           span: spanOf(property.name, context.sourceFile),
-          message: `\`${field}\` is written back from \`${read.variable}.${field}\`, read earlier with \`${read.site.callee}\`: two concurrent requests both read the old value and one update is lost.`,
-          help: `Update atomically (\`${field}: { increment: … }\` / \`{ decrement: … }\`), or check a version field in \`updateMany\`'s \`where\` and retry when nothing was updated.`,
+          message: `One of two concurrent updates is lost: "${field}" is written back from "${read.variable}.${field}", read earlier with "${read.site.callee}".`,
+          help: `Update atomically ("${field}: { increment: … }" / "{ decrement: … }"), or check a version field in the "where" of "updateMany" and retry when nothing was updated.`,
           ...withFix(atomicFix(context, property, read.variable, field)),
         });
       }

@@ -74,20 +74,20 @@ export function isCovered(indexes: readonly Index[], columns: readonly string[])
 function findingFor(relation: Relation, datasource: Datasource | undefined, columns: string[], text: string): RuleFinding {
   const { model, target, opposite } = relation;
   const first = relation.fkFields[0]!;
-  const subject = columns.length === 1 ? `\`${model.name}.${first.name}\`` : `\`${model.name}\`(${columns.map((c) => `\`${c}\``).join(', ')})`;
-  const table = `\`${model.dbName}\``;
-  const loading = opposite ? `loading \`${target.name}.${opposite.name}\`` : `finding the \`${model.name}\` rows of a parent`;
+  const subject = columns.length === 1 ? `"${model.name}.${first.name}"` : `"${model.name}(${columns.join(', ')})"`;
+  const table = model.dbName === model.name ? `all of "${model.name}"` : `the whole "${model.dbName}" table`;
+  const loading = opposite ? `loading "${target.name}.${opposite.name}"` : `finding its "${model.name}" rows`;
   const action = referentialAction(relation);
   const deleting =
     datasource?.relationMode === 'prisma'
-      ? `each delete on \`${target.name}\` (Prisma emulates ${action} with a query, as relationMode = "prisma")`
-      : `each delete or key update on \`${target.name}\` (to apply ${action})`;
+      ? `Prisma emulates ${action} with a query on each delete from "${target.name}" (relationMode = "prisma").`
+      : `Each delete or key update on "${target.name}" looks up its "${model.name}" rows to apply ${action}.`;
   const indexText = `@@index([${columns.join(', ')}])`;
   return {
     uri: model.uri,
     span: first.nameSpan,
-    message: `${subject} has no index: ${loading} and ${deleting} scan the whole ${table} table.`,
-    help: `Add \`${indexText}\` to model \`${model.name}\`.`,
+    message: `Deleting from "${target.name}" or ${loading} scans ${table}: ${subject} has no index.`,
+    help: `Add "${indexText}" to model "${model.name}". ${deleting}`,
     fixes: insertIndexFix(model, relation, indexText, text),
   };
 }

@@ -64,12 +64,13 @@ function findingFor(model: Model, text: string, hasCreated: boolean, hasUpdated:
   if (!hasCreated && !taken.has(created)) lines.push(`${created} DateTime @default(now())`);
   if (!hasUpdated && !taken.has(updated)) lines.push(`${updated} DateTime @default(now()) @updatedAt`);
   const missing = !hasCreated && !hasUpdated ? 'neither a creation nor an update time' : !hasCreated ? 'no creation time' : 'no update time';
+  const unknown = !hasCreated && !hasUpdated ? 'was written' : !hasCreated ? 'was created' : 'last changed';
   const edit = lines.length ? addFieldsEdit(model, text, lines) : undefined;
   return {
     uri: model.uri,
     span: model.nameSpan,
-    message: `Model \`${model.name}\` has ${missing}: when one of its rows goes wrong, nothing says when it was written.`,
-    help: `Add ${lines.map((line) => `\`${line}\``).join(' and ') || `\`${created}\`/\`${updated}\` fields`}.`,
+    message: `Nothing says when a row of "${model.name}" ${unknown}: the model has ${missing}.`,
+    help: `Add ${lines.map((line) => `"${line}"`).join(' and ') || `"${created}"/"${updated}" fields`}.`,
     ...(edit ? { fixes: [{ title: `Add ${lines.map((line) => line.split(' ')[0]).join(' and ')} to ${model.name}`, applicability: 'unsafe' as const, edits: [edit] }] } : {}),
   };
 }

@@ -58,11 +58,11 @@ export default defineRule<CodeRule>({
             uri: context.uri,
             span: second.span,
             message: outside
-              ? `\`${second.callee}\` ${reason} \`${first.callee}\` with \`${outside}\` between them: if it fails, the first write stays and the data is left half-changed, and no transaction can undo \`${outside}\`.`
-              : `\`${second.callee}\` ${reason} \`${first.callee}\` outside a transaction: if it fails, the first write stays and the data is left half-changed.`,
+              ? `If "${second.callee}" fails, the data is left half-changed: it ${reason} "${first.callee}" with "${outside}" between them.`
+              : `If "${second.callee}" fails, the data is left half-changed: it ${reason} "${first.callee}" outside a transaction.`,
             help: outside
-              ? `A \`$transaction\` cannot wrap \`${outside}\` (and should not stay open while it runs): undo the first write when a later step fails (a compensating step), or record the intent first and finish it from a job that retries.`
-              : 'Run both writes in `prisma.$transaction(async (tx) => { … })`, or as one nested write.',
+              ? `No transaction can undo "${outside}": undo the first write when a later step fails (a compensating step), or record the intent first and finish it from a job that retries.`
+              : 'Run both writes in "prisma.$transaction(async (tx) => { … })", or as one nested write.',
           });
         }
       }
@@ -106,12 +106,12 @@ function isOutsideCall(call: ts.CallExpression): boolean {
 /** How `second` depends on `first`: it reads the first's result, or the two move an amount between rows. */
 function dependency(first: QuerySite, second: QuerySite): string | undefined {
   const result = resultName(first);
-  if (result && second.args && namesRead(second.args).has(result)) return `uses \`${result}\`, the result of`;
+  if (result && second.args && namesRead(second.args).has(result)) return `uses "${result}", the result of`;
   const moved = movedFields(first);
   const other = movedFields(second);
   for (const [field, direction] of moved) {
     const opposite = other.get(field);
-    if (opposite && opposite !== direction) return `moves \`${field}\` together with`;
+    if (opposite && opposite !== direction) return `moves "${field}" together with`;
   }
   return undefined;
 }

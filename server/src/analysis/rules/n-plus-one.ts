@@ -52,12 +52,12 @@ export default defineRule<CodeRule>({
 function remoteFindingFor(context: CodeRuleContext, repeated: RepeatedRemoteCall): RuleFinding {
   const { chain, loop } = repeated;
   const outer = repeated.outerLoops[0];
-  const nesting = outer ? `, inside a loop over ${outer.collection ? `\`${describeCollection(outer, context)}\`` : 'iterations'}` : '';
+  const nesting = outer ? `, inside a loop over ${outer.collection ? `"${describeCollection(outer, context)}"` : 'iterations'}` : '';
   const source = collectionQuery(context, loop);
   const cost = repeated.outerLoops.length > 0 ? 'N × M queries' : source !== undefined ? '1 + N queries' : 'N queries where one would do';
-  const message = `\`${repeated.text}\` runs \`${chain.query.callee}\` once per ${describeUnit(loop, context)} (${loop.kind})${nesting}: ${cost}.`;
+  const message = `${cost}: "${repeated.text}" runs "${chain.query.callee}" once per ${describeUnit(loop, context)} (${loop.kind})${nesting}.`;
   const remedy = remoteRemedy(chain.query.operation, chain.query.callee);
-  const help = `Make \`${chain.name}\` work on all the elements at once instead of once per call: ${remedy}`;
+  const help = `Make "${chain.name}" work on all the elements at once instead of once per call: ${remedy}`;
   const related = chain.links.map((link) => ({ uri: link.uri, line: link.at.line, character: link.at.character, endCharacter: link.at.endCharacter, message: link.text }));
   return { uri: context.uri, span: repeated.span, message, help, related };
 }
@@ -66,11 +66,11 @@ function remoteRemedy(operation: string, callee: string): string {
   const base = callee.replace(/\.[^.]+$/, '');
   switch (operationKind(operation)) {
     case 'read':
-      return `load the rows for all elements with one \`${base}.findMany({ where: { id: { in: … } } })\` and look each one up in a \`Map\`.`;
+      return `load the rows for all elements with one "${base}.findMany({ where: { id: { in: … } } })" and look each one up in a "Map".`;
     default:
       return operation.startsWith('create')
-        ? `insert the rows with one \`${base}.createMany({ data: … })\`.`
-        : `write the rows with one \`${base}.${operation.startsWith('delete') ? 'deleteMany' : 'updateMany'}({ where: { id: { in: … } } })\`, or send the writes together in one \`$transaction([...])\`.`;
+        ? `insert the rows with one "${base}.createMany({ data: … })".`
+        : `write the rows with one "${base}.${operation.startsWith('delete') ? 'deleteMany' : 'updateMany'}({ where: { id: { in: … } } })", or send the writes together in one "$transaction([...])".`;
   }
 }
 
@@ -79,11 +79,11 @@ function findingFor(context: CodeRuleContext, repeated: RepeatedQuery): RuleFind
   const source = collectionQuery(context, loop);
   const load = helper ? undefined : relationLoad(site, loop, context.schema, source);
   const subject = helper
-    ? `\`${helper.text}\` runs \`${site.callee}\`${helper.sites.length > 1 ? ` and ${helper.sites.length - 1} more ${helper.sites.length === 2 ? 'query' : 'queries'}` : ''}`
-    : `\`${site.callee}\` runs`;
+    ? `"${helper.text}" runs "${site.callee}"${helper.sites.length > 1 ? ` and ${helper.sites.length - 1} more ${helper.sites.length === 2 ? 'query' : 'queries'}` : ''}`
+    : `"${site.callee}" runs`;
   const outer = repeated.outerLoops[0];
-  const nesting = outer ? `, inside a loop over ${outer.collection ? `\`${describeCollection(outer, context)}\`` : 'iterations'}` : '';
-  const message = `${subject} once per ${describeUnit(loop, context)} (${loop.kind})${nesting}: ${cost(site, repeated, source !== undefined)}.`;
+  const nesting = outer ? `, inside a loop over ${outer.collection ? `"${describeCollection(outer, context)}"` : 'iterations'}` : '';
+  const message = `${cost(site, repeated, source !== undefined)}: ${subject} once per ${describeUnit(loop, context)} (${loop.kind})${nesting}.`;
   const fixes: Fix[] = [];
   if (!helper) {
     for (const fix of [includeFix(context, repeated, load), mapLookupFix(context, repeated), createManyFix(context, repeated)]) if (fix) fixes.push(fix);
@@ -95,9 +95,9 @@ function describeUnit(loop: Loop, context: CodeRuleContext): string {
   const element = loop.element && ts.isIdentifier(loop.element) ? loop.element.text : undefined;
   if (loop.collection) {
     const collection = describeCollection(loop, context);
-    return element && loop.kind !== 'for' ? `\`${element}\` of \`${collection}\`` : `element of \`${collection}\``;
+    return element && loop.kind !== 'for' ? `"${element}" of "${collection}"` : `element of "${collection}"`;
   }
-  return loop.condition ? `iteration while \`${shortText(loop.condition, context.sourceFile)}\`` : 'iteration';
+  return loop.condition ? `iteration while "${shortText(loop.condition, context.sourceFile)}"` : 'iteration';
 }
 
 function describeCollection(loop: Loop, context: CodeRuleContext): string {
@@ -117,53 +117,53 @@ function helpFor(context: CodeRuleContext, repeated: RepeatedQuery, load: Relati
   const remedy = remedyFor(context, repeated, load);
   if (!helper) return remedy;
   const name = helper.text.replace(/\(.*$/, '').replace(/^<|>$/g, '');
-  return `Make \`${name}\` load for all the elements at once instead of once per call: ${remedy.charAt(0).toLowerCase()}${remedy.slice(1)}`;
+  return `Make "${name}" load for all the elements at once instead of once per call: ${remedy.charAt(0).toLowerCase()}${remedy.slice(1)}`;
 }
 
 function remedyFor(context: CodeRuleContext, repeated: RepeatedQuery, load: RelationLoad | undefined): string {
   const { site, loop } = repeated;
   const base = site.delegate ? `${site.client}.${site.delegate}` : site.client;
   const key = (site.kind === 'model' && singleCriterion(site)?.key) || 'id';
-  const parentQuery = load?.collectionQuery ? `the query that loads \`${describeCollection(loop, context)}\`` : `the query that loads the ${load ? `\`${load.parent.name}\` rows` : 'elements'}`;
-  const include = load ? `\`include: { ${load.field}: true }\` on ${parentQuery}` : undefined;
+  const parentQuery = load?.collectionQuery ? `the query that loads "${describeCollection(loop, context)}"` : `the query that loads the ${load ? `"${load.parent.name}" rows` : 'elements'}`;
+  const include = load ? `"include: { ${load.field}: true }" on ${parentQuery}` : undefined;
   switch (site.operation) {
     case 'findUnique':
     case 'findUniqueOrThrow':
     case 'findFirst':
     case 'findFirstOrThrow': {
-      const batch = `load them all before the loop with one \`${base}.findMany({ where: { ${key}: { in: … } } })\` and look each one up in a \`Map\``;
-      const concurrent = site.operation.startsWith('findUnique') ? ' (or start them together in `Promise.all`: Prisma batches `findUnique` calls made in the same tick)' : '';
+      const batch = `load them all before the loop with one "${base}.findMany({ where: { ${key}: { in: … } } })" and look each one up in a "Map"`;
+      const concurrent = site.operation.startsWith('findUnique') ? ' (or start them together in "Promise.all": Prisma batches "findUnique" calls made in the same tick)' : '';
       return capitalize(include ? `add ${include}, or ${batch}.` : `${batch}${concurrent}.`);
     }
     case 'findMany':
     case 'aggregate':
     case 'groupBy': {
-      const batch = `one \`${base}.findMany({ where: { ${key}: { in: … } } })\` grouped by \`${key}\` in memory`;
+      const batch = `one "${base}.findMany({ where: { ${key}: { in: … } } })" grouped by "${key}" in memory`;
       return capitalize(include ? `load them with ${include}, or with ${batch}.` : `load them for all elements with ${batch}.`);
     }
     case 'count': {
-      const grouped = `one \`${base}.groupBy({ by: ['${key}'], where: { ${key}: { in: … } }, _count: true })\``;
+      const grouped = `one "${base}.groupBy({ by: ['${key}'], where: { ${key}: { in: … } }, _count: true })"`;
       return load?.cardinality === 'many'
-        ? `Count them with \`_count: { select: { ${load.field}: true } }\` on ${parentQuery}, or with ${grouped}.`
+        ? `Count them with "_count: { select: { ${load.field}: true } }" on ${parentQuery}, or with ${grouped}.`
         : `Count them for all elements with ${grouped}.`;
     }
     case 'create':
-      return `Insert the rows with one \`${base}.createMany({ data: … })\` (\`createManyAndReturn\` when you need them back).`;
+      return `Insert the rows with one "${base}.createMany({ data: … })" ("createManyAndReturn" when you need them back).`;
     case 'update':
     case 'updateMany':
     case 'updateManyAndReturn':
-      return `Use one \`${base}.updateMany({ where: { ${key}: { in: … } }, data })\` when every row gets the same change; otherwise send the updates together in one \`${site.client}.$transaction([...])\`.`;
+      return `Use one "${base}.updateMany({ where: { ${key}: { in: … } }, data })" when every row gets the same change; otherwise send the updates together in one "${site.client}.$transaction([...])".`;
     case 'upsert':
-      return `Read the existing rows with one \`${base}.findMany\`, insert the missing ones with \`createMany\`, and send the updates together in one \`${site.client}.$transaction([...])\`.`;
+      return `Read the existing rows with one "${base}.findMany", insert the missing ones with "createMany", and send the updates together in one "${site.client}.$transaction([...])".`;
     case 'delete':
     case 'deleteMany':
-      return `Delete them with one \`${base}.deleteMany({ where: { ${key}: { in: … } } })\`.`;
+      return `Delete them with one "${base}.deleteMany({ where: { ${key}: { in: … } } })".`;
     case 'createMany':
     case 'createManyAndReturn':
-      return `Collect the rows of all elements and insert them with one \`${base}.${site.operation}({ data: … })\`.`;
+      return `Collect the rows of all elements and insert them with one "${base}.${site.operation}({ data: … })".`;
     default:
       return site.kind === 'raw'
-        ? 'Run one statement for all elements, passing their values as one array parameter (`= ANY(${ids})` on PostgreSQL, `IN (${Prisma.join(ids)})` elsewhere).'
+        ? 'Run one statement for all elements, passing their values as one array parameter ("= ANY(${ids})" on PostgreSQL, "IN (${Prisma.join(ids)})" elsewhere).'
         : `Run one query for all elements instead of one per element.`;
   }
 }

@@ -150,9 +150,9 @@ function findingFor(context: CodeRuleContext, site: QuerySite, model: Model, fie
   return {
     uri: context.uri,
     span: spanOf(property.name!, context.sourceFile),
-    message: `\`${site.callee}\` stores \`${shortText(value, context.sourceFile)}\` in \`${model.name}.${field.name}\` as it is: no hashing or encryption in sight, so anyone who reads the database (a backup, a replica, a leak) can use it.`,
+    message: `Anyone who reads the database can use "${model.name}.${field.name}": "${site.callee}" stores "${shortText(value, context.sourceFile)}" there as it is.`,
     help: isPassword
-      ? 'Store a slow, salted hash (`argon2.hash`, `bcrypt.hash`) and compare with its `verify`; name the field `passwordHash`.'
+      ? 'Store a slow, salted hash ("argon2.hash", "bcrypt.hash") and compare with its "verify"; name the field "passwordHash".'
       : 'Store a SHA-256 hash of the value (and look it up by its hash), or encrypt it with a key kept outside the database if you must read it back.',
   };
 }

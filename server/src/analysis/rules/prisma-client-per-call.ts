@@ -32,8 +32,8 @@ export default defineRule<CodeRule>({
             uri: context.uri,
             // `new PrismaClient`, without its options, which may span lines.
             span: { start: node.getStart(context.sourceFile), end: node.expression.getEnd() },
-            message: `\`${node.expression.getText(context.sourceFile)}\` is created ${owner}: each one opens its own connection pool, so connections pile up until the database refuses them.`,
-            help: 'Create one client at module level and reuse it (in Next.js, keep it on `globalThis` so hot reloads reuse it too).',
+            message: `Connections pile up until the database refuses them: a "${node.expression.getText(context.sourceFile)}" is created ${owner}.`,
+            help: 'Each client opens its own connection pool: create one at module level and reuse it (in Next.js, keep it on "globalThis" so hot reloads reuse it too).',
           });
         }
       }
@@ -59,10 +59,10 @@ function perCallOwner(sourceFile: ts.SourceFile, creation: ts.Expression, uri: s
       const caller = enclosingFunction(call);
       return caller !== undefined && !calledOnceAtTopLevel(sourceFile, caller) && !storedOutside(call, caller) && !returnsValue(call, caller);
     });
-    return inside ? `by \`${name}()\` on every call of \`${nameOf(enclosingFunction(inside)!) ?? 'a function'}\`` : undefined;
+    return inside ? `by "${name}()" on every call of "${nameOf(enclosingFunction(inside)!) ?? 'a function'}"` : undefined;
   }
   if (calledOnceAtTopLevel(sourceFile, fn)) return undefined;
-  return name ? `on every call of \`${name}\`` : 'on every call of the function around it';
+  return name ? `on every call of "${name}"` : 'on every call of the function around it';
 }
 
 /**

@@ -41,7 +41,7 @@ export default defineRule<CodeRule>({
         findings.push({
           uri: context.uri,
           span: site.span,
-          message: `\`${site.callee}\` runs the SQL text \`${statement.parameter}\` given to \`${statement.owner}\`: whoever supplies it can run any statement on the database, not just change one value.`,
+          message: `Whoever supplies "${statement.parameter}" can run any statement: "${site.callee}" runs the SQL text given to "${statement.owner}".`,
           help: 'Offer fixed queries that take values as bind parameters; if users must write SQL, run it on a read-only role limited to their own rows (row-level security), with a statement timeout.',
         });
         continue;
@@ -50,8 +50,8 @@ export default defineRule<CodeRule>({
       findings.push({
         uri: context.uri,
         span: site.span,
-        message: `\`${site.callee}\` runs SQL built from values (${describeBuild(sql, context.sourceFile)}): a value containing a quote changes the statement (SQL injection).`,
-        help: `Use the tagged template \`\`${site.client}.${replacement}\`…\` \`\`, which sends each \`\${value}\` as a bind parameter (\`Prisma.join\` for lists).`,
+        message: `SQL injection: "${site.callee}" runs SQL built from values (${describeBuild(sql, context.sourceFile)}).`,
+        help: `A value containing a quote changes the statement. Use the tagged template "${site.client}.${replacement}\`…\`" instead: it sends each "\${value}" as a bind parameter ("Prisma.join" for lists).`,
         ...(fix ? { fixes: [fix] } : {}),
       });
     }
@@ -62,8 +62,8 @@ export default defineRule<CodeRule>({
       findings.push({
         uri: context.uri,
         span: spanOf(call.expression, context.sourceFile),
-        message: `\`Prisma.raw\` inserts text built from values (${describeBuild(sql, context.sourceFile)}) into the SQL unescaped: a value containing a quote changes the statement (SQL injection).`,
-        help: 'Interpolate values into the `$queryRaw` template directly (they become bind parameters); keep `Prisma.raw` for constant text such as a column name picked from a fixed list.',
+        message: `SQL injection: "Prisma.raw" puts text built from values (${describeBuild(sql, context.sourceFile)}) into the SQL unescaped.`,
+        help: 'Interpolate values into the "$queryRaw" template directly (they become bind parameters); keep "Prisma.raw" for constant text such as a column name picked from a fixed list.',
       });
     });
     return findings;
@@ -142,10 +142,10 @@ function functionLabel(fn: ts.FunctionLikeDeclaration): string {
 function describeBuild(expression: ts.Expression, sourceFile: ts.SourceFile): string {
   const node = unwrap(expression);
   if (ts.isTemplateExpression(node)) {
-    const names = node.templateSpans.filter((span) => !isTrustedText(span.expression, 0)).map((span) => `\`\${${span.expression.getText(sourceFile)}}\``);
+    const names = node.templateSpans.filter((span) => !isTrustedText(span.expression, 0)).map((span) => `"\${${span.expression.getText(sourceFile)}}"`);
     return `interpolates ${names.slice(0, 3).join(', ')}`;
   }
-  if (ts.isIdentifier(node)) return `\`${node.text}\` is assembled from values`;
+  if (ts.isIdentifier(node)) return `"${node.text}" is assembled from values`;
   return 'concatenation';
 }
 

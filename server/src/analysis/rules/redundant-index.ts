@@ -51,9 +51,9 @@ function servesAll(other: Index, index: Index, otherComesFirst: boolean): boolea
 
 function describeIndex(index: Index): string {
   const columns = index.fields.map((field) => field.name).join(', ');
-  if (index.kind === 'id') return index.fields.length === 1 ? `the primary key \`${columns}\`` : `the primary key \`@@id([${columns}])\``;
-  if (index.kind === 'unique') return `\`@@unique([${columns}])\``;
-  return `\`@@index([${columns}])\``;
+  if (index.kind === 'id') return index.fields.length === 1 ? `the primary key "${columns}"` : `the primary key "@@id([${columns}])"`;
+  if (index.kind === 'unique') return `"@@unique([${columns}])"`;
+  return `"@@index([${columns}])"`;
 }
 
 function findingFor(model: Model, index: Index, wider: Index, text: string): RuleFinding {
@@ -63,8 +63,8 @@ function findingFor(model: Model, index: Index, wider: Index, text: string): Rul
   return {
     uri: model.uri,
     span: attributeExtent(text, index.span),
-    message: `\`${own}\` on \`${model.name}\` is redundant: ${describeIndex(wider)} starts with the same columns and serves the same queries, while every write maintains both.`,
-    help: `Remove \`${own}\`; ${describeIndex(wider)} already serves its lookups.`,
+    message: `Every write to "${model.name}" maintains a redundant "${own}": ${describeIndex(wider)} serves the same queries.`,
+    help: `Remove "${own}": ${describeIndex(wider)} starts with the same columns and already serves its lookups.`,
     ...(standsAlone ? { fixes: [{ title: `Remove the redundant ${own}`, applicability: 'safe' as const, edits: [removeLineEdit(model.uri, text, index.span.start)] }] } : {}),
   };
 }

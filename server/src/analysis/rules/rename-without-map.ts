@@ -55,8 +55,8 @@ function renamedFields(schema: PrismaSchema, baseline: PrismaSchema): RuleFindin
       findings.push({
         uri: model.uri,
         span: field.nameSpan,
-        message: `\`${model.name}.${field.name}\` looks like \`${old.name}\` renamed: Prisma Migrate will drop column "${old.dbName}" of "${model.dbName}" and add "${field.dbName}", and the column's data is lost`,
-        help: `Keep the column with \`@map("${old.dbName}")\` on \`${field.name}\`; to rename the column too, edit the generated migration to \`RENAME COLUMN\`.`,
+        message: `Prisma Migrate will drop column "${old.dbName}" of "${model.dbName}" with its data: "${model.name}.${field.name}" looks like "${old.name}" renamed.`,
+        help: `Keep the column with '@map("${old.dbName}")' on "${field.name}"; to rename the column too, edit the generated migration to RENAME COLUMN.`,
         fixes: [fieldMapFix(schema, model, field, old.dbName)],
       });
     }
@@ -86,8 +86,8 @@ function renamedModels(schema: PrismaSchema, baseline: PrismaSchema): RuleFindin
     findings.push({
       uri: model.uri,
       span: model.nameSpan,
-      message: `Model \`${model.name}\` looks like \`${old.name}\` renamed: Prisma Migrate will drop table "${old.dbName}" and create "${model.dbName}", and every row is lost`,
-      help: `Keep the table with \`@@map("${old.dbName}")\` in \`${model.name}\`; to rename the table too, edit the generated migration to \`ALTER TABLE … RENAME TO\`.`,
+      message: `Prisma Migrate will drop table "${old.dbName}" with every row: model "${model.name}" looks like "${old.name}" renamed.`,
+      help: `Keep the table with '@@map("${old.dbName}")' in "${model.name}"; to rename the table too, edit the generated migration to ALTER TABLE … RENAME TO.`,
       fixes: [modelMapFix(schema, model, old.dbName)],
     });
   }

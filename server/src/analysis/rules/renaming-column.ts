@@ -31,8 +31,8 @@ export default defineRule<MigrationRule>({
       findings.push({
         uri: context.uri,
         span: context.lineFrom(statement, undefined),
-        message: `Renaming \`${node.subname}\` to \`${node.newname}\` breaks the running application: its queries on ${describeTable(table)} still name \`${node.subname}\` and fail until it is redeployed.`,
-        help: `Keep the column and rename only the field: \`${node.newname} … @map("${node.subname}")\`. To rename the column itself: add \`${node.newname}\`, write both, backfill, switch reads, and drop \`${node.subname}\` in a later migration.`,
+        message: `The running application fails until redeployed: its queries on ${describeTable(table)} still name "${node.subname}", renamed to "${node.newname}".`,
+        help: `Keep the column and rename only the field: '${node.newname} … @map("${node.subname}")'. To rename the column itself: add "${node.newname}", write both, backfill, switch reads, and drop "${node.subname}" in a later migration.`,
         target: targetOf(statement, { table: table?.name, schema: table?.schema, column: node.subname }),
       });
     }

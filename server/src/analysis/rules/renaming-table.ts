@@ -24,8 +24,8 @@ export default defineRule<MigrationRule>({
       findings.push({
         uri: context.uri,
         span: context.lineFrom(statement, undefined),
-        message: `Renaming ${describeTable(table)} to \`${node.newname}\` breaks the running application: its queries still name ${describeTable(table)} and fail until it is redeployed.`,
-        help: `Keep the table and rename only the model: \`model ${node.newname} { … @@map("${table?.name}") }\`. To rename the table itself, deploy code that no longer uses the old name first (or a view named like the old table).`,
+        message: `The running application fails until redeployed: its queries still name ${describeTable(table)}, renamed to "${node.newname}".`,
+        help: `Keep the table and rename only the model: 'model ${node.newname} { … @@map("${table?.name}") }'. To rename the table itself, deploy code that no longer uses the old name first (or a view named like the old table).`,
         target: targetOf(statement, { table: table?.name, schema: table?.schema }),
       });
     }

@@ -34,7 +34,7 @@ export default defineRule<MigrationRule>({
       findings.push({
         uri: context.uri,
         span: context.lineFrom(statement, undefined),
-        message: `Building ${node.idxname ? `\`${node.idxname}\`` : 'this index'} blocks inserts, updates and deletes on ${describeTable(table)} until it is complete (SHARE lock).`,
+        message: `Inserts, updates and deletes on ${describeTable(table)} wait until ${node.idxname ? `"${node.idxname}"` : 'this index'} is built (SHARE lock).`,
         help: alone
           ? 'Build it with CREATE INDEX CONCURRENTLY: it is alone in its migration, so Prisma runs it outside a transaction.'
           : `Build it with CREATE INDEX CONCURRENTLY in a migration of its own: ${PRISMA_RUNS_ONE_SCRIPT} ${OWN_MIGRATION}`,

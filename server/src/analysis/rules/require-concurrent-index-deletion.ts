@@ -25,12 +25,12 @@ export default defineRule<MigrationRule>({
       if (!dropped || dropped.removeType !== 'OBJECT_INDEX' || dropped.concurrent) continue;
       const existing = dropped.names.filter((index) => !context.isNewIndex(index.name, statement));
       if (existing.length === 0) continue;
-      const names = existing.map((index) => `\`${index.name}\``).join(', ');
+      const names = existing.map((index) => `"${index.name}"`).join(', ');
       const fixable = existing.length === 1 && dropped.names.length === 1 && !dropped.cascade;
       findings.push({
         uri: context.uri,
         span: context.lineFrom(statement, undefined),
-        message: `Dropping ${names} waits for an exclusive lock on its table, and every query on that table, reads included, queues behind it.`,
+        message: `Every query on the table, reads included, queues while dropping ${names} waits for an exclusive lock.`,
         help: isAlone(context, statement)
           ? 'Drop it with DROP INDEX CONCURRENTLY: it is alone in its migration, so Prisma runs it outside a transaction.'
           : `Drop it with DROP INDEX CONCURRENTLY in a migration of its own: ${PRISMA_RUNS_ONE_SCRIPT} ${OWN_MIGRATION}`,

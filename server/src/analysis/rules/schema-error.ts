@@ -40,7 +40,7 @@ export default defineRule<SchemaRule>({
         uri: error.uri,
         span: firstLineOf(file, error),
         message: `Prisma rejects the schema: ${sentence(error.message)}`,
-        help: 'Correct the schema here: until then `prisma generate` and `prisma migrate` stop on it (`prisma validate` shows the same error).',
+        help: 'Correct the schema here: until then "prisma generate" and "prisma migrate" stop on it ("prisma validate" shows the same error).',
       });
     }
     return findings;

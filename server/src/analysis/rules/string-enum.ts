@@ -79,7 +79,7 @@ function enumNameFor(schema: PrismaSchema, model: Model, field: Field): string {
 function findingFor(schema: PrismaSchema, model: Model, field: Field, values: string[], text: string): RuleFinding {
   const existing = schema.enums.find((block) => block.values.length === values.length && values.every((value) => block.values.includes(value)));
   const typeSpan = fieldTypeSpan(text, field);
-  const listed = values.map((value) => `\`${value}\``).join(', ');
+  const listed = values.map((value) => `"${value}"`).join(', ');
   const fixes: Fix[] = [];
   const defaultValue = defaultAttribute(text, field);
   const defaultLiteral = defaultValue && /^"([^"\\]*)"$/.exec(defaultValue.argument)?.[1];
@@ -97,8 +97,8 @@ function findingFor(schema: PrismaSchema, model: Model, field: Field, values: st
   return {
     uri: model.uri,
     span: typeSpan ?? field.nameSpan,
-    message: `\`${model.name}.${field.name}\` is a \`String\` whose comment lists its values (${listed}): nothing stops a row from holding any other string.`,
-    help: existing ? `Use the existing \`enum ${existing.name}\` as the field's type.` : `Declare an \`enum\` with these values and use it as the field's type.`,
+    message: `"${model.name}.${field.name}" accepts any string, not just the values its comment lists (${listed}).`,
+    help: existing ? `Use the existing "enum ${existing.name}" as the field's type.` : `Declare an "enum" with these values and use it as the field's type.`,
     ...(fixes.length ? { fixes } : {}),
   };
 }

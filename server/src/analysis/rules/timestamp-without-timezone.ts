@@ -36,8 +36,8 @@ export default defineModelRule({
       findings.push({
         uri: model.uri,
         span,
-        message: `\`${model.name}.${field.name}\` is stored as \`timestamp without time zone\`: SQL defaults and other clients read and write it in their session's time zone, not UTC.`,
-        help: native === undefined ? 'Add `@db.Timestamptz(3)` to store an instant that every client reads the same way.' : `Use \`@db.Timestamptz\` instead of \`@db.${native}\`.`,
+        message: `SQL defaults and other clients read "${model.name}.${field.name}" in their session's time zone, not UTC: it is a "timestamp without time zone".`,
+        help: native === undefined ? 'Add "@db.Timestamptz(3)" to store an instant that every client reads the same way.' : `Use "@db.Timestamptz" instead of "@db.${native}".`,
         ...(fix.length ? { fixes: fix } : {}),
       });
     }

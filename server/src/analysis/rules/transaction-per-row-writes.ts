@@ -47,9 +47,9 @@ function findingFor(context: CodeRuleContext, batch: TransactionBatch): RuleFind
   if (site.kind !== 'model' || !site.delegate) return undefined;
   const base = `${site.client}.${site.delegate}`;
   const elementNames = new Set(boundNames(loop.element));
-  const collection = loop.collection ? `\`${shortText(unwrap(loop.collection), context.sourceFile)}\`` : 'the elements';
-  const element = loop.element && ts.isIdentifier(loop.element) ? `\`${loop.element.text}\` of ${collection}` : `element of ${collection}`;
-  const message = (bulk: string): string => `\`${site.callee}\` runs once per ${element} inside one \`$transaction\`: N statements where one \`${bulk}\` would do.`;
+  const collection = loop.collection ? `"${shortText(unwrap(loop.collection), context.sourceFile)}"` : 'the elements';
+  const element = loop.element && ts.isIdentifier(loop.element) ? `"${loop.element.text}" of ${collection}` : `element of ${collection}`;
+  const message = (bulk: string): string => `N statements where one "${bulk}" would do: "${site.callee}" runs once per ${element} in one "$transaction".`;
   const args = objectArgument(site.node);
   if (!args) return undefined;
   if (site.operation === 'create') {
@@ -59,14 +59,14 @@ function findingFor(context: CodeRuleContext, batch: TransactionBatch): RuleFind
       uri: context.uri,
       span: site.span,
       message: message('createMany'),
-      help: `Insert the rows with one \`${base}.createMany({ data: … })\` (\`createManyAndReturn\` when you need them back).`,
+      help: `Insert the rows with one "${base}.createMany({ data: … })" ("createManyAndReturn" when you need them back).`,
       ...withFixes(createManyFix(context, batch, data)),
     };
   }
   const criterion = singleCriterion(site);
   if (!criterion || !references(criterion.value, elementNames)) return undefined;
   if (site.operation === 'delete') {
-    return { uri: context.uri, span: site.span, message: message('deleteMany'), help: `Delete them with one \`${base}.deleteMany({ where: { ${criterion.key}: { in: … } } })\`.` };
+    return { uri: context.uri, span: site.span, message: message('deleteMany'), help: `Delete them with one "${base}.deleteMany({ where: { ${criterion.key}: { in: … } } })".` };
   }
   if (site.operation === 'update') {
     const data = propertyValue(args, 'data');
@@ -76,7 +76,7 @@ function findingFor(context: CodeRuleContext, batch: TransactionBatch): RuleFind
       uri: context.uri,
       span: site.span,
       message: message('updateMany'),
-      help: `Every element gets the same change: apply it with one \`${base}.updateMany({ where: { ${criterion.key}: { in: … } }, data })\`.`,
+      help: `Every element gets the same change: apply it with one "${base}.updateMany({ where: { ${criterion.key}: { in: … } }, data })".`,
     };
   }
   return undefined;

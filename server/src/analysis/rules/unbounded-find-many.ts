@@ -56,8 +56,8 @@ export default defineRule<CodeRule>({
       findings.push({
         uri: context.uri,
         span: site.span,
-        message: `\`${site.callee}\` has no \`take\` in a request handler: it returns every matching \`${site.model.name}\` row, and the response grows with the table.`,
-        help: 'Add `take` and paginate with a cursor (`cursor: { id: lastId }, skip: 1`), ordered by a unique column.',
+        message: `The response grows with the table: "${site.callee}" returns every matching "${site.model.name}" row (no "take").`,
+        help: 'Add "take" and paginate with a cursor ("cursor: { id: lastId }, skip: 1"), ordered by a unique column.',
       });
     }
     return findings;

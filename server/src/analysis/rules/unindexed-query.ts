@@ -19,7 +19,7 @@ export default defineRule<CodeRule>({
   docs: {
     summary: 'Queries whose `where` (or `orderBy` with `take`) no index of the model can serve.',
     why: [
-      'A query that filters on a column no index starts with makes the database read the whole table: fine with a thousand rows, seconds with ten million, and it gets slower every day the table grows. The same holds for `orderBy` with `take` (the latest 20 posts): without an index on the sort column the database reads and sorts every row to return 20.',
+      'A query that filters on a column no index starts with makes the database read the whole table: fine with a thousand rows, seconds with ten million, and it gets slower every day the table grows. The same holds for `orderBy` with `take` (the latest 20 posts): without an index on the sort column the database reads and sorts every row to return 20. In a query plan this read is a sequential scan on PostgreSQL, a full table scan on MySQL, a full scan on SQLite, a table scan on SQL Server and a collection scan on MongoDB.',
       'The rule reads each `findMany`, `findFirst`, `count`, `aggregate`, `groupBy`, `updateMany` and `deleteMany`: the scalar columns compared with `=`, `in`, `lt`/`gt`…, inside `AND` and in each `OR` branch (every branch needs its own index), and the filters on related models (`author: { email }`, `comments: { some: { … } }`), which read the related table. A filter is served when an index, unique constraint or primary key starts with one of its columns. Booleans, `null` checks, `contains`/`endsWith` and case-insensitive filters are not ones an ordinary index serves, and small lookup tables are left alone. When the filter is built elsewhere (a helper\'s result, a spread) and none of its columns is seen, what the database reads is unknown and nothing is reported; on MySQL, InnoDB indexes each foreign key by itself, so a filter on a foreign key column is served (unless `relationMode = "prisma"`).',
       'The quick fix adds `@@index` with the equality columns first, then the sort columns (with `take`) or the range column: the order in which a B-tree can use them. A sort in one direction needs no `sort: Desc`, since PostgreSQL reads an index backwards as easily as forwards; a sort that mixes directions (`orderBy: [{ authorId: "asc" }, { createdAt: "desc" }]`) gets them in the index. The EXPLAIN panel and `prisma-lens explain` propose the same index for the same query.',
     ].join('\n\n'),
@@ -95,22 +95,22 @@ function innoDbIndexesForeignKey(schema: PrismaSchema, path: AccessPath): boolea
   return schema.relations.some((relation) => relation.model === path.model && relation.fkFields.length > 0 && filtered.includes(relation.fkFields[0]!.name));
 }
 
-/** What reading every row is called where the query runs. */
+/** Which database reads every row, where the query runs. */
 function wholeTableRead(schema: PrismaSchema, table: string): string {
   switch (schema.datasource?.provider) {
     case 'postgresql':
     case 'cockroachdb':
-      return `PostgreSQL reads the whole \`${table}\` table (a sequential scan)`;
+      return `PostgreSQL reads the whole "${table}" table`;
     case 'mysql':
-      return `MySQL reads the whole \`${table}\` table (a full table scan)`;
+      return `MySQL reads the whole "${table}" table`;
     case 'sqlite':
-      return `SQLite reads the whole \`${table}\` table (a full scan)`;
+      return `SQLite reads the whole "${table}" table`;
     case 'sqlserver':
-      return `SQL Server reads the whole \`${table}\` table (a table scan)`;
+      return `SQL Server reads the whole "${table}" table`;
     case 'mongodb':
-      return `MongoDB reads every document of \`${table}\` (a collection scan)`;
+      return `MongoDB reads every document of "${table}"`;
     default:
-      return `the database reads the whole \`${table}\` table`;
+      return `The database reads the whole "${table}" table`;
   }
 }
 
@@ -129,9 +129,10 @@ export function isServed(path: AccessPath): boolean {
 function findingFor(context: CodeRuleContext, schema: PrismaSchema, site: QuerySite, paths: AccessPath[]): RuleFinding {
   const first = paths[0]!;
   const model = first.model;
-  const what = [...first.equality, ...first.range].length > 0 ? `filters \`${model.name}\` on ${list(uniq([...first.equality, ...first.range]))}` : `sorts \`${model.name}\` by ${list(first.sort)} to take the first rows`;
-  const through = first.via ? ` (through \`${first.via}\`)` : '';
-  const more = paths.length > 1 ? `; ${paths.length - 1} more \`OR\` branch${paths.length > 2 ? 'es' : ''} or related filter${paths.length > 2 ? 's' : ''} also lack one` : '';
+  const filtered = uniq([...first.equality, ...first.range]);
+  const what = filtered.length > 0 ? `filters it on ${list(filtered)}` : `sorts it by ${list(first.sort)} to take the first rows`;
+  const through = first.via ? ` (through "${first.via}")` : '';
+  const more = paths.length > 1 ? ` ${paths.length - 1} more "OR" branch${paths.length > 2 ? 'es' : ''} or related filter${paths.length > 2 ? 's' : ''} also lack one.` : '';
   const fixes: Fix[] = [];
   const seen = new Set<string>();
   for (const path of paths) {
@@ -146,8 +147,8 @@ function findingFor(context: CodeRuleContext, schema: PrismaSchema, site: QueryS
   return {
     uri: context.uri,
     span: site.span,
-    message: `\`${site.callee}\` ${what}${through}, and no index of \`${model.name}\` starts with ${uniq([...first.equality, ...first.range]).length > 1 ? 'any of them' : 'it'}: ${wholeTableRead(schema, model.dbName)}${more}.`,
-    help: `Add \`${proposedIndexFor(first)?.text ?? '@@index([…])'}\` to model \`${model.name}\`.`,
+    message: `${wholeTableRead(schema, model.dbName)}: "${site.callee}" ${what}${through}, and no index starts with ${filtered.length > 1 ? 'any of them' : 'it'}.`,
+    help: `Add "${proposedIndexFor(first)?.text ?? '@@index([…])'}" to model "${model.name}".${more}`,
     ...(fixes.length ? { fixes } : {}),
   };
 }
@@ -157,5 +158,5 @@ function uniq(values: string[]): string[] {
 }
 
 function list(columns: readonly string[]): string {
-  return columns.map((column) => `\`${column}\``).join(', ');
+  return columns.map((column) => `"${column}"`).join(', ');
 }

@@ -41,8 +41,8 @@ export default defineRule<SchemaRule>({
         findings.push({
           uri: model.uri,
           span: attributeExtent(text, index.span),
-          message: `No query in the workspace filters or sorts \`${model.name}\` on \`${index.fields[0]!.name}\`: \`@@index([${columns.join(', ')}])\` costs time on every write and serves no read seen here.`,
-          help: 'If nothing outside this workspace uses it (check `pg_stat_user_indexes.idx_scan` in production), remove it.',
+          message: `Every write to "${model.name}" maintains "@@index([${columns.join(', ')}])", but no query in the workspace filters or sorts on "${index.fields[0]!.name}".`,
+          help: 'If nothing outside this workspace uses it (check "pg_stat_user_indexes.idx_scan" in production), remove it.',
         });
       }
     }
