@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { buildSchema } from '../analysis/schema/build';
 import type { PrismaSchema } from '../analysis/schema/model';
 import { isCodeFile, listCodeFiles } from '../workspace/code-files';
-import { readCodeTextSync } from '../workspace/code-index-core';
+import { readCodeText } from '../workspace/code-index-core';
 import { codeFileSchemaSnapshot, schemaSetForCodeFile } from '../workspace/code-file-schema';
 import { cachedDiscovery, readSchemaFiles, type SchemaSet } from '../workspace/discovery';
 import { isInside } from '../workspace/walk';
@@ -73,7 +73,7 @@ export async function checkCodeFiles(targets: readonly CheckTarget[], outcome: C
   for (const [file, { target, setOf, named }] of [...planned].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     // Blocking reads: a command-line run has nothing else to do meanwhile, and an awaited read per
     // file waits for the thread pool twice (its stat, then its read).
-    const read = readCodeTextSync(file);
+    const read = readCodeText(file);
     if ('problem' in read) {
       (named ? outcome.unreadable : outcome.warnings).push({ path: file, message: read.problem });
       continue;

@@ -47,15 +47,24 @@ export async function summarizeWorkspace(files: readonly CallSourceFile[], yield
       if (!imported.has(stemOf(file.uri))) continue;
       if (yieldNow && !(await yieldNow())) return undefined;
       const summary = summarizeCode(file, file.schema);
-      if (!summary) continue;
-      summaries.push(summary);
-      for (const key of Object.keys(summary.functions)) names.add(callerName(key, file.uri));
+      if (summary) addSummary(summary, file.uri, summaries, names);
     }
     if (names.size === 0 || round === ROUNDS) break;
-    const mentions = mentionPattern(names);
-    ({ mentioning: pending, others: rest } = splitFiles(rest, (text) => mentions.test(text)));
+    ({ mentioning: pending, others: rest } = mentioningAny(rest, names));
   }
   return { calls: new WorkspaceCalls(summaries), summarized, summaries };
+}
+
+/** Keeps a file's summary, and the names its functions are called by, for the next round. */
+function addSummary(summary: ModuleSummary, uri: string, summaries: ModuleSummary[], names: Set<string>): void {
+  summaries.push(summary);
+  for (const key of Object.keys(summary.functions)) names.add(callerName(key, uri));
+}
+
+/** The files that name one of `names` (read in the next round) and the others, in their order. */
+function mentioningAny<T extends { text: string }>(files: readonly T[], names: ReadonlySet<string>): { mentioning: T[]; others: T[] } {
+  const mentions = mentionPattern(names);
+  return splitFiles(files, (text) => mentions.test(text));
 }
 
 /** The files whose text passes `test` (read in the next round) and the others, in their order. */
@@ -169,10 +178,10 @@ export interface WorkspaceCodeFile extends CallSourceFile {
  * operation run `n-plus-one` alone. Returns the analysis of each file analysed; with `sites`, each
  * file's query sites go to it as soon as the file is analysed and the analysis returned holds none.
  */
-export function analyzeWorkspaceCode(files: readonly WorkspaceCodeFile[], options: { sites?: (file: WorkspaceCodeFile, sites: CodeAnalysis['querySites']) => void } = {}): Map<string, CodeAnalysis> {
+export function analyzeWorkspaceCode<F extends WorkspaceCodeFile>(files: readonly F[], options: { sites?: (file: F, sites: CodeAnalysis['querySites']) => void } = {}): Map<string, CodeAnalysis> {
   const analyses = new Map<string, CodeAnalysis>();
   const summaries: ModuleSummary[] = [];
-  const followed: { file: WorkspaceCodeFile; rules: readonly Rule[]; targets: CallTarget[] }[] = [];
+  const followed: { file: F; rules: readonly Rule[]; targets: CallTarget[] }[] = [];
   const imported = importedStems(files);
   let { mentioning: pending, others: rest } = splitFiles(files, (text) => namesPrismaOperation(text));
   for (let round = 0; round <= ROUNDS && pending.length > 0; round++) {
@@ -180,22 +189,15 @@ export function analyzeWorkspaceCode(files: readonly WorkspaceCodeFile[], option
     for (const file of pending) {
       const rules = round === 0 ? file.rules : file.rules.filter((rule) => rule.id === 'n-plus-one');
       const { analysis, summary, remoteTargets } = analyzeCodeForWorkspace(file, file.schema, { rules, summarize: imported.has(stemOf(file.uri)) });
-      if (options.sites) {
-        // The sites hold the file's syntax tree: handed over now and not kept, a large workspace's
-        // trees are not all alive at once (3,900 files: 755 MB of peak memory with them).
-        options.sites(file, analysis.querySites);
-        analyses.set(file.uri, { ...analysis, querySites: [] });
-      } else {
-        analyses.set(file.uri, analysis);
-      }
+      // The sites hold the file's syntax tree: handed over now and not kept, a large workspace's
+      // trees are not all alive at once (3,900 files: 755 MB of peak memory with them).
+      options.sites?.(file, analysis.querySites);
+      analyses.set(file.uri, options.sites ? { ...analysis, querySites: [] } : analysis);
       if (remoteTargets.length > 0 && rules.some((rule) => rule.id === 'n-plus-one')) followed.push({ file, rules, targets: remoteTargets });
-      if (!summary) continue;
-      summaries.push(summary);
-      for (const key of Object.keys(summary.functions)) names.add(callerName(key, file.uri));
+      if (summary) addSummary(summary, file.uri, summaries, names);
     }
     if (names.size === 0 || round === ROUNDS) break;
-    const mentions = mentionPattern(names);
-    ({ mentioning: pending, others: rest } = splitFiles(rest, (text) => mentions.test(text)));
+    ({ mentioning: pending, others: rest } = mentioningAny(rest, names));
   }
   const calls = new WorkspaceCalls(summaries);
   for (const { file, rules, targets } of followed) {

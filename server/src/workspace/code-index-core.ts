@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import { findFileQuerySites } from '../analysis/code/context';
 import { OPERATION_NAME } from '../analysis/code/operations';
 import { isDelegateShaped, type QuerySite } from '../analysis/code/query-sites';
@@ -160,37 +159,17 @@ export function hashOf(text: string): string {
 }
 
 /** The text of a code file on disk, or undefined when it is unreadable, too large or binary. */
-export async function readCodeFile(file: string): Promise<string | undefined> {
-  const read = await readCodeText(file);
+export function readCodeFileSync(file: string): string | undefined {
+  const read = readCodeText(file);
   return 'text' in read ? read.text : undefined;
-}
-
-/** Reads a code file, or says why it is not analysed. A byte-order mark is dropped, as editors hide it. */
-export async function readCodeText(file: string): Promise<{ text: string } | { problem: string }> {
-  try {
-    const info = await stat(file);
-    if (!info.isFile()) return { problem: 'not a file' };
-    const early = info.size > MAX_CODE_FILE_BYTES ? unreadableReason('', info.size) : undefined;
-    if (early) return { problem: early };
-    const text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
-    const reason = unreadableReason(text, text.length);
-    return reason ? { problem: reason } : { text };
-  } catch (error) {
-    return { problem: `the file could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
-  }
 }
 
 /**
- * `readCodeFile` for an indexing pass (on either thread): for a source file, a blocking read costs
- * less than the round trips of an asynchronous one.
+ * Reads a code file, or says why it is not analysed; a byte-order mark is dropped, as editors hide
+ * it. Blocking: for a source file, one read costs less than the thread-pool round trips of an
+ * asynchronous stat and read (3,900 files in the CLI: 0.2 s less of waiting).
  */
-export function readCodeFileSync(file: string): string | undefined {
-  const read = readCodeTextSync(file);
-  return 'text' in read ? read.text : undefined;
-}
-
-/** `readCodeText` blocking, for a command-line run that has nothing else to do meanwhile (3,900 files: 0.2 s less of waiting). */
-export function readCodeTextSync(file: string): { text: string } | { problem: string } {
+export function readCodeText(file: string): { text: string } | { problem: string } {
   let fd: number | undefined;
   try {
     // One open file for the size check and the read: a path lookup less than `stat` then `readFile`.

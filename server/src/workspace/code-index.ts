@@ -12,7 +12,7 @@ import type { PrismaSchema } from '../analysis/schema/model';
 import { LineIndex } from '../analysis/text';
 import { isCodeFile, listCodeFiles } from './code-files';
 import type { ProjectHost } from './project-host';
-import { compactSite, hashOf, indexFileText, namesPrismaOperation, readCodeFile, readCodeFileSync, resolvedEntry, unreadableReason, type IndexedFile, type IndexedQuerySite, type IndexSchema } from './code-index-core';
+import { compactSite, hashOf, indexFileText, namesPrismaOperation, readCodeFileSync, resolvedEntry, unreadableReason, type IndexedFile, type IndexedQuerySite, type IndexSchema } from './code-index-core';
 import { IndexThread, type ThreadFile } from './code-index-thread';
 import { FileQueue } from './file-queue';
 import { BackgroundCallSummaries } from './code-calls';
@@ -382,7 +382,7 @@ export class CodeIndex {
     if (!uri.startsWith('file:') || this.options.isOpen(uri)) return;
     const file = fileURLToPath(uri);
     if (!isCodeFile(file)) return;
-    const text = await readCodeFile(file);
+    const text = readCodeFileSync(file);
     if (text === undefined) {
       this.entries.delete(uri);
       return;

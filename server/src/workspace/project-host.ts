@@ -121,12 +121,7 @@ export class ProjectHost {
     files: readonly F[],
     options: { sites?: (file: F, sites: CodeAnalysis['querySites']) => void } = {},
   ): Map<string, CodeAnalysis> {
-    const byUri = new Map(files.map((file) => [file.uri, file]));
-    const sites = options.sites;
-    const analyses = analyzeWorkspaceCode(
-      files.map((file) => ({ uri: file.uri, text: file.text, schema: file.schema, rules: file.ran.rules })),
-      sites ? { sites: (file, found) => sites(byUri.get(file.uri)!, found) } : {},
-    );
+    const analyses = analyzeWorkspaceCode(files.map((file) => ({ ...file, rules: file.ran.rules })), options);
     const finished = new Map<string, CodeAnalysis>();
     for (const file of files) {
       const analysis = analyses.get(file.uri);

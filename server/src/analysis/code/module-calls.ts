@@ -31,27 +31,25 @@ export function moduleCalls(sourceFile: ts.SourceFile, localFunctions: ReadonlyM
   const known = cache.get(sourceFile);
   if (known) return known;
   const imports = new Map<string, ImportBinding>();
+  // Where each imported name comes from, type-only imports included: a parameter's declared class is often imported as a type.
+  const typeImports = new Map<string, string>();
   for (const statement of sourceFile.statements) {
     if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
     const clause = statement.importClause;
-    if (!clause || clause.isTypeOnly) continue;
+    if (!clause) continue;
     const from = statement.moduleSpecifier.text;
-    if (clause.name) imports.set(clause.name.text, { from, name: 'default' });
     const bindings = clause.namedBindings;
-    if (bindings && ts.isNamespaceImport(bindings)) imports.set(bindings.name.text, { from, name: '*' });
+    if (clause.name) {
+      typeImports.set(clause.name.text, from);
+      if (!clause.isTypeOnly) imports.set(clause.name.text, { from, name: 'default' });
+    }
+    if (bindings && ts.isNamespaceImport(bindings) && !clause.isTypeOnly) imports.set(bindings.name.text, { from, name: '*' });
     if (bindings && ts.isNamedImports(bindings)) {
       for (const element of bindings.elements) {
-        if (!element.isTypeOnly) imports.set(element.name.text, { from, name: (element.propertyName ?? element.name).text });
+        typeImports.set(element.name.text, from);
+        if (!clause.isTypeOnly && !element.isTypeOnly) imports.set(element.name.text, { from, name: (element.propertyName ?? element.name).text });
       }
     }
-  }
-  // Type-only imports too: a parameter's declared class is often imported as a type.
-  const typeImports = new Map<string, string>();
-  for (const statement of sourceFile.statements) {
-    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || !statement.importClause) continue;
-    const bindings = statement.importClause.namedBindings;
-    if (statement.importClause.name) typeImports.set(statement.importClause.name.text, statement.moduleSpecifier.text);
-    if (bindings && ts.isNamedImports(bindings)) for (const element of bindings.elements) typeImports.set(element.name.text, statement.moduleSpecifier.text);
   }
   const calls = new Map<ts.CallExpression, CallTarget>();
   const fieldTypes = new Map<ts.ClassLikeDeclaration, Map<string, string>>();
