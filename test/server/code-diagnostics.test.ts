@@ -84,8 +84,9 @@ describe('language server over stdio: TypeScript files (pull diagnostics)', () =
   });
 
   it('warns about the query in the loop, on the query call, and reuses an unchanged result', async () => {
+    const refreshesBefore = client.refreshRequests;
     await client.open(feedUri, document.getText(), 'typescript');
-    const report = await client.pull(feedUri);
+    let report = await client.pull(feedUri);
     assert.equal(report.kind, 'full');
     const items = nPlusOne(report);
     assert.equal(items.length, 1, JSON.stringify(report.items));
@@ -96,7 +97,13 @@ describe('language server over stdio: TypeScript files (pull diagnostics)', () =
     assert.match(diagnostic!.message, /^1 \+ N queries: "prisma\.user\.findFirst" runs once per "post" of "posts"/);
     const start = positionOf(document.getText(), 'prisma.user.findFirst');
     assert.deepEqual(diagnostic!.range, { start, end: { line: start.line, character: start.character + 'prisma.user.findFirst'.length } });
-    const again = await client.pull(feedUri, report.resultId);
+    let again = await client.pull(feedUri, report.resultId);
+    if (again.kind === 'full' && client.refreshRequests > refreshesBefore) {
+      // The workspace's call summaries, rebuilt in the background after the indexing, arrived between
+      // the two pulls, and the server asked for new diagnostics: the next pull of the same text is the one to compare.
+      report = again;
+      again = await client.pull(feedUri, report.resultId);
+    }
     assert.equal(again.kind, 'unchanged');
   });
 
