@@ -36,6 +36,13 @@ export interface SampleInfo {
   seed: number;
   perRule: number;
   drawnFrom: string;
+  /** Set on a later sample: drawn only from findings no earlier verdict covers. */
+  excludesJudged?: boolean;
+}
+
+function describeSample(sample: SampleInfo): string {
+  const from = sample.excludesJudged ? `the findings of ${sample.drawnFrom} that no earlier verdict covers` : `the findings of ${sample.drawnFrom}`;
+  return `up to ${sample.perRule} per rule drawn at random (seed ${sample.seed}) from ${from}`;
 }
 
 export function folderName(repository: string): string {
@@ -195,7 +202,7 @@ function quietShapesTable(run: Scored): string[] {
   return lines;
 }
 
-export function report(corpus: readonly CorpusEntry[], runs: readonly Scored[], judged: readonly JudgedFinding[], labels: readonly SiteLabel[], cache: string, sample: SampleInfo): string {
+export function report(corpus: readonly CorpusEntry[], runs: readonly Scored[], judged: readonly JudgedFinding[], labels: readonly SiteLabel[], cache: string, samples: readonly SampleInfo[]): string {
   const machine = describeMachine();
   const positives = labels.filter((site) => site.kind === 'n-plus-one').length;
   const last = runs.at(-1)!;
@@ -209,7 +216,7 @@ export function report(corpus: readonly CorpusEntry[], runs: readonly Scored[], 
     '',
     `### Findings per rule and precision on a judged sample`,
     '',
-    `${judged.length} findings judged by reading the code, the schema and the migration history: up to ${sample.perRule} per rule drawn at random (seed ${sample.seed}) from the findings of ${sample.drawnFrom}, each TP-actionable (a team would fix it), TP-low-value (true, but nobody would act) or FP (the claim is wrong). Precision = (TP-actionable + TP-low-value) / judged; actionable = TP-actionable / judged. A later run is scored on the judged findings it still reports (matched by file, rule and line, or by the hash of the line's text within ten lines of it); the findings it adds are unjudged.`,
+    `${judged.length} findings judged by reading the code, the schema and the migration history: ${samples.map(describeSample).join('; then ')}. Each is TP-actionable (a team would fix it), TP-low-value (true, but nobody would act) or FP (the claim is wrong). Precision = (TP-actionable + TP-low-value) / judged; actionable = TP-actionable / judged. A later run is scored on the judged findings it still reports (matched by file, rule and line, or by the hash of the line's text within ten lines of it); the findings it adds are unjudged.`,
     '',
     ...rulesTable(runs),
     ...changedMessages(runs),

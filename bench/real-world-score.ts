@@ -15,6 +15,10 @@ export interface RunFinding {
   line: number;
   column: number;
   message: string;
+  /** Other places of the same problem reported with it (the other queries of the loop), when the CLI lists them. */
+  also?: { file: string; line: number }[];
+  /** As the JSON report prints them; read when a run is checked, not kept. */
+  related?: { file: string; line: number; sameProblem?: boolean }[];
 }
 
 export type Verdict = 'TP-actionable' | 'TP-low-value' | 'FP';
@@ -192,6 +196,11 @@ export function scoreSites(findings: readonly RunFinding[], labels: readonly Sit
     const site = siteOf(finding, sitesByFile);
     if (site) reported.add(site);
     else unlabelledFindings++;
+    // The loop's other queries, listed with the finding, are reported too.
+    for (const place of finding.also ?? []) {
+      const other = siteOf({ ...finding, file: place.file, line: place.line }, sitesByFile);
+      if (other) reported.add(other);
+    }
   }
   const positives = sites.filter((site) => site.kind === 'n-plus-one');
   const negatives = sites.filter((site) => site.kind === 'quiet');

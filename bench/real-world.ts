@@ -26,7 +26,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { folderName, lineReader, report, score, type CorpusEntry, type RepositoryRun, type SampleInfo } from './real-world-report';
-import { drawSample, hashLine, type JudgedFinding, type RunFinding, type SiteLabel } from './real-world-score';
+import { drawSample, hashLine, matchJudged, type JudgedFinding, type RunFinding, type SiteLabel } from './real-world-score';
 
 const ROOT = join(__dirname, '..');
 const CORPUS_DIR = join(ROOT, 'test', 'corpus', 'real-world');
@@ -36,6 +36,8 @@ const SOURCE_SUFFIXES = ['.prisma', '.sql', '.ts', '.tsx', '.js', '.mjs', '.cjs'
 const SECTION_START = '<!-- real-world:start (written by bench/real-world.ts) -->';
 const SECTION_END = '<!-- real-world:end -->';
 const PER_RULE = 20;
+/** The judged samples, oldest first. */
+const JUDGED_FILES = ['judged-findings.json', 'judged-findings-2.json'];
 
 interface Options {
   cli: string;
@@ -175,6 +177,10 @@ function checkRepository(entry: CorpusEntry, folder: string, options: Options, e
     line: finding.line,
     column: finding.column,
     message: finding.message,
+    // Other places of the same problem (the other queries of one loop) are reported with it.
+    ...(finding.related?.some((place) => place.sameProblem)
+      ? { also: finding.related.filter((place) => place.sameProblem).map((place) => ({ file: relative(folder, join(base, place.file)).split(sep).join('/'), line: place.line })) }
+      : {}),
   }));
   return run;
 }
@@ -201,9 +207,15 @@ function writeSection(text: string): void {
   writeFileSync(RESULTS, next);
 }
 
-function writeSample(runs: readonly RepositoryRun[], seed: number, options: Options): string {
+/**
+ * Draws a sample of the run's findings to judge. Findings that an earlier sample's verdict already
+ * covers (matched as a later run is scored) are left out, so that a second drawing adds new verdicts.
+ */
+function writeSample(runs: readonly RepositoryRun[], seed: number, judged: readonly JudgedFinding[], options: Options): string {
   const read = lineReader(options.cache);
-  const sample = drawSample(runs.flatMap((run) => run.findings), seed, PER_RULE);
+  const findings = runs.flatMap((run) => run.findings);
+  const covered = new Set([...matchJudged(findings, judged, read).values()]);
+  const sample = drawSample(findings.filter((finding) => !covered.has(finding)), seed, PER_RULE);
   const entries = [...sample.values()].flat().map((finding) => ({
     repository: finding.repository,
     rule: finding.rule,
@@ -224,7 +236,9 @@ function main(): void {
   const corpus = readJson<{ repositories: CorpusEntry[] }>(join(CORPUS_DIR, 'corpus.json')).repositories.filter(
     (entry) => !options.only || options.only.has(entry.repository),
   );
-  const { findings: judged, ...sample } = readJson<SampleInfo & { findings: JudgedFinding[] }>(join(CORPUS_DIR, 'judged-findings.json'));
+  // The first sample, then later ones drawn from findings no earlier verdict covers.
+  const samples = JUDGED_FILES.map((name) => readJson<SampleInfo & { findings: JudgedFinding[] }>(join(CORPUS_DIR, name)));
+  const judged = samples.flatMap((sample) => sample.findings);
   const labels = readJson<{ sites: SiteLabel[] }>(join(CORPUS_DIR, 'n-plus-one-sites.json')).sites;
   const scopedLabels = labels.filter((site) => corpus.some((entry) => entry.repository === site.repository));
   const scopedJudged = judged.filter((entry) => corpus.some((c) => c.repository === entry.repository));
@@ -247,12 +261,12 @@ function main(): void {
 
   const current = score(options.run, loadRun(options, options.run, corpus), scopedJudged, scopedLabels, options.cache);
   const runs = options.compare ? [score(options.compare, loadRun(options, options.compare, corpus), scopedJudged, scopedLabels, options.cache), current] : [current];
-  const text = report(corpus, runs, scopedJudged, scopedLabels, options.cache, sample);
+  const text = report(corpus, runs, scopedJudged, scopedLabels, options.cache, samples);
   console.log(text);
   // The N+1 sites the last run misses, for whoever works on the rule (the report only counts them).
   console.log(`\nn-plus-one (${current.name}): N+1 sites not reported`);
   for (const site of current.sites.missed) console.log(`  ${site.context} ${site.via ?? ''} ${site.repository} ${site.path}:${site.line} (${site.reason})`);
-  if (options.draw !== undefined) console.error(`Sample written to ${writeSample(current.runs, options.draw, options)}`);
+  if (options.draw !== undefined) console.error(`Sample written to ${writeSample(current.runs, options.draw, scopedJudged, options)}`);
   if (options.write) writeSection(text);
 }
 

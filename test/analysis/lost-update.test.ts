@@ -55,6 +55,106 @@ export async function pay(id: number, amount: number, input: { name: string }) {
 `);
   });
 
+  it('leaves alone a read value clamped by a constant bound, and flags clamps of arithmetic or of a request value', () => {
+    check(rule, `
+//- src/members.ts
+const ALL_FLAGS = (1 << 8) - 1;
+const MAX_LEVEL = 10;
+export async function promote(id: number, score: number) {
+  const member = await prisma.member.findUniqueOrThrow({ where: { id } });
+  await prisma.member.update({ where: { id }, data: { flags: Math.max(ALL_FLAGS, member.flags) } });
+  await prisma.member.update({ where: { id }, data: { level: Math.min(Math.max(member.level, 0), MAX_LEVEL) } });
+  const ceiling = 100;
+  const capped = Math.min(member.quota, ceiling, Number.MAX_SAFE_INTEGER);
+  await prisma.member.update({ where: { id }, data: { quota: capped } });
+  await prisma.member.update({ where: { id }, data: { level: Math.min(member.level + 1, MAX_LEVEL) } });
+//                                                    ^^^^^ warning: "level" is written back from "member.level"
+  await prisma.member.update({ where: { id }, data: { best: Math.max(member.best, score) } });
+//                                                    ^^^^ warning: "best" is written back from "member.best"
+}
+`);
+  });
+
+  it('leaves alone optimistic locking, by a version in the where or by a row inserted under a unique version', () => {
+    const schema = (revisionKey: string) => `//- prisma/schema.prisma
+datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+model Page {
+  id        Int            @id
+  version   Int
+  body      String
+  revisions PageRevision[]
+}
+model PageRevision {
+  id      Int    @id @default(autoincrement())
+  pageId  Int
+  page    Page   @relation(fields: [pageId], references: [id])
+  version Int
+  body    String
+  ${revisionKey}
+}`;
+    check(rule, `
+${schema('@@unique([pageId, version])')}
+//- src/pages.ts
+export async function save(id: number, body: string) {
+  const page = await prisma.page.findUniqueOrThrow({ where: { id } });
+  const { version } = page;
+  await prisma.page.update({ where: { id, version }, data: { body, version: { increment: 1 } } });
+  await prisma.page.updateMany({ where: { id, version: page.version }, data: { body, version: page.version + 1 } });
+  await prisma.$transaction(async (tx) => {
+    const current = await tx.page.findUniqueOrThrow({ where: { id } });
+    const next = current.version + 1;
+    await tx.page.update({ where: { id }, data: { body, version: next } });
+    await tx.pageRevision.create({ data: { pageId: id, version: next, body } });
+  });
+  await prisma.page.update({ where: { id }, data: { body, version: page.version + 1, revisions: { create: { version: page.version + 1, body } } } });
+}
+`);
+    check(rule, `
+${schema('@@index([pageId])')}
+//- src/pages.ts
+export async function save(id: number, body: string) {
+  await prisma.$transaction(async (tx) => {
+    const current = await tx.page.findUniqueOrThrow({ where: { id } });
+    await tx.page.update({ where: { id }, data: { body, version: current.version + 1 } });
+//                                                      ^^^^^^^ warning: "version" is written back from "current.version"
+    await tx.pageRevision.create({ data: { pageId: id, version: current.version + 1, body } });
+  });
+}
+`);
+  });
+
+  it('without a schema, trusts a version row inserted in the same transaction, and nothing else', () => {
+    check(rule, `
+//- src/docs.ts
+export async function save(id: number, body: string) {
+  await prisma.$transaction(async (tx) => {
+    const doc = await tx.document.findUniqueOrThrow({ where: { id } });
+    await tx.document.update({ where: { id }, data: { body, revision: doc.revision + 1 } });
+    await tx.documentRevision.create({ data: { documentId: id, revision: doc.revision + 1, body } });
+  });
+  await prisma.$transaction(async (tx) => {
+    const doc = await tx.document.findUniqueOrThrow({ where: { id } });
+    await tx.document.update({ where: { id }, data: { revision: doc.revision + 1 } });
+//                                                    ^^^^^^^^ warning: "revision" is written back from "doc.revision"
+    await tx.auditLog.create({ data: { documentId: id } });
+  });
+  const doc = await prisma.document.findUniqueOrThrow({ where: { id } });
+  await prisma.document.update({ where: { id }, data: { revision: doc.revision + 1 } });
+//                                                      ^^^^^^^^ warning: "revision" is written back from "doc.revision"
+  await prisma.documentRevision.create({ data: { documentId: id, revision: doc.revision + 1, body } });
+  await prisma.$transaction(async (tx) => {
+    const wallet = await tx.wallet.findUniqueOrThrow({ where: { id } });
+    await tx.wallet.update({ where: { id }, data: { balance: wallet.balance - 1 } });
+//                                                  ^^^^^^^ warning: "balance" is written back from "wallet.balance"
+    await tx.ledger.create({ data: { walletId: id, balance: wallet.balance - 1 } });
+  });
+}
+`);
+  });
+
   it('offers { decrement } as an unsafe fix', () => {
     checkFix(rule, `
 //- src/wallet.ts

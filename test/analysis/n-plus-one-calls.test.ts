@@ -261,8 +261,8 @@ export class InvitationService {
     for (const email of emails) {
       await this.prismaService.txClient().invitationRecord.create({ data: { email } });
           //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per "email" of "emails" (for…of)
-      await this.mailer.client().message.create({ to: email });
-          //~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~ ok: the mailer is no client
+      await this.drafts.client().message.create({ to: email });
+          //~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~ ok: the drafts store is no client
     }
   }
 }

@@ -203,7 +203,7 @@ describe('n-plus-one: for await over a source of events', () => {
   it('stays quiet over sockets, streams and subscriptions, and reports for await over rows or a list', () => {
     check(rule, code(`
 import * as zmq from 'zeromq';
-export async function consume(sock: zmq.Pull, changeStream: AsyncIterable<{ id: string }>, ids: string[]) {
+export async function consume(sock: zmq.Pull, changeStream: AsyncIterable<{ id: string }>, ids: string[], signal: AbortSignal) {
   for await (const [msg] of sock) {
     await prisma.job.create({ data: { payload: String(msg) } });
         //~~~~~~~~~~~~~~~~~ ok: one write per message as it arrives
@@ -216,6 +216,10 @@ export async function consume(sock: zmq.Pull, changeStream: AsyncIterable<{ id: 
   for await (const change of changeStream) {
     await prisma.job.findUnique({ where: { id: change.id } });
         //~~~~~~~~~~~~~~~~~~~~~ ok: a stream of changes
+  }
+  for await (const _ of setInterval(30_000, undefined, { signal })) {
+    await prisma.job.updateMany({ where: { done: false }, data: { stale: true } });
+        //~~~~~~~~~~~~~~~~~~~~~ ok: a timer: one pass every 30 seconds, polling
   }
   const messages = await prisma.job.findMany();
   for await (const message of messages) {
@@ -493,6 +497,36 @@ export async function importPosts(users: { id: number; posts: { title: string }[
   for (const user of users) {
     await prisma.post.createMany({ data: user.posts.map((post) => ({ title: post.title, authorId: user.id, slug: post.title })) });
         //^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per "user" of "users" (for…of)
+  }
+}
+`));
+  });
+});
+
+describe('n-plus-one: a loop whose outside call per element costs more than its query', () => {
+  it('reports it as info, and keeps the warning where the loop only reads a file or calls no other service', () => {
+    check(rule, code(`
+import { readFile } from 'node:fs/promises';
+export async function notify(users: { id: number; email: string }[], invoices: { id: number }[], paths: string[]) {
+  for (const user of users) {
+    const posts = await prisma.post.findMany({ where: { authorId: user.id } });
+                      //^^^^^^^^^^^^^^^^^^^^ info: "prisma.post.findMany" runs once per "user" of "users" (for…of); each iteration also calls "fetch(…)" outside the database.
+    await fetch('https://hooks.example.com', { method: 'POST', body: JSON.stringify(posts) });
+  }
+  for (const invoice of invoices) {
+    await stripe.invoices.sendInvoice(String(invoice.id));
+    await prisma.invoice.update({ where: { id: invoice.id }, data: { sentAt: new Date() } });
+        //^^^^^^^^^^^^^^^^^^^^^ info: each iteration also calls "stripe.invoices.sendInvoice(…)" outside the database
+  }
+  for (const user of users) {
+    const posts = await prisma.post.findMany({ where: { authorId: user.id } });
+                      //^^^^^^^^^^^^^^^^^^^^ warning: "prisma.post.findMany" runs once per "user" of "users" (for…of).
+    console.log(user.email, posts.length);
+  }
+  for (const path of paths) {
+    const text = await readFile(path, 'utf8');
+    await prisma.post.create({ data: { title: path, content: text, authorId: 1 } });
+        //^^^^^^^^^^^^^^^^^^ warning: "prisma.post.create" runs once per "path" of "paths" (for…of).
   }
 }
 `));

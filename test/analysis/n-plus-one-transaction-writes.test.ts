@@ -54,6 +54,53 @@ await prisma.$transaction(ops);
 `));
   });
 
+  it('stays quiet when a reorder gives each row its own position, from the index, a counter or the element', () => {
+    check([rule, nPlusOne], code(`
+await prisma.$transaction(columns.map((column, index) => prisma.task.update({ where: { id: column.id }, data: { status: column.status, version: index } })));
+await prisma.$transaction(taskIds.map((id, index) => prisma.task.update({ where: { id }, data: { version: index + 1 } })));
+await prisma.$transaction(taskIds.map((id) => prisma.task.update({ where: { id }, data: { version: taskIds.indexOf(id) } })));
+const moves = [];
+for (let slot = 0; slot < taskIds.length; slot++) moves.push(prisma.task.update({ where: { id: taskIds[slot] }, data: { version: slot } }));
+await prisma.$transaction(moves);
+const renumber = [];
+let rank = 0;
+for (const task of sorted) renumber.push(prisma.task.update({ where: { id: task.id }, data: { version: rank++ } }));
+await prisma.$transaction(renumber);
+const shifts = [];
+for (const [slot, id] of taskIds.entries()) shifts.push(prisma.task.update({ where: { id }, data: { version: slot } }));
+await prisma.$transaction(shifts);
+`));
+  });
+
+  it('still flags a reorder loop that gives every row the same value, and one that opens a transaction per row (as n-plus-one)', () => {
+    check([rule, nPlusOne], code(`
+for (const [index, task] of sorted.entries()) {
+  await prisma.$transaction(async (tx) => { await tx.task.update({ where: { id: task.id }, data: { version: index } }); });
+                                                //^^^^^^^^^^^^^^ warning: N writes, one round trip each: "tx.task.update" runs once per element
+}
+await prisma.$transaction(taskIds.map((id, index) => prisma.task.update({ where: { id }, data: { version: 0 } })));
+                                                   //^^^^^^^^^^^^^^^^^^ info: one "updateMany" would do
+const resets = [];
+let rank = 0;
+for (const task of sorted) resets.push(prisma.task.update({ where: { id: task.id }, data: { version: rank } }));
+                                     //^^^^^^^^^^^^^^^^^^ info: one "updateMany" would do
+await prisma.$transaction(resets);
+`));
+  });
+
+  it('stays quiet for nested writes, named by keyword or by a relation field of the model, and flags the flat write beside them', () => {
+    check([rule, nPlusOne], code(`
+await prisma.$transaction(orders.map((order) => prisma.order.update({ where: { id: order.id }, data: { items: { deleteMany: {} } } })));
+await prisma.$transaction(tasks.map((task) => prisma.task.update({ where: { id: task.id }, data: { assignee: { disconnect: true } } })));
+await prisma.$transaction(tasks.map((task) => prisma.task.update({ where: { id: task.id }, data: { project: projectLink } })));
+await prisma.$transaction(drafts.map((draft) => prisma.order.create({ data: { userId: draft.userId, items: draftLines } })));
+await prisma.$transaction(tasks.map((task) => prisma.task.update({ where: { id: task.id }, data: { status: 'done' } })));
+                                            //^^^^^^^^^^^^^^^^^^ info: one "updateMany" would do
+await prisma.$transaction(drafts.map((draft) => prisma.order.create({ data: { userId: draft.userId } })));
+                                              //^^^^^^^^^^^^^^^^^^^ info: one "createMany" would do
+`));
+  });
+
   it('replaces the transaction with one createMany when its result is not used', () => {
     checkFix(
       rule,

@@ -134,4 +134,144 @@ export async function createKey(secretKey: string, input: { email: string; passw
 }
 `);
   });
+
+  const CLIENTS = `//- prisma/schema.prisma
+model OAuthClient {
+  id           Int    @id
+  name         String
+  clientSecret String
+}`;
+
+  it('leaves alone a parameter that every caller in the file encrypts or hashes, or whose name says it is', () => {
+    check(rule, `
+${CLIENTS}
+//- src/clients.ts
+export async function insertClient(data: { name: string; clientSecret: string }) {
+  return prisma.oAuthClient.create({ data: { name: data.name, clientSecret: data.clientSecret } });
+}
+export async function registerClient(name: string, secret: string) {
+  return insertClient({ name, clientSecret: encrypt(secret) });
+}
+export async function rotateClient(name: string) {
+  const fresh = randomBytes(32).toString('hex');
+  const input = { name, clientSecret: await hashSecret(fresh) };
+  await insertClient(input);
+}
+async function storeSecret(id: number, secret: string) {
+  await prisma.oAuthClient.update({ where: { id }, data: { clientSecret: secret } });
+}
+async function forward(input: { name: string; clientSecret: string }) {
+  return insertClient(input);
+}
+export async function resetSecret(id: number, secret: string) {
+  await storeSecret(id, fixedEncryption(secret));
+  await forward({ name: 'rotated', clientSecret: sealBox(secret) });
+}
+class ClientRepository {
+  async save({ name, clientSecret }: { name: string; clientSecret: string }) {
+    return prisma.oAuthClient.create({ data: { name, clientSecret } });
+  }
+  async register(name: string, secret: string) {
+    return this.save({ name, clientSecret: await this.cipher.encrypt(secret) });
+  }
+}
+export async function saveEncrypted(name: string, encryptedSecret: string, { tokenDigest: digest }: { tokenDigest: string }) {
+  await prisma.oAuthClient.create({ data: { name, clientSecret: encryptedSecret } });
+  await prisma.oAuthClient.create({ data: { name, clientSecret: digest } });
+}
+`);
+  });
+
+  it('still flags a parameter some caller passes as received, or whose callers are out of sight', () => {
+    check(rule, `
+${CLIENTS}
+//- src/clients.ts
+export async function insertClient(data: { name: string; clientSecret: string }) {
+  return prisma.oAuthClient.create({ data: { name: data.name, clientSecret: data.clientSecret } });
+//                                                            ^^^^^^^^^^^^ warning: "OAuthClient.clientSecret": "prisma.oAuthClient.create" stores "data.clientSecret" there
+}
+export async function registerClient(name: string, secret: string) {
+  await insertClient({ name, clientSecret: encrypt(secret) });
+  await insertClient({ name, clientSecret: secret });
+}
+async function storeSecret(secret: string) {
+  await prisma.oAuthClient.create({ data: { name: 'imported', clientSecret: secret } });
+//                                                            ^^^^^^^^^^^^ warning: "OAuthClient.clientSecret"
+}
+export const importAll = (secrets: string[]) => secrets.map(storeSecret);
+//- src/repository.ts
+export async function saveClient(name: string, secret: string) {
+  return prisma.oAuthClient.create({ data: { name, clientSecret: secret } });
+//                                                 ^^^^^^^^^^^^ warning: "OAuthClient.clientSecret": "prisma.oAuthClient.create" stores "secret" there
+}
+//- src/service.ts
+import { saveClient } from './repository';
+export const register = (name: string, secret: string) => saveClient(name, encrypt(secret));
+`);
+  });
+
+  const PUBLIC = `//- prisma/schema.prisma
+model JwtSession {
+  id     Int    @id
+  userId Int
+  token  String
+}
+model PasskeyChallenge {
+  id             Int     @id
+  token          String
+  challengeToken String?
+}
+model Certificate {
+  id           Int     @id
+  qrToken      String
+  publicToken  String?
+  shareId      String?
+  slug         String?
+  publicApiKey String?
+  shareToken   String?
+  token        String?
+}`;
+
+  it('leaves alone JWT ids, passkey challenges and nonces, and QR or public-link tokens', () => {
+    check(rule, `
+${PUBLIC}
+//- src/public.ts
+export async function issue(user: User, raw: string, decoded: Decoded) {
+  const jti = randomUUID();
+  const signed = jwt.sign({ sub: user.id, jti }, key);
+  await prisma.jwtSession.create({ data: { userId: user.id, token: jti } });
+  const payload = jwt.verify(raw, key) as JwtPayload;
+  await prisma.jwtSession.create({ data: { userId: user.id, token: payload.jti! } });
+  const id = decoded.jwtId;
+  await prisma.jwtSession.update({ where: { id: 1 }, data: { token: id } });
+  await prisma.jwtSession.create({ data: { userId: user.id, token: tokenId } });
+  const options = await generateRegistrationOptions({ rpName, userName: user.email });
+  await prisma.passkeyChallenge.create({ data: { token: options.challenge, challengeToken: options.challenge } });
+  await prisma.passkeyChallenge.create({ data: { token: nonce } });
+  const qrToken = randomUUID();
+  await prisma.certificate.create({ data: { qrToken, publicToken: nanoid(), shareId: nanoid(), slug, publicApiKey: input.key, token: qrToken } });
+  return signed;
+}
+`);
+  });
+
+  it('still flags the signed JWT, a token beside a challenge, and a share token', () => {
+    check(rule, `
+${PUBLIC}
+//- src/public.ts
+export async function issue(user: User) {
+  const jti = randomUUID();
+  const signed = jwt.sign({ sub: user.id, jti }, key);
+  await prisma.jwtSession.create({ data: { userId: user.id, token: signed } });
+//                                                          ^^^^^ warning: "JwtSession.token": "prisma.jwtSession.create" stores "signed" there
+  await prisma.jwtSession.create({ data: { userId: user.id, token: jwt.sign({ jti }, key) } });
+//                                                          ^^^^^ warning: stores "jwt.sign({ jti }, key)" there
+  await prisma.passkeyChallenge.create({ data: { token: randomBytes(32).toString('hex') } });
+//                                               ^^^^^ warning: "PasskeyChallenge.token"
+  await prisma.certificate.create({ data: { qrToken: randomUUID(), shareToken: nanoid(), token: accessCode } });
+//                                                                 ^^^^^^^^^^ warning: "Certificate.shareToken"
+//                                                                                       ^^^^^ warning: "Certificate.token"
+}
+`);
+  });
 });

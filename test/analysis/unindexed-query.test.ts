@@ -115,6 +115,127 @@ await prisma.post.findMany({ where: { published: true, title: t } });
     assert.deepEqual(findingsOf(rule, files).map((finding) => finding.fixes![0]!.title), ['Add @@index([published, postedAt]) to Post', 'Add @@index([title]) to Post']);
   });
 
+  it('uses an index whose leading columns the equalities match (booleans and nested AND included), then one range or sort column', () => {
+    check(rule, `
+//- prisma/schema.prisma
+model Coupon {
+  id        Int      @id
+  enabled   Boolean
+  expiresAt DateTime
+  code      String
+  createdAt DateTime
+
+  @@index([enabled, expiresAt])
+}
+//- src/coupons.ts
+export async function coupons(now: Date) {
+  await prisma.coupon.findMany({ where: { enabled: true, expiresAt: { lt: now } } });
+  await prisma.coupon.updateMany({ where: { AND: [{ enabled: false }, { AND: [{ expiresAt: { gte: now } }] }] }, data: { code: '' } });
+  await prisma.coupon.findMany({ where: { enabled: true }, orderBy: { expiresAt: 'asc' }, take: 10 });
+  await prisma.coupon.count({ where: { expiresAt: { lt: now } } });
+//      ^^^^^^^^^^^^^^^^^^^ warning: the whole "Coupon" table: "prisma.coupon.count" filters it on "expiresAt", and no index starts with it.
+  await prisma.coupon.findMany({ where: { enabled: true, createdAt: { gte: now } } });
+//      ^^^^^^^^^^^^^^^^^^^^^^ warning: the whole "Coupon" table: "prisma.coupon.findMany" filters it on "createdAt"
+  await prisma.coupon.findMany({ where: { enabled: true }, orderBy: { createdAt: 'desc' }, take: 10 });
+//      ^^^^^^^^^^^^^^^^^^^^^^ warning: the whole "Coupon" table: "prisma.coupon.findMany" sorts it by "createdAt"
+}
+`);
+  });
+
+  it('matches every column of a nested relation filter, and the joined foreign key, against composite unique and primary keys', () => {
+    check(rule, `
+//- prisma/schema.prisma
+model Team {
+  id          Int          @id
+  name        String
+  createdAt   DateTime
+  memberships Membership[]
+  rules       AccessRule[]
+}
+model Capability {
+  id          Int          @id
+  verb        String
+  resource    String
+  scoped      Boolean
+  createdAt   DateTime
+  memberships Membership[]
+
+  @@unique([scoped, verb, resource])
+}
+model Membership {
+  capabilityId Int
+  capability   Capability @relation(fields: [capabilityId], references: [id])
+  teamId       Int
+  team         Team       @relation(fields: [teamId], references: [id])
+  createdAt    DateTime
+
+  @@id([capabilityId, teamId])
+}
+model AccessRule {
+  id        Int      @id
+  teamId    Int
+  team      Team     @relation(fields: [teamId], references: [id])
+  verb      String
+  resource  String
+  scoped    Boolean
+  createdAt DateTime
+
+  @@unique([scoped, verb, resource, teamId])
+}
+//- src/teams.ts
+export async function teams(verb: string, resource: string, since: Date) {
+  await prisma.team.findMany({ where: { rules: { some: { verb, resource, scoped: true } } } });
+  await prisma.team.findMany({ where: { memberships: { some: { capability: { verb, resource, scoped: false } } } } });
+  await prisma.team.findMany({ where: { rules: { some: { resource, scoped: true } } } });
+//      ^^^^^^^^^^^^^^^^^^^^ warning: the whole "AccessRule" table: "prisma.team.findMany" filters it on "teamId", "resource" (through "rules")
+  await prisma.team.findMany({ where: { memberships: { some: { createdAt: { gte: since } } } } });
+//      ^^^^^^^^^^^^^^^^^^^^ warning: the whole "Membership" table: "prisma.team.findMany" filters it on "teamId", "createdAt" (through "memberships")
+  await prisma.team.findMany({ where: { memberships: { some: { capability: { resource } } } } });
+//      ^^^^^^^^^^^^^^^^^^^^ warning: the whole "Capability" table: "prisma.team.findMany" filters it on "resource" (through "capability")
+}
+`);
+  });
+
+  it('leaves alone a to-one relation filter joined by key to rows an index finds, not one that filters the whole table', () => {
+    check(rule, `
+//- prisma/schema.prisma
+model Account {
+  id        Int       @id
+  ownerId   Int
+  currency  String
+  planId    Int
+  plan      Plan      @relation(fields: [planId], references: [id])
+  settings  Settings?
+  createdAt DateTime
+
+  @@unique([ownerId, currency])
+}
+model Plan {
+  id        Int       @id
+  tier      String
+  createdAt DateTime
+  accounts  Account[]
+}
+model Settings {
+  id        Int      @id
+  accountId Int      @unique
+  account   Account  @relation(fields: [accountId], references: [id])
+  theme     String
+  updatedAt DateTime
+}
+//- src/accounts.ts
+export async function accounts(ownerId: number) {
+  await prisma.account.findMany({ where: { ownerId, plan: { tier: 'pro' } } });
+  await prisma.account.findFirst({ where: { AND: [{ ownerId }, { plan: { is: { tier: 'pro' } } }] } });
+  await prisma.account.findMany({ where: { ownerId, settings: { theme: 'dark' } } });
+  await prisma.account.findMany({ where: { plan: { tier: 'pro' } } });
+//      ^^^^^^^^^^^^^^^^^^^^^^^ warning: the whole "Plan" table: "prisma.account.findMany" filters it on "tier" (through "plan")
+  await prisma.account.count({ where: { currency: 'EUR', plan: { tier: 'pro' } } });
+//      ^^^^^^^^^^^^^^^^^^^^ warning: the whole "Account" table: "prisma.account.count" filters it on "currency"
+}
+`);
+  });
+
   const provider = (name: string, relationMode = '') => `//- prisma/schema.prisma
 datasource db {
   provider = "${name}"

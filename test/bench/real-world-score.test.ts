@@ -85,7 +85,9 @@ describe('real-world labels', () => {
   const corpus = JSON.parse(readFileSync(join(CORPUS, 'corpus.json'), 'utf8')) as { repositories: { repository: string; commit: string; paths: string[] }[] };
   const repositories = new Set(corpus.repositories.map((entry) => entry.repository));
   const sites = (JSON.parse(readFileSync(join(CORPUS, 'n-plus-one-sites.json'), 'utf8')) as { sites: SiteLabel[] }).sites;
-  const judgedFile = JSON.parse(readFileSync(join(CORPUS, 'judged-findings.json'), 'utf8')) as { seed: number; perRule: number; findings: JudgedFinding[] };
+  const judgedFiles = ['judged-findings.json', 'judged-findings-2.json'].map(
+    (name) => JSON.parse(readFileSync(join(CORPUS, name), 'utf8')) as { seed: number; perRule: number; findings: JudgedFinding[] },
+  );
 
   it('pins every application to a commit and names the folders to check', () => {
     assert.ok(corpus.repositories.length >= 15);
@@ -110,14 +112,22 @@ describe('real-world labels', () => {
     }
   });
 
-  it('judges at most the drawn number of findings per rule, each with a verdict and a reason', () => {
-    const perRule = new Map<string, number>();
-    for (const entry of judgedFile.findings) {
-      perRule.set(entry.rule, (perRule.get(entry.rule) ?? 0) + 1);
-      assert.ok(repositories.has(entry.repository), entry.repository);
-      assert.ok(['TP-actionable', 'TP-low-value', 'FP'].includes(entry.verdict));
-      assert.ok(entry.reason.length > 0);
+  it('judges at most the drawn number of findings per rule in each sample, each with a verdict and a reason', () => {
+    for (const judgedFile of judgedFiles) {
+      const perRule = new Map<string, number>();
+      for (const entry of judgedFile.findings) {
+        perRule.set(entry.rule, (perRule.get(entry.rule) ?? 0) + 1);
+        assert.ok(repositories.has(entry.repository), entry.repository);
+        assert.ok(['TP-actionable', 'TP-low-value', 'FP'].includes(entry.verdict));
+        assert.ok(entry.reason.length > 0);
+      }
+      for (const [rule, count] of perRule) assert.ok(count <= judgedFile.perRule, rule);
     }
-    for (const [rule, count] of perRule) assert.ok(count <= judgedFile.perRule, rule);
+  });
+
+  it('draws a later sample only from findings no earlier verdict covers', () => {
+    const [first, second] = judgedFiles;
+    const keys = new Set(first!.findings.map((entry) => `${entry.repository} ${entry.rule} ${entry.path} ${entry.line}`));
+    for (const entry of second!.findings) assert.ok(!keys.has(`${entry.repository} ${entry.rule} ${entry.path} ${entry.line}`), `${entry.path}:${entry.line}`);
   });
 });

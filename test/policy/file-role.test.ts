@@ -66,6 +66,22 @@ describe('file roles', () => {
     expectRole(undefined, ['src/scripts/backfill.ts', 'app/scripts/cleanup.ts', 'lib/scripts/x.ts', 'server/scripts/x.ts', 'src/jobs/scripts/x.ts']);
   });
 
+  it('knows data migrations, which run once when deployed, wherever they are', () => {
+    expectRole('scripts', [
+      'migration-scripts/install-plugin.ts',
+      'src/code-migrations/3-orgs.ts',
+      'src/backgroundMigrations/migrateTraces.ts',
+      'src/data-migrations/2024-fix.ts',
+      // A migration folder's own script, beside its migration.sql.
+      'migration/20260625104904_canonicalize_language_codes/migration.ts',
+      'prisma/migrations/20230101000000_init/data.ts',
+      'src/migrations/1700000000000-AddUsers.ts',
+      'migrations/v2_to_v3/run.ts',
+    ]);
+    // A feature that imports from another service, and folders that only look dated.
+    expectRole(undefined, ['lib/api/controllers/migration/importFromPocket.ts', 'src/migrations.ts', 'src/reports/20240101_summary/index.ts']);
+  });
+
   it('leaves alone application code whose names only contain the words', () => {
     expectRole(undefined, [
       'src/contest/entry.ts',

@@ -342,6 +342,17 @@ describe('findSchemaSets: copies of a schema', () => {
     });
   });
 
+  it('sets aside a template a build step fills in, not a schema whose comment shows a placeholder', async () => {
+    const template = 'datasource db {\n  provider = "{{PRISMA_PROVIDER}}"\n  url      = env("DATABASE_URL")\n}\n\nmodel Space {\n  id String @id\n}\n';
+    const commented = `// Set provider = "{{PRISMA_PROVIDER}}" in the template, not here.\n${SCHEMA_WITH_ONE_FINDING}`;
+    const result = await discoverWithCopies({
+      'package.json': PACKAGE,
+      'db/template.prisma': template,
+      'db/postgres/schema.prisma': commented,
+    });
+    assert.deepEqual(result, { schemas: ['db/postgres/schema.prisma (loose)'], setAside: ['db/template.prisma (template)'] });
+  });
+
   it('joins no file to a copy, so the editor reviews an opened copy on its own', async () => {
     const root = await tempProject({ 'package.json': PACKAGE, 'prisma/schema.prisma': POSTGRES, 'docs/schema.prisma': POSTGRES });
     assert.equal(await schemaSetForFile(path.join(root, 'docs', 'schema.prisma'), [root]), undefined);

@@ -2,7 +2,7 @@
 import { createCodeContext, type CodeFile, type CodeRuleContext } from './code/context';
 import type { QuerySite } from './code/query-sites';
 import { rules as allRules } from './rules/index';
-import { compareFindings, isCodeRule, isMigrationRule, isSchemaRule, type Finding, type Rule, type TextEdit } from './rules/types';
+import { compareFindings, findingSeverity, isCodeRule, isMigrationRule, isSchemaRule, type Finding, type Rule, type TextEdit } from './rules/types';
 import { buildSchema } from './schema/build';
 import { createMigrationRuleContext, type MigrationContext, type MigrationTarget } from './migrations/context';
 import { parseScript, type SqlParseError } from './migrations/sql';
@@ -56,7 +56,7 @@ export function runSchemaRules(schema: PrismaSchema, options: AnalysisOptions = 
       continue;
     }
     try {
-      for (const finding of rule.check({ schema, facts: options.facts })) findings.push({ ...finding, ruleId: rule.id, severity: rule.severity });
+      for (const finding of rule.check({ schema, facts: options.facts })) findings.push({ ...finding, ruleId: rule.id, severity: findingSeverity(finding, rule.severity) });
     } catch (error) {
       errors.push(`${rule.id}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
@@ -149,7 +149,7 @@ function runCodeRules(context: CodeRuleContext, options: AnalysisOptions): CodeA
     if (options.isCancelled?.()) break;
     if (!isCodeRule(rule)) continue;
     try {
-      for (const finding of rule.check(context)) findings.push({ ...finding, ruleId: rule.id, severity: rule.severity });
+      for (const finding of rule.check(context)) findings.push({ ...finding, ruleId: rule.id, severity: findingSeverity(finding, rule.severity) });
     } catch (error) {
       errors.push(`${rule.id}: ${describeError(error)}`);
     }
@@ -192,7 +192,7 @@ export function analyzeMigration(text: string, context: MigrationContext = {}, o
     if (options.isCancelled?.()) break;
     if (!isMigrationRule(rule)) continue;
     try {
-      for (const finding of rule.check(ruleContext)) findings.push({ ...finding, ruleId: rule.id, severity: rule.severity });
+      for (const finding of rule.check(ruleContext)) findings.push({ ...finding, ruleId: rule.id, severity: findingSeverity(finding, rule.severity) });
     } catch (error) {
       errors.push(`${rule.id}: ${describeError(error)}`);
     }

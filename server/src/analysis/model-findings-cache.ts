@@ -5,7 +5,7 @@
  * a model that the edit merely moved are moved with it.
  */
 import { lineBreakOf, type Span } from './text';
-import { compareFindings, type Finding, type Fix, type ModelRuleCheck, type Rule, type TextEdit } from './rules/types';
+import { compareFindings, findingSeverity, type Finding, type Fix, type ModelRuleCheck, type Rule, type TextEdit } from './rules/types';
 import { relationTargetsOf, relationsOf } from './schema/build';
 import type { Model, PrismaSchema } from './schema/model';
 
@@ -124,7 +124,7 @@ export class ModelFindingsCache {
         const { rule, check } = rules[position]!;
         let findings: Finding[];
         try {
-          findings = check.checkModel({ schema, model, text: inputs.texts.get(model.uri) ?? '', relations: relationsOf(schema, model) }).map((finding): Finding => ({ ...finding, ruleId: rule.id, severity: rule.severity }));
+          findings = check.checkModel({ schema, model, text: inputs.texts.get(model.uri) ?? '', relations: relationsOf(schema, model) }).map((finding): Finding => ({ ...finding, ruleId: rule.id, severity: findingSeverity(finding, rule.severity) }));
         } catch (error) {
           if (!failed.has(rule.id)) errors.push(`${rule.id}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
           failed.add(rule.id);

@@ -162,7 +162,7 @@ async function setsForTarget(target: CheckTarget, outcome: CheckOutcome, namedMi
 
 /** One line naming the copies of a schema a folder holds, which its check leaves out, and how to review one anyway. */
 function setAsideNote(target: CheckTarget, setAside: readonly SetAsideSchema[]): string {
-  const kinds = (['history', 'documentation', 'fixture'] as const)
+  const kinds = (['history', 'documentation', 'fixture', 'template'] as const)
     .map((kind) => ({ kind, count: setAside.filter((entry) => entry.kind === kind).length }))
     .filter(({ count }) => count > 0)
     .map(({ kind, count }) => `${count} ${kind}`);

@@ -17,6 +17,9 @@ export function formatJson(report: Report): string {
     message: finding.message,
     help: finding.help,
     docs: ruleDocsUrl(finding.rule),
+    ...(finding.related
+      ? { related: finding.related.map(({ file, line, column, message, sameProblem }) => ({ file, line, column, message, ...(sameProblem ? { sameProblem } : {}) })) }
+      : {}),
   }));
   return `${JSON.stringify({ findings }, null, 2)}\n`;
 }

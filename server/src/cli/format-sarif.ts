@@ -55,6 +55,18 @@ export function formatSarif(report: Report, options: SarifOptions): string {
           },
         },
       ],
+      ...(finding.related
+        ? {
+            relatedLocations: finding.related.map((place, id) => ({
+              id,
+              physicalLocation: {
+                artifactLocation: artifactLocation(place.absolutePath, options.sourceRoot),
+                region: { startLine: place.line, startColumn: place.column, endLine: place.line, endColumn: place.endColumn },
+              },
+              message: { text: place.message },
+            })),
+          }
+        : {}),
       partialFingerprints: { primaryLocationLineHash: `${lineHash}:${occurrence}` },
     };
   });

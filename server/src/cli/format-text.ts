@@ -15,6 +15,10 @@ export function formatText(report: Report, options: TextOptions): string {
     const location = paint('1', `${finding.file}:${finding.line}:${finding.column}`);
     const severity = paint(SEVERITY_COLORS[finding.severity], finding.severity);
     lines.push(`${location}  ${severity}  ${finding.message}  ${paint('2', `[${finding.rule}]`)}`);
+    // The other places of the same problem, then the steps that lead to it (the calls down to the query).
+    for (const place of finding.related ?? []) {
+      lines.push(`    ${paint('2', place.sameProblem ? 'also:' : 'via:')} ${place.file}:${place.line}:${place.column}  ${place.message}`);
+    }
     if (finding.help) lines.push(`    ${paint('2', 'help:')} ${finding.help}`);
   }
   if (lines.length > 0) lines.push('');

@@ -20,8 +20,11 @@ export interface ReportedFinding {
   help: string;
   /** The text of the finding's first line, which fingerprints it across line shifts. */
   lineText: string;
-  /** Other places that explain it (the calls down to the query of an N+1 through other files), 1-based. */
-  related?: { file: string; line: number; column: number; message: string }[];
+  /**
+   * Other places: steps that explain it (the calls down to the query of an N+1 through other files),
+   * or, with `sameProblem`, more places of the same problem (the other queries of one loop); 1-based.
+   */
+  related?: { file: string; absolutePath: string; line: number; column: number; endColumn: number; message: string; sameProblem?: boolean }[];
 }
 
 export interface Report {
@@ -60,7 +63,20 @@ export function reportFindings(findings: readonly Finding[], files: readonly Sch
       help: finding.help,
       lineText: text.slice(lines.offsetAt({ line: start.line, character: 0 }), lines.lineEnd(start.line)),
       ...(finding.related
-        ? { related: finding.related.map((place) => ({ file: displayPath(place.uri.startsWith('file:') ? fileURLToPath(place.uri) : place.uri, base), line: place.line + 1, column: place.character + 1, message: place.message })) }
+        ? {
+            related: finding.related.map((place) => {
+              const placePath = place.uri.startsWith('file:') ? fileURLToPath(place.uri) : place.uri;
+              return {
+                file: displayPath(placePath, base),
+                absolutePath: placePath,
+                line: place.line + 1,
+                column: place.character + 1,
+                endColumn: place.endCharacter + 1,
+                message: place.message,
+                ...(place.sameProblem ? { sameProblem: true } : {}),
+              };
+            }),
+          }
         : {}),
     };
   });

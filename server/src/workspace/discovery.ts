@@ -1,13 +1,13 @@
 /**
  * Finds a workspace's Prisma schemas the way Prisma's CLI does, one schema set per project
  * (monorepos hold several), plus sets for `.prisma` files no project claims that are not copies of
- * a schema (history, documentation, fixtures: see schema-copies.ts).
+ * a schema (history, documentation, fixtures, templates: see schema-copies.ts).
  */
 import * as path from 'node:path';
 import { groupLooseFiles } from './loose-schemas';
 import { declaresDatasource, generatorOutputs, PRISMA_CONFIG_NAMES } from './prisma-project';
 import { resolveProjectSchema, type ResolvedSource } from './project-schema';
-import { schemaCopyKind, type SetAsideSchema } from './schema-copies';
+import { hasTemplatePlaceholder, schemaCopyKind, type SetAsideSchema } from './schema-copies';
 import { forgetWorkspaceLayouts, monorepoRootAbove, type RootMemo } from './monorepo';
 import { StampedCache } from './stamped-cache';
 import { comparePaths, isInside, listPrismaFiles, pathExists, readStampedText, scanTree, type Stamps, type WalkProblem } from './walk';
@@ -35,7 +35,7 @@ export interface Discovery {
   sets: SchemaSet[];
   /** Configured locations that do not exist or cannot be read, unreadable folders. */
   problems: DiscoveryProblem[];
-  /** `.prisma` files no project claims that are copies of a schema (history, documentation, fixtures), sorted: in no set. */
+  /** `.prisma` files no project claims that are copies of a schema (history, documentation, fixtures, templates), sorted: in no set. */
   setAside: SetAsideSchema[];
   /**
    * The copies that generate a client, each a set of its own: their findings are not reported,
@@ -85,7 +85,7 @@ export async function discoverSchemas(root: string, options: { stamps?: Stamps }
   // Copies of a schema are left out; naming one (a CLI argument, a file opened in the editor) still reviews it on its own.
   const setAside: SetAsideSchema[] = [];
   const live = loose.filter((entry) => {
-    const kind = schemaCopyKind(entry.file, entry.projectRoot, { rootIsProject: scan.projectDirs.includes(entry.projectRoot) });
+    const kind = schemaCopyKind(entry.file, entry.projectRoot, { rootIsProject: scan.projectDirs.includes(entry.projectRoot), isTemplate: facts.get(entry.file)?.isTemplate });
     if (kind) setAside.push({ file: entry.file, kind });
     return kind === undefined;
   });
@@ -103,6 +103,8 @@ interface SchemaFacts {
   /** Absolute `output` folders of the file's generators. */
   outputs: string[];
   hasDatasource: boolean;
+  /** A template a build step fills in (`provider = "{{PRISMA_PROVIDER}}"`), not a schema Prisma reads. */
+  isTemplate: boolean;
 }
 
 function readSchemaFacts(files: readonly string[], stamps: Stamps | undefined): Map<string, SchemaFacts> {
@@ -118,7 +120,7 @@ function readFileFacts(file: string, stamps: Stamps | undefined): SchemaFacts | 
   const text = readStampedText(file, stamps);
   if (text === undefined || text.includes('\u0000')) return undefined;
   const outputs = generatorOutputs(text).map((output) => path.resolve(path.dirname(file), output));
-  return { outputs, hasDatasource: declaresDatasource(text) };
+  return { outputs, hasDatasource: declaresDatasource(text), isTemplate: hasTemplatePlaceholder(text) };
 }
 
 /** The set with the client folders of its files' generators (a configured schema outside the walk is read for them). */

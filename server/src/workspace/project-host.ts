@@ -15,7 +15,7 @@ import { mayChangeColumnType } from '../analysis/migrations/column-types';
 import type { MigrationContext } from '../analysis/migrations/context';
 import type { ModelFindingsCache } from '../analysis/model-findings-cache';
 import { applySuppressions } from '../analysis/policy/suppressions';
-import { isMigrationRule, type Finding, type Language, type Rule } from '../analysis/rules/types';
+import { findingSeverity, isMigrationRule, type Finding, type Language, type Rule } from '../analysis/rules/types';
 import type { PrismaSchema } from '../analysis/schema/model';
 import type { LineIndex } from '../analysis/text';
 import { analyzeWorkspaceCode } from './code-calls';
@@ -84,7 +84,7 @@ export class ProjectHost {
     const inForce = new Map(file.ran.rules.map((rule) => [rule.id, rule]));
     const configured = findings.flatMap((finding) => {
       const rule = inForce.get(finding.ruleId);
-      return rule ? [{ ...finding, severity: rule.severity }] : [];
+      return rule ? [{ ...finding, severity: findingSeverity(finding, rule.severity) }] : [];
     });
     return applySuppressions(configured, file.text, 'prisma', file.lines).kept;
   }

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { isInside } from './walk';
 
 /** Why a file is set aside: what the folders it sits in say it is. */
-export type SchemaCopyKind = 'history' | 'documentation' | 'fixture';
+export type SchemaCopyKind = 'history' | 'documentation' | 'fixture' | 'template';
 
 /** A file discovery leaves out of its schema sets, and why. */
 export interface SetAsideSchema {
@@ -37,9 +37,13 @@ const SCHEMA_FOLDERS: ReadonlySet<string> = new Set(['prisma', 'schema']);
  *   `schema.prisma` nor in a folder called `prisma` or `schema`. Such a file is data the code reads
  *   (an import sample, a template), not a schema the project runs Prisma on.
  *
+ * - `template`: a file whose datasource or generator holds a placeholder a build step fills in
+ *   (`provider = "{{PRISMA_PROVIDER}}"`): the schemas Prisma reads are made from it.
+ *
  * Undefined for any other file: it is reviewed as a schema of its own.
  */
-export function schemaCopyKind(file: string, projectRoot: string, options: { rootIsProject: boolean }): SchemaCopyKind | undefined {
+export function schemaCopyKind(file: string, projectRoot: string, options: { rootIsProject: boolean; isTemplate?: boolean }): SchemaCopyKind | undefined {
+  if (options.isTemplate) return 'template';
   if (!isInside(file, projectRoot)) return undefined;
   const folders = path.relative(projectRoot, path.dirname(file)).split(/[\\/]/).filter((name) => name !== '').map((name) => name.toLowerCase());
   // A migrations folder searched on its own is no project: its name counts, so its migrations are linted instead.
@@ -50,4 +54,12 @@ export function schemaCopyKind(file: string, projectRoot: string, options: { roo
   const named = path.basename(file).toLowerCase() === 'schema.prisma' || folders.some((name) => SCHEMA_FOLDERS.has(name));
   if (folders.includes('src') && !named) return 'fixture';
   return undefined;
+}
+
+/** `provider = "{{PRISMA_PROVIDER}}"`, `url = "<%= url %>"`: a setting of the schema left for a template engine. */
+const PLACEHOLDER_SETTING = /^[ \t]*(?:provider|url|output)\s*=\s*"[^"\n]*(?:\{\{|<%|\$\{)/m;
+
+/** Whether a `.prisma` file is a template of a schema rather than a schema (its settings hold a placeholder). */
+export function hasTemplatePlaceholder(text: string): boolean {
+  return (text.includes('{{') || text.includes('<%') || text.includes('${')) && PLACEHOLDER_SETTING.test(text);
 }

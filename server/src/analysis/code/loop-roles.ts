@@ -59,12 +59,13 @@ export function loopRole(loop: Loop, use: RepeatedUse, inner: InnerLoops = []): 
 
 /** Names of things that deliver messages or events as they come: sockets, streams, subscriptions, queues. */
 const EVENT_SOURCE = /sock(?:et)?s?$|stream$|subscriptions?$|subscriber$|consumer$|watcher$|listener$|channel$|messages$|events$|^(?:sub|pull|queue|mq)$/i;
-const EVENT_SOURCE_CALL = /^(?:on|watch|subscribe|listen|consume|stream|receive)|(?:Stream|Events|Messages|Changes)$/;
+const EVENT_SOURCE_CALL = /^(?:on|watch|subscribe|listen|consume|stream|receive|setInterval)|(?:Stream|Events|Messages|Changes)$/;
 
 /**
  * What a `for await` loop walks when it is a source of events rather than a collection: a name like
  * `socket`, `sock`, `changeStream`, `subscription` or `messages`; a `new …()` (a ZeroMQ or Redis
  * socket); or a call like `watch(…)`, `subscribe(…)`, `on(emitter, 'message')`, `client.changes()`,
+ * or a timer (`setInterval(ms)` of `node:timers/promises`: one pass per tick, a polling loop),
  * directly or through a local `const`.
  */
 function isEventSource(collection: ts.Expression, from: ts.Node): boolean {

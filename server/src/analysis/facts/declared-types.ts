@@ -293,3 +293,69 @@ function parsedSchema(expression: ts.Expression): ts.Expression | undefined {
   }
   return undefined;
 }
+
+/** Zod methods that keep a string schema's text free: checks that let a quote through, formatting and wrappers. */
+const FREE_TEXT_WRAPPERS = new Set(['optional', 'nullable', 'nullish', 'default', 'catch', 'min', 'max', 'length', 'nonempty', 'trim', 'toLowerCase', 'toUpperCase', 'describe', 'email', 'url', 'startsWith', 'endsWith', 'includes', 'array', 'readonly', 'brand']);
+
+/**
+ * True when the zod schema accepts any text: `z.string()` with no check that keeps quotes out
+ * (`.email()` lets `o'neil@x.io` through), a list or a union with such a member. `z.enum`, `z.number`,
+ * `.uuid()`, `.regex(…)`, `.refine(…)`, `.transform(…)` and schemas the file does not spell out do not.
+ */
+export function freeTextZod(expression: ts.Expression, depth = 0): boolean {
+  if (depth > MAX_DEPTH) return false;
+  const node = unwrap(expression);
+  if (ts.isIdentifier(node)) {
+    const initializer = constInitializer(node.text, node);
+    return initializer !== undefined && freeTextZod(initializer, depth + 1);
+  }
+  if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return false;
+  const method = node.expression.name.text;
+  const receiver = unwrap(node.expression.expression);
+  if (isZodNamespace(receiver)) {
+    if (method === 'string') return true;
+    if (method === 'array' || method === 'set') return node.arguments[0] !== undefined && freeTextZod(node.arguments[0], depth + 1);
+    if (method === 'union') {
+      const options = node.arguments[0] && unwrap(node.arguments[0]);
+      return options !== undefined && ts.isArrayLiteralExpression(options) && options.elements.some((option) => freeTextZod(option, depth + 1));
+    }
+    return false;
+  }
+  if (ts.isPropertyAccessExpression(receiver) && receiver.name.text === 'coerce' && isZodNamespace(unwrap(receiver.expression))) return method === 'string';
+  if (method === 'or') return freeTextZod(receiver, depth + 1) || (node.arguments[0] !== undefined && freeTextZod(node.arguments[0], depth + 1));
+  return FREE_TEXT_WRAPPERS.has(method) && freeTextZod(receiver, depth + 1);
+}
+
+/**
+ * True when the file spells the schema out, so its fields can be read: `z.object({…})` and what is
+ * chained on it, a `const` bound to one, or `imported.extend({…})` (whose other fields stay unknown).
+ */
+export function visibleZodSchema(expression: ts.Expression, depth = 0): boolean {
+  if (depth > MAX_DEPTH) return false;
+  const node = unwrap(expression);
+  if (ts.isIdentifier(node)) {
+    const initializer = constInitializer(node.text, node);
+    return initializer !== undefined && visibleZodSchema(initializer, depth + 1);
+  }
+  if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return false;
+  const receiver = unwrap(node.expression.expression);
+  if (isZodNamespace(receiver) || node.expression.name.text === 'extend') return true;
+  if (ts.isPropertyAccessExpression(receiver) && receiver.name.text === 'coerce' && isZodNamespace(unwrap(receiver.expression))) return true;
+  return visibleZodSchema(receiver, depth + 1);
+}
+
+/** The schema of a list schema's elements: `x` of `z.array(x)` or `x.array()`, through wrappers. */
+export function zodElement(expression: ts.Expression, depth = 0): ts.Expression | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const node = unwrap(expression);
+  if (ts.isIdentifier(node)) {
+    const initializer = constInitializer(node.text, node);
+    return initializer && zodElement(initializer, depth + 1);
+  }
+  if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return undefined;
+  const method = node.expression.name.text;
+  const receiver = unwrap(node.expression.expression);
+  if (isZodNamespace(receiver)) return method === 'array' || method === 'set' ? node.arguments[0] : undefined;
+  if (method === 'array') return receiver;
+  return ZOD_WRAPPERS.has(method) ? zodElement(receiver, depth + 1) : undefined;
+}

@@ -24,6 +24,15 @@ export interface AccessPath {
   sortDescending: string[];
   /** The relation field the path goes through (`author`), when it reads a related table. */
   via?: string;
+  /** True when `via` is a to-one relation: the related row is joined by a unique key (its primary key, or a 1:1 foreign key). */
+  toOne?: boolean;
+  /** For a path through a relation, the paths of the filter it is combined with (the outer `where`). */
+  outer?: readonly AccessPath[];
+  /**
+   * Foreign key columns of this model that a to-one relation filter in it matches by equality with
+   * the related rows it selects (`permission: { action }` → `permissionId`). Not part of `equality`.
+   */
+  joins?: string[];
   /** True when the `where` has parts the analysis cannot see (a spread, a variable). */
   open: boolean;
 }
@@ -98,8 +107,10 @@ function isDescending(direction: ts.Expression): boolean {
 }
 
 /** Reads a filter object into the paths it takes, each extending `base`. */
-function readFilter(schema: PrismaSchema, model: Model, filter: ts.ObjectLiteralExpression, base: AccessPath): AccessPath[] {
-  let current: AccessPath = { ...base, equality: [...base.equality], range: [...base.range], flags: [...base.flags] };
+function readFilter(schema: PrismaSchema, model: Model, filter: ts.ObjectLiteralExpression, base: AccessPath, scope?: AccessPath[]): AccessPath[] {
+  // The paths of this filter, once read: the outer paths of the relation filters in it (an AND part or an OR branch shares its filter's).
+  const outer = scope ?? [];
+  let current: AccessPath = { ...base, equality: [...base.equality], range: [...base.range], flags: [...base.flags], ...(base.joins ? { joins: [...base.joins] } : {}) };
   const related: AccessPath[] = [];
   const branchings: ts.ObjectLiteralExpression[][] = [];
   for (const property of filter.properties) {
@@ -118,10 +129,18 @@ function readFilter(schema: PrismaSchema, model: Model, filter: ts.ObjectLiteral
           continue;
         }
         // An AND of plain conditions adds to this path; one with its own OR branches is kept for below.
-        const paths = readFilter(schema, model, part, { ...current, equality: [], range: [], flags: [], sort: [], sortDescending: [], open: false });
-        const own = paths.filter((path) => path.model === model && !path.via);
+        const paths = readFilter(schema, model, part, { ...current, equality: [], range: [], flags: [], joins: [], sort: [], sortDescending: [], open: false }, outer);
+        const own = paths.filter((path) => path.model === model && path.via === current.via && path.outer === current.outer);
         if (own.length === 1) {
-          current = { ...current, equality: [...current.equality, ...own[0]!.equality], range: [...current.range, ...own[0]!.range], flags: [...current.flags, ...own[0]!.flags], open: current.open || own[0]!.open };
+          const joins = [...(current.joins ?? []), ...(own[0]!.joins ?? [])];
+          current = {
+            ...current,
+            equality: [...current.equality, ...own[0]!.equality],
+            range: [...current.range, ...own[0]!.range],
+            flags: [...current.flags, ...own[0]!.flags],
+            open: current.open || own[0]!.open,
+            ...(joins.length ? { joins } : {}),
+          };
           related.push(...paths.filter((path) => path !== own[0]));
         } else {
           branchings.push([part]);
@@ -142,7 +161,11 @@ function readFilter(schema: PrismaSchema, model: Model, filter: ts.ObjectLiteral
     if (!field) continue;
     const target = schema.modelsByName.get(field.type);
     if (target) {
-      related.push(...relationPaths(schema, model, field, target, value));
+      const paths = relationPaths(schema, model, field, target, value, outer);
+      related.push(...paths);
+      // A to-one filter that selects related rows matches this model's foreign key with their key.
+      const keys = field.relation?.fields ?? [];
+      if (!field.isList && keys.length > 0 && paths.length > 0) current.joins = [...(current.joins ?? []), ...keys];
       continue;
     }
     if (isFlagField(field) && comparison(value) === 'equality') current.flags.push(field.name);
@@ -155,15 +178,16 @@ function readFilter(schema: PrismaSchema, model: Model, filter: ts.ObjectLiteral
   for (const branches of branchings) {
     const next: AccessPath[] = [];
     for (const path of paths) {
-      for (const branch of branches) next.push(...readFilter(schema, model, branch, path));
+      for (const branch of branches) next.push(...readFilter(schema, model, branch, path, outer));
     }
     paths = next.slice(0, MAX_PATHS);
   }
+  if (!scope) outer.push(...paths);
   return [...paths, ...related];
 }
 
 /** The paths of a relation filter: `author: { email }`, `posts: { some: { published: true } }`. */
-function relationPaths(schema: PrismaSchema, model: Model, field: Field, target: Model, value: ts.Expression): AccessPath[] {
+function relationPaths(schema: PrismaSchema, model: Model, field: Field, target: Model, value: ts.Expression, outer: readonly AccessPath[]): AccessPath[] {
   if (!ts.isObjectLiteralExpression(value)) return [];
   const keys = value.properties.map(propertyName);
   let inner: ts.Expression | undefined = value;
@@ -173,7 +197,7 @@ function relationPaths(schema: PrismaSchema, model: Model, field: Field, target:
   if (!object || !ts.isObjectLiteralExpression(object)) return [];
   // A to-many filter reads the child table by its foreign key: `EXISTS (… WHERE child.fk = parent.id AND …)`.
   const childKeys = field.isList ? (schema.relations.find((relation) => relation.model === target && relation.target === model && relation.opposite === field)?.fkFields ?? []) : [];
-  const base: AccessPath = { model: target, equality: childKeys.map((key) => key.name), range: [], flags: [], sort: [], sortDescending: [], via: field.name, open: false };
+  const base: AccessPath = { model: target, equality: childKeys.map((key) => key.name), range: [], flags: [], sort: [], sortDescending: [], via: field.name, toOne: !field.isList, outer, open: false };
   return readFilter(schema, target, object, base).map((path) => ({ ...path, via: path.via ?? field.name }));
 }
 

@@ -27,10 +27,10 @@ export interface PolicyOptions {
 
 /** Applies the file's suppression comments to its findings and adds the findings about the comments. */
 export function applyPolicy(findings: readonly Finding[], file: PolicyFile, options: PolicyOptions): { findings: Finding[]; suppressed: number } {
-  if (!file.text.includes('prisma-lens-ignore')) return { findings: [...findings], suppressed: 0 };
+  if (!file.text.includes('prisma-lens-ignore')) return { findings: mergeGroups(findings, file), suppressed: 0 };
   const lines = file.lines ?? new LineIndex(file.text);
   const outcome = applySuppressions(findings, file.text, file.language, lines);
-  const result = outcome.kept;
+  const result = mergeGroups(outcome.kept, file, lines);
   const ran = new Set(options.ranRules.map((rule) => rule.id));
   if (options.invalidSeverity) {
     for (const problem of outcome.invalid) {
@@ -65,6 +65,49 @@ export function applyPolicy(findings: readonly Finding[], file: PolicyFile, opti
   }
   result.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return { findings: result, suppressed: outcome.suppressed.length };
+}
+
+/**
+ * Reports each group of findings (`Finding.group`) once, at its first finding left after the
+ * suppressions, with the others as related places; findings without a group pass unchanged.
+ */
+export function mergeGroups(findings: readonly Finding[], file: PolicyFile, lines?: LineIndex): Finding[] {
+  if (!findings.some((finding) => finding.group)) return [...findings];
+  const byKey = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    if (!finding.group) continue;
+    const key = `${finding.ruleId}\u0000${finding.group.key}`;
+    const members = byKey.get(key);
+    if (members) members.push(finding);
+    else byKey.set(key, [finding]);
+  }
+  const index = lines ?? file.lines ?? new LineIndex(file.text);
+  const result: Finding[] = [];
+  for (const finding of findings) {
+    const members = finding.group ? byKey.get(`${finding.ruleId}\u0000${finding.group.key}`)! : undefined;
+    if (!members || members.length === 1) {
+      result.push(withoutGroup(finding));
+      continue;
+    }
+    const first = members.reduce((best, member) => (member.span.start < best.span.start ? member : best));
+    if (finding !== first) continue;
+    const others = members.filter((member) => member !== first);
+    const { one, many } = first.group!;
+    const ending = (others.length === 1 ? one : many).replace('{n}', String(others.length));
+    const places = others.map((other) => {
+      const start = index.positionAt(other.span.start);
+      const end = index.positionAt(other.span.end);
+      return { uri: other.uri, line: start.line, character: start.character, endCharacter: end.line === start.line ? end.character : start.character, message: other.message, sameProblem: true };
+    });
+    result.push({ ...withoutGroup(first), message: `${first.message.replace(/\.$/, '')}; ${ending}.`, related: [...(first.related ?? []), ...places] });
+  }
+  return result;
+}
+
+function withoutGroup(finding: Finding): Finding {
+  if (!finding.group) return finding;
+  const { group: _group, ...rest } = finding;
+  return rest;
 }
 
 /**

@@ -45,6 +45,10 @@ export interface RoleConventions {
   folders: readonly string[];
   /** For `scripts`: the folder does not count inside these (the application's source). */
   notInside?: readonly string[];
+  /** Folder names that count at any depth, inside the application's source too (matched case-insensitively). */
+  anywhere?: readonly string[];
+  /** Also a file in a dated folder (`20240118214315_name/`) of a folder with one of these names: a migration's own script. */
+  datedInside?: readonly string[];
   /** Modules only this kind of file imports; a subpath (`vitest/globals`) counts as its package, a scope (`@testing-library/`) as any of its packages. */
   imports?: readonly string[];
 }
@@ -103,8 +107,14 @@ export const ROLE_CONVENTIONS: readonly RoleConventions[] = [
     // is built and deployed with the application (cron jobs, queue workers), so its findings matter.
     folders: ['scripts'],
     notInside: ['src', 'app', 'lib', 'server', 'source'],
+    // Data migrations run once, when they are deployed, then they are history like a migration's SQL.
+    anywhere: ['migrations', 'migration-scripts', 'data-migrations', 'code-migrations', 'background-migrations', 'backgroundMigrations'],
+    datedInside: ['migration', 'migrations'],
   },
 ];
+
+/** A migration folder's name: a timestamp of 8 to 14 digits, then `_` or `-` (`20240118214315_muted_at`). */
+const DATED_FOLDER = /^\d{8,14}[_-]/;
 
 /** `from '…'`, `import '…'`, `import('…')`, `require('…')`. */
 const MODULE_SPECIFIER = /(?:\bfrom|\bimport\s*\(?|\brequire\s*\()\s*(['"])([^'"\n]{1,200})\1/g;
@@ -131,6 +141,10 @@ function byFolders(folders: readonly string[]): FileRoleMatch | undefined {
   const lower = folders.map((folder) => folder.toLowerCase());
   for (let i = lower.length - 1; i >= 0; i--) {
     for (const conventions of ROLE_CONVENTIONS) {
+      if (conventions.anywhere?.some((name) => name.toLowerCase() === lower[i])) return { role: conventions.role, reason: `folder "${folders[i]}"` };
+      if (i > 0 && DATED_FOLDER.test(lower[i]!) && conventions.datedInside?.includes(lower[i - 1]!)) {
+        return { role: conventions.role, reason: `folder "${folders[i - 1]}/${folders[i]}"` };
+      }
       if (!conventions.folders.includes(lower[i]!)) continue;
       if (conventions.notInside && lower.slice(0, i).some((outer) => conventions.notInside!.includes(outer))) continue;
       return { role: conventions.role, reason: `folder "${folders[i]}"` };
@@ -168,6 +182,7 @@ export function describeRole(role: FileRole, code: (text: string) => string = (t
       ? `files in a ${list(conventions.folders)} folder that is not inside ${list(conventions.notInside)} (there it is deployed with the application)`
       : `files in folders named ${list(conventions.folders)}`,
   );
+  if (conventions.anywhere?.length) parts.push(`data migrations: files in folders named ${list(conventions.anywhere)}, and in a dated folder of a ${list(conventions.datedInside ?? [])} folder (${code('20240118214315_name/')})`);
   if (conventions.imports?.length) parts.push(`files that import ${list(conventions.imports.map((module) => (module.endsWith('/') ? `${module}*` : module)))}`);
   return `${capitalize(conventions.title)}: ${parts.join('; ')}.`;
 }

@@ -2,6 +2,7 @@
 import ts = require('typescript');
 import type { CodeRuleContext } from '../code/context';
 import type { QuerySite } from '../code/query-sites';
+import type { Model } from '../schema/model';
 import { objectArgument, propertyName, spanOf, unwrap, valueParent } from '../code/syntax';
 import { constInitializer, enclosingTransaction, namesRead } from '../facts/code-scope';
 import { defineRule, type CodeRule, type Fix, type RuleFinding } from './types';
@@ -11,6 +12,14 @@ const WRITES = new Set(['update', 'updateMany', 'upsert']);
 /** `Prisma.Decimal` arithmetic: `wallet.balance.minus(amount)`. */
 const DECIMAL_METHODS = new Set(['plus', 'minus', 'add', 'sub', 'times', 'mul', 'div', 'dividedBy', 'mod']);
 const ARITHMETIC = new Set([ts.SyntaxKind.PlusToken, ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken, ts.SyntaxKind.SlashToken]);
+/** Operators that keep an expression of constants constant (`2 ** 31 - 1`, `(1 << 8) - 1`). */
+const CONSTANT_OPERATORS = new Set([
+  ...ARITHMETIC, ts.SyntaxKind.AsteriskAsteriskToken, ts.SyntaxKind.PercentToken, ts.SyntaxKind.BarToken, ts.SyntaxKind.AmpersandToken, ts.SyntaxKind.CaretToken,
+  ts.SyntaxKind.LessThanLessThanToken, ts.SyntaxKind.GreaterThanGreaterThanToken, ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken,
+]);
+/** A counter whose new value, stored in an inserted row under a unique constraint, makes a concurrent writer fail. */
+const VERSION_FIELD = /version|revision/i;
+const CREATES = new Set(['create', 'createMany', 'createManyAndReturn', 'upsert']);
 
 export default defineRule<CodeRule>({
   id: 'lost-update',
@@ -21,7 +30,7 @@ export default defineRule<CodeRule>({
     why: [
       '`const user = await prisma.user.findUnique(…)` then `prisma.user.update({ data: { balance: user.balance - amount } })` is a read-modify-write. Two requests that run at once both read balance 100, both write 100 − 30 = 70, and one payment disappears. It happens under load, on double clicks and on retried webhooks, and no error is ever raised.',
       'Let the database do the arithmetic: `data: { balance: { decrement: amount } }` is one atomic `UPDATE … SET balance = balance - $1`. When the new value needs more than arithmetic, use optimistic locking: a `version` field checked in `updateMany({ where: { id, version: user.version }, data: { …, version: { increment: 1 } } })`, retrying when the count is 0.',
-      'An interactive `$transaction` alone does not prevent it: at PostgreSQL\'s default Read Committed isolation both transactions still read 100. The rule accepts transactions with `isolationLevel: Serializable` (or `RepeatableRead` on PostgreSQL, where a concurrent update aborts the transaction; MySQL\'s Repeatable Read does not), a version-style check in the `where`, and atomic operations. It follows rows loaded with `include` (`order.items[0].product.store`) to their model.',
+      'An interactive `$transaction` alone does not prevent it: at PostgreSQL\'s default Read Committed isolation both transactions still read 100. The rule accepts transactions with `isolationLevel: Serializable` (or `RepeatableRead` on PostgreSQL, where a concurrent update aborts the transaction; MySQL\'s Repeatable Read does not), a version-style check in the `where`, a new `version` also inserted into a row under a unique constraint in the same transaction (`@@unique([pageId, version])`: the second writer fails on it), atomic operations, and a read value only clamped by a constant (`Math.max(ALL_FLAGS, member.flags)`), which adds nothing to what it read. It follows rows loaded with `include` (`order.items[0].product.store`) to their model.',
     ].join('\n\n'),
     bad: [
       'const account = await prisma.account.findUniqueOrThrow({ where: { id } });',
@@ -48,6 +57,7 @@ export default defineRule<CodeRule>({
         const read = derivedFromRead(property.initializer, field, site, reads);
         if (!read) continue;
         if (where && checksVersion(where, read.variable)) continue;
+        if (VERSION_FIELD.test(field) && insertsVersionedRow(context, site, data, read, field)) continue;
         findings.push({
           uri: context.uri,
           span: spanOf(property.name, context.sourceFile),
@@ -122,9 +132,113 @@ function derivedFromRead(value: ts.Expression, field: string, site: QuerySite, r
   if (!isComputation(node)) return undefined;
   for (const read of reads) {
     if (read.model !== (site.model?.name ?? site.delegate) || read.declaration.pos > site.node.pos) continue;
-    if (readsField(node, read.variable, field)) return read;
+    if (readsField(node, read.variable, field) && !isBoundedCopy(node, read.variable, field)) return read;
   }
   return undefined;
+}
+
+/**
+ * `Math.max(MAX_LEVEL, user.level)`, `Math.min(user.quota, 0)`: the read value itself, not changed by
+ * arithmetic, clamped by constants. A stale read then writes the constant bound or the value as it was
+ * read, as a plain write-back does; it adds nothing to the value it read, so no concurrent change is
+ * counted twice. `Math.max(stock.quantity - 1, 0)` and `Math.max(user.best, score)` stay computations.
+ */
+function isBoundedCopy(node: ts.Expression, variable: string, field: string): boolean {
+  const value = unwrap(node);
+  if (!ts.isCallExpression(value) || !/^Math\.(?:max|min)$/.test(value.expression.getText()) || value.arguments.length < 2) return false;
+  let bounded = false;
+  for (const argument of value.arguments) {
+    const operand = unwrap(argument);
+    if (isConstant(operand)) bounded = true;
+    else if (!isFieldRead(operand, variable, field) && !isBoundedCopy(operand, variable, field)) return false;
+  }
+  return bounded;
+}
+
+function isFieldRead(node: ts.Expression, variable: string, field: string): boolean {
+  return ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === variable && node.name.text === field;
+}
+
+const SCREAMING_CASE = /^[A-Z][A-Z0-9]*_[A-Z0-9_]*$|^[A-Z][A-Z0-9]+$/;
+
+/** A value fixed when the code is written: a number, `MAX_LEVEL`, `Limits.ALL_FLAGS`, `Number.MAX_SAFE_INTEGER`, a `const` of one, or arithmetic on them. */
+function isConstant(node: ts.Expression, depth = 0): boolean {
+  const value = unwrap(node);
+  if (depth > 4) return false;
+  if (ts.isNumericLiteral(value) || ts.isBigIntLiteral(value)) return true;
+  if (ts.isPrefixUnaryExpression(value)) return [ts.SyntaxKind.MinusToken, ts.SyntaxKind.PlusToken, ts.SyntaxKind.TildeToken].includes(value.operator) && isConstant(value.operand, depth + 1);
+  if (ts.isBinaryExpression(value)) return CONSTANT_OPERATORS.has(value.operatorToken.kind) && isConstant(value.left, depth + 1) && isConstant(value.right, depth + 1);
+  if (ts.isPropertyAccessExpression(value)) return SCREAMING_CASE.test(value.name.text);
+  if (!ts.isIdentifier(value)) return false;
+  if (value.text === 'Infinity' || SCREAMING_CASE.test(value.text)) return true;
+  const initializer = constInitializer(value.text, value);
+  return initializer !== undefined && isConstant(initializer, depth + 1);
+}
+
+/**
+ * Optimistic locking through an insert: the new `version` is also written into a row created in the
+ * same transaction (or by a nested create of the same update) under a unique constraint that
+ * includes it, such as `@@unique([documentId, version])`, so of two writers that read the same
+ * version the second fails on the constraint instead of overwriting the first. When the schema
+ * declares the created model, the constraint must be there; without a schema the field's name decides.
+ */
+function insertsVersionedRow(context: CodeRuleContext, site: QuerySite, data: ts.ObjectLiteralExpression, read: ReadBinding, field: string): boolean {
+  const rows: CreatedRow[] = nestedCreates(context, data, site.model);
+  const transaction = enclosingTransaction(site.node);
+  if (transaction) {
+    for (const other of context.querySites) {
+      if (other === site || other.kind !== 'model' || !CREATES.has(other.operation) || enclosingTransaction(other.node) !== transaction) continue;
+      const args = objectArgument(other.node);
+      const created = args && propertyValueOf(args, other.operation === 'upsert' ? 'create' : 'data');
+      if (created) rows.push(...rowsOf(created, modelOf(context, other.model?.name)));
+    }
+  }
+  return rows.some((row) => carriesReadValue(row, read, field));
+}
+
+interface CreatedRow {
+  row: ts.ObjectLiteralExpression;
+  /** The created model, when the schema declares it. */
+  model: Model | undefined;
+}
+
+function modelOf(context: CodeRuleContext, name: string | undefined): Model | undefined {
+  return name === undefined ? undefined : context.schema?.modelsByName.get(name);
+}
+
+function rowsOf(value: ts.Expression, model: Model | undefined): CreatedRow[] {
+  const node = unwrap(value);
+  if (ts.isObjectLiteralExpression(node)) return [{ row: node, model }];
+  if (ts.isArrayLiteralExpression(node)) return node.elements.flatMap((element) => (ts.isSpreadElement(element) ? [] : rowsOf(element, model)));
+  return [];
+}
+
+/** `revisions: { create: { … } }` and `revisions: { createMany: { data: [...] } }` in the update's own data. */
+function nestedCreates(context: CodeRuleContext, data: ts.ObjectLiteralExpression, model: Model | undefined): CreatedRow[] {
+  const rows: CreatedRow[] = [];
+  for (const property of data.properties) {
+    const relation = ts.isPropertyAssignment(property) ? unwrap(property.initializer) : undefined;
+    if (!relation || !ts.isObjectLiteralExpression(relation)) continue;
+    const target = modelOf(context, model?.fields.find((candidate) => candidate.name === propertyName(property))?.type);
+    const create = propertyValueOf(relation, 'create');
+    if (create) rows.push(...rowsOf(create, target));
+    const many = propertyValueOf(relation, 'createMany');
+    const manyData = many && ts.isObjectLiteralExpression(many) ? propertyValueOf(many, 'data') : undefined;
+    if (manyData) rows.push(...rowsOf(manyData, target));
+  }
+  return rows;
+}
+
+/** True when a field of the row is computed from the value read (directly or through one `const`) and, when the model is known, sits in a unique constraint. */
+function carriesReadValue({ row, model }: CreatedRow, read: ReadBinding, field: string): boolean {
+  return row.properties.some((property) => {
+    const name = propertyName(property);
+    if (!name) return false;
+    let value = propertyValueOf(row, name);
+    if (value && ts.isIdentifier(value)) value = constInitializer(value.text, value) ?? value;
+    if (!value || !readsField(value, read.variable, field)) return false;
+    return !model || model.indexes.some((index) => (index.kind === 'unique' || index.kind === 'id') && index.fields.some((indexed) => indexed.name === name));
+  });
 }
 
 function isComputation(node: ts.Expression): boolean {

@@ -1,8 +1,11 @@
 /** Flags dependent writes in one function outside `$transaction`: a failure between them leaves half a change. */
 import ts = require('typescript');
+import type { CodeRuleContext } from '../code/context';
+import { enclosingCatch, failureIgnored, neverBothRun } from '../code/exclusive-paths';
 import type { QuerySite } from '../code/query-sites';
 import { operationKind } from '../code/operations';
-import { objectArgument, propertyName, unwrap, valueParent } from '../code/syntax';
+import { isDatabaseCall, isOutsideCall } from '../code/outside-calls';
+import { calleeName, isWithin, objectArgument, propertyName, unwrap, valueParent } from '../code/syntax';
 import { enclosingFunction, enclosingTransaction, isTransactionClient, namesRead } from '../facts/code-scope';
 import { defineRule, type CodeRule, type RuleFinding } from './types';
 
@@ -20,6 +23,7 @@ export default defineRule<CodeRule>({
       'Put writes that belong together in one `prisma.$transaction(async (tx) => { … })` (or the array form when they do not depend on each other\'s results), or express them as one nested write (`order.create({ data: { items: { create: [...] } } })`), which Prisma runs in one transaction.',
       'The rule reports the second write when it uses the result of an earlier write in the same function, or when one write decrements and another increments the same field. Writes through a transaction client (`tx`, a parameter typed `Prisma.TransactionClient`) are taken to be inside the caller\'s transaction, and writes to append-only side records (`AuditLog`, `…Event`, `…History`, `Notification`) are not counted: a missing log entry is a gap, not half-changed data.',
       'When an HTTP call, a file write or another call outside the database (`fetch`, `fs.writeFile`, object storage, payments, mail) runs between the two writes, a transaction cannot undo it and should not stay open while it runs: the finding says so and advises a compensating step (undo the first write when a later step fails) or recording the intent first and finishing it from a job that retries.',
+      'It stays quiet where the half-change is the design: a row marked pending or processing before outside work and marked done or failed after it (the status is the record of how far it got); a write in a `catch` that records the failure; writes in branches that never both run (`if`/`else`, `switch` cases, a branch that returns); a follow-up write whose failure is caught and only logged on purpose (`.catch(log)`); and an outside call between the writes that needs the first row\'s result (a file path with its id).',
     ].join('\n\n'),
     bad: [
       'const order = await prisma.order.create({ data: { userId } });',
@@ -49,11 +53,20 @@ export default defineRule<CodeRule>({
       const reported = new Set<QuerySite>();
       for (let i = 1; i < writes.length; i++) {
         const second = writes[i]!;
+        // A write in a `catch` runs because the `try` failed (it marks the row failed, or undoes a write): it is the remedy, not half of a change.
+        const failurePath = enclosingCatch(second.node);
         for (const first of writes.slice(0, i)) {
+          if (reported.has(second)) break;
+          if (failurePath && !isWithin(first.node, failurePath)) continue;
+          if (neverBothRun(first.node, second.node) || failureIgnored(second.node, first.node)) continue;
           const reason = dependency(first, second);
-          if (!reason || reported.has(second)) continue;
+          if (!reason) continue;
+          const between = workBetween(context, first, second);
+          // The external step needs the first write's row (a file named by its id), or the first write records the work as pending and
+          // the second its outcome: the writes are apart on purpose, and the first is the record a compensating step or a retry reads.
+          if (between.outsideUsesResult || (between.awaited && statusHandOff(first, second))) continue;
           reported.add(second);
-          const outside = sideEffectBetween(context.sourceFile, first, second);
+          const outside = between.outside;
           findings.push({
             uri: context.uri,
             span: second.span,
@@ -71,36 +84,87 @@ export default defineRule<CodeRule>({
   },
 });
 
-/** Calls that reach outside the database: HTTP, files, object storage, payments, mail. */
-const OUTSIDE_CALLS = /^(?:fetch|writeFile|appendFile|rename|unlink|rm|mkdir|copyFile|putObject|upload|sendMail|sendEmail)$/;
-const OUTSIDE_RECEIVERS = /^(?:axios|got|ky|fs|fsp|fsPromises|promises|s3|s3Client|storage|bucket|stripe|resend|mailer|transporter|httpClient|http)$/i;
+/** Calls that only combine or chain other calls: what they run decides. */
+const COMBINATORS = /^(?:all|allSettled|race|any|then|catch|finally|map|flatMap|forEach|filter|reduce)$/;
 
-/** The first call between the two writes that reaches outside the database (`fetch(…)`, `fs.writeFile(…)`, `stripe.charges.create(…)`), as written. */
-function sideEffectBetween(sourceFile: ts.SourceFile, first: QuerySite, second: QuerySite): string | undefined {
+interface WorkBetween {
+  /** The first call between the writes that reaches outside the database, as written (`fetch(…)`). */
+  outside: string | undefined;
+  /** A call outside the database between the writes reads the first write's result (`fs.writeFile(\`/files/${file.id}\`)`). */
+  outsideUsesResult: boolean;
+  /** An awaited call between the writes that is no Prisma query (an SDK call, a helper of another module). */
+  awaited: boolean;
+}
+
+/** What runs between two writes of one function: calls outside the database, and awaited calls that are no Prisma query. */
+function workBetween(context: CodeRuleContext, first: QuerySite, second: QuerySite): WorkBetween {
+  const sourceFile = context.sourceFile;
   const fn = enclosingFunction(second.node);
   const scope: ts.Node = fn?.body ?? sourceFile;
   const start = first.node.getEnd();
   const end = second.node.getStart(sourceFile);
-  let found: string | undefined;
+  const result = resultName(first);
+  const between: WorkBetween = { outside: undefined, outsideUsesResult: false, awaited: false };
   const walk = (node: ts.Node): void => {
-    if (found || node.getEnd() <= start || node.getStart(sourceFile) >= end) return;
-    if (ts.isCallExpression(node) && node.getStart(sourceFile) >= start && isOutsideCall(node)) {
-      found = `${node.expression.getText(sourceFile)}(…)`;
-      return;
+    if (node.getEnd() <= start || node.getStart(sourceFile) >= end) return;
+    const inside = node.getStart(sourceFile) >= start && node.getEnd() <= end;
+    if (inside && ts.isCallExpression(node) && isOutsideCall(context, node)) {
+      between.outside ??= `${node.expression.getText(sourceFile)}(…)`;
+      if (result && namesRead(node).has(result)) between.outsideUsesResult = true;
     }
+    if (inside && ts.isAwaitExpression(node) && awaitsOtherWork(context, node)) between.awaited = true;
     ts.forEachChild(node, walk);
   };
   walk(scope);
-  return found;
+  return between;
 }
 
-function isOutsideCall(call: ts.CallExpression): boolean {
-  const callee = unwrap(call.expression);
-  if (ts.isIdentifier(callee)) return OUTSIDE_CALLS.test(callee.text);
-  if (!ts.isPropertyAccessExpression(callee)) return false;
-  let receiver: ts.Expression = callee.expression;
-  while (ts.isPropertyAccessExpression(receiver)) receiver = receiver.expression;
-  return OUTSIDE_CALLS.test(callee.name.text) || (ts.isIdentifier(receiver) && OUTSIDE_RECEIVERS.test(receiver.text));
+/** An awaited expression that runs a call, none of which is a Prisma query or a local function that runs one. */
+function awaitsOtherWork(context: CodeRuleContext, node: ts.AwaitExpression): boolean {
+  let calls = 0;
+  let database = false;
+  const walk = (current: ts.Node): void => {
+    if (database) return;
+    if (ts.isCallExpression(current) && !COMBINATORS.test(calleeName(current) ?? '')) {
+      if (isDatabaseCall(context, current)) database = true;
+      else calls++;
+    }
+    ts.forEachChild(current, walk);
+  };
+  walk(node.expression);
+  return calls > 0 && !database;
+}
+
+/** A status the work moves through (`status`, `state`, `paymentStatus`), and fields that record how it ended. */
+const STATUS_FIELD = /^(?:status|state|phase|stage|progress)$|[a-z](?:Status|State)$/;
+const OUTCOME_FIELD = /^(?:error|errorMessage|errorCode|failureReason|result|output|response|(?:completed|finished|failed|processed|done|succeeded|sent|published|uploaded|delivered)At)$/;
+
+/**
+ * The first write records a row as pending (it sets a status), the second, of the same model, records
+ * how the work between them ended (a status, an error, a finished-at time): a hand-off, not half a change.
+ */
+function statusHandOff(first: QuerySite, second: QuerySite): boolean {
+  if (!/^(?:update|updateMany|upsert)$/.test(second.operation)) return false;
+  if ((first.model?.name ?? first.delegate) !== (second.model?.name ?? second.delegate)) return false;
+  if (![...dataFields(first)].some((field) => STATUS_FIELD.test(field))) return false;
+  return [...dataFields(second)].some((field) => STATUS_FIELD.test(field) || OUTCOME_FIELD.test(field));
+}
+
+/** The fields a write sets: the keys of `data`, or of `create` and `update` for an upsert. */
+function dataFields(site: QuerySite): Set<string> {
+  const fields = new Set<string>();
+  const args = objectArgument(site.node);
+  for (const property of args?.properties ?? []) {
+    const key = propertyName(property);
+    if (key !== 'data' && key !== 'create' && key !== 'update') continue;
+    const value = ts.isPropertyAssignment(property) ? unwrap(property.initializer) : undefined;
+    if (!value || !ts.isObjectLiteralExpression(value)) continue;
+    for (const field of value.properties) {
+      const name = propertyName(field);
+      if (name) fields.add(name);
+    }
+  }
+  return fields;
 }
 
 /** How `second` depends on `first`: it reads the first's result, or the two move an amount between rows. */

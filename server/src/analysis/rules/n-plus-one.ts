@@ -7,6 +7,7 @@ import { includeFix } from '../code/fix-include';
 import { mapLookupFix } from '../code/fix-map-lookup';
 import type { Loop } from '../code/iteration';
 import { operationKind } from '../code/operations';
+import { isOutsideCall } from '../code/outside-calls';
 import { perIterationAnalysis, repeatedQueries, type RepeatedQuery, type RepeatedRemoteCall } from '../code/per-iteration';
 import type { QuerySite } from '../code/query-sites';
 import { relationLoad, singleCriterion, type RelationLoad } from '../code/relation-load';
@@ -21,7 +22,7 @@ export default defineRule<CodeRule>({
     summary: 'Prisma queries that run once per element of a loop (N+1).',
     why: [
       'Each Prisma query is at least one round trip to the database. A query inside a `for` loop, or in the callback of `map`, `forEach`, `reduce` or `pMap`, runs once per element: loading 200 users and then their posts one user at a time costs 201 round trips, and the page gets slower as the data grows. Writes in a loop hold a connection, and often a transaction, for just as long.',
-      'The rule follows queries through wrappers (`withRetry(() => …)`, `.then`), transactions (`tx` in `$transaction(async (tx) => …)`), clients behind wrappers (`this.prisma`, `ctx.db`, `this.prismaService.txClient()`, a repository\'s `.model.<delegate>`), local helper functions called in the loop, and functions of other files: imported helpers, methods of injected services (`this.userService.findById(id)`, the constructor parameter\'s type naming the class) and of exported instances (`export const monitors = new MonitorManager()`), a few calls deep. It reports such a call at the call in the loop, with the chain of calls down to the query as related information.',
+      'The rule follows queries through wrappers (`withRetry(() => …)`, `.then`), transactions (`tx` in `$transaction(async (tx) => …)`), clients behind wrappers (`this.prisma`, `ctx.db`, `this.prismaService.txClient()`, a repository\'s `.model.<delegate>`), local helper functions called in the loop, and functions of other files: imported helpers, methods of injected services (`this.userService.findById(id)`, the constructor parameter\'s type naming the class) and of exported instances (`export const monitors = new MonitorManager()`), a few calls deep. It reports such a call at the call in the loop, with the chain of calls down to the query as related information. The queries of one loop are one finding, at the first of them, with the others as related information: the fix is one change to the loop. A loop that also calls outside the database for each element (an HTTP request, object storage, a payment, mail or queue service) is reported as info: that call costs more than the query.',
       'It stays quiet where one query per iteration is the design: pagination loops (`take` with `skip`, `cursor` or a keyset `where`) and batch loops (a `while` that reads a page with `take` until none is left), with whatever loop runs them, retry and compare-and-swap loops, loops over chunks that query each chunk with `in` or a `*Many` operation, loops over the keys of a grouping that write each key\'s whole group at once (`in: ids`, `Prisma.join(ids)`, `= ANY(${ids})`), a bulk write per iteration of a whole other list (`createMany({ data: users.map(…) })`), loops over collections the code defines (literal lists, module-level or `as const` lists and copies of them, `SCREAMING_CASE` constants, `Object.values` of a constant object or an enum, a fixed count such as `Array.from({ length: 9 })`, definitions a class registers in its `define…`/`register…` methods), a query that runs for one iteration at most (behind `if (i === 0)`, `if (saved.length === 1)` on a list the loop appends to, or `if (org.id === ACME_ORG_ID)`), queries built without being run (pushed un-awaited onto a list or returned from a plain callback, for a later `$transaction([...])`), a query only in the `catch` of an iteration, consumer loops (`for await` over a socket, a stream or a subscription: one query per message as it arrives), and test hooks. It also stays quiet for `findUnique` calls that Prisma Client batches itself: calls issued in the same tick (such as `Promise.all(ids.map((id) => prisma.user.findUnique({ where: { id } })))`) whose `where` holds only equality criteria on scalar fields or a compound unique key, with the same selection. `findFirst`, and any query awaited one iteration after another, are never batched.',
     ].join('\n\n'),
     bad: [
@@ -41,12 +42,50 @@ export default defineRule<CodeRule>({
       'Unsafe: every quick fix changes when and how often queries run, so it is offered one finding at a time and never applied by "fix all". Loading with `findMany({ where: { key: { in: … } } })` before the loop reads all rows at once (a value that occurs twice is read once, and rows written inside the loop are not seen); `createMany` skips nested writes and returns a count instead of the rows; adding `include` changes the shape of the parent query\'s result.',
   },
   check(context) {
-    const findings = repeatedQueries(context).map((repeated) => findingFor(context, repeated));
+    const outside = new Map<ts.Node, string | undefined>();
+    const inLoop = (finding: RuleFinding, loop: Loop): RuleFinding => {
+      if (!outside.has(loop.node)) outside.set(loop.node, outsideCallIn(context, loop));
+      return ofLoop(finding, loop, outside.get(loop.node));
+    };
+    const findings = repeatedQueries(context).map((repeated) => inLoop(findingFor(context, repeated), repeated.loop));
     const remote = perIterationAnalysis(context).remoteCalls();
     if (remote.length === 0) return findings;
-    return [...findings, ...remote.map((repeated) => remoteFindingFor(context, repeated))].sort((a, b) => a.span.start - b.span.start);
+    return [...findings, ...remote.map((repeated) => inLoop(remoteFindingFor(context, repeated), repeated.loop))].sort((a, b) => a.span.start - b.span.start);
   },
 });
+
+/**
+ * The queries of one loop are one problem, fixed by one change to the loop: one finding, the others
+ * related. When each iteration also calls outside the database (an HTTP request, a file or object
+ * storage, a payment or mail service), that call costs more than the query: the finding is true
+ * but idle (info).
+ */
+function ofLoop(finding: RuleFinding, loop: Loop, outsideCall: string | undefined): RuleFinding {
+  const group = { key: `loop@${loop.node.getStart()}`, one: 'so does one more query of this loop', many: 'so do {n} more queries of this loop' };
+  if (outsideCall === undefined) return { ...finding, group };
+  return {
+    ...finding,
+    group,
+    idle: true,
+    message: `${finding.message.replace(/\.$/, '')}; each iteration also calls "${outsideCall}" outside the database.`,
+    help: `${finding.help} Reported as info: the call to "${outsideCall}" per element costs more than the query, so batching the query alone changes little.`,
+  };
+}
+
+/** The first call outside the database that the loop makes once per iteration, as written (`stripe.refunds.create(…)`). */
+function outsideCallIn(context: CodeRuleContext, loop: Loop): string | undefined {
+  let found: string | undefined;
+  const walk = (node: ts.Node): void => {
+    if (found !== undefined) return;
+    if (ts.isCallExpression(node) && isOutsideCall(context, node)) {
+      found = `${shortText(node.expression, context.sourceFile)}(…)`;
+      return;
+    }
+    ts.forEachChild(node, walk);
+  };
+  walk(loop.body);
+  return found;
+}
 
 /** A call in a loop of another file's function that queries: reported at the call, with the chain down to the query. */
 function remoteFindingFor(context: CodeRuleContext, repeated: RepeatedRemoteCall): RuleFinding {

@@ -5,6 +5,7 @@ import type { QuerySite } from '../code/query-sites';
 import { objectArgument, propertyName, shortText, spanOf, unwrap } from '../code/syntax';
 import type { Field, Model } from '../schema/model';
 import { constInitializer, declarationOf, enclosingFunction } from '../facts/code-scope';
+import { argumentsPassed, parameterSource } from '../facts/parameter-arguments';
 import { nameWords } from '../facts/schema-text';
 import { defineRule, type CodeRule, type RuleFinding } from './types';
 
@@ -25,6 +26,17 @@ const ISSUED_TOKENS = new Set(['access', 'refresh', 'id', 'session', 'oauth', 'p
  */
 const IDENTIFYING_TOKENS = new Set(['idempotency', 'cursor', 'page', 'pagination', 'continuation', 'sync', 'account', 'push', 'fcm', 'apns', 'device']);
 const DEVICE_WORDS = new Set(['push', 'fcm', 'apns', 'device']);
+/**
+ * Tokens meant to be seen: printed as a QR code on a document, or put in a public link. A share token
+ * that opens private data is a credential and stays reported: only names that say public or QR count.
+ */
+const PUBLIC_TOKENS = new Set(['qr', 'public', 'publishable']);
+/** A WebAuthn/passkey challenge or a nonce: sent to the browser, and useless without the private key that signs it. */
+const NONCE_WORDS = new Set(['challenge', 'nonce']);
+/** The id of a JWT (`payload.jti`, `jwtId`, `tokenId`): a lookup key for revocation; the signed token itself is not stored. */
+const JWT_ID = /^(?:jti|jwtid|tokenid)$/;
+/** How far the rule follows a parameter to the callers that pass it, and their parameters to theirs. */
+const MAX_CALLER_DEPTH = 3;
 /** Values that are a masked copy: `getDisplaySecretKey(key)`, `\`sk_****${key.slice(-4)}\``. */
 const MASKED_VALUE = /display|mask|redact|obfuscat|\*{3,}/i;
 const WRITES = new Set(['create', 'createMany', 'createManyAndReturn', 'update', 'updateMany', 'updateManyAndReturn', 'upsert']);
@@ -38,7 +50,7 @@ export default defineRule<CodeRule>({
     why: [
       'A database is copied into backups, replicas, analytics exports and laptops, and is leaked more often than any one server is breached. Passwords stored as received expose every account (and, since people reuse them, their other accounts too); API keys, reset tokens and client secrets stored as received are credentials an attacker can use straight away.',
       'Hash what you only need to compare: passwords with a slow, salted hash (`argon2`, `bcrypt`, `scrypt`), random tokens and API keys with SHA-256 (they are long and random, so a fast hash is enough), and look them up by the hash. Encrypt what you must read back (a third-party secret, a TOTP seed) with a key kept outside the database.',
-      'The rule needs both the schema and the code: the schema says which fields are secrets (a `String` named like `password`, `secret`, `apiKey`, `resetToken`, and not like `passwordHash` or `encryptedSecret`), and the code shows what is written to them. It reports a `create`/`update`/`upsert` that writes such a field from a value with no sign of hashing or encryption (no `hash`, `bcrypt`, `argon2`, `scrypt`, `encrypt`, `cipher`… in the value, the `const` it comes from, or its name). OAuth and session tokens (`access_token`, `refreshToken`, `sessionToken`) must be sent back as they are and are left alone; so are tokens that identify rather than authenticate (push and device tokens, idempotency keys, page cursors, Apple\'s app account token), masked copies kept for display (`displaySecretKey`, `partialClientSecret`, a value with `****`), values replaced by their hash earlier in the function (`input.password = await hash(input.password)`), and files with a Prisma Client extension that hashes on write.',
+      'The rule needs both the schema and the code: the schema says which fields are secrets (a `String` named like `password`, `secret`, `apiKey`, `resetToken`, and not like `passwordHash` or `encryptedSecret`), and the code shows what is written to them. It reports a `create`/`update`/`upsert` that writes such a field from a value with no sign of hashing or encryption (no `hash`, `bcrypt`, `argon2`, `scrypt`, `encrypt`, `cipher`… in the value, the `const` it comes from, or its name). OAuth and session tokens (`access_token`, `refreshToken`, `sessionToken`) must be sent back as they are and are left alone; so are tokens that identify rather than authenticate (push and device tokens, idempotency keys, page cursors, Apple\'s app account token), masked copies kept for display (`displaySecretKey`, `partialClientSecret`, a value with `****`), values that are not credentials though the column looks like one (a WebAuthn challenge or a nonce, the `jti` of a JWT written to a `token` column, a `qrToken` or `publicToken`; a `shareToken` is still reported, since it may open private data), values replaced by their hash earlier in the function (`input.password = await hash(input.password)`), a helper\'s parameter that every call in the same file passes hashed or encrypted (`saveClient({ clientSecret: encrypt(secret) })`), or whose name says so (`encryptedSecret`, `secretHash`), and files with a Prisma Client extension that hashes on write.',
     ].join('\n\n'),
     bad: ['await prisma.user.create({', '  data: { email, password: input.password },', '});'].join('\n'),
     good: ['await prisma.user.create({', '  data: { email, password: await argon2.hash(input.password) },', '});'].join('\n'),
@@ -50,6 +62,8 @@ export default defineRule<CodeRule>({
     // A client extension or middleware in the file that hashes on write protects every write below it.
     if (/\$extends|\$use\(/.test(context.text) && PROTECTION.test(context.text.slice(context.text.search(/\$extends|\$use\(/)))) return [];
     const findings: RuleFinding[] = [];
+    const siteNodes = new Set<ts.Node>(context.querySites.map((site) => site.node));
+    const skip = (call: ts.CallExpression): boolean => siteNodes.has(call);
     for (const site of context.querySites) {
       if (site.kind !== 'model' || !site.model || !WRITES.has(site.operation)) continue;
       const secrets = secretFields(site.model);
@@ -61,7 +75,7 @@ export default defineRule<CodeRule>({
           const field = secrets.get(propertyName(property) ?? '');
           if (!field) continue;
           const value = ts.isPropertyAssignment(property) ? property.initializer : ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
-          if (!value || isProtected(value) || isEmpty(value) || MASKED_VALUE.test(value.getText()) || protectedEarlier(value, site.node)) continue;
+          if (!value || isEmpty(value) || MASKED_VALUE.test(value.getText()) || isPublicValue(value, field) || isSafe(context, skip, value, site.node)) continue;
           findings.push(findingFor(context, site, site.model, field, property, value));
         }
       }
@@ -82,11 +96,13 @@ export function secretFields(model: Model): Map<string, Field> {
 
 export function isSecretName(name: string): boolean {
   const words = nameWords(name);
-  if (words.some((word) => PROTECTED_WORDS.has(word))) return false;
+  if (words.some((word) => PROTECTED_WORDS.has(word) || NONCE_WORDS.has(word))) return false;
   const joined = words.join('');
   if (/password|passwd|passphrase|passcode|^pwd$/.test(joined)) return true;
-  if (words.includes('secret') || /apikey|privatekey|secretkey|signingkey|webhooksecret/.test(joined)) return true;
-  if (words.includes('token')) return !words.some((word) => ISSUED_TOKENS.has(word) || IDENTIFYING_TOKENS.has(word));
+  if (words.includes('secret')) return true;
+  // `publicApiKey`, `publishableKey`: keys made to be shipped to browsers.
+  if (/apikey|privatekey|secretkey|signingkey|webhooksecret/.test(joined)) return !words.some((word) => word === 'public' || word === 'publishable');
+  if (words.includes('token')) return !words.some((word) => ISSUED_TOKENS.has(word) || IDENTIFYING_TOKENS.has(word) || PUBLIC_TOKENS.has(word));
   return false;
 }
 
@@ -103,6 +119,48 @@ function dataObjects(site: QuerySite): ts.ObjectLiteralExpression[] {
     else if (ts.isArrayLiteralExpression(value)) for (const element of value.elements) if (ts.isObjectLiteralExpression(unwrap(element))) objects.push(unwrap(element) as ts.ObjectLiteralExpression);
   }
   return objects;
+}
+
+/**
+ * The value is hashed or encrypted: where it is written, earlier in the function, or by every caller
+ * in the file that passes it in as a parameter (`saveClient({ clientSecret: encrypt(secret) })`).
+ */
+function isSafe(context: CodeRuleContext, skip: (call: ts.CallExpression) => boolean, value: ts.Expression, write: ts.Node, suffix: string[] = [], depth = 0): boolean {
+  if (isProtected(value) || (suffix.length === 0 && protectedEarlier(value, write))) return true;
+  if (depth >= MAX_CALLER_DEPTH) return false;
+  const source = parameterSource(value, suffix);
+  if (!source) return false;
+  const passed = argumentsPassed(context.index, source, skip);
+  // Callers out of sight (another file): only the parameter's own name can vouch for it (`encryptedSecret`, `{ secretHash: secret }`).
+  if (!passed) return PROTECTION.test([source.name ?? '', ...source.path].join(' '));
+  return passed.every(({ call, value: argument, rest }) => argument !== undefined && isSafe(context, skip, argument, call, rest, depth + 1));
+}
+
+/**
+ * The value is not a credential though the field looks like one: a passkey challenge or a nonce, the
+ * id of a JWT written to a `token` column, a QR or public-link token.
+ */
+function isPublicValue(value: ts.Expression, field: Field): boolean {
+  const names = valueNames(value);
+  if (names.some((words) => words.some((word) => NONCE_WORDS.has(word)))) return true;
+  if (!nameWords(field.name).includes('token')) return false;
+  return names.some((words) => JWT_ID.test(words.join('')) || words.some((word) => PUBLIC_TOKENS.has(word)));
+}
+
+/** The words of the names a value goes by: `payload.jti`, `jwtId`, and the name its `const` is set from. */
+function valueNames(value: ts.Expression): string[][] {
+  const names: string[][] = [];
+  let node = unwrap(value);
+  for (let depth = 0; depth < 2; depth++) {
+    if (ts.isAwaitExpression(node)) node = unwrap(node.expression);
+    const name = ts.isIdentifier(node) ? node.text : ts.isPropertyAccessExpression(node) ? node.name.text : undefined;
+    if (!name) break;
+    names.push(nameWords(name));
+    const initializer = ts.isIdentifier(node) ? constInitializer(node.text, node) : undefined;
+    if (!initializer) break;
+    node = unwrap(initializer);
+  }
+  return names;
 }
 
 /** A sign of hashing or encryption in the value, in the `const` it comes from, or in its name. */

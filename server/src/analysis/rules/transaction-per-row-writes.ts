@@ -2,11 +2,14 @@
 import ts = require('typescript');
 import type { CodeRuleContext } from '../code/context';
 import { singleCriterion } from '../code/relation-load';
-import { boundNames, forEachIdentifier, isPlainReference, objectArgument, propertyName, propertyValue, shortText, spanOf, unwrap, valueParent } from '../code/syntax';
+import type { Loop } from '../code/iteration';
+import { boundNames, forEachIdentifier, isFunctionLike, isPlainReference, objectArgument, propertyName, propertyValue, shortText, spanOf, unwrap, valueParent } from '../code/syntax';
 import { transactionBatches, type TransactionBatch } from '../code/transaction-batches';
+import type { Model } from '../schema/model';
 import { defineRule, type CodeRule, type Fix, type RuleFinding } from './types';
 
-const NESTED_WRITES = new Set(['create', 'connect', 'connectOrCreate', 'createMany', 'set', 'upsert']);
+/** Nested-write operations of a relation field: the write is one statement batch of its own, with no bulk equivalent. */
+const NESTED_WRITES = new Set(['create', 'connect', 'connectOrCreate', 'createMany', 'set', 'upsert', 'update', 'updateMany', 'delete', 'deleteMany', 'disconnect']);
 
 export default defineRule<CodeRule>({
   id: 'transaction-per-row-writes',
@@ -17,7 +20,7 @@ export default defineRule<CodeRule>({
     why: [
       '`prisma.$transaction(items.map((item) => prisma.orderItem.create({ data: … })))` is not an N+1: Prisma sends the whole array in one round trip and runs it in one transaction. It still executes one statement per element, each with its own parse, plan and index maintenance, and holds the transaction open for all of them.',
       'When every element inserts a row, one `createMany` inserts them all in one statement. When every element deletes by key, or applies the same change by key, one `deleteMany`/`updateMany` with `where: { id: { in: … } }` does it in one statement.',
-      'Writes whose data differs per element (it names the element, or a variable built in the loop body for each element), upserts and nested writes have no bulk equivalent in Prisma Client, so the rule leaves them alone.',
+      'Writes whose data differs per element (it names the element or its index, as a reorder `data: { position: index }` does, or a variable built or counted on in the loop body for each element), upserts and nested writes (a relation field in the data, `items: { create: … }`) have no bulk equivalent in Prisma Client, so the rule leaves them alone: one `$transaction([...])` of per-row writes is then the right tool.',
     ].join('\n\n'),
     bad: [
       'await prisma.$transaction(',
@@ -54,7 +57,7 @@ function findingFor(context: CodeRuleContext, batch: TransactionBatch): RuleFind
   if (!args) return undefined;
   if (site.operation === 'create') {
     const data = args.properties.length === 1 ? propertyValue(args, 'data') : undefined;
-    if (!data || hasNestedWrite(data)) return undefined;
+    if (!data || hasNestedWrite(data, relationFields(context, site.model))) return undefined;
     return {
       uri: context.uri,
       span: site.span,
@@ -71,7 +74,7 @@ function findingFor(context: CodeRuleContext, batch: TransactionBatch): RuleFind
   if (site.operation === 'update') {
     const data = propertyValue(args, 'data');
     const others = args.properties.filter((property) => !['where', 'data'].includes(propertyName(property) ?? ''));
-    if (!data || others.length > 0 || references(data, elementNames) || references(data, declaredIn(loop.body)) || hasNestedWrite(data)) return undefined;
+    if (!data || others.length > 0 || references(data, perIterationNames(loop)) || hasNestedWrite(data, relationFields(context, site.model))) return undefined;
     return {
       uri: context.uri,
       span: site.span,
@@ -90,20 +93,53 @@ function references(node: ts.Node, names: ReadonlySet<string>): boolean {
   return found;
 }
 
-/** The variables declared inside the loop body: `const updateData = { … }` built anew for each element. */
-function declaredIn(body: ts.Node): Set<string> {
-  const names = new Set<string>();
-  const walk = (node: ts.Node): void => {
-    if (ts.isVariableDeclaration(node)) for (const name of boundNames(node.name)) names.add(name);
-    ts.forEachChild(node, walk);
-  };
-  walk(body);
+/**
+ * The names whose value differs from one iteration to the next: the element, every parameter of the
+ * callback (`(item, index) => …`), the counters of a `for` statement, the variables declared in the
+ * body (`const updateData = { … }` built anew for each element) and those the body assigns
+ * (`position++`, `rank += 1`).
+ */
+function perIterationNames(loop: Loop): Set<string> {
+  const names = new Set(boundNames(loop.element));
+  if (loop.form === 'callback' && isFunctionLike(loop.body)) {
+    for (const parameter of loop.body.parameters) for (const name of boundNames(parameter.name)) names.add(name);
+  }
+  if (ts.isForStatement(loop.node)) {
+    const { initializer, incrementor } = loop.node;
+    if (initializer && ts.isVariableDeclarationList(initializer)) for (const declaration of initializer.declarations) for (const name of boundNames(declaration.name)) names.add(name);
+    if (incrementor) assignedNames(incrementor, names);
+  }
+  assignedNames(loop.body, names);
   return names;
 }
 
-function hasNestedWrite(data: ts.Expression): boolean {
+/** Adds the variables `node` declares or assigns to `into`. */
+function assignedNames(node: ts.Node, into: Set<string>): void {
+  const target = (expression: ts.Expression): void => {
+    const value = unwrap(expression);
+    if (ts.isIdentifier(value)) into.add(value.text);
+    else if (ts.isArrayLiteralExpression(value)) value.elements.forEach((element) => !ts.isOmittedExpression(element) && target(ts.isSpreadElement(element) ? element.expression : element));
+  };
+  const walk = (current: ts.Node): void => {
+    if (ts.isVariableDeclaration(current)) for (const name of boundNames(current.name)) into.add(name);
+    else if (ts.isBinaryExpression(current) && current.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && current.operatorToken.kind <= ts.SyntaxKind.LastAssignment) target(current.left);
+    else if ((ts.isPrefixUnaryExpression(current) || ts.isPostfixUnaryExpression(current)) && (current.operator === ts.SyntaxKind.PlusPlusToken || current.operator === ts.SyntaxKind.MinusMinusToken)) target(current.operand);
+    ts.forEachChild(current, walk);
+  };
+  walk(node);
+}
+
+/** The model's relation fields: in a write's data, each one is a nested write (`author: { connect: … }`, `items: linesInput`). */
+function relationFields(context: CodeRuleContext, model: Model | undefined): Set<string> {
+  const schema = context.schema;
+  if (!schema || !model) return new Set();
+  return new Set(model.fields.filter((field) => field.relation !== undefined || schema.modelsByName.has(field.type)).map((field) => field.name));
+}
+
+function hasNestedWrite(data: ts.Expression, relations: ReadonlySet<string>): boolean {
   let nested = false;
   const root = unwrap(data);
+  if (ts.isObjectLiteralExpression(root) && root.properties.some((property) => relations.has(propertyName(property) ?? ''))) return true;
   const walk = (node: ts.Node): void => {
     if (nested) return;
     if (ts.isPropertyAssignment(node) && node.parent !== root && NESTED_WRITES.has(propertyName(node) ?? '')) nested = true;

@@ -34,6 +34,19 @@ export interface RelatedPlace {
   character: number;
   endCharacter: number;
   message: string;
+  /** Another place of the same problem (a second query of the same loop), not a step that explains it. */
+  sameProblem?: boolean;
+}
+
+/**
+ * Findings of one rule in one file that are one problem to fix (the queries of one loop): after the
+ * suppression comments apply, the first one left is reported, and the others become its related
+ * places. `one` and `many` end its message (`{n}` is the count of the others).
+ */
+export interface FindingGroup {
+  key: string;
+  one: string;
+  many: string;
 }
 
 /** What a rule reports; the runner adds the rule id and severity. */
@@ -44,6 +57,17 @@ export interface RuleFinding {
   help: string;
   fixes?: Fix[];
   related?: RelatedPlace[];
+  group?: FindingGroup;
+  /**
+   * True but idle (the loop's outside call per element costs more than its query): reported as
+   * info, below the rule's level, so it stays one setting away without asking to be acted on.
+   */
+  idle?: boolean;
+}
+
+/** The severity a finding gets under its rule's level: an idle finding is at most info. */
+export function findingSeverity(finding: Pick<RuleFinding, 'idle'>, level: Severity): Severity {
+  return finding.idle && (level === 'error' || level === 'warning') ? 'info' : level;
 }
 
 export interface Finding extends RuleFinding {

@@ -1,28 +1,28 @@
 /** Flags `findMany` without `take` in a request handler, on a table that grows: responses and memory grow with it. */
 import ts = require('typescript');
 import type { QuerySite } from '../code/query-sites';
-import type { PrismaSchema } from '../schema/model';
-import { objectArgument, propertyName, unwrap } from '../code/syntax';
+import type { Model, PrismaSchema } from '../schema/model';
+import { objectArgument, propertyName, propertyValue, unwrap } from '../code/syntax';
 import { enclosingFunction, isRequestHandler } from '../facts/code-scope';
-import { accessPaths } from '../facts/query-shape';
 import { isLookupTable } from '../facts/table-growth';
-import { nameWords } from '../facts/schema-text';
 import { defineRule, type CodeRule, type RuleFinding } from './types';
 
 export default defineRule<CodeRule>({
   id: 'unbounded-find-many',
   appliesTo: ['typescript'],
-  // Info by default: which lists stay small is domain knowledge the code rarely shows (the rows of one
-  // owner are a few API keys or a hundred thousand posts); judged on public applications, the true
-  // findings were seldom worth a change. `"unbounded-find-many": "warning"` makes it a warning.
+  // Info by default: which lists stay small is domain knowledge the code rarely shows; judged on public
+  // applications, the true findings were seldom worth a change. Reads pinned to one owner or parent by
+  // a foreign key, or to a unique key, were nearly all false and are left alone (see `boundedByFilter`).
+  // `"unbounded-find-many": "warning"` makes it a warning.
   severity: 'info',
   docs: {
     summary: '`findMany` with no `take` in a request handler, on a model whose table grows.',
     why: [
       'A `findMany` without `take` returns every matching row. On the first day that is ten rows; a year later the same endpoint reads, serializes and sends a hundred thousand, holding them all in memory, and the page times out.',
-      'Bound every list a request returns: `take` with cursor pagination (`cursor: { id: lastId }, skip: 1`) stays fast at any depth. Lookup tables (no foreign key, no timestamp, a few columns: categories, countries) stay small and are left alone, as are queries whose filter bounds them (`id: { in: ids }`, a unique field, the parent of rows named as its parts, such as `OrderItem` by its `orderId`, the keys of two different parents (or a parent\'s key and another id column), such as the comments of one user on one poll, and the owner of settings-like rows: the API keys, passkeys, memberships, alerts or cohorts of one project or user) and queries outside request handlers (scripts and jobs that mean to read everything, including routes in `cron`, `jobs`, `workers` and `queues` folders, which a scheduler calls), and reads the function first counts and refuses when the count is too large.',
+      'Bound every list a request returns: `take` with cursor pagination (`cursor: { id: lastId }, skip: 1`) stays fast at any depth.',
+      'Left alone: queries whose `where` pins the rows to one owner, one parent or one key, since those rows do not grow with the table: an equality (a value, `equals`, or `in` of a list), also inside `AND`, on a relation\'s foreign key (`userId: session.user.id`, `authorId`, `workspaceId`, `projectId`, the `documentId` of a document\'s versions), on a unique or id field (`id: { in: ids }`, `slug`), or on a unique field of the parent through a to-one relation (`user: { email: session.user.email }`); an `OR` counts when every branch is pinned. A `where` that holds only booleans, enums or statuses, ranges, `not`, `contains`, or an equality on a column that is neither a key nor a foreign key is still reported. Also left alone: lookup tables (no foreign key, no timestamp, a few columns: categories, countries), queries outside request handlers (scripts and jobs that mean to read everything, including routes in `cron`, `jobs`, `workers` and `queues` folders, which a scheduler calls), and reads the function first counts and refuses when the count is too large.',
       'Request handlers are exported `GET`/`POST`/`loader`/`action` functions, callbacks given to `app.get(…)`-style routers and tRPC `.query(…)`, and controller methods decorated with `@Get()` and friends.',
-      'Information by default: whether the rows of one owner stay a handful (API keys, notification channels) or grow without end (posts) is domain knowledge the code rarely shows, so most reports are true but not worth a change. Set the rule to `warning` in `.prismalens.json` where lists are known to grow.',
+      'Information by default: whether the rows a filter leaves (the published posts, the open orders) stay a handful or grow without end is domain knowledge the code rarely shows, so many reports are true but not worth a change. Set the rule to `warning` in `.prismalens.json` where lists are known to grow.',
     ].join('\n\n'),
     bad: ['export async function GET() {', '  const posts = await prisma.post.findMany({ where: { published: true } });', '  return Response.json(posts);', '}'].join('\n'),
     good: [
@@ -72,19 +72,6 @@ function isJobFile(uri: string): boolean {
 }
 
 /**
- * The last word of models that hold an owner's settings rather than its content: the API keys, passkeys,
- * memberships, alerts or cohorts of one project or user are a handful, however large the table grows.
- */
-const CONFIGURATION_WORDS = new Set([
-  'key', 'keys', 'passkey', 'passkeys', 'credential', 'credentials', 'alert', 'alerts', 'schema', 'schemas', 'cohort', 'cohorts',
-  'access', 'member', 'members', 'membership', 'memberships', 'enrollment', 'enrollments', 'role', 'roles', 'setting', 'settings',
-  'preference', 'preferences', 'integration', 'integrations', 'webhook', 'webhooks', 'domain', 'domains', 'invite', 'invites',
-  'invitation', 'invitations', 'channel', 'channels', 'module', 'modules', 'environment', 'environments', 'provider', 'providers',
-  'secret', 'secrets', 'variable', 'variables', 'connection', 'connections', 'subscription', 'subscriptions', 'dashboard', 'dashboards',
-  'config', 'configs', 'configuration', 'configurations', 'rule', 'rules', 'endpoint', 'endpoints', 'layout', 'layouts', 'gateway', 'gateways',
-]);
-
-/**
  * Earlier in the function the same model is counted and the count checked: `const n = await
  * prisma.prompt.count(…); if (n > 10_000) throw …` refuses the read before it grows too large.
  */
@@ -103,37 +90,63 @@ function guardedByCount(site: QuerySite): boolean {
   return guarded;
 }
 
-/** A filter that bounds the result: `id: { in: ids }` or equality on a unique field. */
+/**
+ * The `where` pins the rows to one owner, one parent or one key: an equality (a value, `equals`, or `in`
+ * of a list) on every column of a unique key of the model, or of a relation's foreign key (`authorId`,
+ * `projectId`, `documentId`), or on a unique key of the parent through a to-one relation filter
+ * (`user: { email }`). Its conditions count through `AND`; an `OR` counts when every branch is pinned.
+ */
 function boundedByFilter(schema: PrismaSchema, site: QuerySite): boolean {
-  const model = site.model!;
   const object = objectArgument(site.node);
-  const where = object?.properties.find((property) => propertyName(property) === 'where');
-  if (where && ts.isPropertyAssignment(where)) {
-    const value = unwrap(where.initializer);
-    if (ts.isObjectLiteralExpression(value)) {
-      for (const property of value.properties) {
-        const inner = ts.isPropertyAssignment(property) ? unwrap(property.initializer) : undefined;
-        if (inner && ts.isObjectLiteralExpression(inner) && inner.properties.some((candidate) => propertyName(candidate) === 'in')) return true;
+  const where = object && propertyValue(object, 'where');
+  const filter = where && unwrap(where);
+  return filter !== undefined && ts.isObjectLiteralExpression(filter) && pinned(schema, site.model!, filter, false);
+}
+
+/** True when `filter` pins `model` by a key: a unique key, or (unless `uniqueOnly`) a foreign key or a pinned to-one parent. */
+function pinned(schema: PrismaSchema, model: Model, filter: ts.ObjectLiteralExpression, uniqueOnly: boolean): boolean {
+  const equal = new Set<string>();
+  const conjuncts = [filter];
+  for (let i = 0; i < conjuncts.length; i++) {
+    for (const property of conjuncts[i]!.properties) {
+      const name = propertyName(property);
+      const value = ts.isPropertyAssignment(property) ? unwrap(property.initializer) : ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
+      if (!name || !value) continue;
+      if (name === 'AND') {
+        for (const part of ts.isArrayLiteralExpression(value) ? value.elements.map(unwrap) : [value]) if (ts.isObjectLiteralExpression(part)) conjuncts.push(part);
+        continue;
       }
+      if (name === 'OR') {
+        const branches = ts.isArrayLiteralExpression(value) ? value.elements.map(unwrap) : [];
+        if (branches.length > 0 && branches.every((branch) => ts.isObjectLiteralExpression(branch) && pinned(schema, model, branch, uniqueOnly))) return true;
+        continue;
+      }
+      const field = model.fields.find((candidate) => candidate.name === name);
+      if (!field) continue;
+      const target = schema.modelsByName.get(field.type);
+      if (target) {
+        // `author: { email }`, `user: { is: { id } }`: the rows of one parent, as its foreign key would pin them.
+        if (!uniqueOnly && !field.isList && ts.isObjectLiteralExpression(value)) {
+          const is = propertyValue(value, 'is');
+          const inner = is ? unwrap(is) : value;
+          const negated = value.properties.some((candidate) => propertyName(candidate) === 'isNot');
+          if (!negated && ts.isObjectLiteralExpression(inner) && pinned(schema, target, inner, true)) return true;
+        }
+        continue;
+      }
+      if (isEquality(value)) equal.add(field.name);
     }
   }
-  const uniques = model.indexes.filter((index) => index.kind === 'id' || index.kind === 'unique');
-  // `OrderItem` of `Order`, `CartLine` of `Cart`: parts named after their parent, a handful per parent.
-  const parts = schema.relations.filter((relation) => relation.model === model && model.name.length > relation.target.name.length && model.name.startsWith(relation.target.name));
-  const parents = schema.relations.filter((relation) => relation.model === model && relation.fkFields.length > 0 && relation.target !== model);
-  const configuration = CONFIGURATION_WORDS.has(nameWords(model.name).at(-1) ?? '');
-  return accessPaths(site, schema).some((path) => {
-    if (path.model !== model || path.via) return false;
-    const matches = (relation: (typeof parents)[number]): boolean => relation.fkFields.every((field) => path.equality.includes(field.name));
-    if (uniques.some((index) => index.fields.every((field) => path.equality.includes(field.name))) || parts.some(matches)) return true;
-    // The comments of one user on one poll: equality on the keys of two different parents.
-    const matched = parents.filter(matches);
-    if (new Set(matched.map((relation) => relation.target)).size >= 2) return true;
-    // A parent's key and another id the model keeps without a relation (`pollId` and a plain `userId`).
-    const keyed = new Set(matched.flatMap((relation) => relation.fkFields.map((field) => field.name)));
-    const ownIds = new Set(uniques.filter((index) => index.kind === 'id').flatMap((index) => index.fields.map((field) => field.name)));
-    if (matched.length > 0 && path.equality.some((name) => !keyed.has(name) && !ownIds.has(name) && /(?:Id|_id|ID)$/.test(name))) return true;
-    // The API keys of one project, the passkeys of one user.
-    return configuration && matched.length > 0;
-  });
+  const keys = model.indexes.filter((index) => index.kind === 'id' || index.kind === 'unique').map((index) => index.fields.map((field) => field.name));
+  if (!uniqueOnly) keys.push(...schema.relations.filter((relation) => relation.model === model && relation.fkFields.length > 0).map((relation) => relation.fkFields.map((field) => field.name)));
+  return keys.some((columns) => columns.length > 0 && columns.every((column) => equal.has(column)));
 }
+
+/** `x`, `{ equals: x }` and `{ in: xs }` narrow to given values; `null`, `{ not }`, ranges and text searches do not. */
+function isEquality(value: ts.Expression): boolean {
+  if (value.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(value) && value.text === 'undefined')) return false;
+  if (!ts.isObjectLiteralExpression(value)) return true;
+  const equals = propertyValue(value, 'equals') ?? propertyValue(value, 'in');
+  return equals !== undefined && unwrap(equals).kind !== ts.SyntaxKind.NullKeyword;
+}
+

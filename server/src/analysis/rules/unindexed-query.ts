@@ -1,7 +1,7 @@
 /** Flags queries whose filter (or sort with a limit) no index can serve, with a fix that adds the index. */
 import type { CodeRuleContext } from '../code/context';
 import type { QuerySite } from '../code/query-sites';
-import type { PrismaSchema } from '../schema/model';
+import type { Index, PrismaSchema } from '../schema/model';
 import { proposeIndex, type ProposedIndex } from '../facts/index-proposal';
 import { accessPaths, FILTERING_OPERATIONS, type AccessPath } from '../facts/query-shape';
 import { addIndexEdit } from '../facts/schema-edits';
@@ -20,7 +20,7 @@ export default defineRule<CodeRule>({
     summary: 'Queries whose `where` (or `orderBy` with `take`) no index of the model can serve.',
     why: [
       'A query that filters on a column no index starts with makes the database read the whole table: fine with a thousand rows, seconds with ten million, and it gets slower every day the table grows. The same holds for `orderBy` with `take` (the latest 20 posts): without an index on the sort column the database reads and sorts every row to return 20. In a query plan this read is a sequential scan on PostgreSQL, a full table scan on MySQL, a full scan on SQLite, a table scan on SQL Server and a collection scan on MongoDB.',
-      'The rule reads each `findMany`, `findFirst`, `count`, `aggregate`, `groupBy`, `updateMany` and `deleteMany`: the scalar columns compared with `=`, `in`, `lt`/`gt`…, inside `AND` and in each `OR` branch (every branch needs its own index), and the filters on related models (`author: { email }`, `comments: { some: { … } }`), which read the related table. A filter is served when an index, unique constraint or primary key starts with one of its columns. Booleans, `null` checks, `contains`/`endsWith` and case-insensitive filters are not ones an ordinary index serves, and small lookup tables are left alone. When the filter is built elsewhere (a helper\'s result, a spread) and none of its columns is seen, what the database reads is unknown and nothing is reported; on MySQL, InnoDB indexes each foreign key by itself, so a filter on a foreign key column is served (unless `relationMode = "prisma"`).',
+      'The rule reads each `findMany`, `findFirst`, `count`, `aggregate`, `groupBy`, `updateMany` and `deleteMany`: the scalar columns compared with `=`, `in`, `lt`/`gt`…, inside `AND` and in each `OR` branch (every branch needs its own index), and the filters on related models (`author: { email }`, `comments: { some: { … } }`), which read the related table. A filter is served when an index, unique constraint or primary key (composite ones too) starts with one of its columns, or starts with columns the filter compares with `=` (booleans and `AND` parts included) followed by its range column: `@@index([active, endDate])` serves `{ active: true, endDate: { lt: now } }`. In a relation filter every column counts, with the foreign key a to-many filter reads the child by and that of a to-one filter nested in it; a to-one filter (`product: { provider }`) joins each row\'s related row by its key, so it reads no whole table once an index serves the rest of the `where`. Booleans, `null` checks, `contains`/`endsWith` and case-insensitive filters are not ones an ordinary index serves, and small lookup tables are left alone. When the filter is built elsewhere (a helper\'s result, a spread) and none of its columns is seen, what the database reads is unknown and nothing is reported; on MySQL, InnoDB indexes each foreign key by itself, so a filter on a foreign key column is served (unless `relationMode = "prisma"`).',
       'The quick fix adds `@@index` with the equality columns first, then the sort columns (with `take`) or the range column: the order in which a B-tree can use them. A sort in one direction needs no `sort: Desc`, since PostgreSQL reads an index backwards as easily as forwards; a sort that mixes directions (`orderBy: [{ authorId: "asc" }, { createdAt: "desc" }]`) gets them in the index. The EXPLAIN panel and `prisma-lens explain` propose the same index for the same query.',
     ].join('\n\n'),
     bad: [
@@ -55,7 +55,7 @@ export default defineRule<CodeRule>({
     const findings: RuleFinding[] = [];
     for (const site of context.querySites) {
       if (site.kind !== 'model' || !site.model || !FILTERING_OPERATIONS.has(site.operation)) continue;
-      const unserved = accessPaths(site, schema).filter((path) => needsIndex(schema, path) && !isServed(path));
+      const unserved = accessPaths(site, schema).filter((path) => needsIndex(schema, path) && !isServed(path) && !joinedByKey(path));
       if (unserved.length === 0) continue;
       findings.push(findingFor(context, schema, site, unserved));
     }
@@ -114,16 +114,44 @@ function wholeTableRead(schema: PrismaSchema, table: string): string {
   }
 }
 
-/** Some index starts with a filtered column, or (with no filter) with the first sort column. */
-export function isServed(path: AccessPath): boolean {
+/**
+ * Some index (`@@index`, `@@unique`, `@id`, `@@id`) serves the path: it starts with a filtered column,
+ * or its leading columns are all matched by equalities (booleans and joined foreign keys included),
+ * then by one range or (with no filter) sort column, and that prefix holds a filtered column or
+ * (with no filter) the first sort column. `active = true AND endDate < $1` uses `@@index([active, endDate])`.
+ * `joins` counts only when `withJoins`: a join key is known only once the related rows are found.
+ */
+export function isServed(path: AccessPath, withJoins = true): boolean {
+  return path.model.indexes.some((index) => indexServes(index, path, withJoins));
+}
+
+function indexServes(index: Index, path: AccessPath, withJoins: boolean): boolean {
+  const first = index.fields[0]?.name;
+  if (!first || index.kind === 'fulltext') return false;
+  if (index.type === 'Hash') return path.equality.includes(first);
+  if (!ORDERED_TYPES.has(index.type)) return false;
   const filtered = [...path.equality, ...path.range];
-  return path.model.indexes.some((index) => {
-    const first = index.fields[0]?.name;
-    if (!first || index.kind === 'fulltext') return false;
-    if (index.type === 'Hash') return path.equality.includes(first);
-    if (!ORDERED_TYPES.has(index.type)) return false;
-    return filtered.length > 0 ? filtered.includes(first) : path.sort[0] === first;
-  });
+  if (filtered.length > 0 ? filtered.includes(first) : path.sort[0] === first) return true;
+  const equal = new Set([...path.equality, ...path.flags, ...(withJoins ? (path.joins ?? []) : [])]);
+  const used: string[] = [];
+  for (const field of index.fields) {
+    if (!equal.has(field.name)) break;
+    used.push(field.name);
+  }
+  const next = index.fields[used.length]?.name;
+  if (next !== undefined && (path.range.includes(next) || (filtered.length === 0 && path.sort[0] === next))) used.push(next);
+  return filtered.length > 0 ? used.some((name) => filtered.includes(name)) : used.includes(path.sort[0]!);
+}
+
+/**
+ * A path through a to-one relation whose outer filter an index serves: the outer rows are few, and
+ * each joins its related row by a unique key (the primary key, or a 1:1 foreign key), so the related
+ * table is not scanned. `where: { userId, product: { provider } }` reads a few "Product" rows by "id".
+ */
+function joinedByKey(path: AccessPath): boolean {
+  if (!path.toOne || !path.outer || path.outer.length === 0) return false;
+  // The outer path's own joins are left out: they are known only after this related read.
+  return path.outer.every((outer) => isServed(outer, false) || joinedByKey(outer));
 }
 
 function findingFor(context: CodeRuleContext, schema: PrismaSchema, site: QuerySite, paths: AccessPath[]): RuleFinding {

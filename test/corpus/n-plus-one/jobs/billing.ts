@@ -28,7 +28,7 @@ export async function sendReminders() {
     for (const member of invoice.org.members) await sendEmail(member.user.email, `Invoice ${invoice.id} is overdue`);
                                                   //~~~~~~~~~ ok: no query, the data came with include
     await prisma.invoice.update({ where: { id: invoice.id }, data: { sentAt: new Date() } });
-        //^^^^^^^^^^^^^^^^^^^^^ warning: prisma.invoice.update
+        //^^^^^^^^^^^^^^^^^^^^^ info: prisma.invoice.update
   }
 }
 
@@ -66,7 +66,7 @@ export async function closeMonth(orgIds: number[]) {
   const byOrg = Object.groupBy(invoices, (invoice) => invoice.orgId);
   for (const orgId of Object.keys(byOrg)) {
     const org = await prisma.organization.findFirst({ where: { id: Number(orgId) } });
-                    //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: prisma.organization.findFirst
+                    //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ info: prisma.organization.findFirst
     await sendEmail(org.slug, `${byOrg[orgId].length} invoices`);
   }
 }

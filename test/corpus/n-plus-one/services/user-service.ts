@@ -71,9 +71,9 @@ export class UserService {
     for (const id of ids) {
       const [user, posts] = await Promise.all([
         prisma.user.findUnique({ where: { id } }),
-      //^^^^^^^^^^^^^^^^^^^^^^ warning: prisma.user.findUnique
+      //^^^^^^^^^^^^^^^^^^^^^^ info: prisma.user.findUnique
         prisma.post.findMany({ where: { authorId: id } }),
-      //^^^^^^^^^^^^^^^^^^^^ warning: prisma.post.findMany
+      //^^^^^^^^^^^^^^^^^^^^ info: prisma.post.findMany
       ]);
       await sendMail(user.email, `${posts.length} posts`);
     }
