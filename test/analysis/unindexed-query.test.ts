@@ -291,4 +291,43 @@ await prisma.link.findFirst({ where: { status: 'live' } });
 //    ^^^^^^^^^^^^^^^^^^^^^ warning: SQLite reads the whole "Link" table: "prisma.link.findFirst" filters it on "status", and no index starts with it.
 `);
   });
+
+  it('follows a to-one filter in OR branches that name each other (a 1:1 key on the other side) without looping', () => {
+    check(rule, `
+//- prisma/schema.prisma
+datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+model User {
+  id   Int @id
+  orgs Organisation[]
+}
+model Organisation {
+  id           String @id
+  name         String
+  type         String
+  subscription Subscription?
+  ownerUserId  Int
+  owner        User @relation(fields: [ownerUserId], references: [id])
+  @@index([name])
+  @@index([ownerUserId])
+}
+model Subscription {
+  id             Int @id
+  status         String
+  planId         String @unique
+  organisationId String @unique
+  organisation   Organisation @relation(fields: [organisationId], references: [id])
+  @@index([organisationId])
+}
+//- src/a.ts
+export async function f(userId: number) {
+  await prisma.organisation.findMany({ where: { ownerUserId: userId, subscription: { is: null } } });
+  await prisma.organisation.findFirst({ where: { ownerUserId: userId, type: 'ORG', OR: [{ subscription: { is: null } }, { subscription: { status: 'INACTIVE' } }] } });
+  await prisma.organisation.findFirst({ where: { type: 'ORG', OR: [{ subscription: { is: null } }, { subscription: { status: 'INACTIVE' } }] } });
+  //    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: filters it on "type"
+}
+`);
+  });
 });

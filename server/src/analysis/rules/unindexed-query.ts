@@ -148,10 +148,14 @@ function indexServes(index: Index, path: AccessPath, withJoins: boolean): boolea
  * each joins its related row by a unique key (the primary key, or a 1:1 foreign key), so the related
  * table is not scanned. `where: { userId, product: { provider } }` reads a few "Product" rows by "id".
  */
-function joinedByKey(path: AccessPath): boolean {
-  if (!path.toOne || !path.outer || path.outer.length === 0) return false;
+function joinedByKey(path: AccessPath, seen: Set<AccessPath> = new Set()): boolean {
+  if (!path.toOne || !path.outer || seen.has(path)) return false;
+  seen.add(path);
+  // The outer filter's own rows: its other relation paths (this one too) share its list and read other tables.
+  const rows = path.outer.filter((outer) => outer.outer !== path.outer);
+  if (rows.length === 0) return false;
   // The outer path's own joins are left out: they are known only after this related read.
-  return path.outer.every((outer) => isServed(outer, false) || joinedByKey(outer));
+  return rows.every((outer) => isServed(outer, false) || joinedByKey(outer, seen));
 }
 
 function findingFor(context: CodeRuleContext, schema: PrismaSchema, site: QuerySite, paths: AccessPath[]): RuleFinding {
