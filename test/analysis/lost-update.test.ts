@@ -72,6 +72,12 @@ export async function promote(id: number, score: number) {
   await prisma.member.update({ where: { id }, data: { best: Math.max(member.best, score) } });
 //                                                    ^^^^ warning: "best" is written back from "member.best"
 }
+export async function grantAccess(id: number, memberId: number) {
+  const access = await prisma.member.findUnique({ where: { id: memberId } });
+  await prisma.member.update({ where: { id }, data: { flags: Math.max(Permission.Download + Permission.Generate, access?.flags ?? 0) } });
+  await prisma.member.update({ where: { id }, data: { flags: Math.max(access?.flags ?? 0, 0) + Permission.Download } });
+//                                                    ^^^^^ warning: "flags" is written back from "access.flags"
+}
 `);
   });
 

@@ -124,6 +124,25 @@ export async function announce(postId: number) {
   await broker.publish('posts', { postId });
   await prisma.post.update({ where: { id: post.id }, data: { status: 'published', publishedAt: new Date() } });
 }
+export async function duplicate(sourceId: number) {
+  const copy = await prisma.copyJob.create({ data: { sourceId, status: 'pending' } });
+  const copies = [search.duplicateDocument(sourceId), storage.duplicateFile(sourceId)];
+  await Promise.all(copies);
+  await prisma.copyJob.update({ where: { id: copy.id }, data: { status: 'finish' } });
+}
+`);
+  });
+
+  it('still flags a pending row finished after awaiting a list of queries', () => {
+    check(rule, `
+//- src/copies.ts
+export async function duplicate(sourceId: number) {
+  const copy = await prisma.copyJob.create({ data: { sourceId, status: 'pending' } });
+  const writes = [prisma.file.create({ data: { sourceId } }), prisma.tag.create({ data: { sourceId } })];
+  await Promise.all(writes);
+  await prisma.copyJob.update({ where: { id: copy.id }, data: { status: 'finish' } });
+//      ^^^^^^^^^^^^^^^^^^^^^ warning: it uses "copy"
+}
 `);
   });
 

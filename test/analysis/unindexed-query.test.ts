@@ -280,7 +280,10 @@ ${provider('postgresql')}
 export async function links(teamId: number, status: string) {
   await prisma.link.count({ where: { teamId, status } });
 //      ^^^^^^^^^^^^^^^^^ warning: PostgreSQL reads the whole "Link" table: "prisma.link.count" filters it on "teamId", "status", and no index starts with any of them.
+  // The spread a helper builds may hold a column an index starts with: unknown, so quiet.
   await prisma.link.findMany({ where: { status, ...scopeOf(teamId) }, orderBy: { createdAt: 'desc' }, take: 20 });
+  // A part the code shows, added in some runs only: the runs without it read by "status" alone.
+  await prisma.link.findMany({ where: { status, ...(teamId ? { teamId } : {}) }, orderBy: { createdAt: 'desc' }, take: 20 });
 //      ^^^^^^^^^^^^^^^^^^^^ warning: the whole "Link" table: "prisma.link.findMany" filters it on "status"
 }
 `);

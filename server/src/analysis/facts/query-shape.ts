@@ -115,7 +115,10 @@ function readFilter(schema: PrismaSchema, model: Model, filter: ts.ObjectLiteral
   const branchings: ts.ObjectLiteralExpression[][] = [];
   for (const property of filter.properties) {
     if (ts.isSpreadAssignment(property)) {
-      current.open = true;
+      // `...(category ? { category } : {})`: runs with and without the part, as two branches; any other spread is unknown.
+      const part = optionalPart(property.expression);
+      if (part) branchings.push(part);
+      else current.open = true;
       continue;
     }
     const name = propertyName(property);
@@ -184,6 +187,32 @@ function readFilter(schema: PrismaSchema, model: Model, filter: ts.ObjectLiteral
   }
   if (!scope) outer.push(...paths);
   return [...paths, ...related];
+}
+
+const NO_FILTER = ts.factory.createObjectLiteralExpression([]);
+
+/**
+ * The filters a spread adds, when the code shows them: `...{ a }` adds one; `...(c ? { a } : {})`,
+ * `...(c && { a })` and `...(c ? { a } : undefined)` add it in some runs only (a branch without it).
+ */
+function optionalPart(expression: ts.Expression): ts.ObjectLiteralExpression[] | undefined {
+  const value = unwrap(expression);
+  if (ts.isObjectLiteralExpression(value)) return [value];
+  const isNothing = (node: ts.Expression): boolean => {
+    const inner = unwrap(node);
+    return (ts.isObjectLiteralExpression(inner) && inner.properties.length === 0) || inner.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(inner) && inner.text === 'undefined');
+  };
+  if (ts.isConditionalExpression(value)) {
+    const [yes, no] = [unwrap(value.whenTrue), unwrap(value.whenFalse)];
+    if (isNothing(no) && ts.isObjectLiteralExpression(yes)) return [NO_FILTER, yes];
+    if (isNothing(yes) && ts.isObjectLiteralExpression(no)) return [NO_FILTER, no];
+    return undefined;
+  }
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
+    const right = unwrap(value.right);
+    return ts.isObjectLiteralExpression(right) ? [NO_FILTER, right] : undefined;
+  }
+  return undefined;
 }
 
 /** The paths of a relation filter: `author: { email }`, `posts: { some: { published: true } }`. */

@@ -155,20 +155,27 @@ function isBoundedCopy(node: ts.Expression, variable: string, field: string): bo
   return bounded;
 }
 
+/** `record.field`, `record?.field`, or either with a constant default (`record?.field ?? 0`). */
 function isFieldRead(node: ts.Expression, variable: string, field: string): boolean {
-  return ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === variable && node.name.text === field;
+  const value = unwrap(node);
+  if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken) return isFieldRead(value.left, variable, field) && isConstant(value.right);
+  return ts.isPropertyAccessExpression(value) && ts.isIdentifier(value.expression) && value.expression.text === variable && value.name.text === field;
 }
 
 const SCREAMING_CASE = /^[A-Z][A-Z0-9]*_[A-Z0-9_]*$|^[A-Z][A-Z0-9]+$/;
 
-/** A value fixed when the code is written: a number, `MAX_LEVEL`, `Limits.ALL_FLAGS`, `Number.MAX_SAFE_INTEGER`, a `const` of one, or arithmetic on them. */
+/**
+ * A value fixed when the code is written: a number, `MAX_LEVEL`, `Limits.ALL_FLAGS`,
+ * `Number.MAX_SAFE_INTEGER`, a member of an enum (`Permission.EarlyAccess`: a capitalised name's
+ * property), a `const` of one, or arithmetic on them.
+ */
 function isConstant(node: ts.Expression, depth = 0): boolean {
   const value = unwrap(node);
   if (depth > 4) return false;
   if (ts.isNumericLiteral(value) || ts.isBigIntLiteral(value)) return true;
   if (ts.isPrefixUnaryExpression(value)) return [ts.SyntaxKind.MinusToken, ts.SyntaxKind.PlusToken, ts.SyntaxKind.TildeToken].includes(value.operator) && isConstant(value.operand, depth + 1);
   if (ts.isBinaryExpression(value)) return CONSTANT_OPERATORS.has(value.operatorToken.kind) && isConstant(value.left, depth + 1) && isConstant(value.right, depth + 1);
-  if (ts.isPropertyAccessExpression(value)) return SCREAMING_CASE.test(value.name.text);
+  if (ts.isPropertyAccessExpression(value)) return SCREAMING_CASE.test(value.name.text) || (ts.isIdentifier(value.expression) && /^[A-Z]/.test(value.expression.text));
   if (!ts.isIdentifier(value)) return false;
   if (value.text === 'Infinity' || SCREAMING_CASE.test(value.text)) return true;
   const initializer = constInitializer(value.text, value);

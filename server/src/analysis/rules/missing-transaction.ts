@@ -6,7 +6,7 @@ import type { QuerySite } from '../code/query-sites';
 import { operationKind } from '../code/operations';
 import { isDatabaseCall, isOutsideCall } from '../code/outside-calls';
 import { calleeName, isWithin, objectArgument, propertyName, unwrap, valueParent } from '../code/syntax';
-import { enclosingFunction, enclosingTransaction, isTransactionClient, namesRead } from '../facts/code-scope';
+import { constInitializer, enclosingFunction, enclosingTransaction, isTransactionClient, namesRead } from '../facts/code-scope';
 import { defineRule, type CodeRule, type RuleFinding } from './types';
 
 /** Append-only side records (`AuditLog`, `UserEvent`): a missing one is a gap in a log, not half-changed data. */
@@ -123,11 +123,22 @@ function workBetween(context: CodeRuleContext, first: QuerySite, second: QuerySi
 function awaitsOtherWork(context: CodeRuleContext, node: ts.AwaitExpression): boolean {
   let calls = 0;
   let database = false;
+  const followed = new Set<string>();
   const walk = (current: ts.Node): void => {
     if (database) return;
     if (ts.isCallExpression(current) && !COMBINATORS.test(calleeName(current) ?? '')) {
       if (isDatabaseCall(context, current)) database = true;
       else calls++;
+    }
+    // `await Promise.all(jobs)`: the calls that made the list's promises (`const jobs = [storage.copy(…)]`) run here.
+    if (ts.isCallExpression(current) && COMBINATORS.test(calleeName(current) ?? '')) {
+      for (const argument of current.arguments) {
+        const list = unwrap(argument);
+        if (!ts.isIdentifier(list) || followed.has(list.text)) continue;
+        followed.add(list.text);
+        const initializer = constInitializer(list.text, list);
+        if (initializer) walk(initializer);
+      }
     }
     ts.forEachChild(current, walk);
   };

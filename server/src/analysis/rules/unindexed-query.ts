@@ -78,8 +78,9 @@ export function proposedIndexFor(path: AccessPath): ProposedIndex | undefined {
 
 function needsIndex(schema: PrismaSchema, path: AccessPath): boolean {
   if (path.model.kind !== 'model' || isLookupTable(schema, path.model)) return false;
-  // The filter is built elsewhere (a helper's result, a spread) and none of it is seen: what the database reads is unknown.
-  if (path.open && path.equality.length + path.range.length === 0) return false;
+  // Part of the filter is built elsewhere (a helper's result, a spread): it may hold a column an index
+  // starts with, so what the database reads is unknown, never "the whole table".
+  if (path.open) return false;
   if (innoDbIndexesForeignKey(schema, path)) return false;
   return path.equality.length + path.range.length > 0 || path.sort.length > 0;
 }
