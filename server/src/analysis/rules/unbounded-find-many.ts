@@ -10,17 +10,20 @@ import { defineRule, type CodeRule, type RuleFinding } from './types';
 export default defineRule<CodeRule>({
   id: 'unbounded-find-many',
   appliesTo: ['typescript'],
-  // Info by default: which lists stay small is domain knowledge the code rarely shows; judged on public
-  // applications, the true findings were seldom worth a change. Reads pinned to one owner or parent by
-  // a foreign key, or to a unique key, were nearly all false and are left alone (see `boundedByFilter`).
-  // `"unbounded-find-many": "warning"` makes it a warning.
+  // Off by default: which lists stay small is domain knowledge the code rarely shows. Judged on public
+  // applications, reads pinned to one owner or parent by a foreign key, or to a unique key, were
+  // nearly all false and are left alone (see `boundedByFilter`); of the rest, judged again, every one
+  // was still bounded by something the code does not say (one developer's apps, one run's tool
+  // calls, a settings table). `"unbounded-find-many": "info"` or `"warning"` turns it on.
   severity: 'info',
+  enabledByDefault: false,
   docs: {
     summary: '`findMany` with no `take` in a request handler, on a model whose table grows.',
     why: [
       'A `findMany` without `take` returns every matching row. On the first day that is ten rows; a year later the same endpoint reads, serializes and sends a hundred thousand, holding them all in memory, and the page times out.',
       'Bound every list a request returns: `take` with cursor pagination (`cursor: { id: lastId }, skip: 1`) stays fast at any depth.',
       'Left alone: queries whose `where` pins the rows to one owner, one parent or one key, since those rows do not grow with the table: an equality (a value, `equals`, or `in` of a list), also inside `AND`, on a relation\'s foreign key (`userId: session.user.id`, `authorId`, `workspaceId`, `projectId`, the `documentId` of a document\'s versions), on a unique or id field (`id: { in: ids }`, `slug`), or on a unique field of the parent through a to-one relation (`user: { email: session.user.email }`); an `OR` counts when every branch is pinned. A `where` that holds only booleans, enums or statuses, ranges, `not`, `contains`, or an equality on a column that is neither a key nor a foreign key is still reported. Also left alone: lookup tables (no foreign key, no timestamp, a few columns: categories, countries), queries outside request handlers (scripts and jobs that mean to read everything, including routes in `cron`, `jobs`, `workers` and `queues` folders, which a scheduler calls), and reads the function first counts and refuses when the count is too large.',
+      'Off by default: on public applications the findings left were nearly all lists bounded by something the code does not say (one developer\'s apps, one run\'s tool calls, a table of settings). Turn it on in `.prismalens.json` (`"unbounded-find-many": "info"`) for a review of a codebase\'s request handlers.',
       'Request handlers are exported `GET`/`POST`/`loader`/`action` functions, callbacks given to `app.get(…)`-style routers and tRPC `.query(…)`, and controller methods decorated with `@Get()` and friends.',
       'Information by default: whether the rows a filter leaves (the published posts, the open orders) stay a handful or grow without end is domain knowledge the code rarely shows, so many reports are true but not worth a change. Set the rule to `warning` in `.prismalens.json` where lists are known to grow.',
     ].join('\n\n'),
