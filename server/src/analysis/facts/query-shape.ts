@@ -189,7 +189,9 @@ function readFilter(schema: PrismaSchema, model: Model, filter: ts.ObjectLiteral
   return [...paths, ...related];
 }
 
-const NO_FILTER = ts.factory.createObjectLiteralExpression([]);
+/** An empty filter, for the runs without an optional part; made on first use, so that a check with no code never loads TypeScript. */
+let noFilter: ts.ObjectLiteralExpression | undefined;
+const emptyFilter = (): ts.ObjectLiteralExpression => (noFilter ??= ts.factory.createObjectLiteralExpression([]));
 
 /**
  * The filters a spread adds, when the code shows them: `...{ a }` adds one; `...(c ? { a } : {})`,
@@ -204,13 +206,13 @@ function optionalPart(expression: ts.Expression): ts.ObjectLiteralExpression[] |
   };
   if (ts.isConditionalExpression(value)) {
     const [yes, no] = [unwrap(value.whenTrue), unwrap(value.whenFalse)];
-    if (isNothing(no) && ts.isObjectLiteralExpression(yes)) return [NO_FILTER, yes];
-    if (isNothing(yes) && ts.isObjectLiteralExpression(no)) return [NO_FILTER, no];
+    if (isNothing(no) && ts.isObjectLiteralExpression(yes)) return [emptyFilter(), yes];
+    if (isNothing(yes) && ts.isObjectLiteralExpression(no)) return [emptyFilter(), no];
     return undefined;
   }
   if (ts.isBinaryExpression(value) && value.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken) {
     const right = unwrap(value.right);
-    return ts.isObjectLiteralExpression(right) ? [NO_FILTER, right] : undefined;
+    return ts.isObjectLiteralExpression(right) ? [emptyFilter(), right] : undefined;
   }
   return undefined;
 }
