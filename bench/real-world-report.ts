@@ -202,6 +202,39 @@ function quietShapesTable(run: Scored): string[] {
   return lines;
 }
 
+/** Each run's findings by severity, and how the last run's compare with the first's: all of them, and the warnings and errors a team is asked to act on. */
+function severitySummary(runs: readonly Scored[]): string[] {
+  const counts = runs.map((run) => {
+    const findings = run.runs.flatMap((r) => r.findings);
+    const of = (severity: string) => findings.filter((finding) => finding.severity === severity).length;
+    return { name: run.name, all: findings.length, error: of('error'), warning: of('warning'), info: of('info') + of('hint') };
+  });
+  const plural = (count: number, noun: string) => `${number(count)} ${noun}${count === 1 ? '' : 's'}`;
+  const parts = counts.map((c) => `${c.name}: ${plural(c.error, 'error')}, ${plural(c.warning, 'warning')}, ${number(c.info)} info (${number(c.all)})`);
+  const lines = [`Findings by severity: ${parts.join('; ')}.`];
+  if (counts.length > 1) {
+    const [first, last] = [counts[0]!, counts.at(-1)!];
+    const change = (from: number, to: number) => (from === 0 ? '–' : `${to <= from ? '−' : '+'}${(Math.abs(1 - to / from) * 100).toFixed(1)} %`);
+    lines.push(`${last.name} against ${first.name}: all findings ${change(first.all, last.all)}; warnings and errors ${change(first.error + first.warning, last.error + last.warning)} (against all of ${first.name}'s findings: ${change(first.all, last.error + last.warning)}).`);
+  }
+  return lines;
+}
+
+/** The judged TP-actionable findings the last run no longer reports, or reports only as info. */
+function actionableKept(runs: readonly Scored[], judged: readonly JudgedFinding[], cache: string): string[] {
+  const last = runs.at(-1)!;
+  const actionable = judged.filter((entry) => entry.verdict === 'TP-actionable');
+  const matches = matchJudged(last.runs.flatMap((r) => r.findings), actionable, lineReader(cache));
+  const lost = actionable.filter((entry) => !matches.get(entry));
+  const quiet = actionable.filter((entry) => matches.get(entry)?.severity === 'info');
+  const lines = [`Judged TP-actionable findings: ${actionable.length}; ${last.name} reports ${actionable.length - lost.length} of them, ${quiet.length} as info.`];
+  if (lost.length) {
+    lines.push('', `Not reported by ${last.name}:`, '');
+    for (const entry of lost) lines.push(`- ${entry.rule}, ${entry.repository} \`${entry.path}:${entry.line}\`: ${entry.reason}`);
+  }
+  return lines;
+}
+
 export function report(corpus: readonly CorpusEntry[], runs: readonly Scored[], judged: readonly JudgedFinding[], labels: readonly SiteLabel[], cache: string, samples: readonly SampleInfo[]): string {
   const machine = describeMachine();
   const positives = labels.filter((site) => site.kind === 'n-plus-one').length;
@@ -213,6 +246,10 @@ export function report(corpus: readonly CorpusEntry[], runs: readonly Scored[], 
     `Corpus: test/corpus/real-world/corpus.json, each application at its pinned commit, checked with \`prisma-lens check <root> --format json\` (default rules and severities), one process per application. Runs: ${runs.map((run) => `${run.name} = the CLI built at commit ${run.runs[0]?.cliCommit ?? 'unknown'}${run.runs[0]?.args.includes('--all-migrations') ? ', with --all-migrations' : ''}`).join('; ')}. A run with --all-migrations, or by a CLI older than the default-branch rule, reviews every migration of each history; a run without it is on git repositories of the exported trees with one commit on main (\`--default-branch\`), as on a fresh clone of the default branch, where the CLI takes committed migrations as history.`,
     '',
     ...corpusTable(corpus, runs, cache),
+    '',
+    ...severitySummary(runs),
+    '',
+    ...actionableKept(runs, judged, cache),
     '',
     `### Findings per rule and precision on a judged sample`,
     '',
