@@ -61,6 +61,9 @@ builds.push(
   { ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [cliPartsPlugin] },
   { ...cliCommon, entryPoints: ['server/src/cli/check-entry.ts'], outfile: 'dist/cli-check.js' },
   { ...cliCommon, entryPoints: ['server/src/cli/explain-run.ts'], outfile: 'dist/cli-explain.js' },
+  // A check of many code files analyses them on a second core, in a worker thread of its own bundle:
+  // the analysis and the rules, with TypeScript's parser loaded as the check bundle loads it.
+  { ...cliCommon, entryPoints: ['server/src/workspace/code-pass-worker.ts'], outfile: 'dist/code-pass-worker.js' },
 );
 
 /**

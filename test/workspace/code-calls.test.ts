@@ -6,7 +6,8 @@ import { after, describe, it } from 'node:test';
 import { analyzeSchema } from '../../server/src/analysis/analyze';
 import { analyzeCode } from '../../server/src/analysis/analyze';
 import { rules } from '../../server/src/analysis/rules/index';
-import { analyzeWorkspaceCode, summarizeWorkspace } from '../../server/src/workspace/code-calls';
+import { summarizeWorkspace } from '../../server/src/workspace/code-calls';
+import { analyzeWorkspaceCode } from '../../server/src/workspace/code-pass';
 import { CodeIndex, type CodeSchema } from '../../server/src/workspace/code-index';
 import { removeTempProjects, tempProject } from './tempProject';
 
@@ -76,7 +77,7 @@ describe('call summaries in the editor', () => {
   it('gives the CLI, in about one parse per file, the findings of summaries then analysis with them', async () => {
     const files = Object.entries(FILES).map(([file, text]) => ({ uri: `file:///w/${file}`, text, schema: SCHEMA.schema, rules }));
     const summaries = await summarizeWorkspace(files);
-    const analyses = analyzeWorkspaceCode(files);
+    const analyses = await analyzeWorkspaceCode(files);
     for (const file of files) {
       const expected = summaries!.summarized.has(file.uri) ? analyzeCode(file, SCHEMA.schema, { workspaceCalls: summaries!.calls }).findings.filter((finding) => /prisma\./.test(file.text) || finding.ruleId === 'n-plus-one') : [];
       assert.deepEqual((analyses.get(file.uri)?.findings ?? []).map((finding) => finding.message), expected.map((finding) => finding.message), file.uri);

@@ -39,7 +39,10 @@ interface ReadSchema extends Planned {
  * migrations and code files are checked, then the schemas' findings are made with what the code
  * queries (`unused-index`) and Prisma's validation (`schema-error`).
  */
-export async function checkTargets(targets: readonly CheckTarget[], options: { rules?: readonly Rule[]; pending?: boolean; migrations?: MigrationSelection } = {}): Promise<CheckOutcome> {
+export async function checkTargets(
+  targets: readonly CheckTarget[],
+  options: { rules?: readonly Rule[]; pending?: boolean; migrations?: MigrationSelection; codeThreadFrom?: number } = {},
+): Promise<CheckOutcome> {
   const base = commonFolder(targets.map((target) => (target.isFile ? path.dirname(target.absolute) : target.absolute)));
   const outcome: CheckOutcome = { report: { findings: [], schemaCount: 0, base }, unreadable: [], warnings: [], notes: [], ruleErrors: [], emptyTargets: [] };
   const planned = new Map<string, Planned>();
@@ -55,7 +58,7 @@ export async function checkTargets(targets: readonly CheckTarget[], options: { r
     const read = await readSchemas(planned, host, validation, outcome);
     await checkMigrations(namedMigrations, [...planned.values()].filter((entry) => !entry.onlyFiles).map((entry) => entry.set), outcome, { host, selection: options.migrations ?? { env: {} } });
     const queries = new Map<string, WorkspaceQuery[]>();
-    await checkCodeFiles(targets, outcome, { host, schemas: new Map(read.map((entry) => [entry.set.schemaPath, entry.schema])), queries });
+    await checkCodeFiles(targets, outcome, { host, schemas: new Map(read.map((entry) => [entry.set.schemaPath, entry.schema])), queries, threadFrom: options.codeThreadFrom });
     await checkSchemas(read, { host, queries, pending: options.pending === true, base, outcome });
   } finally {
     await validation.dispose();
@@ -116,14 +119,15 @@ async function schemaErrors(set: SchemaSet, read: { files: SchemaFile[]; problem
 /** Schemas at least this large are validated on a thread of their own: starting it costs about what validating 100 KB does. */
 const THREAD_FROM_CHARACTERS = 100_000;
 
-/** Prisma's validation for the CLI: in this thread for a small schema, on another core for a large one (started when first needed, ended by `dispose`). */
+/** Prisma's validation for the CLI: in this thread for a small schema, on another core for a large one (started when first needed, ended when idle or by `dispose`). */
 class SchemaValidation {
   private thread: SchemaValidationThread | undefined;
 
   validate(files: readonly SchemaFile[]): Promise<PrismaValidation> {
     const size = files.reduce((sum, file) => sum + file.text.length, 0);
     if (size < THREAD_FROM_CHARACTERS) return Promise.resolve(validateSchema(files));
-    this.thread ??= new SchemaValidationThread();
+    // Ended once it has answered: its engine's memory is not kept through the code check.
+    this.thread ??= new SchemaValidationThread(0);
     return this.thread.validate(files);
   }
 

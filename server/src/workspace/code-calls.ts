@@ -2,13 +2,12 @@
  * The workspace's call summaries (`WorkspaceCalls`), built the same way for the CLI and the editor:
  * first the files that name a Prisma operation, then, a few rounds, the files that name a function
  * or class a summarised file exports and that queries (a service calling a repository), so that a
- * call in a loop is followed through other files without parsing files that cannot matter.
+ * call in a loop is followed through other files without parsing files that cannot matter. The
+ * CLI's pass (`code-pass.ts`) analyses the files in the same rounds, with the helpers below.
  */
 import type { ModuleSummary } from '../analysis/facts/workspace-calls';
 import { WorkspaceCalls } from '../analysis/facts/workspace-calls';
-import { analyzeCode, analyzeCodeForWorkspace, summarizeCode, type CodeAnalysis } from '../analysis/analyze';
-import type { CallTarget } from '../analysis/code/module-calls';
-import type { Rule } from '../analysis/rules/types';
+import { summarizeCode } from '../analysis/analyze';
 import type { PrismaSchema } from '../analysis/schema/model';
 import { fileURLToPath } from 'node:url';
 import { namesPrismaOperation, readCodeFileSync } from './code-index-core';
@@ -20,7 +19,7 @@ export interface CallSourceFile {
 }
 
 /** Rounds after the first: a call three files above the query needs two. */
-const ROUNDS = 3;
+export const ROUNDS = 3;
 
 export interface WorkspaceCallSummaries {
   calls: WorkspaceCalls;
@@ -56,19 +55,19 @@ export async function summarizeWorkspace(files: readonly CallSourceFile[], yield
 }
 
 /** Keeps a file's summary, and the names its functions are called by, for the next round. */
-function addSummary(summary: ModuleSummary, uri: string, summaries: ModuleSummary[], names: Set<string>): void {
+export function addSummary(summary: ModuleSummary, uri: string, summaries: ModuleSummary[], names: Set<string>): void {
   summaries.push(summary);
   for (const key of Object.keys(summary.functions)) names.add(callerName(key, uri));
 }
 
 /** The files that name one of `names` (read in the next round) and the others, in their order. */
-function mentioningAny<T extends { text: string }>(files: readonly T[], names: ReadonlySet<string>): { mentioning: T[]; others: T[] } {
+export function mentioningAny<T extends { text: string }>(files: readonly T[], names: ReadonlySet<string>): { mentioning: T[]; others: T[] } {
   const mentions = mentionPattern(names);
   return splitFiles(files, (text) => mentions.test(text));
 }
 
 /** The files whose text passes `test` (read in the next round) and the others, in their order. */
-function splitFiles<T extends { text: string }>(files: readonly T[], test: (text: string) => boolean): { mentioning: T[]; others: T[] } {
+export function splitFiles<T extends { text: string }>(files: readonly T[], test: (text: string) => boolean): { mentioning: T[]; others: T[] } {
   const mentioning: T[] = [];
   const others: T[] = [];
   for (const file of files) (test(file.text) ? mentioning : others).push(file);
@@ -78,7 +77,7 @@ function splitFiles<T extends { text: string }>(files: readonly T[], test: (text
 const IMPORT_SPECIFIER = /(?:\bfrom|\bimport|\brequire)\s*\(?\s*['"]([^'"\n]+)['"]/g;
 
 /** The last part of every path the workspace's files import, export from or require (`./users` → `users`). */
-function importedStems(files: readonly CallSourceFile[]): Set<string> {
+export function importedStems(files: readonly { text: string }[]): Set<string> {
   const stems = new Set<string>();
   for (const file of files) {
     for (const match of file.text.matchAll(IMPORT_SPECIFIER)) {
@@ -91,7 +90,7 @@ function importedStems(files: readonly CallSourceFile[]): Set<string> {
 }
 
 /** A file's name as imports spell it: `user.service` for `user.service.ts`, the folder's name for an `index.ts`. */
-function stemOf(uri: string): string {
+export function stemOf(uri: string): string {
   const parts = uri.replace(/\.[cm]?[jt]sx?$/, '').split('/');
   const last = parts.pop() ?? '';
   return decodeURIComponent(last === 'index' ? (parts.pop() ?? last) : last);
@@ -162,52 +161,4 @@ export class BackgroundCallSummaries {
     this.version++;
     return true;
   }
-}
-
-export interface WorkspaceCodeFile extends CallSourceFile {
-  /** The rules the file runs under (its policy). */
-  rules: readonly Rule[];
-}
-
-/**
- * The CLI's pass over the code files: each file that names an operation is parsed once, analysed
- * and (when another file imports it) summarised; then, a few rounds, the files that name what the
- * summaries export; last, the files with calls in loops that lead into another file's query are
- * analysed again by `n-plus-one`, with the summaries. The findings are those of `summarizeWorkspace`
- * followed by `analyzeCode` with its calls, at about one parse per file. Files that name no
- * operation run `n-plus-one` alone. Returns the analysis of each file analysed; with `sites`, each
- * file's query sites go to it as soon as the file is analysed and the analysis returned holds none.
- */
-export function analyzeWorkspaceCode<F extends WorkspaceCodeFile>(files: readonly F[], options: { sites?: (file: F, sites: CodeAnalysis['querySites']) => void } = {}): Map<string, CodeAnalysis> {
-  const analyses = new Map<string, CodeAnalysis>();
-  const summaries: ModuleSummary[] = [];
-  const followed: { file: F; rules: readonly Rule[]; targets: CallTarget[] }[] = [];
-  const imported = importedStems(files);
-  let { mentioning: pending, others: rest } = splitFiles(files, (text) => namesPrismaOperation(text));
-  for (let round = 0; round <= ROUNDS && pending.length > 0; round++) {
-    const names = new Set<string>();
-    for (const file of pending) {
-      const rules = round === 0 ? file.rules : file.rules.filter((rule) => rule.id === 'n-plus-one');
-      const { analysis, summary, remoteTargets } = analyzeCodeForWorkspace(file, file.schema, { rules, summarize: imported.has(stemOf(file.uri)) });
-      // The sites hold the file's syntax tree: handed over now and not kept, a large workspace's
-      // trees are not all alive at once (3,900 files: 755 MB of peak memory with them).
-      options.sites?.(file, analysis.querySites);
-      analyses.set(file.uri, options.sites ? { ...analysis, querySites: [] } : analysis);
-      if (remoteTargets.length > 0 && rules.some((rule) => rule.id === 'n-plus-one')) followed.push({ file, rules, targets: remoteTargets });
-      if (summary) addSummary(summary, file.uri, summaries, names);
-    }
-    if (names.size === 0 || round === ROUNDS) break;
-    ({ mentioning: pending, others: rest } = mentioningAny(rest, names));
-  }
-  const calls = new WorkspaceCalls(summaries);
-  for (const { file, rules, targets } of followed) {
-    if (!targets.some((target) => calls.chain(file.uri, target))) continue;
-    const nPlusOne = rules.filter((rule) => rule.id === 'n-plus-one');
-    const again = analyzeCode(file, file.schema, { rules: nPlusOne, workspaceCalls: calls });
-    const before = analyses.get(file.uri)!;
-    const findings = [...before.findings.filter((finding) => finding.ruleId !== 'n-plus-one'), ...again.findings];
-    findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-    analyses.set(file.uri, { ...before, findings, errors: [...before.errors, ...again.errors] });
-  }
-  return analyses;
 }

@@ -18,7 +18,7 @@ import { applySuppressions } from '../analysis/policy/suppressions';
 import { findingSeverity, isMigrationRule, type Finding, type Language, type Rule } from '../analysis/rules/types';
 import type { PrismaSchema } from '../analysis/schema/model';
 import type { LineIndex } from '../analysis/text';
-import { analyzeWorkspaceCode } from './code-calls';
+import { WorkspaceCodePass, type CodePassOptions } from './code-pass';
 import { namesPrismaOperation } from './code-index-core';
 import { earlierMigrationScripts } from './migration-history';
 import type { MigrationFolder } from './migrations';
@@ -114,24 +114,42 @@ export class ProjectHost {
   /**
    * Many code files at once (the CLI), in one pass that follows calls across them (`n-plus-one`
    * through another file's function): the same findings `codeFindings` gives each file with the
-   * workspace's calls, at about one parse per file. With `sites`, each file's query sites go to it
-   * as soon as the file is analysed, and the analyses returned hold none (nor the syntax trees).
+   * workspace's calls, at about one parse per file. The files are given first by their texts, in
+   * order, then added one by one in that order with their schemas and rules, so that a `thread`
+   * starts on the first ones while the caller finds the others' schemas (see `WorkspaceCodePass`).
+   * With `queries`, each file's queries against its schema go to it in the pass's order; the
+   * analyses returned hold no query sites (nor syntax trees).
    */
-  workspaceCodeFindings<F extends { uri: string; text: string; schema: PrismaSchema | undefined; ran: RulesInForce }>(
-    files: readonly F[],
-    options: { sites?: (file: F, sites: CodeAnalysis['querySites']) => void } = {},
-  ): Map<string, CodeAnalysis> {
-    const analyses = analyzeWorkspaceCode(files.map((file) => ({ ...file, rules: file.ran.rules })), options);
-    const finished = new Map<string, CodeAnalysis>();
-    for (const file of files) {
-      const analysis = analyses.get(file.uri);
-      if (!analysis) continue;
-      // A file that names no operation ran n-plus-one alone: it can only call, in a loop, another file's function that queries.
-      const rules = namesPrismaOperation(file.text) ? file.ran.rules : file.ran.rules.filter((rule) => rule.id === 'n-plus-one');
-      finished.set(file.uri, { ...analysis, findings: this.policy.finish(analysis.findings, { uri: file.uri, text: file.text, language: 'typescript' }, { ...file.ran, rules }) });
-    }
-    return finished;
+  workspaceCodePass<F extends HostCodeFile>(texts: readonly { uri: string; text: string }[], options: CodePassOptions<F & { rules: readonly Rule[] }> = {}): { add(file: F): void; finish(): Promise<Map<string, CodeAnalysis>> } {
+    const pass = new WorkspaceCodePass<F & { rules: readonly Rule[] }>(texts, options);
+    const files: F[] = [];
+    return {
+      add: (file) => {
+        pass.add({ ...file, rules: file.ran.rules });
+        files.push(file);
+      },
+      finish: async () => {
+        const analyses = await pass.finish();
+        const finished = new Map<string, CodeAnalysis>();
+        for (const file of files) {
+          const analysis = analyses.get(file.uri);
+          if (!analysis) continue;
+          // A file that names no operation ran n-plus-one alone: it can only call, in a loop, another file's function that queries.
+          const rules = namesPrismaOperation(file.text) ? file.ran.rules : file.ran.rules.filter((rule) => rule.id === 'n-plus-one');
+          finished.set(file.uri, { ...analysis, findings: this.policy.finish(analysis.findings, { uri: file.uri, text: file.text, language: 'typescript' }, { ...file.ran, rules }) });
+        }
+        return finished;
+      },
+    };
   }
+}
+
+/** A code file of the CLI's pass, as the host gets it. */
+interface HostCodeFile {
+  uri: string;
+  text: string;
+  schema: PrismaSchema | undefined;
+  ran: RulesInForce;
 }
 
 export type { PolicyProblem, RulesInForce } from './policy';
