@@ -7,6 +7,7 @@ import { analyzeSchema } from '../../server/src/analysis/analyze';
 import { analyzeCode } from '../../server/src/analysis/analyze';
 import { rules } from '../../server/src/analysis/rules/index';
 import { summarizeWorkspace } from '../../server/src/workspace/code-calls';
+import { callsPrismaOperation } from '../../server/src/workspace/code-index-core';
 import { analyzeWorkspaceCode } from '../../server/src/workspace/code-pass';
 import { CodeIndex, type CodeSchema } from '../../server/src/workspace/code-index';
 import { removeTempProjects, tempProject } from './tempProject';
@@ -83,5 +84,33 @@ describe('call summaries in the editor', () => {
       assert.deepEqual((analyses.get(file.uri)?.findings ?? []).map((finding) => finding.message), expected.map((finding) => finding.message), file.uri);
     }
     assert.equal(analyses.get('file:///w/src/teams/route.ts')!.findings.length, 1);
+  });
+
+  it('reads next only the files that call a function known to query, and a caller once its callee is found querying', async () => {
+    const layered = {
+      // Calls an operation itself (the first round), and exports `f`, which only calls out to `g`.
+      'src/a.ts': "import { g } from './b';\nexport function f(id: number) {\n  return g(id);\n}\nexport function total() {\n  return prisma.post.count();\n}\nexport function label(name: string) {\n  return formatName(name);\n}\nimport { formatName } from './format';\n",
+      // Names `h` (the second round); then `g` is known to query, so `f` is too.
+      'src/b.ts': "import { h } from './c';\nexport function g(id: number) {\n  return h(id);\n}\n",
+      'src/c.ts': 'export function h(id: number) {\n  return prisma.user.findUnique({ where: { id } });\n}\n',
+      'src/format.ts': 'export function formatName(name: string) {\n  return name.trim();\n}\n',
+      // Calls `f` in a loop: read in the third round, once `f` is known to query.
+      'src/d.ts': "import { f } from './a';\nexport async function run(ids: number[]) {\n  for (const id of ids) await f(id);\n}\n",
+      // Calls `label` in a loop, which queries nothing: never read.
+      'src/page.ts': "import { label } from './a';\nexport function names(list: string[]) {\n  for (const name of list) label(name);\n}\n",
+    };
+    const files = Object.entries(layered).map(([file, text]) => ({ uri: `file:///w/${file}`, text, schema: SCHEMA.schema, rules }));
+    const summaries = await summarizeWorkspace(files);
+    assert.deepEqual([...summaries!.summarized].map((uri) => uri.slice('file:///w/'.length)).sort(), ['src/a.ts', 'src/b.ts', 'src/c.ts', 'src/d.ts']);
+    const analyses = await analyzeWorkspaceCode(files);
+    assert.equal(analyses.has('file:///w/src/page.ts'), false);
+    const found = analyses.get('file:///w/src/d.ts')!.findings.filter((finding) => finding.ruleId === 'n-plus-one');
+    assert.equal(found.length, 1);
+    assert.match(found[0]!.message, /"f\(id\)" runs "prisma\.user\.findUnique" once per "id" of "ids"/);
+  });
+
+  it('parses a file only when it calls a Prisma operation as a method, not when it names one', () => {
+    for (const text of ['prisma.user.findMany({})', 'db.user\n  .findFirst<User>({})', 'prisma.$queryRaw`SELECT 1`', 'tx.$executeRaw<number>`DELETE FROM x`', 'repo.count?.()', 'x.update ({})']) assert.equal(callsPrismaOperation(text), true, text);
+    for (const text of ['const count = items.length;', "export const help = 'call findMany() with take';", 'function create() {}', 'items.count', 'import { update } from "./u";']) assert.equal(callsPrismaOperation(text), false, text);
   });
 });

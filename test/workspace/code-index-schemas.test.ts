@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import type { Worker } from 'node:worker_threads';
 import { analyzeSchema } from '../../server/src/analysis/analyze';
-import { CodeIndex, namesPrismaOperation, type CodeSchema } from '../../server/src/workspace/code-index';
+import { CodeIndex, callsPrismaOperation, type CodeSchema } from '../../server/src/workspace/code-index';
 import { startWorkerEarly } from '../../server/src/workspace/code-index-thread';
 import { codeFileSchemaSnapshot, schemaSetForCodeFile } from '../../server/src/workspace/code-file-schema';
 import { CORPUS, corpusFiles, expectedSites } from './corpus';
@@ -56,7 +56,7 @@ function assertSitesAsAnalysed(index: CodeIndex, root: string, texts: readonly [
     const entry = index.files.get(uri);
     assert.ok(entry, relative);
     const schema = schemaFor(relative);
-    assert.equal(entry.schemaKey, namesPrismaOperation(text) ? schema?.key : undefined, relative);
+    assert.equal(entry.schemaKey, callsPrismaOperation(text) ? schema?.key : undefined, relative);
     assert.deepEqual(entry.querySites, expectedSites(uri, text, schema), relative);
     sites += entry.querySites.length;
   }

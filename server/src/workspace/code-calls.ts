@@ -10,7 +10,7 @@ import { WorkspaceCalls } from '../analysis/facts/workspace-calls';
 import { summarizeCode } from '../analysis/analyze';
 import type { PrismaSchema } from '../analysis/schema/model';
 import { fileURLToPath } from 'node:url';
-import { namesPrismaOperation, readCodeFileSync } from './code-index-core';
+import { callsPrismaOperation, readCodeFileSync } from './code-index-core';
 
 export interface CallSourceFile {
   uri: string;
@@ -18,8 +18,11 @@ export interface CallSourceFile {
   schema: PrismaSchema | undefined;
 }
 
-/** Rounds after the first: a call three files above the query needs two. */
-export const ROUNDS = 3;
+/**
+ * Rounds after the first: a call three files above the query needs two, and one more for each
+ * function that only calls out, whose name waits until its callee is found querying (`queryingNames`).
+ */
+export const ROUNDS = 5;
 
 export interface WorkspaceCallSummaries {
   calls: WorkspaceCalls;
@@ -35,29 +38,45 @@ export interface WorkspaceCallSummaries {
 export async function summarizeWorkspace(files: readonly CallSourceFile[], yieldNow?: () => Promise<boolean>): Promise<WorkspaceCallSummaries | undefined> {
   const summaries: ModuleSummary[] = [];
   const summarized = new Set<string>();
+  const used = new Set<string>();
   // A file no other file imports (a route, a page, a script) exports nothing anyone calls: it is
   // analysed, not summarised.
   const imported = importedStems(files);
-  let { mentioning: pending, others: rest } = splitFiles(files, (text) => namesPrismaOperation(text));
+  let { mentioning: pending, others: rest } = splitFiles(files, (text) => callsPrismaOperation(text));
   for (let round = 0; round <= ROUNDS && pending.length > 0; round++) {
-    const names = new Set<string>();
     for (const file of pending) {
       summarized.add(file.uri);
       if (!imported.has(stemOf(file.uri))) continue;
       if (yieldNow && !(await yieldNow())) return undefined;
       const summary = summarizeCode(file, file.schema);
-      if (summary) addSummary(summary, file.uri, summaries, names);
+      if (summary) summaries.push(summary);
     }
+    const names = queryingNames(summaries, used);
     if (names.size === 0 || round === ROUNDS) break;
     ({ mentioning: pending, others: rest } = mentioningAny(rest, names));
   }
   return { calls: new WorkspaceCalls(summaries), summarized, summaries };
 }
 
-/** Keeps a file's summary, and the names its functions are called by, for the next round. */
-export function addSummary(summary: ModuleSummary, uri: string, summaries: ModuleSummary[], names: Set<string>): void {
-  summaries.push(summary);
-  for (const key of Object.keys(summary.functions)) names.add(callerName(key, uri));
+/**
+ * The names the next round looks for: each summarised function's (or its class's) that runs a query
+ * on every call, directly or through the calls the summaries so far can follow, each name once
+ * (`used` keeps the names earlier rounds looked for). A function that only calls out to functions
+ * not known to query gives no name yet: most do (a component calling a hook), and the files naming
+ * them would be parsed for nothing; once a later round finds its callee querying, it gives its name then.
+ */
+export function queryingNames(summaries: readonly ModuleSummary[], used: Set<string>): Set<string> {
+  const calls = new WorkspaceCalls(summaries);
+  const names = new Set<string>();
+  for (const summary of summaries) {
+    for (const key of Object.keys(summary.functions)) {
+      const name = callerName(key, summary.uri);
+      if (used.has(name) || !calls.runsQuery(summary.uri, key)) continue;
+      used.add(name);
+      names.add(name);
+    }
+  }
+  return names;
 }
 
 /** The files that name one of `names` (read in the next round) and the others, in their order. */

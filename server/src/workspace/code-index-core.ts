@@ -48,8 +48,8 @@ export interface IndexSchema {
   delegates: ReadonlyMap<string, Model>;
 }
 
-/** Whether a text can hold a Prisma Client call at all: it names one of Prisma's operations. */
-export function namesPrismaOperation(text: string): boolean {
+/** Whether a text can hold a Prisma Client call at all: it calls one of Prisma's operations as a method (`OPERATION_NAME`). */
+export function callsPrismaOperation(text: string): boolean {
   return OPERATION_NAME.test(text);
 }
 

@@ -12,7 +12,7 @@ import type { PrismaSchema } from '../analysis/schema/model';
 import { LineIndex } from '../analysis/text';
 import { isCodeFile, listCodeFiles } from './code-files';
 import type { ProjectHost } from './project-host';
-import { compactSite, hashOf, indexFileText, namesPrismaOperation, readCodeFileSync, resolvedEntry, unreadableReason, type IndexedFile, type IndexedQuerySite, type IndexSchema } from './code-index-core';
+import { compactSite, hashOf, indexFileText, callsPrismaOperation, readCodeFileSync, resolvedEntry, unreadableReason, type IndexedFile, type IndexedQuerySite, type IndexSchema } from './code-index-core';
 import { IndexThread, type ThreadFile } from './code-index-thread';
 import { FileQueue } from './file-queue';
 import { BackgroundCallSummaries } from './code-calls';
@@ -21,7 +21,7 @@ export {
   hashOf,
   indexText,
   MAX_CODE_FILE_BYTES,
-  namesPrismaOperation,
+  callsPrismaOperation,
   readCodeText,
   unreadableReason,
   type IndexedFile,
@@ -396,7 +396,7 @@ export class CodeIndex {
    */
   private async store(uri: string, text: string, schemaOf: () => Promise<CodeSchema | undefined>): Promise<boolean> {
     const previous = this.entries.get(uri);
-    const known = previous && namesPrismaOperation(text) ? await schemaOf() : undefined;
+    const known = previous && callsPrismaOperation(text) ? await schemaOf() : undefined;
     const outcome = indexFileText(uri, text, previous, previous && { key: known?.key });
     if (outcome.kind === 'unchanged') return false;
     if (outcome.kind === 'indexed') {

@@ -12,8 +12,8 @@ import { WorkspaceCalls, type ModuleSummary } from '../analysis/facts/workspace-
 import { workspaceQueries, type WorkspaceQuery } from '../analysis/facts/workspace-facts';
 import type { Finding, Rule } from '../analysis/rules/types';
 import type { PrismaSchema } from '../analysis/schema/model';
-import { addSummary, importedStems, mentioningAny, ROUNDS, stemOf, type CallSourceFile } from './code-calls';
-import { namesPrismaOperation } from './code-index-core';
+import { importedStems, mentioningAny, queryingNames, ROUNDS, stemOf, type CallSourceFile } from './code-calls';
+import { callsPrismaOperation } from './code-index-core';
 
 export interface WorkspaceCodeFile extends CallSourceFile {
   /** The rules the file runs under (its policy). */
@@ -95,14 +95,14 @@ export class WorkspaceCodePass<F extends WorkspaceCodeFile> {
   ) {
     this.order = texts.map((file) => file.uri);
     this.imported = importedStems(texts);
-    const firstCount = texts.filter((file) => namesPrismaOperation(file.text)).length;
+    const firstCount = texts.filter((file) => callsPrismaOperation(file.text)).length;
     this.firstRound = firstCount > 0 ? options.thread?.startRound(0, options.queries !== undefined) : undefined;
   }
 
   add(file: F): void {
     if (this.order[this.added] !== file.uri) throw new Error(`code pass: ${file.uri} added out of order`);
     this.added++;
-    if (!namesPrismaOperation(file.text)) {
+    if (!callsPrismaOperation(file.text)) {
       this.others.push(file);
       return;
     }
@@ -119,10 +119,10 @@ export class WorkspaceCodePass<F extends WorkspaceCodeFile> {
     const followed: { file: F; rules: readonly Rule[]; targets: CallTarget[] }[] = [];
     let pending: F[] = this.firstFiles;
     let rest: F[] = this.others;
+    const used = new Set<string>();
     for (let round = 0; round <= ROUNDS && pending.length > 0; round++) {
       const tasks = round === 0 ? this.firstTasks : pending.map((file) => this.task(file, round));
       const outcomes = await this.runRound(round, tasks);
-      const names = new Set<string>();
       for (let index = 0; index < pending.length; index++) {
         const file = pending[index]!;
         const { rules } = tasks[index]!;
@@ -130,8 +130,9 @@ export class WorkspaceCodePass<F extends WorkspaceCodeFile> {
         if (queries) this.options.queries?.(file, queries);
         analyses.set(file.uri, { findings, errors, querySites: [] });
         if (remoteTargets.length > 0 && rules.some((rule) => rule.id === 'n-plus-one')) followed.push({ file, rules, targets: remoteTargets });
-        if (summary) addSummary(summary, file.uri, summaries, names);
+        if (summary) summaries.push(summary);
       }
+      const names = queryingNames(summaries, used);
       if (names.size === 0 || round === ROUNDS) break;
       ({ mentioning: pending, others: rest } = mentioningAny(rest, names));
     }

@@ -19,7 +19,7 @@ import { findingSeverity, isMigrationRule, type Finding, type Language, type Rul
 import type { PrismaSchema } from '../analysis/schema/model';
 import type { LineIndex } from '../analysis/text';
 import { WorkspaceCodePass, type CodePassOptions } from './code-pass';
-import { namesPrismaOperation } from './code-index-core';
+import { callsPrismaOperation } from './code-index-core';
 import { earlierMigrationScripts } from './migration-history';
 import type { MigrationFolder } from './migrations';
 import { RulePolicy, type PolicyProblem, type RulesInForce } from './policy';
@@ -135,7 +135,7 @@ export class ProjectHost {
           const analysis = analyses.get(file.uri);
           if (!analysis) continue;
           // A file that names no operation ran n-plus-one alone: it can only call, in a loop, another file's function that queries.
-          const rules = namesPrismaOperation(file.text) ? file.ran.rules : file.ran.rules.filter((rule) => rule.id === 'n-plus-one');
+          const rules = callsPrismaOperation(file.text) ? file.ran.rules : file.ran.rules.filter((rule) => rule.id === 'n-plus-one');
           finished.set(file.uri, { ...analysis, findings: this.policy.finish(analysis.findings, { uri: file.uri, text: file.text, language: 'typescript' }, { ...file.ran, rules }) });
         }
         return finished;

@@ -35,10 +35,12 @@ export const RAW_OPERATIONS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Text that names one of Prisma's operations (the end of the name bounded): text without it holds
- * no query site, so the index does not even parse it.
+ * Text that calls one of Prisma's operations as a method, the way every query site does:
+ * `.findMany(`, `?.update<T>(`, `.$queryRaw\``, `.count?.(`. Text without such a call holds no
+ * query site, so the index does not even parse it; a file that only mentions the words (`count`,
+ * `create`, `delete` are common ones) is most of a large repository's files.
  */
-export const OPERATION_NAME = new RegExp(`(?:${[...MODEL_OPERATIONS, ...RAW_OPERATIONS].map((name) => name.replace(/\$/g, '\\$')).join('|')})\\b`);
+export const OPERATION_NAME = new RegExp(`\\.\\s*(?:${[...MODEL_OPERATIONS, ...RAW_OPERATIONS].map((name) => name.replace(/\$/g, '\\$')).join('|')})\\s*(?:\\?\\.\\s*)?[(<\`]`);
 
 export type OperationKind = 'read' | 'write';
 

@@ -71,6 +71,7 @@ export class WorkspaceCalls {
   private readonly byKey = new Map<string, string[]>();
   private readonly instancesByName = new Map<string, string[]>();
   private readonly chains = new Map<string, CallChain | null>();
+  private readonly querying = new Map<string, boolean>();
 
   constructor(modules: Iterable<ModuleSummary>) {
     for (const module of modules) {
@@ -91,6 +92,30 @@ export class WorkspaceCalls {
   /** The chain from a call of `target` in `fromUri` down to a query, or undefined when the call runs none (or cannot be resolved). */
   chain(fromUri: string, target: CallTarget): CallChain | undefined {
     return this.chainFrom(fromUri, target, 0, new Set());
+  }
+
+  /**
+   * Whether the function `key` of the summarised file `uri` runs a query on every call, itself or
+   * through the calls this can resolve, however deep (which files are worth reading next; `chain`
+   * bounds what is reported).
+   */
+  runsQuery(uri: string, key: string, visiting = new Set<string>()): boolean {
+    const id = `${uri}#${key}`;
+    const known = this.querying.get(id);
+    if (known !== undefined) return known;
+    const summary = this.modules.get(uri)?.functions[key];
+    if (!summary || visiting.has(id)) return false;
+    visiting.add(id);
+    let found = summary.queries.length > 0;
+    for (const call of summary.calls) {
+      if (found) break;
+      const next = this.resolve(uri, call.target);
+      found = next !== undefined && this.runsQuery(next.uri, next.key, visiting);
+    }
+    visiting.delete(id);
+    // As for chains, an answer cut short by a cycle is not kept.
+    if (found || visiting.size === 0) this.querying.set(id, found);
+    return found;
   }
 
   private chainFrom(fromUri: string, target: CallTarget, depth: number, visiting: Set<string>): CallChain | undefined {
