@@ -10,7 +10,7 @@ import { WorkDoneProgress, type CancellationToken, type Connection, type Range, 
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { indexFile } from '../analysis/code/file-index';
 import { findQuerySites } from '../analysis/code/query-sites';
-import { parseSource } from '../analysis/code/syntax';
+import { parseSourceForIndex } from '../analysis/code/syntax';
 import { buildSchema } from '../analysis/schema/build';
 import type { PrismaSchema } from '../analysis/schema/model';
 import { LineIndex } from '../analysis/text';
@@ -73,7 +73,7 @@ export function registerExplain(connection: Connection, documents: TextDocuments
     try {
       const schemaFiles = await schemaFilesForCodeFile(fileURLToPath(params.uri), dependencies.workspaceFolders(), openText);
       const schema = schemaFiles.length > 0 ? buildSchema(schemaFiles.map((file) => ({ uri: file.path, text: file.text }))) : undefined;
-      const sites = findQuerySites(indexFile(parseSource(params.uri, text)), params.uri, schema);
+      const sites = findQuerySites(indexFile(parseSourceForIndex(params.uri, text)), params.uri, schema);
       return sites
         .filter((site) => site.kind === 'raw' || site.model !== undefined || !schema)
         .map((site) => ({ callee: site.callee, range: { start: document.positionAt(site.span.start), end: document.positionAt(site.span.end) } }));

@@ -165,8 +165,24 @@ export function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException | undefined)?.code ?? (error instanceof Error ? error.message : String(error));
 }
 
-/** True when `child` is `parent` or lies inside it. */
+/**
+ * True when `child` is `parent` or lies inside it. Asked for every import of every code file, so
+ * two normalised POSIX paths (the usual case) are compared as text; any other pair goes through
+ * `path.relative`, which resolves both (and compares Windows paths without case).
+ */
 export function isInside(child: string, parent: string): boolean {
+  if (isNormalPosixPath(child) && isNormalPosixPath(parent)) {
+    if (child.length === parent.length) return child === parent;
+    return child.startsWith(parent) && (parent.length === 1 || child.charCodeAt(parent.length) === SLASH);
+  }
   const relative = path.relative(parent, child);
   return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+}
+
+const SLASH = 0x2f;
+/** A `.` or `..` segment, an empty segment, or a trailing slash: what `path.resolve` would change. */
+const NOT_NORMAL = /\/\.{1,2}(?:\/|$)|\/\/|.\/$/;
+
+function isNormalPosixPath(value: string): boolean {
+  return path.sep === '/' && value.charCodeAt(0) === SLASH && !NOT_NORMAL.test(value);
 }

@@ -5,7 +5,7 @@ import type { Model, PrismaSchema } from '../schema/model';
 import { indexFile, type FileIndex } from './file-index';
 import { prunedQuerySites } from './pruned-sites';
 import { findQuerySites, findQuerySitesByDelegate, type QuerySite } from './query-sites';
-import { parseSource, parseSourceForIndex } from './syntax';
+import { parseSourceForIndex } from './syntax';
 
 export interface CodeFile {
   uri: string;
@@ -28,10 +28,13 @@ export interface CodeRuleContext {
   workspaceCalls: WorkspaceCalls | undefined;
 }
 
-/** Parses and indexes a file once; every code rule then reads the same context. */
+/**
+ * Parses and indexes a file once; every code rule then reads the same context. The parse skips the
+ * parser's parent-pointer pass: the index walk sets them, before any rule looks upwards from a node.
+ */
 export function createCodeContext(file: CodeFile, schema: PrismaSchema | undefined, workspaceCalls?: WorkspaceCalls): CodeRuleContext {
-  const sourceFile = parseSource(file.uri, file.text);
-  const index = indexFile(sourceFile);
+  const index = indexFile(parseSourceForIndex(file.uri, file.text));
+  const sourceFile = index.sourceFile;
   const querySites = findQuerySites(index, file.uri, schema);
   return { uri: file.uri, text: file.text, schema, sourceFile, index, querySites, workspaceCalls };
 }

@@ -11,14 +11,15 @@ export function scriptKindOf(uri: string): ts.ScriptKind {
   return ts.ScriptKind.TS;
 }
 
-/** Parses one file; parent pointers are set so that rules can walk upwards from a node. */
+/** Parses one file with parent pointers, for a tree walked without `indexFile`. */
 export function parseSource(uri: string, text: string): ts.SourceFile {
   return ts.createSourceFile(uri, text, ts.ScriptTarget.Latest, true, scriptKindOf(uri));
 }
 
 /**
- * Parses one file for the query-site index alone: without JSDoc (which no query site reads) and
- * without the parser's extra pass that sets parent pointers (`indexFile` sets them during its walk).
+ * Parses one file for `indexFile`, which every analysis runs next: without JSDoc (no rule reads it)
+ * and without the parser's extra pass that sets parent pointers (`indexFile` sets them during its
+ * walk, before anything looks upwards from a node).
  */
 export function parseSourceForIndex(uri: string, text: string): ts.SourceFile {
   return ts.createSourceFile(uri, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKindOf(uri));
