@@ -109,6 +109,14 @@ describe('call summaries in the editor', () => {
     assert.match(found[0]!.message, /"f\(id\)" runs "prisma\.user\.findUnique" once per "id" of "ids"/);
   });
 
+  it('leaves out of the later rounds a file where n-plus-one does not run and that no file imports', async () => {
+    const files = Object.entries(FILES).map(([file, text]) => ({ uri: `file:///w/${file}`, text, schema: SCHEMA.schema, rules: file === 'src/teams/route.ts' ? rules.filter((rule) => rule.id !== 'n-plus-one') : rules }));
+    const analyses = await analyzeWorkspaceCode(files);
+    assert.equal(analyses.has('file:///w/src/teams/route.ts'), false);
+    // The service, which the route imports, is still summarised and analysed.
+    assert.equal(analyses.has('file:///w/src/users/user.service.ts'), true);
+  });
+
   it('parses a file only when it calls a Prisma operation as a method, not when it names one', () => {
     for (const text of ['prisma.user.findMany({})', 'db.user\n  .findFirst<User>({})', 'prisma.$queryRaw`SELECT 1`', 'tx.$executeRaw<number>`DELETE FROM x`', 'repo.count?.()', 'x.update ({})']) assert.equal(callsPrismaOperation(text), true, text);
     for (const text of ['const count = items.length;', "export const help = 'call findMany() with take';", 'function create() {}', 'items.count', 'import { update } from "./u";']) assert.equal(callsPrismaOperation(text), false, text);

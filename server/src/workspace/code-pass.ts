@@ -135,6 +135,8 @@ export class WorkspaceCodePass<F extends WorkspaceCodeFile> {
       const names = queryingNames(summaries, used);
       if (names.size === 0 || round === ROUNDS) break;
       ({ mentioning: pending, others: rest } = mentioningAny(rest, names));
+      // A file where n-plus-one does not run (a test, a seed) and that no other file imports has nothing to give.
+      pending = pending.filter((file) => this.imported.has(stemOf(file.uri)) || file.rules.some((rule) => rule.id === 'n-plus-one'));
     }
     const calls = new WorkspaceCalls(summaries);
     for (const { file, rules, targets } of followed) {
