@@ -331,7 +331,7 @@ export async function finalize(auctions: { id: number }[]) {
 });
 
 describe('n-plus-one: findUnique behind a concurrency limiter', () => {
-  it('reports findUnique in a task or a limit(…) callback, which do not run in one tick', () => {
+  it('reports findUnique in a task or a limit(…) callback, which do not run in one tick (behind a limiter, as info)', () => {
     check(rule, workspace(`
 //- src/jobs/canvas.ts
 export async function cleanUp(canvasIds: string[]) {
@@ -340,7 +340,7 @@ export async function cleanUp(canvasIds: string[]) {
     canvasIds.map((id) =>
       limit(async () => {
         const canvas = await prisma.post.findUnique({ where: { id } });
-                           //^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per "id" of "canvasIds" (map)
+                           //^^^^^^^^^^^^^^^^^^^^^^ info: runs once per "id" of "canvasIds" (map); the loop limits its concurrency on purpose ("pLimit")
         return canvas;
       }),
     ),

@@ -532,3 +532,43 @@ export async function notify(users: { id: number; email: string }[], invoices: {
 `));
   });
 });
+
+describe('n-plus-one: a loop that limits its concurrency on purpose', () => {
+  it('reports it as info, by the limiter its body runs through or the option of its iterating function', () => {
+    check(rule, code(`
+import pLimit from 'p-limit';
+import pMap from 'p-map';
+import PQueue from 'p-queue';
+const limit = pLimit(3);
+export class Copier {
+  private readonly queue = new PQueue({ concurrency: 2 });
+  async copy(ids: number[], names: string[]) {
+    await Promise.all(ids.map((id) => limit(async () => {
+      const post = await prisma.post.findUnique({ where: { id } });
+                       //^^^^^^^^^^^^^^^^^^^^^^ info: the loop limits its concurrency on purpose ("pLimit")
+      return post;
+    })));
+    await pMap(names, async (name) => prisma.tag.upsert({ where: { name }, create: { name }, update: {} }), { concurrency: 5 });
+                                    //^^^^^^^^^^^^^^^^^ info: the loop limits its concurrency on purpose ("pMap(…, { concurrency })")
+    await Promise.all(ids.map((id) => this.queue.add(() => prisma.comment.delete({ where: { id } }))));
+                                                         //^^^^^^^^^^^^^^^^^^^^^ info: the loop limits its concurrency on purpose ("PQueue")
+  }
+}
+`));
+  });
+
+  it('keeps the warning where the loop runs every element at once, or the limiter is not in the loop', () => {
+    check(rule, code(`
+import pLimit from 'p-limit';
+import pMap from 'p-map';
+const limit = pLimit(3);
+export async function load(ids: number[], names: string[]) {
+  await Promise.all(ids.map(async (id) => prisma.post.findFirst({ where: { authorId: id } })));
+                                        //^^^^^^^^^^^^^^^^^^^^^ warning: runs once per "id" of "ids" (map).
+  await pMap(names, async (name) => prisma.tag.findUnique({ where: { name } }));
+                                  //^^^^^^^^^^^^^^^^^^^^^ warning: runs once per "name" of "names" (pMap).
+  await limit(() => prisma.auditLog.create({ data: { actorId: 1, action: 'load' } }));
+}
+`));
+  });
+});

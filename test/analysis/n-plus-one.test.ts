@@ -74,7 +74,7 @@ users.forEach(async (user) => {
 });
 const total = await orders.reduce(async (sum, order) => (await sum) + (await prisma.orderItem.count({ where: { orderId: order.id } })), Promise.resolve(0));
                                                                            //^^^^^^^^^^^^^^^^^^^^^^ warning: runs once per "order" of "orders" (reduce)
-const active = await pMap(members, async (member) => prisma.user.findFirst({ where: { id: member.userId, name: { not: null } } }), { concurrency: 4 });
+const active = await pMap(members, async (member) => prisma.user.findFirst({ where: { id: member.userId, name: { not: null } } }));
                                                    //^^^^^^^^^^^^^^^^^^^^^ warning: (pMap)
 const settled = await Promise.allSettled(ids.map((id) => prisma.order.findMany({ where: { userId: id } })));
                                                        //^^^^^^^^^^^^^^^^^^^^^ warning: (map)

@@ -63,7 +63,7 @@ describe('file roles', () => {
   it('knows one-off scripts by a scripts folder outside the application source', () => {
     expectRole('scripts', ['scripts/backfill.ts', 'prisma/scripts/fix-emails.ts', 'packages/db/scripts/reset.ts', 'tools/scripts/x.ts']);
     // Inside the application's source a scripts folder is deployed with it: cron jobs, workers.
-    expectRole(undefined, ['src/scripts/backfill.ts', 'app/scripts/cleanup.ts', 'lib/scripts/x.ts', 'server/scripts/x.ts', 'src/jobs/scripts/x.ts']);
+    expectRole(undefined, ['src/scripts/sync.ts', 'app/scripts/cleanup.ts', 'lib/scripts/x.ts', 'server/scripts/x.ts', 'src/jobs/scripts/x.ts']);
   });
 
   it('knows data migrations, which run once when deployed, wherever they are', () => {
@@ -78,6 +78,15 @@ describe('file roles', () => {
       'src/migrations/1700000000000-AddUsers.ts',
       'migrations/v2_to_v3/run.ts',
     ]);
+    // Backfills, and endpoints kept in a temporary folder until they have run, even in the application's source.
+    expectRole('scripts', [
+      'src/pages/api/admin/backfill-membership-badges.ts',
+      'src/pages/api/admin/temp/fix-cross-posted-images.ts',
+      'web/src/features/sync/backfillLeads.ts',
+      'src/jobs/membership-buzz-backfill.ts',
+      'src/backfills/2024-orders.ts',
+    ]);
+    expectRole(undefined, ['src/templates/welcome.ts', 'src/temperature/read.ts', 'src/refill.ts', 'src/features/backlog/fill.ts']);
     // A feature that imports from another service, and folders that only look dated.
     expectRole(undefined, ['lib/api/controllers/migration/importFromPocket.ts', 'src/migrations.ts', 'src/reports/20240101_summary/index.ts']);
   });

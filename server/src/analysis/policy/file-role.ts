@@ -102,13 +102,15 @@ export const ROLE_CONVENTIONS: readonly RoleConventions[] = [
   {
     role: 'scripts',
     title: 'one-off scripts',
-    names: [],
+    // A backfill fills existing rows once (`backfill-badges.ts`, `backfillLeads.ts`, `membership-backfill.ts`), even when it is an admin endpoint run by hand.
+    names: [{ shown: '*backfill*', pattern: /(?:^|[._-])backfill/ }],
     // A package's `scripts/` (or `prisma/scripts/`) is run by hand; `src/scripts/` or `app/scripts/`
     // is built and deployed with the application (cron jobs, queue workers), so its findings matter.
     folders: ['scripts'],
     notInside: ['src', 'app', 'lib', 'server', 'source'],
     // Data migrations run once, when they are deployed, then they are history like a migration's SQL.
-    anywhere: ['migrations', 'migration-scripts', 'data-migrations', 'code-migrations', 'background-migrations', 'backgroundMigrations'],
+    // So do backfills, and the endpoints kept in a `temp/` folder until they have run (`api/admin/temp/fix-images.ts`).
+    anywhere: ['migrations', 'migration-scripts', 'data-migrations', 'code-migrations', 'background-migrations', 'backgroundMigrations', 'backfill', 'backfills', 'temp'],
     datedInside: ['migration', 'migrations'],
   },
 ];
@@ -182,7 +184,7 @@ export function describeRole(role: FileRole, code: (text: string) => string = (t
       ? `files in a ${list(conventions.folders)} folder that is not inside ${list(conventions.notInside)} (there it is deployed with the application)`
       : `files in folders named ${list(conventions.folders)}`,
   );
-  if (conventions.anywhere?.length) parts.push(`data migrations: files in folders named ${list(conventions.anywhere)}, and in a dated folder of a ${list(conventions.datedInside ?? [])} folder (${code('20240118214315_name/')})`);
+  if (conventions.anywhere?.length) parts.push(`data migrations and backfills: files in folders named ${list(conventions.anywhere)}, and in a dated folder of a ${list(conventions.datedInside ?? [])} folder (${code('20240118214315_name/')})`);
   if (conventions.imports?.length) parts.push(`files that import ${list(conventions.imports.map((module) => (module.endsWith('/') ? `${module}*` : module)))}`);
   return `${capitalize(conventions.title)}: ${parts.join('; ')}.`;
 }

@@ -7,6 +7,7 @@ import { includeFix } from '../code/fix-include';
 import { mapLookupFix } from '../code/fix-map-lookup';
 import type { Loop } from '../code/iteration';
 import { operationKind } from '../code/operations';
+import { concurrencyLimit } from '../code/concurrency-limit';
 import { isOutsideCall } from '../code/outside-calls';
 import { perIterationAnalysis, repeatedQueries, type RepeatedQuery, type RepeatedRemoteCall } from '../code/per-iteration';
 import type { QuerySite } from '../code/query-sites';
@@ -22,7 +23,7 @@ export default defineRule<CodeRule>({
     summary: 'Prisma queries that run once per element of a loop (N+1).',
     why: [
       'Each Prisma query is at least one round trip to the database. A query inside a `for` loop, or in the callback of `map`, `forEach`, `reduce` or `pMap`, runs once per element: loading 200 users and then their posts one user at a time costs 201 round trips, and the page gets slower as the data grows. Writes in a loop hold a connection, and often a transaction, for just as long.',
-      'The rule follows queries through wrappers (`withRetry(() => …)`, `.then`), transactions (`tx` in `$transaction(async (tx) => …)`), clients behind wrappers (`this.prisma`, `ctx.db`, `this.prismaService.txClient()`, a repository\'s `.model.<delegate>`), local helper functions called in the loop, and functions of other files: imported helpers, methods of injected services (`this.userService.findById(id)`, the constructor parameter\'s type naming the class) and of exported instances (`export const monitors = new MonitorManager()`), a few calls deep. It reports such a call at the call in the loop, with the chain of calls down to the query as related information. The queries of one loop are one finding, at the first of them, with the others as related information: the fix is one change to the loop. A loop that also calls outside the database for each element (an HTTP request, object storage, a payment, mail or queue service) is reported as info: that call costs more than the query.',
+      'The rule follows queries through wrappers (`withRetry(() => …)`, `.then`), transactions (`tx` in `$transaction(async (tx) => …)`), clients behind wrappers (`this.prisma`, `ctx.db`, `this.prismaService.txClient()`, a repository\'s `.model.<delegate>`), local helper functions called in the loop, and functions of other files: imported helpers, methods of injected services (`this.userService.findById(id)`, the constructor parameter\'s type naming the class) and of exported instances (`export const monitors = new MonitorManager()`), a few calls deep. It reports such a call at the call in the loop, with the chain of calls down to the query as related information. The queries of one loop are one finding, at the first of them, with the others as related information: the fix is one change to the loop. A loop that also calls outside the database for each element (an HTTP request, object storage, a payment, mail or queue service) is reported as info: that call costs more than the query. So is a loop that limits its concurrency on purpose (`pLimit`, `pMap(…, { concurrency })`, `mapLimit`, `PQueue`, `Bottleneck`): its author has weighed the work of each element, which is mostly more than the query.',
       'It stays quiet where one query per iteration is the design: pagination loops (`take` with `skip`, `cursor` or a keyset `where`) and batch loops (a `while` that reads a page with `take` until none is left), with whatever loop runs them, retry and compare-and-swap loops, loops over chunks that query each chunk with `in` or a `*Many` operation, loops over the keys of a grouping that write each key\'s whole group at once (`in: ids`, `Prisma.join(ids)`, `= ANY(${ids})`), a bulk write per iteration of a whole other list (`createMany({ data: users.map(…) })`), loops over collections the code defines (literal lists, module-level or `as const` lists and copies of them, `SCREAMING_CASE` constants, `Object.values` of a constant object or an enum, a fixed count such as `Array.from({ length: 9 })`, definitions a class registers in its `define…`/`register…` methods), a query that runs for one iteration at most (behind `if (i === 0)`, `if (saved.length === 1)` on a list the loop appends to, or `if (org.id === ACME_ORG_ID)`), queries built without being run (pushed un-awaited onto a list or returned from a plain callback, for a later `$transaction([...])`), a query only in the `catch` of an iteration, consumer loops (`for await` over a socket, a stream or a subscription: one query per message as it arrives), and test hooks. It also stays quiet for `findUnique` calls that Prisma Client batches itself: calls issued in the same tick (such as `Promise.all(ids.map((id) => prisma.user.findUnique({ where: { id } })))`) whose `where` holds only equality criteria on scalar fields or a compound unique key, with the same selection. `findFirst`, and any query awaited one iteration after another, are never batched.',
     ].join('\n\n'),
     bad: [
@@ -42,10 +43,10 @@ export default defineRule<CodeRule>({
       'Unsafe: every quick fix changes when and how often queries run, so it is offered one finding at a time and never applied by "fix all". Loading with `findMany({ where: { key: { in: … } } })` before the loop reads all rows at once (a value that occurs twice is read once, and rows written inside the loop are not seen); `createMany` skips nested writes and returns a count instead of the rows; adding `include` changes the shape of the parent query\'s result.',
   },
   check(context) {
-    const outside = new Map<ts.Node, string | undefined>();
+    const idle = new Map<ts.Node, IdleLoop | undefined>();
     const inLoop = (finding: RuleFinding, loop: Loop): RuleFinding => {
-      if (!outside.has(loop.node)) outside.set(loop.node, outsideCallIn(context, loop));
-      return ofLoop(finding, loop, outside.get(loop.node));
+      if (!idle.has(loop.node)) idle.set(loop.node, idleLoop(context, loop));
+      return ofLoop(finding, loop, idle.get(loop.node));
     };
     const findings = repeatedQueries(context).map((repeated) => inLoop(findingFor(context, repeated), repeated.loop));
     const remote = perIterationAnalysis(context).remoteCalls();
@@ -57,19 +58,44 @@ export default defineRule<CodeRule>({
 /**
  * The queries of one loop are one problem, fixed by one change to the loop: one finding, the others
  * related. When each iteration also calls outside the database (an HTTP request, a file or object
- * storage, a payment or mail service), that call costs more than the query: the finding is true
+ * storage, a payment or mail service), that call costs more than the query; when the loop limits
+ * its concurrency on purpose (`pLimit`, `pMap(…, { concurrency })`), its author has weighed each
+ * element's work, which on real code is mostly more than the query. Either way the finding is true
  * but idle (info).
  */
-function ofLoop(finding: RuleFinding, loop: Loop, outsideCall: string | undefined): RuleFinding {
+function ofLoop(finding: RuleFinding, loop: Loop, idle: IdleLoop | undefined): RuleFinding {
   const group = { key: `loop@${loop.node.getStart()}`, one: 'so does one more query of this loop', many: 'so do {n} more queries of this loop' };
-  if (outsideCall === undefined) return { ...finding, group };
+  if (idle === undefined) return { ...finding, group };
+  const base = finding.message.replace(/\.$/, '');
+  if (idle.kind === 'outside') {
+    return {
+      ...finding,
+      group,
+      idle: true,
+      message: `${base}; each iteration also calls "${idle.text}" outside the database.`,
+      help: `${finding.help} Reported as info: the call to "${idle.text}" per element costs more than the query, so batching the query alone changes little.`,
+    };
+  }
   return {
     ...finding,
     group,
     idle: true,
-    message: `${finding.message.replace(/\.$/, '')}; each iteration also calls "${outsideCall}" outside the database.`,
-    help: `${finding.help} Reported as info: the call to "${outsideCall}" per element costs more than the query, so batching the query alone changes little.`,
+    message: `${base}; the loop limits its concurrency on purpose ("${idle.text}").`,
+    help: `${finding.help} Reported as info: a loop throttled on purpose does per-element work its author has weighed, mostly more than the query.`,
   };
+}
+
+interface IdleLoop {
+  kind: 'outside' | 'limited';
+  /** The outside call (`stripe.refunds.create(…)`) or the limiter (`pLimit`), as written. */
+  text: string;
+}
+
+function idleLoop(context: CodeRuleContext, loop: Loop): IdleLoop | undefined {
+  const outside = outsideCallIn(context, loop);
+  if (outside !== undefined) return { kind: 'outside', text: outside };
+  const limit = concurrencyLimit(context, loop);
+  return limit === undefined ? undefined : { kind: 'limited', text: limit };
 }
 
 /** The first call outside the database that the loop makes once per iteration, as written (`stripe.refunds.create(…)`). */

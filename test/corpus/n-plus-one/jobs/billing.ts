@@ -13,9 +13,9 @@ export async function issueInvoices(period: { start: Date; end: Date }) {
     orgs,
     async (org) => {
       const seats = await prisma.membership.count({ where: { orgId: org.id } });
-                        //^^^^^^^^^^^^^^^^^^^^^^^ warning: prisma.membership.count
+                        //^^^^^^^^^^^^^^^^^^^^^^^ info: prisma.membership.count
       await prisma.invoice.create({ data: { orgId: org.id, amount: seats * 1200 } });
-          //^^^^^^^^^^^^^^^^^^^^^ warning: prisma.invoice.create
+          //^^^^^^^^^^^^^^^^^^^^^ info: prisma.invoice.create
     },
     { concurrency: 5 },
   );

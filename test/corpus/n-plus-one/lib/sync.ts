@@ -37,9 +37,9 @@ export async function syncCategories(remote: { name: string; parent?: string }[]
     remote,
     async (category) => {
       const parent = category.parent ? await xprisma.category.findFirst({ where: { name: category.parent } }) : null;
-                                           //^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: xprisma.category.findFirst
+                                           //^^^^^^^^^^^^^^^^^^^^^^^^^^ info: xprisma.category.findFirst
       await xprisma.category.create({ data: { name: category.name, parentId: parent?.id } });
-          //^^^^^^^^^^^^^^^^^^^^^^^ warning: xprisma.category.create
+          //^^^^^^^^^^^^^^^^^^^^^^^ info: xprisma.category.create
     },
     { concurrency: 2 },
   );
