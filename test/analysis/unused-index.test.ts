@@ -1,27 +1,11 @@
 /** Marker tests for unused-index: indexes no workspace query uses, given the workspace's query facts. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzeCode, analyzeSchema } from '../../server/src/analysis/analyze';
-import { workspaceQueries, type WorkspaceFacts } from '../../server/src/analysis/facts/workspace-facts';
+import { analyzeSchema } from '../../server/src/analysis/analyze';
 import rule from '../../server/src/analysis/rules/unused-index';
-import { buildSchema } from '../../server/src/analysis/schema/build';
-import { describeFinding, parseFixture } from '../support/fixture';
+import { checkWithQueries } from '../support/fixture';
 
-/** Builds the facts from the fixture's code files the way the workspace index does, then checks the schema. */
-function checkWithFacts(fixture: string): void {
-  const { files, markers } = parseFixture(fixture);
-  const schemaFiles = files.filter((file) => file.uri.endsWith('.prisma'));
-  const schema = buildSchema(schemaFiles);
-  const queries = files
-    .filter((file) => !file.uri.endsWith('.prisma'))
-    .flatMap((file) => workspaceQueries(analyzeCode(file, schema, { rules: [] }).querySites, schema));
-  const facts: WorkspaceFacts = { queries };
-  const findings = analyzeSchema(schemaFiles, { rules: [rule], facts }).findings;
-  const actual = findings.map((finding) => describeFinding(finding, files).split(' :: ')[0]).sort();
-  const expected = markers.map((marker) => `${marker.path}:${marker.line}:${marker.startCharacter}-${marker.endCharacter} ${marker.severity}`).sort();
-  assert.deepEqual(actual, expected, findings.map((finding) => describeFinding(finding, files)).join('\n'));
-  for (const marker of markers) assert.ok(findings.some((finding) => finding.message.includes(marker.text)), marker.text);
-}
+const checkWithFacts = (fixture: string): void => void checkWithQueries(rule, fixture);
 
 const SCHEMA = `//- prisma/schema.prisma
 model User {

@@ -34,24 +34,33 @@ export const drafts = () => prisma.post.findMany({ where: { status: 'DRAFT' }, t
 export const published = () => prisma.post.count({ where: { status: 'PUBLISHED' } });
 `;
 
+/** A project on disk with `files`, its language server started and the first indexing ended, and the schema open. */
+async function openProject(prefix: string, files: Record<string, string>): Promise<{ root: string; client: LspTestClient; uri: string }> {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(join(root, file, '..'), { recursive: true });
+    writeFileSync(join(root, file), text);
+  }
+  const uri = `file://${join(root, 'prisma', 'schema.prisma')}`;
+  const client = new LspTestClient();
+  await client.initialize(root, { pull: true, workDoneProgress: true });
+  await client.progressEnded();
+  await client.open(uri, files['prisma/schema.prisma']!);
+  return { root, client, uri };
+}
+
 describe('index usage in the language server', () => {
   let root: string;
   let client: LspTestClient;
   let uri: string;
 
   before(async () => {
-    root = mkdtempSync(join(tmpdir(), 'prisma-lens-index-usage-'));
-    mkdirSync(join(root, 'prisma'));
-    mkdirSync(join(root, 'src'));
-    writeFileSync(join(root, 'package.json'), '{}');
-    writeFileSync(join(root, 'prisma', 'schema.prisma'), SCHEMA);
-    writeFileSync(join(root, 'src', 'posts.ts'), CODE);
-    writeFileSync(join(root, '.prismalens.json'), JSON.stringify({ rules: { 'unused-index': 'info' } }));
-    uri = `file://${join(root, 'prisma', 'schema.prisma')}`;
-    client = new LspTestClient();
-    await client.initialize(root, { pull: true, workDoneProgress: true });
-    await client.progressEnded();
-    await client.open(uri, SCHEMA);
+    ({ root, client, uri } = await openProject('prisma-lens-index-usage-', {
+      'package.json': '{}',
+      'prisma/schema.prisma': SCHEMA,
+      'src/posts.ts': CODE,
+      '.prismalens.json': JSON.stringify({ rules: { 'unused-index': 'info' } }),
+    }));
   });
 
   after(async () => {
@@ -72,5 +81,55 @@ describe('index usage in the language server', () => {
     const report = await client.pull(uri);
     const unused = report.items.filter((item) => item.code === 'unused-index').map((item) => SCHEMA.split('\n')[item.range.start.line]!.trim());
     assert.deepEqual(unused, ['@@index([title])']);
+  });
+});
+
+describe('missing-fk-index in the language server, once the workspace is indexed', () => {
+  const schema = `datasource db {
+  provider = "postgresql"
+}
+
+model User {
+  id    Int    @id
+  posts Post[]
+}
+
+model Post {
+  id       Int       @id
+  authorId Int
+  author   User      @relation(fields: [authorId], references: [id])
+  comments Comment[]
+}
+
+model Comment {
+  id     Int  @id
+  postId Int
+  post   Post @relation(fields: [postId], references: [id])
+}
+`;
+  const code = `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export const thread = (postId: number) => prisma.comment.findMany({ where: { postId } });
+`;
+  let root: string;
+  let client: LspTestClient;
+  let uri: string;
+
+  before(async () => {
+    ({ root, client, uri } = await openProject('prisma-lens-fk-usage-', { 'package.json': '{}', 'prisma/schema.prisma': schema, 'src/comments.ts': code }));
+  });
+
+  after(async () => {
+    await client.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('keeps the warning for a key the code reads by, and reports as info one no query needs, as the CLI does', async () => {
+    const report = await client.pull(uri);
+    const lines = schema.split('\n');
+    const items = report.items as { code?: string | number; severity?: number; range: { start: { line: number } } }[];
+    const found = items.filter((item) => item.code === 'missing-fk-index').map((item) => `${lines[item.range.start.line]!.trim().split(/\s+/)[0]} ${item.severity}`);
+    // Severity 2 is a warning, 3 information.
+    assert.deepEqual(found, ['authorId 3', 'postId 2']);
   });
 });

@@ -53,6 +53,8 @@ describe('language server over stdio (edits of one schema)', () => {
   before(async () => {
     root = mkdtempSync(join(tmpdir(), 'prisma-lens-edits-'));
     cpSync(EXAMPLE, root, { recursive: true });
+    // The schema alone: the findings the example's code changes (missing-fk-index reads its queries) are tested in index-usage.test.ts.
+    rmSync(join(root, 'src'), { recursive: true, force: true });
     const path = join(root, 'prisma', 'schema.prisma');
     uri = `file://${path}`;
     original = readFileSync(path, 'utf8');

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { analyzeCode, analyzeMigration, analyzeSchema, safeFixEdits, summarizeCode } from '../../server/src/analysis/analyze';
 import { WorkspaceCalls } from '../../server/src/analysis/facts/workspace-calls';
-import type { SchemaFacts } from '../../server/src/analysis/facts/workspace-facts';
+import { workspaceQueries, type SchemaFacts } from '../../server/src/analysis/facts/workspace-facts';
 import type { MigrationContext } from '../../server/src/analysis/migrations/context';
 import { isCodeRule, isMigrationRule, isSchemaRule, type Finding, type Rule, type TextEdit } from '../../server/src/analysis/rules/types';
 import { buildSchema } from '../../server/src/analysis/schema/build';
@@ -159,6 +159,27 @@ export function check(rule: Rule | readonly Rule[], fixture: string, options: Fi
     expected,
     `findings differ from markers:\n${actual.join('\n') || '(none)'}`,
   );
+  for (const marker of markers) {
+    const finding = findings.find((candidate) => describeFinding(candidate, files).startsWith(`${marker.path}:${marker.line}:${marker.startCharacter}-`));
+    assert.ok(finding?.message.includes(marker.text), `message "${finding?.message}" should contain "${marker.text}"`);
+  }
+  return findings;
+}
+
+/**
+ * Checks a schema rule that reads the workspace's queries: the facts are built from the fixture's
+ * code files the way the workspace index builds them (none: an empty list), then the schema is
+ * checked with them against the markers.
+ */
+export function checkWithQueries(rule: Rule, fixture: string): Finding[] {
+  const { files, markers } = parseFixture(fixture);
+  const schemaFiles = files.filter((file) => file.uri.endsWith('.prisma'));
+  const schema = buildSchema(schemaFiles);
+  const queries = files.filter((file) => !file.uri.endsWith('.prisma')).flatMap((file) => workspaceQueries(analyzeCode(file, schema, { rules: [] }).querySites, schema));
+  const findings = analyzeSchema(schemaFiles, { rules: [rule], facts: { queries } }).findings;
+  const actual = findings.map((finding) => describeFinding(finding, files).split(' :: ')[0]).sort();
+  const expected = markers.map((marker) => `${marker.path}:${marker.line}:${marker.startCharacter}-${marker.endCharacter} ${marker.severity}`).sort();
+  assert.deepEqual(actual, expected, findings.map((finding) => describeFinding(finding, files)).join('\n'));
   for (const marker of markers) {
     const finding = findings.find((candidate) => describeFinding(candidate, files).startsWith(`${marker.path}:${marker.line}:${marker.startCharacter}-`));
     assert.ok(finding?.message.includes(marker.text), `message "${finding?.message}" should contain "${marker.text}"`);

@@ -62,13 +62,33 @@ export function runSchemaRules(schema: PrismaSchema, options: AnalysisOptions = 
     }
   }
   findings.sort(compareFindings);
-  if (!cache || perModel.length === 0 || options.isCancelled?.()) return { findings, errors };
+  if (!cache || perModel.length === 0 || options.isCancelled?.()) return { findings: withQueries(findings, schema, options, errors), errors };
   const byModel: Finding[] = [];
   cache.run(perModel, schema, byModel, errors, options.isCancelled);
   // The cache gives the findings of one file in order already (model by model): checked, and merged
   // with the other rules' findings (a few) rather than sorted again.
   if (!isSorted(byModel)) byModel.sort(compareFindings);
-  return { findings: findings.length === 0 ? byModel : mergeSorted(findings, byModel), errors };
+  return { findings: withQueries(findings.length === 0 ? byModel : mergeSorted(findings, byModel), schema, options, errors), errors };
+}
+
+/** The findings as the rules that read the workspace's queries report them (`SchemaRule.withQueries`), when the host has the queries. */
+function withQueries(findings: Finding[], schema: PrismaSchema, options: AnalysisOptions, errors: string[]): Finding[] {
+  const queries = options.facts?.queries;
+  if (!queries || findings.length === 0) return findings;
+  let result = findings;
+  for (const rule of options.rules ?? defaultRules()) {
+    if (!isSchemaRule(rule) || !rule.withQueries) continue;
+    const own = result.filter((finding) => finding.ruleId === rule.id);
+    if (own.length === 0) continue;
+    try {
+      const refined = rule.withQueries(own, { schema, queries });
+      const replaced = new Map(own.map((finding, index) => [finding, refined[index] ?? finding]));
+      result = result.map((finding) => replaced.get(finding) ?? finding);
+    } catch (error) {
+      errors.push(`${rule.id}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+  return result;
 }
 
 function isSorted(findings: readonly Finding[]): boolean {

@@ -32,7 +32,10 @@ export interface HostFile {
 }
 
 /** The rules that may read a schema's facts: asked for only when one of them runs. */
-export const FACT_RULES = { queries: 'unused-index', validation: 'schema-error' } as const;
+export const FACT_RULES = { queries: ['unused-index', 'missing-fk-index'], validation: ['schema-error'] } as const;
+
+/** The rule that cannot judge without the workspace's queries (the others only report less without them). */
+const NEEDS_QUERIES = 'unused-index';
 
 export class ProjectHost {
   readonly policy: RulePolicy;
@@ -48,7 +51,8 @@ export class ProjectHost {
 
   /** True when a rule reading that fact runs: the caller computes the fact only then. */
   wants(ran: RulesInForce, fact: keyof typeof FACT_RULES): boolean {
-    return ran.rules.some((rule) => rule.id === FACT_RULES[fact]);
+    const readers: readonly string[] = FACT_RULES[fact];
+    return ran.rules.some((rule) => readers.includes(rule.id));
   }
 
   /**
@@ -63,7 +67,7 @@ export class ProjectHost {
     options: { facts?: SchemaFacts; modelFindings?: ModelFindingsCache; isCancelled?: () => boolean } = {},
   ): Omit<SchemaAnalysis, 'schema'> | undefined {
     // Without the workspace's queries, the rule that reads them cannot judge: it neither runs nor makes its suppressions stale.
-    const inForce = options.facts?.queries ? ran : { ...ran, rules: ran.rules.filter((rule) => rule.id !== FACT_RULES.queries) };
+    const inForce = options.facts?.queries ? ran : { ...ran, rules: ran.rules.filter((rule) => rule.id !== NEEDS_QUERIES) };
     const analysis = runSchemaRules(schema, { rules: inForce.rules, facts: options.facts, modelFindings: options.modelFindings, isCancelled: options.isCancelled });
     if (options.isCancelled?.()) return undefined;
     const byFile = new Map<string, Finding[]>();

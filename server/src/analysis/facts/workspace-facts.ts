@@ -7,6 +7,8 @@
 import type { QuerySite } from '../code/query-sites';
 import type { Index, Model, PrismaSchema } from '../schema/model';
 import type { Span } from '../text';
+import ts = require('typescript');
+import { objectArgument, propertyName, propertyValue, unwrap } from '../code/syntax';
 import { accessPaths, FILTERING_OPERATIONS } from './query-shape';
 
 /** One table read of one query, by names (not schema objects), so that facts outlive a schema rebuild. */
@@ -15,6 +17,8 @@ export interface WorkspaceQueryPath {
   equality: string[];
   range: string[];
   sort: string[];
+  /** Foreign keys of `model` a to-one relation filter matches with the related rows it selects (`author: { email }` → `authorId`). */
+  joins?: string[];
 }
 
 export interface WorkspaceQuery {
@@ -22,8 +26,18 @@ export interface WorkspaceQuery {
   span: Span;
   /** `prisma.post.findMany`, as written. */
   callee: string;
+  /** The tables read and by what; a relation loaded with `include`, `select` or `_count` reads the related table by its foreign key. */
   paths: WorkspaceQueryPath[];
+  /** The schema model the call is made on (undefined for raw SQL). */
+  model?: string;
+  /** `findMany`, `delete`, `$queryRaw`: what the call does besides reading. */
+  operation?: string;
+  /** A raw query's SQL as written (its first `MAX_RAW_SQL` characters): its tables are not read into paths. */
+  sql?: string;
 }
+
+/** Raw SQL kept per query: enough for the table and column names of a hand-written statement. */
+export const MAX_RAW_SQL = 4000;
 
 export interface WorkspaceFacts {
   /** Every Prisma query of the workspace's code files (generated clients and node_modules excluded). */
@@ -54,18 +68,60 @@ export interface SchemaFacts extends Partial<WorkspaceFacts> {
 export function workspaceQueries(sites: readonly QuerySite[], schema: PrismaSchema): WorkspaceQuery[] {
   const queries: WorkspaceQuery[] = [];
   for (const site of sites) {
-    if (site.kind !== 'model' || !site.model) continue;
+    if (site.kind === 'raw') {
+      const sql = site.args?.getText().slice(0, MAX_RAW_SQL);
+      queries.push({ uri: site.uri, span: site.span, callee: site.callee, paths: [], operation: site.operation, ...(sql ? { sql } : {}) });
+      continue;
+    }
+    if (!site.model) continue;
     const unique = !FILTERING_OPERATIONS.has(site.operation);
     const paths = accessPaths(site, schema).map((path) => ({
       model: path.model.name,
       equality: path.equality,
       range: path.range,
       sort: path.sort,
+      ...(path.joins ? { joins: path.joins } : {}),
     }));
     // findUnique, update, delete and upsert read by a unique key: they use that key's index, not others.
-    queries.push({ uri: site.uri, span: site.span, callee: site.callee, paths: unique ? paths.filter((path) => path.model !== site.model!.name || path.equality.length > 0) : paths });
+    const read = unique ? paths.filter((path) => path.model !== site.model!.name || path.equality.length > 0) : paths;
+    const args = objectArgument(site.node);
+    if (args) relationLoads(schema, site.model, args, read, 0);
+    queries.push({ uri: site.uri, span: site.span, callee: site.callee, paths: read, model: site.model.name, operation: site.operation });
   }
   return queries;
+}
+
+/** Nesting of `include`/`select` followed: deeper ones are generated, not written. */
+const MAX_LOAD_DEPTH = 6;
+
+/**
+ * The related tables an `include`, `select` or `_count` of `args` loads, each read by its foreign
+ * key (Prisma loads `include: { posts: true }` with `WHERE "authorId" IN (…)`), into `into`.
+ */
+function relationLoads(schema: PrismaSchema, model: Model, args: ts.ObjectLiteralExpression, into: WorkspaceQueryPath[], depth: number): void {
+  if (depth > MAX_LOAD_DEPTH) return;
+  for (const key of ['include', 'select']) {
+    const value = propertyValue(args, key);
+    const object = value && unwrap(value);
+    if (!object || !ts.isObjectLiteralExpression(object)) continue;
+    for (const property of object.properties) {
+      const name = propertyName(property);
+      if (!name || !ts.isPropertyAssignment(property) || property.initializer.kind === ts.SyntaxKind.FalseKeyword) continue;
+      const loaded = unwrap(property.initializer);
+      if (name === '_count') {
+        // `_count: { select: { posts: true } }` counts each parent's children by their foreign key.
+        if (ts.isObjectLiteralExpression(loaded)) relationLoads(schema, model, loaded, into, depth + 1);
+        continue;
+      }
+      const field = model.fields.find((candidate) => candidate.name === name);
+      const target = field && schema.models.find((candidate) => candidate.name === field.type);
+      if (!field || !target) continue;
+      // The child holds the foreign key: the relation whose back-relation field is this one.
+      const child = schema.relations.find((relation) => relation.target === model && relation.opposite === field);
+      if (child) into.push({ model: child.model.name, equality: child.fkFields.map((fk) => fk.name), range: [], sort: [] });
+      if (ts.isObjectLiteralExpression(loaded)) relationLoads(schema, target, loaded, into, depth + 1);
+    }
+  }
 }
 
 /** True when the query path can use the index: the index's first column is one it filters or (limited) sorts on. */

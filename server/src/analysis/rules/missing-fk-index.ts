@@ -1,7 +1,8 @@
 /** Flags foreign keys that no index covers, so parent lookups and referential actions scan the child table. */
 import type { Datasource, Index, Model, Relation } from '../schema/model';
 import { addIndexEdit } from '../facts/schema-edits';
-import { defineModelRule, type Fix, type RuleFinding } from './types';
+import { ForeignKeyUsage } from '../facts/foreign-key-usage';
+import { defineModelRule, findingSeverity, type Finding, type Fix, type RuleFinding } from './types';
 
 /** Index types whose B-tree or hash structure answers `fk = $1` lookups. */
 const LOOKUP_INDEX_TYPES = new Set([undefined, 'BTree', 'Hash']);
@@ -17,6 +18,7 @@ export default defineModelRule({
       'Without one, every query that loads a parent\'s children (`include: { posts: true }`, `where: { authorId }`) and every delete or key update of a parent row (to apply `ON DELETE`/`ON UPDATE`) reads the whole child table.',
       'MySQL\'s InnoDB indexes foreign keys by itself, so the rule is silent there, unless `relationMode = "prisma"`: then there are no foreign keys in the database, Prisma emulates the referential actions with queries, and nothing indexes the column.',
       'An index covers the foreign key when the key\'s fields are its leading columns, in any order: `@@index([authorId])`, `@@index([authorId, createdAt])`, `@@unique([authorId, slug])` or `@@id([authorId, tagId])` all do; `@@unique([slug, authorId])` does not, and neither do full-text, GIN, GiST or BRIN indexes.',
+      'Where the workspace\'s code is known (the CLI checking a project with its code, the editor once it has indexed the workspace), a key that no query needs yet is reported as info: no query filters the child by it (a relation filter such as `author: { email }` counts), none loads the relation (`include`, `select`, `_count`), and none deletes a parent row, itself or through an `onDelete: Cascade` from further up. Raw SQL that names the child\'s table counts as a read, and as a delete when it deletes. When the workspace holds no query of the schema at all, nothing is known and the warning stays.',
     ].join('\n\n'),
     bad: [
       'model Post {',
@@ -37,6 +39,17 @@ export default defineModelRule({
     fixSafety:
       'Safe: adding `@@index([…])` to the model changes no query result. The next migration will run `CREATE INDEX`, which blocks writes to the table while it builds; on a large production table, create it with `CREATE INDEX CONCURRENTLY` in a migration of its own.',
   },
+  withQueries(findings, { schema, queries }) {
+    const usage = ForeignKeyUsage.of(schema, queries);
+    if (!usage) return [...findings];
+    // Each finding is at its foreign key's first field.
+    const byPlace = new Map(schema.relations.filter((relation) => relation.fkFields.length > 0).map((relation) => [`${relation.model.uri}#${relation.fkFields[0]!.nameSpan.start}`, relation]));
+    return findings.map((finding) => {
+      const relation = byPlace.get(`${finding.uri}#${finding.span.start}`);
+      if (!relation || usage.readsBy(relation.model, relation.fkFields[0]!.name) || usage.deletes(relation.target)) return finding;
+      return idleFinding(finding, relation);
+    });
+  },
   checkModel({ schema, model, text, relations }) {
     if (model.kind !== 'model' || relations.length === 0 || !foreignKeysNeedIndexes(schema.datasource)) return [];
     const findings: RuleFinding[] = [];
@@ -52,6 +65,24 @@ export default defineModelRule({
     return findings;
   },
 });
+
+/**
+ * A missing index no query of the workspace needs yet: nothing filters the child by the key or loads
+ * it through the relation, and nothing deletes the parent (itself or by a cascade). True, but idle:
+ * info, until code starts to read by the key.
+ */
+function idleFinding(finding: Finding, relation: Relation): Finding {
+  const { model, target, opposite } = relation;
+  const key = relation.fkFields.map((field) => field.name).join('", "');
+  const loads = opposite ? `, loads "${target.name}.${opposite.name}"` : '';
+  return {
+    ...finding,
+    idle: true,
+    severity: findingSeverity({ idle: true }, finding.severity),
+    message: `${finding.message} No query in the workspace needs it yet.`,
+    help: `Reported as info: no query in the workspace filters "${model.name}" by "${key}"${loads} or deletes a "${target.name}" (raw SQL that names the table counts). ${finding.help}`,
+  };
+}
 
 function foreignKeysNeedIndexes(datasource: Datasource | undefined): boolean {
   if (datasource?.provider === 'mongodb') return false;

@@ -4,7 +4,7 @@ import type { MigrationRuleContext, MigrationRuleFinding } from '../migrations/c
 import { relationsOf } from '../schema/build';
 import type { Model, PrismaSchema, Relation } from '../schema/model';
 import type { Span } from '../text';
-import type { SchemaFacts } from '../facts/workspace-facts';
+import type { SchemaFacts, WorkspaceQuery } from '../facts/workspace-facts';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type Language = 'prisma' | 'typescript' | 'sql';
@@ -113,6 +113,12 @@ export interface SchemaRule extends RuleBase {
   check(context: SchemaRuleContext): RuleFinding[];
   /** Set by `defineModelRule`: the rule looks at one model at a time, so its findings can be kept per model. */
   perModel?: ModelRuleCheck;
+  /**
+   * For a rule whose findings the workspace's queries can show idle: its findings (however they
+   * were gathered, per model or not), returned in the same order, each as reported (an idle one at
+   * most info). Called only when the host has the queries of the schema's code.
+   */
+  withQueries?(findings: readonly Finding[], context: { schema: PrismaSchema; queries: readonly WorkspaceQuery[] }): Finding[];
 }
 
 /** What a per-model rule sees of one model. */
@@ -138,7 +144,7 @@ export interface ModelRuleCheck {
 }
 
 /** A schema rule written per model (see `ModelRuleCheck`); its `check` runs `checkModel` over every model. */
-export function defineModelRule(rule: RuleBase & { appliesTo: ['prisma'] } & ModelRuleCheck): SchemaRule {
+export function defineModelRule(rule: RuleBase & { appliesTo: ['prisma'] } & ModelRuleCheck & Pick<SchemaRule, 'withQueries'>): SchemaRule {
   const { checkModel, readsNames, ...base } = rule;
   return {
     ...base,
