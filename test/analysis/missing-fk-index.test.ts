@@ -596,6 +596,8 @@ model Tag {
       tagId: 'info: "Comment.tagId" has no index. No query in the workspace needs it yet.',
     })}
 //- src/posts.ts
+export const profile = (id: number) => prisma.user.findUnique({ where: { id } });
+export const tags = () => prisma.tag.findMany({ take: 50 });
 export const bySlug = (slug: string) => prisma.post.findUnique({ where: { slug } });
 export const publish = (authorId: number, slug: string) => prisma.post.create({ data: { slug, authorId } });
 export const comment = (postId: number) => prisma.comment.create({ data: { postId } });
@@ -625,6 +627,22 @@ export const tagged = () => prisma.comment.findMany({ where: { tag: { id: 3 } } 
 //- src/delete.ts
 export const remove = (id: number) => prisma.user.delete({ where: { id } });
 export const cleanUp = () => prisma.$executeRaw\`UPDATE "Comment" SET "tagId" = NULL WHERE "tagId" = 0\`;
+`);
+  });
+
+  it('keeps the warning where a table is in no query, an include is built elsewhere, or a related table is filtered by a filter built elsewhere', () => {
+    checkWithQueries(rule, `${schema({
+      // No query is made on "User": its rows may be read and deleted by code the workspace does not show.
+      authorId: 'warning: "Post.authorId" has no index.',
+      // A post is loaded with an include built elsewhere: it may load the comments.
+      postId: 'warning: "Comment.postId" has no index.',
+      // Tags are filtered by a filter built elsewhere: it may filter them by their comments.
+      tagId: 'warning: "Comment.tagId" has no index.',
+    })}
+//- src/read.ts
+export const tags = (where: object) => prisma.tag.findMany({ where, take: 50 });
+export const post = (slug: string, include: object) => prisma.post.findUnique({ where: { slug }, include });
+export const reply = (postId: number) => prisma.comment.create({ data: { postId } });
 `);
   });
 

@@ -72,10 +72,10 @@ describe('prisma-lens check on examples/blog', () => {
     ]);
     assert.ok(result.stdout.includes('prisma/schema.prisma:50:3  warning  Deleting from "User" or loading "User.posts" scans the whole "posts" table: "Post.authorId" has no index.'));
     assert.ok(result.stdout.includes('  [missing-fk-index]\n    help: Add "@@index([authorId])" to model "Post".'));
-    // src/account.ts deletes users, so every key to "User" is needed; nothing reads or deletes by "PostTag.tagId" yet.
+    // src/account.ts deletes users, so every key to "User" is needed; src/tags.ts reads tags and post tags, but nothing reads post tags by "tagId" or deletes a tag.
     assert.ok(result.stdout.includes('prisma/schema.prisma:87:3  info  Deleting from "Tag" or loading "Tag.posts" scans all of "PostTag": "PostTag.tagId" has no index. No query in the workspace needs it yet.'));
     assert.ok(result.stdout.includes('\nsrc/feed.ts:10:26  warning  1 + N queries: "prisma.user.findFirst" runs once per "post" of "posts" (for…of).  [n-plus-one]\n'));
-    assert.match(result.stdout, /\n\n\d+ problems \(0 errors, \d+ warnings(, \d+ infos)?\) in 1 schema and 2 code files\n$/);
+    assert.match(result.stdout, /\n\n\d+ problems \(0 errors, \d+ warnings(, \d+ infos)?\) in 1 schema and 3 code files\n$/);
     assert.ok(!result.stdout.includes('\u001b['), 'no colours when stdout is not a terminal');
   });
 

@@ -110,6 +110,8 @@ model Comment {
   const code = `import { PrismaClient } from '@prisma/client';
 const prisma = new PrismaClient();
 export const thread = (postId: number) => prisma.comment.findMany({ where: { postId } });
+export const post = (id: number) => prisma.post.findUnique({ where: { id } });
+export const profile = (id: number) => prisma.user.findUnique({ where: { id } });
 `;
   let root: string;
   let client: LspTestClient;

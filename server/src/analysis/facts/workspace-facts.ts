@@ -19,6 +19,8 @@ export interface WorkspaceQueryPath {
   sort: string[];
   /** Foreign keys of `model` a to-one relation filter matches with the related rows it selects (`author: { email }` → `authorId`). */
   joins?: string[];
+  /** The filter has parts the analysis cannot see (a spread, a variable): it may read by any column. */
+  open?: boolean;
 }
 
 export interface WorkspaceQuery {
@@ -34,6 +36,8 @@ export interface WorkspaceQuery {
   operation?: string;
   /** A raw query's SQL as written (its first `MAX_RAW_SQL` characters): its tables are not read into paths. */
   sql?: string;
+  /** Its arguments, or an `include`/`select` in them, are built where the analysis cannot see (a variable, a spread): it may load any relation of `model`. */
+  opaque?: boolean;
 }
 
 /** Raw SQL kept per query: enough for the table and column names of a hand-written statement. */
@@ -81,12 +85,13 @@ export function workspaceQueries(sites: readonly QuerySite[], schema: PrismaSche
       range: path.range,
       sort: path.sort,
       ...(path.joins ? { joins: path.joins } : {}),
+      ...(path.open ? { open: true } : {}),
     }));
     // findUnique, update, delete and upsert read by a unique key: they use that key's index, not others.
     const read = unique ? paths.filter((path) => path.model !== site.model!.name || path.equality.length > 0) : paths;
     const args = objectArgument(site.node);
-    if (args) relationLoads(schema, site.model, args, read, 0);
-    queries.push({ uri: site.uri, span: site.span, callee: site.callee, paths: read, model: site.model.name, operation: site.operation });
+    const opaque = (!args && ts.isCallExpression(site.node) && site.node.arguments.length > 0) || (args !== undefined && !relationLoads(schema, site.model, args, read, 0));
+    queries.push({ uri: site.uri, span: site.span, callee: site.callee, paths: read, model: site.model.name, operation: site.operation, ...(opaque ? { opaque: true } : {}) });
   }
   return queries;
 }
@@ -96,21 +101,32 @@ const MAX_LOAD_DEPTH = 6;
 
 /**
  * The related tables an `include`, `select` or `_count` of `args` loads, each read by its foreign
- * key (Prisma loads `include: { posts: true }` with `WHERE "authorId" IN (…)`), into `into`.
+ * key (Prisma loads `include: { posts: true }` with `WHERE "authorId" IN (…)`), into `into`. False
+ * when one of them is built where the analysis cannot see (a variable, a spread, a shorthand).
  */
-function relationLoads(schema: PrismaSchema, model: Model, args: ts.ObjectLiteralExpression, into: WorkspaceQueryPath[], depth: number): void {
-  if (depth > MAX_LOAD_DEPTH) return;
+function relationLoads(schema: PrismaSchema, model: Model, args: ts.ObjectLiteralExpression, into: WorkspaceQueryPath[], depth: number): boolean {
+  if (depth > MAX_LOAD_DEPTH) return true;
+  let seen = !args.properties.some(ts.isSpreadAssignment);
   for (const key of ['include', 'select']) {
     const value = propertyValue(args, key);
-    const object = value && unwrap(value);
-    if (!object || !ts.isObjectLiteralExpression(object)) continue;
+    if (!value) continue;
+    const object = unwrap(value);
+    if (!ts.isObjectLiteralExpression(object)) {
+      if (object.kind !== ts.SyntaxKind.TrueKeyword) seen = false;
+      continue;
+    }
     for (const property of object.properties) {
+      if (!ts.isPropertyAssignment(property)) {
+        seen = false;
+        continue;
+      }
       const name = propertyName(property);
-      if (!name || !ts.isPropertyAssignment(property) || property.initializer.kind === ts.SyntaxKind.FalseKeyword) continue;
+      if (!name || property.initializer.kind === ts.SyntaxKind.FalseKeyword) continue;
       const loaded = unwrap(property.initializer);
       if (name === '_count') {
         // `_count: { select: { posts: true } }` counts each parent's children by their foreign key.
-        if (ts.isObjectLiteralExpression(loaded)) relationLoads(schema, model, loaded, into, depth + 1);
+        if (ts.isObjectLiteralExpression(loaded)) seen = relationLoads(schema, model, loaded, into, depth + 1) && seen;
+        else if (loaded.kind !== ts.SyntaxKind.TrueKeyword) seen = false;
         continue;
       }
       const field = model.fields.find((candidate) => candidate.name === name);
@@ -119,9 +135,11 @@ function relationLoads(schema: PrismaSchema, model: Model, args: ts.ObjectLitera
       // The child holds the foreign key: the relation whose back-relation field is this one.
       const child = schema.relations.find((relation) => relation.target === model && relation.opposite === field);
       if (child) into.push({ model: child.model.name, equality: child.fkFields.map((fk) => fk.name), range: [], sort: [] });
-      if (ts.isObjectLiteralExpression(loaded)) relationLoads(schema, target, loaded, into, depth + 1);
+      if (ts.isObjectLiteralExpression(loaded)) seen = relationLoads(schema, target, loaded, into, depth + 1) && seen;
+      else if (loaded.kind !== ts.SyntaxKind.TrueKeyword) seen = false;
     }
   }
+  return seen;
 }
 
 /** True when the query path can use the index: the index's first column is one it filters or (limited) sorts on. */

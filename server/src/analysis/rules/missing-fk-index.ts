@@ -18,7 +18,7 @@ export default defineModelRule({
       'Without one, every query that loads a parent\'s children (`include: { posts: true }`, `where: { authorId }`) and every delete or key update of a parent row (to apply `ON DELETE`/`ON UPDATE`) reads the whole child table.',
       'MySQL\'s InnoDB indexes foreign keys by itself, so the rule is silent there, unless `relationMode = "prisma"`: then there are no foreign keys in the database, Prisma emulates the referential actions with queries, and nothing indexes the column.',
       'An index covers the foreign key when the key\'s fields are its leading columns, in any order: `@@index([authorId])`, `@@index([authorId, createdAt])`, `@@unique([authorId, slug])` or `@@id([authorId, tagId])` all do; `@@unique([slug, authorId])` does not, and neither do full-text, GIN, GiST or BRIN indexes.',
-      'Where the workspace\'s code is known (the CLI checking a project with its code, the editor once it has indexed the workspace), a key that no query needs yet is reported as info: no query filters the child by it (a relation filter such as `author: { email }` counts), none loads the relation (`include`, `select`, `_count`), and none deletes a parent row, itself or through an `onDelete: Cascade` from further up. Raw SQL that names the child\'s table counts as a read, and as a delete when it deletes. When the workspace holds no query of the schema at all, nothing is known and the warning stays.',
+      'Where the workspace\'s code is known (the CLI checking a project with its code, the editor once it has indexed the workspace), a key that no query needs yet is reported as info: no query filters the child by it (a relation filter such as `author: { email }` counts), none loads the relation (`include`, `select`, `_count`), and none deletes a parent row, itself or through an `onDelete: Cascade` from further up. What the analysis cannot see counts as a use, so the warning stays: raw SQL that names the child\'s table (a read, and a delete when it deletes), a filter or an `include` built elsewhere (on the child, its parent or a table related to the child), and a parent or child table that no query of the workspace is seen on (its code may use another client or live in another package).',
     ].join('\n\n'),
     bad: [
       'model Post {',
@@ -46,8 +46,7 @@ export default defineModelRule({
     const byPlace = new Map(schema.relations.filter((relation) => relation.fkFields.length > 0).map((relation) => [`${relation.model.uri}#${relation.fkFields[0]!.nameSpan.start}`, relation]));
     return findings.map((finding) => {
       const relation = byPlace.get(`${finding.uri}#${finding.span.start}`);
-      if (!relation || usage.readsBy(relation.model, relation.fkFields[0]!.name) || usage.deletes(relation.target)) return finding;
-      return idleFinding(finding, relation);
+      return relation && usage.idle(relation) ? idleFinding(finding, relation) : finding;
     });
   },
   checkModel({ schema, model, text, relations }) {
