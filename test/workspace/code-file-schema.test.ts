@@ -12,7 +12,7 @@ import { codeFileSchemaSnapshot, schemaSetForCodeFile } from '../../server/src/w
 import { discoveryRootFor, forgetSchemaSets } from '../../server/src/workspace/discovery';
 import { importSpecifiers } from '../../server/src/workspace/import-specifiers';
 import { monorepoRootAbove, packageJsonWorkspaces, pnpmWorkspacePackages, workspaceLayout } from '../../server/src/workspace/monorepo';
-import { acmeMonorepo, APP_QUERIES, twoProjects } from './monorepos';
+import { acmeFiles, acmeMonorepo, APP_QUERIES, twoProjects } from './monorepos';
 import { POSTGRES, removeTempProjects, tempProject, USER_AND_POST, writeFiles } from './tempProject';
 
 after(removeTempProjects);
@@ -127,6 +127,20 @@ describe('the discovery root of a file outside every workspace folder', () => {
     // folder of repositories) is narrowed to the monorepo.
     assert.equal(await discoveryRootFor(at(root, 'apps/web/src/users.ts'), [path.dirname(root)]), root);
     assert.equal(await discoveryRootFor(at(root, 'apps/web/src/users.ts'), [at(root, 'apps/web')]), at(root, 'apps/web'));
+  });
+
+  it("is the repository's root above an app with Turborepo's package configuration (a turbo.json that extends the root's)", async () => {
+    const root = await tempProject({
+      ...acmeFiles('pnpm'),
+      'turbo.json': JSON.stringify({ tasks: { build: {} } }),
+      'apps/web/turbo.json': JSON.stringify({ extends: ['//'], tasks: { build: { outputs: ['.next/**'] } } }),
+    });
+    assert.equal(await monorepoRootAbove(at(root, 'apps/web/src')), root);
+    assert.equal(await discoveryRootFor(at(root, 'apps/web/src/users.ts'), []), root);
+    assert.equal(rel(root, (await schemaSetForCodeFile(at(root, 'apps/web/src/users.ts'), []))?.schemaPath), 'packages/db/schema.prisma');
+    // A turbo.json of its own that extends nothing is a root.
+    const nested = await tempProject({ 'turbo.json': '{}', 'tools/app/turbo.json': JSON.stringify({ tasks: {} }), 'tools/app/src/a.ts': 'export {};\n' });
+    assert.equal(await monorepoRootAbove(at(nested, 'tools/app/src')), at(nested, 'tools/app'));
   });
 
   it('stops at the repository root and below the home folder', async () => {

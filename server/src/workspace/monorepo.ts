@@ -12,6 +12,8 @@ import { isInside, isSkippedFolderName, pathExists, readStampedText, type Stamps
 
 /** Files that make a folder the root of a monorepo, besides a package.json with `workspaces`. */
 const MONOREPO_MARKERS = ['pnpm-workspace.yaml', 'lerna.json', 'turbo.json', 'nx.json', 'rush.json'];
+/** Turborepo's package configuration: `"extends": ["//"]`, the root's configuration. */
+const PACKAGE_TURBO_CONFIG = /"extends"\s*:\s*\[\s*"\/\/"/;
 
 /** Where turbo and nx repositories keep their packages when no package manager lists them. */
 const DEFAULT_PACKAGE_GLOBS = ['apps/*', 'packages/*', 'libs/*', 'services/*'];
@@ -48,7 +50,12 @@ function homeFolder(): string | undefined {
 }
 
 async function isWorkspaceRoot(dir: string): Promise<boolean> {
-  for (const marker of MONOREPO_MARKERS) if (await pathExists(path.join(dir, marker))) return true;
+  for (const marker of MONOREPO_MARKERS) {
+    if (!(await pathExists(path.join(dir, marker)))) continue;
+    // A package's own turbo.json extends the root's (`"extends": ["//"]`): it marks a package, not the root.
+    if (marker === 'turbo.json' && PACKAGE_TURBO_CONFIG.test(readStampedText(path.join(dir, marker), undefined) ?? '')) continue;
+    return true;
+  }
   const text = readStampedText(path.join(dir, 'package.json'), undefined);
   return text !== undefined && packageJsonWorkspaces(text) !== undefined;
 }
