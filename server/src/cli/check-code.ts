@@ -86,7 +86,7 @@ export async function checkCodeFiles(targets: readonly CheckTarget[], outcome: C
     // Analysed in one pass with what each function queries per call, across files (n-plus-one follows calls).
     const pass = options.host.workspaceCodePass<PassFile>(readable, {
       thread,
-      // What each file queries, for the rules that read the workspace's queries (`unused-index`).
+      // What each file queries, for the rules that read the workspace's queries (`unused-index`, `missing-fk-index`).
       queries: queries && ((entry, found) => {
         if (!entry.set) return;
         const list = queries.get(entry.set.schemaPath) ?? [];

@@ -4,9 +4,9 @@
  * become SQL statements with `$n` parameters. Raw `$queryRaw`/`$executeRaw` templates become their
  * SQL with `${}` as parameters. The shape of the result is described in sql-types.ts.
  */
-import { indexFile } from '../analysis/code/file-index';
-import { findQuerySites, type QuerySite } from '../analysis/code/query-sites';
-import { parseSourceForIndex } from '../analysis/code/syntax';
+import { findWholeFileQuerySites } from '../analysis/code/context';
+import { modelsByDelegate } from '../analysis/code/operations';
+import type { QuerySite } from '../analysis/code/query-sites';
 import { buildSchema } from '../analysis/schema/build';
 import type { PrismaSchema } from '../analysis/schema/model';
 import { LineIndex } from '../analysis/text';
@@ -104,7 +104,7 @@ let lastSites: { uri: string; text: string; schema: PrismaSchema | undefined; si
 /** The query sites of a file, remembered for the last file text: hovers over one file reuse its parse. */
 function querySitesOf(file: { uri: string; text: string }, schema: PrismaSchema | undefined): QuerySite[] {
   if (lastSites && lastSites.uri === file.uri && lastSites.schema === schema && lastSites.text === file.text) return lastSites.sites;
-  const sites = findQuerySites(indexFile(parseSourceForIndex(file.uri, file.text)), file.uri, schema);
+  const sites = findWholeFileQuerySites(file, schema && modelsByDelegate(schema));
   lastSites = { uri: file.uri, text: file.text, schema, sites };
   return sites;
 }

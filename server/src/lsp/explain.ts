@@ -8,9 +8,8 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WorkDoneProgress, type CancellationToken, type Connection, type Range, type TextDocuments, type WorkDoneProgressBegin, type WorkDoneProgressEnd, type WorkDoneProgressReport } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { indexFile } from '../analysis/code/file-index';
-import { findQuerySites } from '../analysis/code/query-sites';
-import { parseSourceForIndex } from '../analysis/code/syntax';
+import { findWholeFileQuerySites } from '../analysis/code/context';
+import { modelsByDelegate } from '../analysis/code/operations';
 import { buildSchema } from '../analysis/schema/build';
 import type { PrismaSchema } from '../analysis/schema/model';
 import { LineIndex } from '../analysis/text';
@@ -73,7 +72,7 @@ export function registerExplain(connection: Connection, documents: TextDocuments
     try {
       const schemaFiles = await schemaFilesForCodeFile(fileURLToPath(params.uri), dependencies.workspaceFolders(), openText);
       const schema = schemaFiles.length > 0 ? buildSchema(schemaFiles.map((file) => ({ uri: file.path, text: file.text }))) : undefined;
-      const sites = findQuerySites(indexFile(parseSourceForIndex(params.uri, text)), params.uri, schema);
+      const sites = findWholeFileQuerySites({ uri: params.uri, text }, schema && modelsByDelegate(schema));
       return sites
         .filter((site) => site.kind === 'raw' || site.model !== undefined || !schema)
         .map((site) => ({ callee: site.callee, range: { start: document.positionAt(site.span.start), end: document.positionAt(site.span.end) } }));

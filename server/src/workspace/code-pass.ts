@@ -129,20 +129,19 @@ export class WorkspaceCodePass<F extends WorkspaceCodeFile> {
         const { findings, errors, queries, summary, remoteTargets } = outcomes[index]!;
         if (queries) this.options.queries?.(file, queries);
         analyses.set(file.uri, { findings, errors, querySites: [] });
-        if (remoteTargets.length > 0 && rules.some((rule) => rule.id === 'n-plus-one')) followed.push({ file, rules, targets: remoteTargets });
+        if (remoteTargets.length > 0 && nPlusOneOf(rules).length > 0) followed.push({ file, rules, targets: remoteTargets });
         if (summary) summaries.push(summary);
       }
       const names = queryingNames(summaries, used);
       if (names.size === 0 || round === ROUNDS) break;
       ({ mentioning: pending, others: rest } = mentioningAny(rest, names));
       // A file where n-plus-one does not run (a test, a seed) and that no other file imports has nothing to give.
-      pending = pending.filter((file) => this.imported.has(stemOf(file.uri)) || file.rules.some((rule) => rule.id === 'n-plus-one'));
+      pending = pending.filter((file) => this.isImported(file) || nPlusOneOf(file.rules).length > 0);
     }
     const calls = new WorkspaceCalls(summaries);
     for (const { file, rules, targets } of followed) {
       if (!targets.some((target) => calls.chain(file.uri, target))) continue;
-      const nPlusOne = rules.filter((rule) => rule.id === 'n-plus-one');
-      const again = analyzeCode(file, file.schema, { rules: nPlusOne, workspaceCalls: calls });
+      const again = analyzeCode(file, file.schema, { rules: nPlusOneOf(rules), workspaceCalls: calls });
       const before = analyses.get(file.uri)!;
       const findings = [...before.findings.filter((finding) => finding.ruleId !== 'n-plus-one'), ...again.findings];
       findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
@@ -152,8 +151,13 @@ export class WorkspaceCodePass<F extends WorkspaceCodeFile> {
   }
 
   private task(file: F, round: number): RoundTask {
-    const rules = round === 0 ? file.rules : file.rules.filter((rule) => rule.id === 'n-plus-one');
-    return { uri: file.uri, text: file.text, schema: file.schema, rules, summarize: this.imported.has(stemOf(file.uri)) };
+    const rules = round === 0 ? file.rules : nPlusOneOf(file.rules);
+    return { uri: file.uri, text: file.text, schema: file.schema, rules, summarize: this.isImported(file) };
+  }
+
+  /** Whether another file imports it, so that its summary can matter. */
+  private isImported(file: F): boolean {
+    return this.imported.has(stemOf(file.uri));
   }
 
   private runRound(round: number, tasks: readonly RoundTask[]): Promise<RoundOutcome[]> {
@@ -168,6 +172,11 @@ export class WorkspaceCodePass<F extends WorkspaceCodeFile> {
     }
     return shared.finish(tasks, here);
   }
+}
+
+/** The rules that run after the first round: `n-plus-one` alone, following calls into other files. */
+export function nPlusOneOf(rules: readonly Rule[]): readonly Rule[] {
+  return rules.filter((rule) => rule.id === 'n-plus-one');
 }
 
 /** The pass over `files` at once (see `WorkspaceCodePass`). */

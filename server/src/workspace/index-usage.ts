@@ -5,7 +5,7 @@
  * and the result is kept per file content and schema.
  */
 import { createCodeContext } from '../analysis/code/context';
-import { MAX_RAW_SQL, workspaceQueries, type WorkspaceFacts, type WorkspaceQuery } from '../analysis/facts/workspace-facts';
+import { rawQuery, workspaceQueries, type WorkspaceFacts, type WorkspaceQuery } from '../analysis/facts/workspace-facts';
 import type { Model, PrismaSchema } from '../analysis/schema/model';
 import type { IndexedFile } from './code-index';
 
@@ -31,8 +31,9 @@ export class IndexUsageFacts {
   factsFor(files: Iterable<IndexedFile>, schema: PrismaSchema): WorkspaceFacts {
     const models = new Set(schema.models.map((model) => model.name));
     const indexed = [...files];
+    const callingModels = new Set(indexed.filter((file) => file.querySites.some((site) => site.model !== undefined && models.has(site.model))));
     // No call of the schema's models in the workspace (its code is elsewhere, or not indexed yet): no facts, and no shape to compute.
-    if (!indexed.some((file) => file.querySites.some((site) => site.model !== undefined && models.has(site.model)))) return { queries: [] };
+    if (callingModels.size === 0) return { queries: [] };
     const shape = this.shapeOf(schema);
     let shapeNumber = this.shapes.get(shape);
     if (shapeNumber === undefined) {
@@ -46,8 +47,8 @@ export class IndexUsageFacts {
     for (const file of indexed) {
       seen.add(file.uri);
       // Raw SQL belongs to no model: each statement is kept as written, whatever schema it runs on.
-      for (const site of file.querySites) if (site.kind === 'raw') queries.push({ uri: file.uri, span: site.span, callee: site.callee, paths: [], operation: site.operation, ...(site.args ? { sql: site.args.text.slice(0, MAX_RAW_SQL) } : {}) });
-      if (!file.querySites.some((site) => site.model !== undefined && models.has(site.model))) continue;
+      for (const site of file.querySites) if (site.kind === 'raw') queries.push(rawQuery(file.uri, site, site.args?.text));
+      if (!callingModels.has(file)) continue;
       const key = `${file.contentHash}|${schemaKey}`;
       let cached = this.byFile.get(file.uri);
       if (cached?.key !== key) {

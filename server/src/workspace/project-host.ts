@@ -18,7 +18,7 @@ import { applySuppressions } from '../analysis/policy/suppressions';
 import { findingSeverity, isMigrationRule, type Finding, type Language, type Rule } from '../analysis/rules/types';
 import type { PrismaSchema } from '../analysis/schema/model';
 import type { LineIndex } from '../analysis/text';
-import { WorkspaceCodePass, type CodePassOptions } from './code-pass';
+import { nPlusOneOf, WorkspaceCodePass, type CodePassOptions } from './code-pass';
 import { callsPrismaOperation } from './code-index-core';
 import { earlierMigrationScripts } from './migration-history';
 import type { MigrationFolder } from './migrations';
@@ -138,8 +138,8 @@ export class ProjectHost {
         for (const file of files) {
           const analysis = analyses.get(file.uri);
           if (!analysis) continue;
-          // A file that names no operation ran n-plus-one alone: it can only call, in a loop, another file's function that queries.
-          const rules = callsPrismaOperation(file.text) ? file.ran.rules : file.ran.rules.filter((rule) => rule.id === 'n-plus-one');
+          // A file that calls no operation ran n-plus-one alone: it can only call, in a loop, another file's function that queries.
+          const rules = callsPrismaOperation(file.text) ? file.ran.rules : nPlusOneOf(file.ran.rules);
           finished.set(file.uri, { ...analysis, findings: this.policy.finish(analysis.findings, { uri: file.uri, text: file.text, language: 'typescript' }, { ...file.ran, rules }) });
         }
         return finished;

@@ -44,10 +44,14 @@ export class ForeignKeyUsage {
       this.named.add(model.name);
       if (mentions.some((text) => /\bdelete\b/.test(text))) this.deleted.add(model.name);
     }
+    const relate = (model: string, other: string): void => {
+      const list = this.neighbours.get(model);
+      if (list) list.push(other);
+      else this.neighbours.set(model, [other]);
+    };
     for (const relation of schema.relations) {
-      const [a, b] = [relation.model.name, relation.target.name];
-      this.neighbours.set(a, [...(this.neighbours.get(a) ?? []), b]);
-      this.neighbours.set(b, [...(this.neighbours.get(b) ?? []), a]);
+      relate(relation.model.name, relation.target.name);
+      relate(relation.target.name, relation.model.name);
     }
     // A delete cascades to the children whose relation says so, and from them to theirs.
     for (let changed = true; changed; ) {

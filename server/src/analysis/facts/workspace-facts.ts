@@ -41,7 +41,7 @@ export interface WorkspaceQuery {
 }
 
 /** Raw SQL kept per query: enough for the table and column names of a hand-written statement. */
-export const MAX_RAW_SQL = 4000;
+const MAX_RAW_SQL = 4000;
 
 export interface WorkspaceFacts {
   /** Every Prisma query of the workspace's code files (generated clients and node_modules excluded). */
@@ -73,8 +73,7 @@ export function workspaceQueries(sites: readonly QuerySite[], schema: PrismaSche
   const queries: WorkspaceQuery[] = [];
   for (const site of sites) {
     if (site.kind === 'raw') {
-      const sql = site.args?.getText().slice(0, MAX_RAW_SQL);
-      queries.push({ uri: site.uri, span: site.span, callee: site.callee, paths: [], operation: site.operation, ...(sql ? { sql } : {}) });
+      queries.push(rawQuery(site.uri, site, site.args?.getText()));
       continue;
     }
     if (!site.model) continue;
@@ -94,6 +93,12 @@ export function workspaceQueries(sites: readonly QuerySite[], schema: PrismaSche
     queries.push({ uri: site.uri, span: site.span, callee: site.callee, paths: read, model: site.model.name, operation: site.operation, ...(opaque ? { opaque: true } : {}) });
   }
   return queries;
+}
+
+/** A raw query as a workspace query: its SQL as written, no paths (its tables are not read into them). */
+export function rawQuery(uri: string, site: { span: Span; callee: string; operation: string }, sql: string | undefined): WorkspaceQuery {
+  const kept = sql?.slice(0, MAX_RAW_SQL);
+  return { uri, span: site.span, callee: site.callee, paths: [], operation: site.operation, ...(kept ? { sql: kept } : {}) };
 }
 
 /** Nesting of `include`/`select` followed: deeper ones are generated, not written. */

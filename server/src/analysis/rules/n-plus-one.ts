@@ -66,36 +66,21 @@ export default defineRule<CodeRule>({
 function ofLoop(finding: RuleFinding, loop: Loop, idle: IdleLoop | undefined): RuleFinding {
   const group = { key: `loop@${loop.node.getStart()}`, one: 'so does one more query of this loop', many: 'so do {n} more queries of this loop' };
   if (idle === undefined) return { ...finding, group };
-  const base = finding.message.replace(/\.$/, '');
-  if (idle.kind === 'outside') {
-    return {
-      ...finding,
-      group,
-      idle: true,
-      message: `${base}; each iteration also calls "${idle.text}" outside the database.`,
-      help: `${finding.help} Reported as info: the call to "${idle.text}" per element costs more than the query, so batching the query alone changes little.`,
-    };
-  }
-  return {
-    ...finding,
-    group,
-    idle: true,
-    message: `${base}; the loop limits its concurrency on purpose ("${idle.text}").`,
-    help: `${finding.help} Reported as info: a loop throttled on purpose does per-element work its author has weighed, mostly more than the query.`,
-  };
+  return { ...finding, group, idle: true, message: `${finding.message.replace(/\.$/, '')}; ${idle.why}.`, help: `${finding.help} Reported as info: ${idle.info}.` };
 }
 
+/** Why a loop's finding is idle: what the message adds, and what the help explains. */
 interface IdleLoop {
-  kind: 'outside' | 'limited';
-  /** The outside call (`stripe.refunds.create(…)`) or the limiter (`pLimit`), as written. */
-  text: string;
+  why: string;
+  info: string;
 }
 
 function idleLoop(context: CodeRuleContext, loop: Loop): IdleLoop | undefined {
   const outside = outsideCallIn(context, loop);
-  if (outside !== undefined) return { kind: 'outside', text: outside };
+  if (outside !== undefined) return { why: `each iteration also calls "${outside}" outside the database`, info: `the call to "${outside}" per element costs more than the query, so batching the query alone changes little` };
   const limit = concurrencyLimit(context, loop);
-  return limit === undefined ? undefined : { kind: 'limited', text: limit };
+  if (limit !== undefined) return { why: `the loop limits its concurrency on purpose ("${limit}")`, info: 'a loop throttled on purpose does per-element work its author has weighed, mostly more than the query' };
+  return undefined;
 }
 
 /** The first call outside the database that the loop makes once per iteration, as written (`stripe.refunds.create(…)`). */
