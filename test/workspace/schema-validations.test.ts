@@ -9,12 +9,12 @@ import { SchemaValidations } from '../../server/src/workspace/schema-validations
 const URI = 'file:///p/schema.prisma';
 
 /** A validation that reports every `Floot` of the texts, and counts its calls; `onChange` resolves the next `changed()`. */
-function harness() {
+function harness(debounceMs = 5) {
   const calls: string[] = [];
   const waiters: (() => void)[] = [];
   let changes = 0;
   const validations = new SchemaValidations({
-    debounceMs: 5,
+    debounceMs,
     validate: async (files: readonly SchemaFile[]): Promise<PrismaValidation> => {
       calls.push(files.map((file) => file.text).join('|'));
       const errors: SchemaError[] = [];
@@ -43,6 +43,18 @@ describe('SchemaValidations', () => {
     assert.deepEqual(spans(validations.lookup('s', file(text))), [[text.indexOf('Floot'), text.indexOf('Floot') + 5]]);
     assert.deepEqual(spans(validations.lookup('s', file(text))), [[text.indexOf('Floot'), text.indexOf('Floot') + 5]]);
     assert.equal(calls.length, 1, 'validated once for one text');
+  });
+
+  it('validates the first text of a schema at once, and later texts only after the pause in typing', async () => {
+    const { validations, calls, changed } = harness(60_000);
+    validations.lookup('s', file('model A {\n  x Floot\n}\n'));
+    const first = await Promise.race([changed().then(() => 'validated'), new Promise((resolve) => setTimeout(resolve, 2_000, 'waited'))]);
+    assert.equal(first, 'validated', 'the first text is validated without waiting for the pause');
+    assert.equal(calls.length, 1);
+    validations.lookup('s', file('model A {\n  xy Floot\n}\n'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(calls.length, 1, 'an edited text waits for the pause');
+    validations.clear();
   });
 
   it('carries errors over an edit: before it they stay, after it they move, inside it they wait', async () => {
@@ -76,9 +88,11 @@ describe('SchemaValidations', () => {
 
   it('validates only the last text of a burst of edits', async () => {
     const { validations, calls, changed } = harness();
+    validations.lookup('s', file('model A {\n  x Floot\n}\n'));
+    await changed();
     for (let i = 0; i < 5; i++) validations.lookup('s', file(`model A {\n  x${i} Floot\n}\n`));
     await changed();
-    assert.deepEqual(calls, ['model A {\n  x4 Floot\n}\n']);
+    assert.deepEqual(calls, ['model A {\n  x Floot\n}\n', 'model A {\n  x4 Floot\n}\n']);
   });
 
   it('forgets everything on clear, so a late answer changes nothing', async () => {
@@ -86,7 +100,9 @@ describe('SchemaValidations', () => {
     validations.lookup('s', file('model A {\n  x Floot\n}\n'));
     validations.clear();
     await settle();
-    assert.equal(calls.length, 0);
-    assert.equal(changes(), 0);
+    assert.equal(calls.length, 1, 'the first validation started at once');
+    assert.equal(changes(), 0, 'its answer, arriving after the clear, changes nothing');
+    assert.equal(validations.lookup('s', file('model A {\n  x Floot\n}\n')), undefined, 'nothing is remembered');
+    validations.clear();
   });
 });

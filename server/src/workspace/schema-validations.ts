@@ -41,6 +41,8 @@ interface SchemaState {
   scheduled?: { files: readonly SchemaFile[]; timer: NodeJS.Timeout };
   /** The last carried-over answer, so that pulls of one text compute it once. */
   carried?: { files: readonly SchemaFile[]; lookup: SchemaValidationLookup };
+  /** Whether a validation was ever scheduled: the first one runs at once. */
+  started?: boolean;
 }
 
 const DEFAULT_DEBOUNCE_MS = 400;
@@ -79,6 +81,14 @@ export class SchemaValidations {
   private schedule(schemaKey: string, state: SchemaState, files: readonly SchemaFile[]): void {
     if (state.scheduled && sameFiles(state.scheduled.files, files)) return;
     clearTimeout(state.scheduled?.timer);
+    if (!state.started) {
+      // The first validation of a schema waits for no pause in typing: nobody has typed yet. It starts
+      // while the first analysis is still running, so that the engine's start (a thread, then
+      // compiling its WebAssembly) uses the other core then, not the time of the first keystrokes.
+      state.started = true;
+      void this.run(schemaKey, state, files);
+      return;
+    }
     const timer = setTimeout(() => {
       state.scheduled = undefined;
       void this.run(schemaKey, state, files);
