@@ -76,8 +76,9 @@ export function splitEditedBlocks(previousText: string, previousBlocks: readonly
     const lineFeed = closeBrace === undefined ? -1 : previousText.indexOf('\n', closeBrace);
     if (lineFeed < 0 || lineFeed >= change.start) break;
     // Splitting resumes outside any comment: a block comment opened after the brace is read again.
-    const comment = previousText.indexOf('/*', closeBrace);
-    if (comment >= 0 && comment < lineFeed) break;
+    // (Only the rest of the brace's line is looked at: searching the whole text from each kept block
+    // on made this loop quadratic in a schema without comments.)
+    if (opensComment(previousText, closeBrace!, lineFeed)) break;
     kept++;
     from = lineFeed + 1;
   }
@@ -95,6 +96,12 @@ export function splitEditedBlocks(previousText: string, previousBlocks: readonly
   const tail = { at: blocks.length, previousAt: candidate, delta };
   for (let j = candidate; j < previousBlocks.length; j++) blocks.push(moveBlock(previousBlocks[j]!, delta));
   return { blocks, kept, tail };
+}
+
+/** Whether `/*` starts between `from` and `to`. */
+function opensComment(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to - 1; i++) if (text.charCodeAt(i) === SLASH && text.charCodeAt(i + 1) === STAR) return true;
+  return false;
 }
 
 /** The same block `delta` characters further on (the same object when `delta` is 0). */
