@@ -12,7 +12,7 @@ import { isWithin, terminalName, unwrap } from './syntax';
 
 /** Calls that reach outside the database: HTTP, files, object storage, queues, payments, mail. */
 const OUTSIDE_CALLS =
-  /^(?:fetch|\$fetch|ofetch|writeFile|writeFileSync|appendFile|appendFileSync|rename|unlink|rm|mkdir|copyFile|putObject|deleteObject|upload\w*|\w+Upload|\w+To(?:S3|Bucket|Storage|Cdn)|(?:create|save|store|put|write)File|sendMail|sendEmail|sendSms|sendWebhook|publish|enqueue)$/;
+  /^(?:fetch|\$fetch|ofetch|writeFile|writeFileSync|appendFile|appendFileSync|rename|unlink|rm|mkdir|copyFile|putObject|deleteObject|upload\w*|\w+Upload|\w+To(?:S3|Bucket|Storage|Cdn)|(?:create|save|store|put|write)File|sendMail|sendEmail|sendSms|sendWebhook|publish|publishJSON|publishMessage|enqueue)$/;
 const OUTSIDE_RECEIVERS =
   /^(?:axios|got|ky|superagent|undici|fs|fsp|fsPromises|promises|s3|s3Client|storage|bucket|minio|cloudinary|stripe|paypal|resend|sendgrid|sgMail|mailer|transporter|postmark|mailgun|twilio|httpClient|http|https|openai|anthropic|sqs|sns|pubsub|kafka|producer|pusher)$/i;
 /** `paymentsApi`, `emailQueue`, `openaiClient`, `uploadBucket`: names that hold a client of another service. */
