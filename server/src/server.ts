@@ -20,6 +20,7 @@ import { SchemaErrorReporting } from './lsp/schema-errors';
 import { SchemaWorkspace } from './workspace/documents';
 import { ProjectHost } from './workspace/project-host';
 import { IndexUsageFacts } from './workspace/index-usage';
+import { quietFor } from './lsp/activity';
 import { registerIndexUsageLenses } from './lsp/indexUsageLens';
 
 const connection = createServerConnection();
@@ -96,13 +97,18 @@ connection.onDidChangeWatchedFiles((params) => {
 });
 
 // Registered always; the client only pulls when initialize announced the capability.
+/** How long the editor must have asked nothing before work in the background goes on. */
+const QUIET_BEFORE_BACKGROUND_MS = 20;
 const indexUsage = new IndexUsageFacts();
+// Between keystrokes: a pull waits neither for a slice of the reading nor behind one.
+indexUsage.mayRun = () => quietFor(QUIET_BEFORE_BACKGROUND_MS);
 registerIndexUsageLenses(connection, workspace, codeFiles.index, indexUsage, log);
-workspace.useFacts((schema) => indexUsage.factsFor(codeFiles.index.files.values(), schema), () => codeFilesSignature());
+// The code files' queries are read for the schema's analysis in the background; once read, the schema is analysed again.
+workspace.useFacts((schema) => indexUsage.factsSoon(codeFiles.index.files.values(), schema, refreshAll), () => codeFilesSignature());
 
-/** Changes whenever an indexed code file does: part of the cache key of analyses that read workspace facts. */
+/** Changes whenever an indexed code file does, or the facts read in the background are ready: part of the cache key of analyses that read workspace facts. */
 function codeFilesSignature(): string {
-  let signature = `${codeFiles.index.files.size}`;
+  let signature = `${indexUsage.generation}:${codeFiles.index.files.size}`;
   for (const file of codeFiles.index.files.values()) signature += file.contentHash.slice(0, 6);
   return signature;
 }

@@ -127,11 +127,63 @@ export const profile = (id: number) => prisma.user.findUnique({ where: { id } })
   });
 
   it('keeps the warning for a key the code reads by, and reports as info one no query needs, as the CLI does', async () => {
-    const report = await client.pull(uri);
+    const report = await client.settledPull(uri);
     const lines = schema.split('\n');
     const items = report.items as { code?: string | number; severity?: number; range: { start: { line: number } } }[];
     const found = items.filter((item) => item.code === 'missing-fk-index').map((item) => `${lines[item.range.start.line]!.trim().split(/\s+/)[0]} ${item.severity}`);
     // Severity 2 is a warning, 3 information.
     assert.deepEqual(found, ['authorId 3', 'postId 2']);
+  });
+});
+
+describe('missing-fk-index in the language server, with many code files', () => {
+  const schema = `datasource db {
+  provider = "postgresql"
+}
+
+model User {
+  id    Int    @id
+  posts Post[]
+}
+
+model Post {
+  id       Int    @id
+  title    String
+  authorId Int
+  author   User   @relation(fields: [authorId], references: [id])
+}
+`;
+  const files: Record<string, string> = { 'package.json': '{}', 'prisma/schema.prisma': schema };
+  // Enough calls that reading them all again takes the server well over the few milliseconds it reads before answering.
+  for (let n = 0; n < 400; n++) {
+    files[`src/posts/p${n}.ts`] = `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export const titled${n} = (title: string) => prisma.post.findMany({ where: { title, id: { gt: ${n} } }, orderBy: { id: 'asc' }, take: 20 });
+export const one${n} = (id: number) => prisma.post.findUnique({ where: { id }, select: { id: true, title: true } });
+export const user${n} = (id: number) => prisma.user.findUnique({ where: { id } });
+`;
+  }
+  let root: string;
+  let client: LspTestClient;
+  let uri: string;
+
+  before(async () => {
+    ({ root, client, uri } = await openProject('prisma-lens-fk-usage-many-', files));
+  });
+
+  after(async () => {
+    await client.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('answers the first pull without waiting for the code\'s queries to be read, and asks for a new pull once they are', async () => {
+    const refreshed = client.nextRefresh();
+    const level = (report: Awaited<ReturnType<LspTestClient['pull']>>) =>
+      (report.items as { code?: string | number; severity?: number }[]).filter((item) => item.code === 'missing-fk-index').map((item) => item.severity);
+    // Until they are all read, no key is taken for one that no query needs: the warning (2) stays.
+    assert.deepEqual(level(await client.pull(uri)), [2]);
+    await refreshed;
+    // No query filters posts by author, loads them through the relation or deletes a user: information (3).
+    assert.deepEqual(level(await client.pull(uri)), [3]);
   });
 });

@@ -103,6 +103,22 @@ export class LspTestClient {
     return new Promise((resolve) => this.publishWaiters.push({ predicate, resolve }));
   }
 
+  /**
+   * Pulls `uri`'s diagnostics, and again after each `workspace/diagnostic/refresh` that follows
+   * within a second, as an editor does: the server reads the workspace's queries for the schema in
+   * the background and asks for a new pull once they are read.
+   */
+  async settledPull(uri: string): Promise<Awaited<ReturnType<LspTestClient['pull']>>> {
+    let refreshed = this.nextRefresh();
+    let report = await this.pull(uri);
+    for (;;) {
+      const more = await Promise.race([refreshed.then(() => true), new Promise<boolean>((resolve) => setTimeout(resolve, 1000, false))]);
+      if (!more) return report;
+      refreshed = this.nextRefresh();
+      report = await this.pull(uri);
+    }
+  }
+
   /** Resolves at the next `workspace/diagnostic/refresh` request from the server. */
   nextRefresh(): Promise<void> {
     return new Promise((resolve) => this.refreshWaiters.push(resolve));

@@ -77,4 +77,51 @@ describe('workspace facts for index usage', () => {
     assert.deepEqual(columns(facts.factsFor([files[0]!, fileWith('file:///w/b.ts', "{ where: { id: 3, status: 'X' } }")], schema)), ['id', 'status', 'status']);
     assert.equal(facts.lastReread, 1);
   });
+
+  it('answers at once in the editor: no queries until every file was read in the background, then all of them', async () => {
+    const facts = new IndexUsageFacts();
+    const many = Array.from({ length: 400 }, (_, index) => fileWith(`file:///w/f${index}.ts`, `{ where: { status: 'S${index}', authorId: ${index} } }`));
+    let ready = 0;
+    const schema = schemaOf(SCHEMA);
+    const first = facts.factsSoon(many, schema, () => ready++);
+    assert.equal(first.queries, undefined, 'unknown while files are left to read, never an empty list');
+    assert.equal(facts.generation, 0);
+    for (let turns = 0; ready === 0 && turns < 100_000; turns++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(ready, 1);
+    assert.equal(facts.generation, 1);
+    assert.equal(facts.factsSoon(many, schema, () => ready++).queries?.length, 400);
+    // An edit that keeps the shape answers from what was read; one that changes it waits again.
+    assert.equal(facts.factsSoon(many, schemaOf(`// the blog\n${SCHEMA}`), () => ready++).queries?.length, 400);
+    assert.equal(facts.factsSoon(many, schemaOf(SCHEMA.replace('  status   String', '  state    String')), () => ready++).queries, undefined);
+    facts.cancel();
+  });
+
+  it('reads in slices, so that other work runs between them', async () => {
+    const facts = new IndexUsageFacts();
+    const many = Array.from({ length: 3000 }, (_, index) => fileWith(`file:///w/g${index}.ts`, `{ where: { status: 'S${index}' } }`));
+    let ready = false;
+    let turns = 0;
+    facts.factsSoon(many, schemaOf(SCHEMA), () => (ready = true));
+    while (!ready && turns < 100_000) {
+      await new Promise((resolve) => setImmediate(resolve));
+      turns++;
+    }
+    assert.ok(ready);
+    assert.ok(turns > 1, `the reading took ${turns} turns of the event loop`);
+  });
+
+  it('waits while the server answers a request, and reads once it has none', async () => {
+    const facts = new IndexUsageFacts();
+    let busy = true;
+    facts.mayRun = () => !busy;
+    let ready = false;
+    const many = Array.from({ length: 400 }, (_, index) => fileWith(`file:///w/h${index}.ts`, `{ where: { status: 'S${index}' } }`));
+    assert.equal(facts.factsSoon(many, schemaOf(SCHEMA), () => (ready = true)).queries, undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(ready, false, 'nothing read while a request is answered');
+    busy = false;
+    for (let waited = 0; !ready && waited < 10_000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.ok(ready, 'read once no request was answered');
+    assert.equal(facts.factsSoon(many, schemaOf(SCHEMA), () => undefined).queries?.length, 400);
+  });
 });

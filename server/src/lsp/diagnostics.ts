@@ -8,6 +8,7 @@ import {
   type DocumentDiagnosticReport,
 } from 'vscode-languageserver/node';
 import type { AnalysedSchema, SchemaWorkspace } from '../workspace/documents';
+import { answeringRequest } from './activity';
 import { toLeanDiagnostic } from './convert';
 import { collectWhenIdle } from './idle-gc';
 import { DIAGNOSTIC_SOURCE } from './protocol';
@@ -102,7 +103,8 @@ export function registerPullDiagnostics(
   otherDocuments?: (uri: string, previousResultId: string | undefined, token: CancellationToken) => Promise<DocumentDiagnosticReport>,
 ): void {
   const lastReports = new Map<string, LastReport>();
-  connection.languages.diagnostics.on(async (params, token: CancellationToken): Promise<DocumentDiagnosticReport> => {
+  connection.languages.diagnostics.on((params, token: CancellationToken) => answeringRequest(() => pull(params, token)));
+  async function pull(params: { textDocument: { uri: string }; previousResultId?: string }, token: CancellationToken): Promise<DocumentDiagnosticReport> {
     const uri = params.textDocument.uri;
     if (!isSchemaUri(uri)) return otherDocuments ? otherDocuments(uri, params.previousResultId, token) : { kind: DocumentDiagnosticReportKind.Full, items: [] };
     try {
@@ -126,7 +128,7 @@ export function registerPullDiagnostics(
       log(`diagnostics for ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     }
-  });
+  }
 }
 
 /**

@@ -50,7 +50,7 @@ export class SchemaWorkspace {
   private readonly modelFindings = new Map<string, ModelFindingsCache>();
   /** The last text of each open schema file checked for junk, with what was found. */
   private readonly checkedOpenTexts = new Map<string, { text: string; reason: string | undefined }>();
-  private facts: { of: (schema: PrismaSchema, key: string) => WorkspaceFacts; signature: () => string } | undefined;
+  private facts: { of: (schema: PrismaSchema, key: string) => Partial<WorkspaceFacts>; signature: () => string } | undefined;
   private validationOf: ((schemaKey: string, files: readonly SchemaFile[]) => SchemaValidationLookup | undefined) | undefined;
 
   constructor(
@@ -60,7 +60,7 @@ export class SchemaWorkspace {
   ) {}
 
   /** Where rules that read the workspace's queries (`unused-index`) get them; asked only when such a rule runs. */
-  useFacts(of: (schema: PrismaSchema, key: string) => WorkspaceFacts, signature: () => string): void {
+  useFacts(of: (schema: PrismaSchema, key: string) => Partial<WorkspaceFacts>, signature: () => string): void {
     this.facts = { of, signature };
   }
 

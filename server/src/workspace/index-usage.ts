@@ -20,8 +20,15 @@ export class IndexUsageFacts {
   /** Each model shape seen, numbered; and the number of each block revision's shape, so that a block an edit did not touch is not read again. */
   private readonly modelShapes = new Map<string, number>();
   private readonly shapeOfRevision = new Map<number, number>();
+  /** The files `factsSoon` reads in the background, a slice at a time. */
+  private pending: { plan: FactsPlan; files: IndexedFile[]; next: number; onReady: () => void } | undefined;
+  private timer: { immediate: NodeJS.Immediate } | { timeout: NodeJS.Timeout } | undefined;
+  /** Whether the background reading may take its next slice now; when not, it looks again a little later. */
+  mayRun: () => boolean = () => true;
   /** Files whose calls the last `factsFor` read again: for tests. */
   lastReread = 0;
+  /** How many times `factsSoon` finished reading in the background: part of the key of analyses that read the facts. */
+  generation = 0;
 
   /**
    * The facts of every indexed file whose calls name a model of `schema`. A file's calls are read
@@ -29,34 +36,97 @@ export class IndexUsageFacts {
    * edits (a comment, an index, an attribute that is not a relation's) keep every file's facts.
    */
   factsFor(files: Iterable<IndexedFile>, schema: PrismaSchema): WorkspaceFacts {
+    const plan = this.plan(files, schema);
+    this.lastReread = 0;
+    if (!plan) return { queries: [] };
+    for (const file of plan.calling) if (this.read(file, plan)) this.lastReread++;
+    return this.collect(plan);
+  }
+
+  /**
+   * The same facts, when every file's calls were read against this shape of the schema already but
+   * a few (the file an edit changed, read at once); otherwise none (queries unknown, which
+   * no rule takes for "no query uses it") while the files left are read in the background, a few
+   * milliseconds at a time while the server answers no request; `onReady` is called once they all are. On the first analysis after indexing a large workspace,
+   * and after an edit that changes what its queries read of the schema, this reading takes a second
+   * or more, which a pull must not wait for.
+   */
+  factsSoon(files: Iterable<IndexedFile>, schema: PrismaSchema, onReady: () => void): Partial<WorkspaceFacts> {
+    const plan = this.plan(files, schema);
+    if (!plan) return { queries: [] };
+    const unread = plan.calling.filter((file) => this.byFile.get(file.uri)?.key !== readKey(file, plan));
+    // A few files (the one an edit changed) are read at once; more wait for the background.
+    if (unread.length <= AT_ONCE) {
+      for (const file of unread) this.read(file, plan);
+      this.cancel();
+      return this.collect(plan);
+    }
+    this.pending = { plan, files: unread, next: 0, onReady };
+    this.timer ??= { immediate: setImmediate(() => this.readSlice()) };
+    return {};
+  }
+
+  /** Stops the reading in the background. */
+  cancel(): void {
+    if (this.timer && 'immediate' in this.timer) clearImmediate(this.timer.immediate);
+    if (this.timer && 'timeout' in this.timer) clearTimeout(this.timer.timeout);
+    this.timer = undefined;
+    this.pending = undefined;
+  }
+
+  private readSlice(): void {
+    this.timer = undefined;
+    const pending = this.pending;
+    if (!pending) return;
+    if (!this.mayRun()) {
+      this.timer = { timeout: setTimeout(() => this.readSlice(), WAIT_MS) };
+      return;
+    }
+    const deadline = performance.now() + SLICE_MS;
+    while (pending.next < pending.files.length && performance.now() < deadline) this.read(pending.files[pending.next++]!, pending.plan);
+    if (pending.next < pending.files.length) {
+      this.timer = { immediate: setImmediate(() => this.readSlice()) };
+      return;
+    }
+    this.pending = undefined;
+    this.generation++;
+    pending.onReady();
+  }
+
+  /** The files whose calls name the schema's models, and the key of the schema's shape; undefined when no file calls them. */
+  private plan(files: Iterable<IndexedFile>, schema: PrismaSchema): FactsPlan | undefined {
     const models = new Set(schema.models.map((model) => model.name));
     const indexed = [...files];
-    const callingModels = new Set(indexed.filter((file) => file.querySites.some((site) => site.model !== undefined && models.has(site.model))));
+    const calling = indexed.filter((file) => file.querySites.some((site) => site.model !== undefined && models.has(site.model)));
     // No call of the schema's models in the workspace (its code is elsewhere, or not indexed yet): no facts, and no shape to compute.
-    if (callingModels.size === 0) return { queries: [] };
+    if (calling.length === 0) return undefined;
     const shape = this.shapeOf(schema);
     let shapeNumber = this.shapes.get(shape);
     if (shapeNumber === undefined) {
       if (this.shapes.size >= MAX_SHAPES) this.shapes.clear();
       this.shapes.set(shape, (shapeNumber = ++this.shapesSeen));
     }
-    const schemaKey = String(shapeNumber);
-    this.lastReread = 0;
+    return { schema, models, indexed, calling, schemaKey: String(shapeNumber) };
+  }
+
+  /** Reads a file's calls against the plan's schema unless they were already; true when it read them. */
+  private read(file: IndexedFile, plan: FactsPlan): boolean {
+    const key = readKey(file, plan);
+    if (this.byFile.get(file.uri)?.key === key) return false;
+    this.byFile.set(file.uri, { key, queries: queriesOfFile(file, plan.schema, plan.models) });
+    return true;
+  }
+
+  /** Every file's queries, as read for the plan (its calling files all are), and the raw SQL of every file. */
+  private collect(plan: FactsPlan): WorkspaceFacts {
+    const calling = new Set(plan.calling);
     const queries: WorkspaceQuery[] = [];
     const seen = new Set<string>();
-    for (const file of indexed) {
+    for (const file of plan.indexed) {
       seen.add(file.uri);
       // Raw SQL belongs to no model: each statement is kept as written, whatever schema it runs on.
       for (const site of file.querySites) if (site.kind === 'raw') queries.push(rawQuery(file.uri, site, site.args?.text));
-      if (!callingModels.has(file)) continue;
-      const key = `${file.contentHash}|${schemaKey}`;
-      let cached = this.byFile.get(file.uri);
-      if (cached?.key !== key) {
-        this.lastReread++;
-        cached = { key, queries: queriesOfFile(file, schema, models) };
-        this.byFile.set(file.uri, cached);
-      }
-      queries.push(...cached.queries);
+      if (calling.has(file)) queries.push(...this.byFile.get(file.uri)!.queries);
     }
     for (const uri of [...this.byFile.keys()]) if (!seen.has(uri)) this.byFile.delete(uri);
     return { queries };
@@ -85,6 +155,27 @@ export class IndexUsageFacts {
     return numbers.join(',');
   }
 }
+
+interface FactsPlan {
+  schema: PrismaSchema;
+  models: ReadonlySet<string>;
+  indexed: IndexedFile[];
+  calling: IndexedFile[];
+  /** The number of the schema's shape. */
+  schemaKey: string;
+}
+
+/** The key of a file's queries as read against a plan's shape of the schema. */
+function readKey(file: IndexedFile, plan: FactsPlan): string {
+  return `${file.contentHash}|${plan.schemaKey}`;
+}
+
+/** Files `factsSoon` reads before it answers: those an edit or a save changes. */
+const AT_ONCE = 8;
+/** Milliseconds of reading in the background before the server's other work gets its turn. */
+const SLICE_MS = 2;
+/** Milliseconds the background reading waits when it may not run. */
+const WAIT_MS = 5;
 
 /** Shapes kept: a few schemas of a workspace, each in a few recent versions. */
 const MAX_SHAPES = 32;
