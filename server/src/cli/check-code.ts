@@ -28,6 +28,8 @@ export interface CodeCheckOptions {
    * `PRISMA_LENS_CODE_THREAD=0` (to measure or rule it out).
    */
   threadFrom?: number;
+  /** Work of the main thread's own to do once every file is handed to the code pass, while the worker thread analyses them. */
+  meanwhile?: () => Promise<void>;
 }
 
 /**
@@ -95,6 +97,7 @@ export async function checkCodeFiles(targets: readonly CheckTarget[], outcome: C
       }),
     });
     await addToPass(readable, pass, targets, outcome, options);
+    await options.meanwhile?.();
     const analyses = await pass.finish();
     for (const { file, uri, text } of readable) {
       const analysis = analyses.get(uri);

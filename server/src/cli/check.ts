@@ -44,7 +44,7 @@ export async function checkTargets(
   options: { rules?: readonly Rule[]; pending?: boolean; migrations?: MigrationSelection; codeThreadFrom?: number } = {},
 ): Promise<CheckOutcome> {
   const base = commonFolder(targets.map((target) => (target.isFile ? path.dirname(target.absolute) : target.absolute)));
-  const outcome: CheckOutcome = { report: { findings: [], schemaCount: 0, base }, unreadable: [], warnings: [], notes: [], ruleErrors: [], emptyTargets: [] };
+  const outcome = emptyOutcome(base);
   const planned = new Map<string, Planned>();
   // `.sql` files are linted by checkMigrations below, never read as a schema; so are migration folders.
   const namedMigrations: NamedMigrations = { files: targets.filter(isMigrationTarget).map((target) => target.absolute), folders: [], listings: new Map() };
@@ -56,15 +56,43 @@ export async function checkTargets(
   const validation = new SchemaValidation();
   try {
     const read = await readSchemas(planned, host, validation, outcome);
-    await checkMigrations(namedMigrations, [...planned.values()].filter((entry) => !entry.onlyFiles).map((entry) => entry.set), outcome, { host, selection: options.migrations ?? { env: {} } });
+    // The migrations are linted while the code pass's worker thread analyses the code (or before the
+    // code, without one); what they report goes where it went when they were linted first.
+    const migrations = emptyOutcome(outcome.report.base);
+    let linted: Promise<void> | undefined;
+    const lintMigrations = () => (linted ??= checkMigrations(namedMigrations, [...planned.values()].filter((entry) => !entry.onlyFiles).map((entry) => entry.set), migrations, { host, selection: options.migrations ?? { env: {} } }));
+    const marks = problemCounts(outcome);
     const queries = new Map<string, WorkspaceQuery[]>();
-    await checkCodeFiles(targets, outcome, { host, schemas: new Map(read.map((entry) => [entry.set.schemaPath, entry.schema])), queries, threadFrom: options.codeThreadFrom });
+    await checkCodeFiles(targets, outcome, { host, schemas: new Map(read.map((entry) => [entry.set.schemaPath, entry.schema])), queries, threadFrom: options.codeThreadFrom, meanwhile: lintMigrations });
+    await lintMigrations();
+    insertOutcome(outcome, migrations, marks);
     await checkSchemas(read, { host, queries, pending: options.pending === true, base, outcome });
   } finally {
     await validation.dispose();
   }
   sortFindings(outcome.report.findings);
   return outcome;
+}
+
+function emptyOutcome(base: string): CheckOutcome {
+  return { report: { findings: [], schemaCount: 0, base }, unreadable: [], warnings: [], notes: [], ruleErrors: [], emptyTargets: [] };
+}
+
+type ProblemCounts = Record<'unreadable' | 'warnings' | 'notes' | 'ruleErrors', number>;
+
+function problemCounts(outcome: CheckOutcome): ProblemCounts {
+  return { unreadable: outcome.unreadable.length, warnings: outcome.warnings.length, notes: outcome.notes.length, ruleErrors: outcome.ruleErrors.length };
+}
+
+/** Puts `part`'s findings and problems into `outcome`, each list's at the length it had at `marks`. */
+function insertOutcome(outcome: CheckOutcome, part: CheckOutcome, marks: ProblemCounts): void {
+  outcome.report.findings.push(...part.report.findings);
+  if (part.report.migrationFileCount !== undefined) outcome.report.migrationFileCount = (outcome.report.migrationFileCount ?? 0) + part.report.migrationFileCount;
+  outcome.unreadable.splice(marks.unreadable, 0, ...part.unreadable);
+  outcome.warnings.splice(marks.warnings, 0, ...part.warnings);
+  outcome.notes.splice(marks.notes, 0, ...part.notes);
+  outcome.ruleErrors.splice(marks.ruleErrors, 0, ...part.ruleErrors);
+  outcome.emptyTargets.push(...part.emptyTargets);
 }
 
 /** Reads each planned schema, builds its model and starts Prisma's validation (on another thread for a large schema) where `schema-error` runs. */
