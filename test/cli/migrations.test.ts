@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { checkTargets } from '../../server/src/cli/check';
 import { CLEAN_SCHEMA, removeTempProjects, tempProject, writeFiles } from '../workspace/tempProject';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -78,6 +79,24 @@ describe('prisma-lens check with migrations', () => {
     const result = run(['check', root, '--format', 'json']);
     assert.deepEqual(result.findings(), []);
     assert.match(result.stderr, /migrations not checked: its migrations are for mysql/);
+  });
+
+  it('reports the migrations\' problems before the code\'s, whether or not the migrations are linted while a worker thread analyses the code', async () => {
+    const root = await tempProject({
+      'prisma/schema.prisma': CLEAN_SCHEMA,
+      'prisma/migrations/migration_lock.toml': 'provider = "mysql"\n',
+      'prisma/migrations/20260101000000_init/migration.sql': 'ALTER TABLE `Post` ADD COLUMN `title` VARCHAR(191) NOT NULL;\n',
+      'src/posts.ts': "import { prisma } from './db';\nexport const posts = () => prisma.post.findMany({ take: 10 });\n",
+      'src/blob.ts': 'export const x = 1;\u0000\n',
+    });
+    const targets = [{ input: root, absolute: root, isFile: false }];
+    for (const codeThreadFrom of [Number.POSITIVE_INFINITY, 1]) {
+      const { warnings } = await checkTargets(targets, { codeThreadFrom });
+      assert.deepEqual(
+        warnings.map((warning) => `${path.relative(root, warning.path)}: ${warning.message.split(':')[0]}`),
+        ['prisma/migrations: migrations not checked', 'src/blob.ts: the file contains binary data (NUL bytes), so it is not analysed'],
+      );
+    }
   });
 
   it('with PRISMA_LENS_MIGRATIONS_BASE, checks only the migrations missing from that commit, and their new tables are empty', async () => {
