@@ -6,7 +6,6 @@ import {
   TextDocumentSyncKind,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { registerCodeActions } from './lsp/codeActions';
 import { createServerConnection } from './lsp/connection';
 import { registerHover } from './lsp/hover';
@@ -20,11 +19,12 @@ import { SchemaErrorReporting } from './lsp/schema-errors';
 import { SchemaWorkspace } from './workspace/documents';
 import { ProjectHost } from './workspace/project-host';
 import { IndexUsageFacts } from './workspace/index-usage';
+import { editorTextDocuments } from './lsp/text-documents';
 import { quietFor } from './lsp/activity';
 import { registerIndexUsageLenses } from './lsp/indexUsageLens';
 
 const connection = createServerConnection();
-const documents = new TextDocuments(TextDocument);
+const documents = new TextDocuments(editorTextDocuments);
 const log = (message: string) => connection.console.log(message);
 
 let workspaceFolders: string[] = [];

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { buildSchema } from '../../server/src/analysis/schema/build';
 import { splitBlocks, splitEditedBlocks } from '../../server/src/analysis/schema/blocks';
-import { LineIndex, textChange } from '../../server/src/analysis/text';
+import { LineIndex, rememberTextChange, textChange } from '../../server/src/analysis/text';
 
 const EXAMPLE = readFileSync(join(__dirname, '..', '..', 'examples', 'blog', 'prisma', 'schema.prisma'), 'utf8');
 
@@ -102,6 +102,31 @@ describe('schema build after edits', () => {
     });
   }
 
+  it('equals a fresh build after 300 random edits reported by the editor, with ranges wider than what changed', () => {
+    const random = randomSource(7);
+    const uri = 'file:///edited/reported.prisma';
+    let text = EXAMPLE;
+    buildSchema([{ uri, text }]);
+    for (let step = 0; step < 300; step++) {
+      const at = Math.floor(random() * (text.length + 1));
+      const removed = Math.min(text.length - at, random() < 0.45 ? 0 : 1 + Math.floor(random() * 40));
+      const inserted = random() < 0.8 ? SNIPPETS[Math.floor(random() * SNIPPETS.length)]! : '';
+      // The editor replaces whole words: the reported range takes in unchanged text on both sides.
+      const before = Math.min(at, Math.floor(random() * 6));
+      const after = Math.min(text.length - at - removed, Math.floor(random() * 6));
+      const next = text.slice(0, at) + inserted + text.slice(at + removed);
+      rememberTextChange(text, next, { start: at - before, oldEnd: at + removed + after, newEnd: at + inserted.length + after });
+      const change = textChange(text, next);
+      if (change) {
+        assert.equal(text.slice(0, change.start) + next.slice(change.start, change.newEnd) + text.slice(change.oldEnd), next, `the range of step ${step} turns the text into the new one`);
+        assert.deepEqual(splitEditedBlocks(text, splitBlocks(text), next, change).blocks, splitBlocks(next), `blocks after step ${step}`);
+      }
+      assert.equal(incrementalBuild(uri, next), freshBuild(uri, next), `build after step ${step}`);
+      assert.deepEqual(LineIndex.forEditedText(new LineIndex(text), next).positionAt(next.length), new LineIndex(next).positionAt(next.length), `line index after step ${step}`);
+      text = next;
+    }
+  });
+
   it('moves the blocks after an edit without reading them again', () => {
     const uri = 'file:///moved/schema.prisma';
     const before = buildSchema([{ uri, text: EXAMPLE }]);
@@ -128,6 +153,13 @@ describe('schema build after edits', () => {
       const schema = buildSchema([{ uri: 'file:///broken/schema.prisma', text: `${broken}model Kept {\n  id Int @id\n}\n` }]);
       assert.ok(schema.models.some((model) => model.name === 'Kept'), `the model after ${JSON.stringify(broken)} is read`);
     }
+  });
+
+  it('takes the range the editor reported, narrowed to what differs in it, and not one that does not fit', () => {
+    rememberTextChange('model Alpha {}', 'model Alps {}', { start: 6, oldEnd: 11, newEnd: 10 });
+    assert.deepEqual(textChange('model Alpha {}', 'model Alps {}'), { start: 9, oldEnd: 11, newEnd: 10 });
+    rememberTextChange('one two', 'one three', { start: 0, oldEnd: 1, newEnd: 1 });
+    assert.deepEqual(textChange('one two', 'one three'), { start: 5, oldEnd: 7, newEnd: 9 }, 'a range whose lengths do not fit is compared again');
   });
 
   it('finds the smallest changed range between two texts', () => {

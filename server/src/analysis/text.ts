@@ -26,14 +26,24 @@ export interface TextChange {
 const CHUNKS = [16384, 1024, 64];
 
 let lastChange: { before: string; after: string; change: TextChange | undefined } | undefined;
+/** The changes the editor reported lately (`rememberTextChange`), newest last. */
+const reported: { before: string; after: string; change: TextChange }[] = [];
+const REPORTED_KEPT = 4;
 
 /**
- * The smallest single range that turns `before` into `after` (their common prefix and suffix), or
- * undefined when they are equal. The last answer is remembered, so that the schema build and the
- * line index of one edit compare the two texts only once.
+ * A single range that turns `before` into `after`, or undefined when they are equal: the one the
+ * editor reported for that edit (`rememberTextChange`), else the smallest (their common prefix and
+ * suffix). The last answer is remembered, so that the schema build and the line index of one edit
+ * compare the two texts only once.
  */
 export function textChange(before: string, after: string): TextChange | undefined {
   if (lastChange && lastChange.before === before && lastChange.after === after) return lastChange.change;
+  for (const known of reported) {
+    if (known.before === before && known.after === after) {
+      lastChange = known;
+      return known.change;
+    }
+  }
   let change: TextChange | undefined;
   if (before !== after) {
     const start = commonPrefixLength(before, after);
@@ -42,6 +52,26 @@ export function textChange(before: string, after: string): TextChange | undefine
   }
   lastChange = { before, after, change };
   return change;
+}
+
+/**
+ * Remembers that the editor turned `before` into `after` by replacing `[start, oldEnd)` of it with
+ * `after`'s `[start, newEnd)` (an incremental `didChange`), so that `textChange` need not compare
+ * the two texts, which on a large schema costs more than the rest of the edit's analysis. The range
+ * is narrowed to what differs inside it; one that does not fit the texts is not kept.
+ */
+export function rememberTextChange(before: string, after: string, change: TextChange): void {
+  let { start, oldEnd, newEnd } = change;
+  if (start < 0 || oldEnd < start || newEnd < start || oldEnd > before.length || newEnd > after.length || before.length - oldEnd !== after.length - newEnd) return;
+  while (start < oldEnd && start < newEnd && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  while (oldEnd > start && newEnd > start && before.charCodeAt(oldEnd - 1) === after.charCodeAt(newEnd - 1)) {
+    oldEnd--;
+    newEnd--;
+  }
+  // Nothing differs inside it: the texts are equal, which `textChange` finds itself.
+  if (start === oldEnd && start === newEnd) return;
+  reported.push({ before, after, change: { start, oldEnd, newEnd } });
+  if (reported.length > REPORTED_KEPT) reported.shift();
 }
 
 function commonPrefixLength(a: string, b: string): number {
