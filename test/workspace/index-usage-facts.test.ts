@@ -124,4 +124,30 @@ describe('workspace facts for index usage', () => {
     assert.ok(ready, 'read once no request was answered');
     assert.equal(facts.factsSoon(many, schemaOf(SCHEMA), () => undefined).queries?.length, 400);
   });
+
+  it('reads for two schemas in turn: the second replaces the first reading, which the next analysis starts again', async () => {
+    const facts = new IndexUsageFacts();
+    const other = schemaOf('datasource db {\n  provider = "postgresql"\n}\n\nmodel Order {\n  id     Int    @id\n  status String\n}\n');
+    const orderFile = (index: number): IndexedFile => {
+      const file = fileWith(`file:///w/orders/o${index}.ts`, `{ where: { status: 'S${index}' } }`);
+      return { ...file, querySites: file.querySites.map((site) => ({ ...site, callee: 'prisma.order.findMany', delegate: 'order', model: 'Order' })) };
+    };
+    const posts = Array.from({ length: 300 }, (_, index) => fileWith(`file:///w/posts/p${index}.ts`, `{ where: { status: 'S${index}' } }`));
+    const orders = Array.from({ length: 300 }, (_, index) => orderFile(index));
+    const all = [...posts, ...orders];
+    const until = async (done: () => boolean) => {
+      for (let turns = 0; !done() && turns < 100_000; turns++) await new Promise((resolve) => setImmediate(resolve));
+      assert.ok(done());
+    };
+    let postsReady = false;
+    let ordersReady = false;
+    assert.equal(facts.factsSoon(all, schemaOf(SCHEMA), () => (postsReady = true)).queries, undefined);
+    assert.equal(facts.factsSoon(all, other, () => (ordersReady = true)).queries, undefined);
+    await until(() => ordersReady);
+    assert.equal(postsReady, false, 'the posts reading was replaced');
+    assert.equal(facts.factsSoon(all, schemaOf(SCHEMA), () => (postsReady = true)).queries, undefined);
+    await until(() => postsReady);
+    assert.equal(facts.factsSoon(all, schemaOf(SCHEMA), () => undefined).queries?.length, 300);
+    assert.equal(facts.factsSoon(all, other, () => undefined).queries?.length, 300);
+  });
 });

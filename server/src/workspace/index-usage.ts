@@ -1,8 +1,9 @@
 /**
- * Workspace facts (which columns the workspace's queries filter and sort on) from the code index.
- * The index keeps each call's argument object as text; a call is read again on its own, against
- * the schema, only when facts are asked for (a code lens on a schema, `unused-index` turned on),
- * and the result is kept per file content and schema.
+ * Workspace facts (which columns the workspace's queries filter, sort and join on) from the code
+ * index, for the rules that read them (`missing-fk-index`, `unused-index`) and the code lens on a
+ * schema. The index keeps each call's argument object as text; a call is read again on its own,
+ * against the schema, and the result is kept per file content and schema shape. The editor's
+ * analyses get the facts through `factsSoon`, which reads many files in the background.
  */
 import { createCodeContext } from '../analysis/code/context';
 import { rawQuery, workspaceQueries, type WorkspaceFacts, type WorkspaceQuery } from '../analysis/facts/workspace-facts';
@@ -45,11 +46,13 @@ export class IndexUsageFacts {
 
   /**
    * The same facts, when every file's calls were read against this shape of the schema already but
-   * a few (the file an edit changed, read at once); otherwise none (queries unknown, which
-   * no rule takes for "no query uses it") while the files left are read in the background, a few
-   * milliseconds at a time while the server answers no request; `onReady` is called once they all are. On the first analysis after indexing a large workspace,
-   * and after an edit that changes what its queries read of the schema, this reading takes a second
-   * or more, which a pull must not wait for.
+   * a few (the files an edit changed, read at once); otherwise none (queries unknown, which no rule
+   * takes for "no query uses it") while the files left are read in the background, a few
+   * milliseconds at a time while the server answers no request, and `onReady` is called once they
+   * all are. On the first analysis after indexing a large workspace, and after an edit that changes
+   * what its queries read of the schema, that reading takes a second or more, which a pull must not
+   * wait for. One reading goes on at a time: another schema's replaces it, and the next analysis
+   * of the first starts it again where it stopped.
    */
   factsSoon(files: Iterable<IndexedFile>, schema: PrismaSchema, onReady: () => void): Partial<WorkspaceFacts> {
     const plan = this.plan(files, schema);
@@ -57,8 +60,8 @@ export class IndexUsageFacts {
     const unread = plan.calling.filter((file) => this.byFile.get(file.uri)?.key !== readKey(file, plan));
     // A few files (the one an edit changed) are read at once; more wait for the background.
     if (unread.length <= AT_ONCE) {
+      // A reading in the background (of another schema's files, or against an older shape) goes on.
       for (const file of unread) this.read(file, plan);
-      this.cancel();
       return this.collect(plan);
     }
     this.pending = { plan, files: unread, next: 0, onReady };
