@@ -29,6 +29,8 @@ const log = (message: string) => connection.console.log(message);
 
 let workspaceFolders: string[] = [];
 let usePull = false;
+/** Whether the client asks for code lenses again when told to (`workspace/codeLens/refresh`). */
+let codeLensRefresh = false;
 let debounceMs = 150;
 
 const host = new ProjectHost({ report: (problem) => connection.console.warn(`Prisma Lens configuration: ${problem.path}: ${problem.message}`) });
@@ -48,6 +50,7 @@ connection.onInitialize((params): InitializeResult => {
   workspaceFolders = (params.workspaceFolders ?? []).flatMap((folder) => (folder.uri.startsWith('file:') ? [fileURLToPath(folder.uri)] : []));
   if (workspaceFolders.length === 0 && params.rootUri?.startsWith('file:')) workspaceFolders = [fileURLToPath(params.rootUri)];
   usePull = params.capabilities.textDocument?.diagnostic !== undefined;
+  codeLensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   const options = params.initializationOptions as { debounceMs?: number; settings?: unknown; officialPrismaExtension?: boolean } | undefined;
   if (typeof options?.debounceMs === 'number') debounceMs = options.debounceMs;
   if (options?.settings) host.policy.setSettings(options.settings);
@@ -96,15 +99,21 @@ connection.onDidChangeWatchedFiles((params) => {
   codeFiles.filesChanged(params.changes);
 });
 
-// Registered always; the client only pulls when initialize announced the capability.
 /** How long the editor must have asked nothing before work in the background goes on. */
 const QUIET_BEFORE_BACKGROUND_MS = 20;
 const indexUsage = new IndexUsageFacts();
 // Between keystrokes: a pull waits neither for a slice of the reading nor behind one.
 indexUsage.mayRun = () => quietFor(QUIET_BEFORE_BACKGROUND_MS);
-registerIndexUsageLenses(connection, workspace, codeFiles.index, indexUsage, log);
+// Registered always; the client only pulls when initialize announced the capability.
+registerIndexUsageLenses(connection, workspace, codeFiles.index, indexUsage, log, factsRead);
 // The code files' queries are read for the schema's analysis in the background; once read, the schema is analysed again.
-workspace.useFacts((schema) => indexUsage.factsSoon(codeFiles.index.files.values(), schema, refreshAll), () => codeFilesSignature());
+workspace.useFacts((schema) => indexUsage.factsSoon(codeFiles.index.files.values(), schema, factsRead), () => codeFilesSignature());
+
+/** The workspace's queries were read in the background: diagnostics and lenses that depend on them are asked for again. */
+function factsRead(): void {
+  refreshAll();
+  if (codeLensRefresh) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+}
 
 /** Changes whenever an indexed code file does, or the facts read in the background are ready: part of the cache key of analyses that read workspace facts. */
 function codeFilesSignature(): string {

@@ -151,6 +151,8 @@ model Post {
   title    String
   authorId Int
   author   User   @relation(fields: [authorId], references: [id])
+
+  @@index([title])
 }
 `;
   const files: Record<string, string> = { 'package.json': '{}', 'prisma/schema.prisma': schema };
@@ -176,14 +178,17 @@ export const user${n} = (id: number) => prisma.user.findUnique({ where: { id } }
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('answers the first pull without waiting for the code\'s queries to be read, and asks for a new pull once they are', async () => {
+  it('answers the first pull and code lens request without waiting for the code\'s queries to be read, and asks for a new pull once they are', async () => {
     const refreshed = client.nextRefresh();
     const level = (report: Awaited<ReturnType<LspTestClient['pull']>>) =>
       (report.items as { code?: string | number; severity?: number }[]).filter((item) => item.code === 'missing-fk-index').map((item) => item.severity);
-    // Until they are all read, no key is taken for one that no query needs: the warning (2) stays.
+    const lensTitles = async () => (await client.connection.sendRequest<{ command?: { title: string } }[]>('textDocument/codeLens', { textDocument: { uri } })).map((lens) => lens.command?.title);
+    // Until they are all read, the lenses are left out and no key is taken for one that no query needs: the warning (2) stays.
+    assert.deepEqual(await lensTitles(), []);
     assert.deepEqual(level(await client.pull(uri)), [2]);
     await refreshed;
     // No query filters posts by author, loads them through the relation or deletes a user: information (3).
     assert.deepEqual(level(await client.pull(uri)), [3]);
+    assert.deepEqual(await lensTitles(), ['400 queries in the workspace can use this index']);
   });
 });

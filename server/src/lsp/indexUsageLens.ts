@@ -4,18 +4,25 @@ import { WorkspaceIndexUsage } from '../analysis/facts/workspace-facts';
 import type { CodeIndex } from '../workspace/code-index';
 import type { SchemaWorkspace } from '../workspace/documents';
 import type { IndexUsageFacts } from '../workspace/index-usage';
+import { answeringRequest } from './activity';
 import { isSchemaUri } from './diagnostics';
 
-export function registerIndexUsageLenses(connection: Connection, workspace: SchemaWorkspace, index: CodeIndex, facts: IndexUsageFacts, log: (message: string) => void): void {
-  connection.onCodeLens(async (params): Promise<CodeLens[]> => {
-    const uri = params.textDocument.uri;
+/**
+ * `onReady`: called once the workspace's queries, read in the background for a request that came
+ * before they were, are all read (the lenses, left out until then, can be asked for again).
+ */
+export function registerIndexUsageLenses(connection: Connection, workspace: SchemaWorkspace, index: CodeIndex, facts: IndexUsageFacts, log: (message: string) => void, onReady: () => void): void {
+  connection.onCodeLens((params) => answeringRequest(() => lenses(params.textDocument.uri)));
+  async function lenses(uri: string): Promise<CodeLens[]> {
     if (!isSchemaUri(uri)) return [];
     try {
       const analysed = await workspace.analyse(uri);
       const lines = analysed?.lineIndexes.get(uri);
       if (!analysed || !lines) return [];
       const schema = analysed.analysis.schema;
-      const usage = new WorkspaceIndexUsage(facts.factsFor(index.files.values(), schema));
+      const known = facts.factsSoon(index.files.values(), schema, onReady);
+      if (!known.queries) return [];
+      const usage = new WorkspaceIndexUsage({ queries: known.queries });
       const lenses: CodeLens[] = [];
       for (const model of schema.models) {
         if (model.uri !== uri || model.kind !== 'model') continue;
@@ -32,5 +39,5 @@ export function registerIndexUsageLenses(connection: Connection, workspace: Sche
       log(`index code lenses for ${uri} failed: ${error instanceof Error ? error.message : String(error)}`);
       return [];
     }
-  });
+  }
 }
