@@ -111,23 +111,19 @@ function outsideCallIn(context: CodeRuleContext, loop: Loop): string | undefined
   };
   const outside = (call: ts.CallExpression): string | undefined => (isOutsideCall(context, call) ? `${shortText(call.expression, context.sourceFile)}(…)` : undefined);
 
-  /** An outside call on every path through `node`, in a called function. */
+  /** An outside call on every path through `node`, in a called function: not in a branch (`isConditionalPart`) unless its twin branch calls out too. */
   const onEveryPath = (node: ts.Node, depth: number): string | undefined => {
     if (ts.isCatchClause(node)) return undefined;
-    if (ts.isIfStatement(node) || ts.isConditionalExpression(node)) {
-      const [condition, yes, no] = ts.isIfStatement(node) ? [node.expression, node.thenStatement, node.elseStatement] : [node.condition, node.whenTrue, node.whenFalse];
-      const first = onEveryPath(condition, depth);
-      if (first !== undefined || !no) return first;
-      const one = onEveryPath(yes, depth);
-      return one !== undefined && onEveryPath(no, depth) !== undefined ? one : undefined;
-    }
-    if (ts.isBinaryExpression(node) && isShortCircuit(node)) return onEveryPath(node.left, depth);
-    if (ts.isSwitchStatement(node)) return onEveryPath(node.expression, depth);
     if (ts.isCallExpression(node)) {
       const found = outside(node) ?? ts.forEachChild(node, (child) => onEveryPath(child, depth));
       return found ?? follow(node, depth);
     }
-    return ts.forEachChild(node, (child) => onEveryPath(child, depth));
+    const found = ts.forEachChild(node, (child) => (isConditionalPart(node, child) ? undefined : onEveryPath(child, depth)));
+    if (found !== undefined) return found;
+    // An `if` with an `else`, or a `?:`, calls out on every path when both its branches do.
+    const branches = ts.isIfStatement(node) ? (node.elseStatement ? [node.thenStatement, node.elseStatement] : []) : ts.isConditionalExpression(node) ? [node.whenTrue, node.whenFalse] : [];
+    const [yes, no] = branches.map((branch) => onEveryPath(branch, depth));
+    return yes !== undefined && no !== undefined ? yes : undefined;
   };
 
   // In the loop's body any outside call counts; a function is followed from a call on every path.
