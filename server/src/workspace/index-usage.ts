@@ -23,7 +23,8 @@ export class IndexUsageFacts {
   private readonly shapeOfRevision = new Map<number, number>();
   /** The files `factsSoon` reads in the background, a slice at a time. */
   private pending: { plan: FactsPlan; files: IndexedFile[]; next: number; onReady: () => void } | undefined;
-  private timer: { immediate: NodeJS.Immediate } | { timeout: NodeJS.Timeout } | undefined;
+  /** Cancels the next slice, while one is scheduled. */
+  private cancelSlice: (() => void) | undefined;
   /** Whether the background reading may take its next slice now; when not, it looks again a little later. */
   mayRun: () => boolean = () => true;
   /** Files whose calls the last `factsFor` read again: for tests. */
@@ -65,30 +66,40 @@ export class IndexUsageFacts {
       return this.collect(plan);
     }
     this.pending = { plan, files: unread, next: 0, onReady };
-    this.timer ??= { immediate: setImmediate(() => this.readSlice()) };
+    if (!this.cancelSlice) this.nextSlice(0);
     return {};
   }
 
   /** Stops the reading in the background. */
   cancel(): void {
-    if (this.timer && 'immediate' in this.timer) clearImmediate(this.timer.immediate);
-    if (this.timer && 'timeout' in this.timer) clearTimeout(this.timer.timeout);
-    this.timer = undefined;
+    this.cancelSlice?.();
+    this.cancelSlice = undefined;
     this.pending = undefined;
   }
 
+  /** Schedules the next slice: right after the server's pending work, or `delayMs` later. */
+  private nextSlice(delayMs: number): void {
+    if (delayMs === 0) {
+      const immediate = setImmediate(() => this.readSlice());
+      this.cancelSlice = () => clearImmediate(immediate);
+    } else {
+      const timeout = setTimeout(() => this.readSlice(), delayMs);
+      this.cancelSlice = () => clearTimeout(timeout);
+    }
+  }
+
   private readSlice(): void {
-    this.timer = undefined;
+    this.cancelSlice = undefined;
     const pending = this.pending;
     if (!pending) return;
     if (!this.mayRun()) {
-      this.timer = { timeout: setTimeout(() => this.readSlice(), WAIT_MS) };
+      this.nextSlice(WAIT_MS);
       return;
     }
     const deadline = performance.now() + SLICE_MS;
     while (pending.next < pending.files.length && performance.now() < deadline) this.read(pending.files[pending.next++]!, pending.plan);
     if (pending.next < pending.files.length) {
-      this.timer = { immediate: setImmediate(() => this.readSlice()) };
+      this.nextSlice(0);
       return;
     }
     this.pending = undefined;
