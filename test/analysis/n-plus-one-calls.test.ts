@@ -1,17 +1,9 @@
 /** Marker tests for n-plus-one through calls into other files: imported helpers, injected services, chains a few files deep. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import rule from '../../server/src/analysis/rules/n-plus-one';
 import { check } from '../support/fixture';
-
-const SCHEMA = readFileSync(join(__dirname, '..', 'corpus', 'n-plus-one', 'prisma', 'schema.prisma'), 'utf8');
-
-/** A fixture of the corpus schema and the given files (each starting with `//- path`). */
-function workspace(files: string): string {
-  return `//- prisma/schema.prisma\n${SCHEMA}\n${files.replace(/^\n/, '')}`;
-}
+import { corpusWorkspace as workspace } from '../support/corpus-fixture';
 
 describe('n-plus-one: calls into other files', () => {
   it('reports a loop that calls an imported helper which queries, at the call, with the chain as related information', () => {

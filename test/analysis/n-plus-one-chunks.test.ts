@@ -1,15 +1,8 @@
 /** Marker tests for n-plus-one on loops over the chunks of a list, each chunk handed whole to a helper that queries it as a set. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import rule from '../../server/src/analysis/rules/n-plus-one';
 import { check } from '../support/fixture';
-
-const SCHEMA = readFileSync(join(__dirname, '..', 'corpus', 'n-plus-one', 'prisma', 'schema.prisma'), 'utf8');
-
-function code(source: string): string {
-  return `//- prisma/schema.prisma\n${SCHEMA}\n//- src/app.ts\n${source.replace(/^\n/, '')}`;
-}
+import { corpusCode as code } from '../support/corpus-fixture';
 
 describe('n-plus-one: a chunk of a list per iteration, handed to a helper', () => {
   it('stays quiet when each chunk goes whole to a function whose queries take the chunk as a set, one counter write included', () => {

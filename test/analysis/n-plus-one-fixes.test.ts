@@ -1,16 +1,9 @@
 /** The n-plus-one quick fixes, checked as before/after text: Map lookup, createMany, include. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import rule from '../../server/src/analysis/rules/n-plus-one';
 import { checkFix, findingsOf, parseFixture } from '../support/fixture';
-
-const SCHEMA = readFileSync(join(__dirname, '..', 'corpus', 'n-plus-one', 'prisma', 'schema.prisma'), 'utf8');
-
-function code(source: string): string {
-  return `//- prisma/schema.prisma\n${SCHEMA}\n//- src/app.ts\n${source.replace(/^\n/, '')}`;
-}
+import { corpusCode as code } from '../support/corpus-fixture';
 
 const MAP_LOOKUP = 'Load the User rows before the loop with one findMany and look them up in a Map';
 

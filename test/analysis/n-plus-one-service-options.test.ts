@@ -1,15 +1,8 @@
 /** Marker tests for n-plus-one through a service handed to a function as a parameter or as a destructured option, typed with a class of another file. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import rule from '../../server/src/analysis/rules/n-plus-one';
 import { check } from '../support/fixture';
-
-const SCHEMA = readFileSync(join(__dirname, '..', 'corpus', 'n-plus-one', 'prisma', 'schema.prisma'), 'utf8');
-
-function workspace(files: string): string {
-  return `//- prisma/schema.prisma\n${SCHEMA}\n${files.replace(/^\n/, '')}`;
-}
+import { corpusWorkspace as workspace } from '../support/corpus-fixture';
 
 const SERVICE = `//- src/posts.service.ts
 import { prisma } from './db';

@@ -1,16 +1,9 @@
 /** Marker tests for transaction-per-row-writes, the lower-severity companion of n-plus-one for `$transaction([...])` batches. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import nPlusOne from '../../server/src/analysis/rules/n-plus-one';
 import rule from '../../server/src/analysis/rules/transaction-per-row-writes';
 import { check, checkFix } from '../support/fixture';
-
-const SCHEMA = readFileSync(join(__dirname, '..', 'corpus', 'n-plus-one', 'prisma', 'schema.prisma'), 'utf8');
-
-function code(source: string): string {
-  return `//- prisma/schema.prisma\n${SCHEMA}\n//- src/app.ts\n${source.replace(/^\n/, '')}`;
-}
+import { corpusCode as code } from '../support/corpus-fixture';
 
 describe('transaction-per-row-writes', () => {
   it('suggests createMany, deleteMany and updateMany for per-row writes in one transaction, and n-plus-one stays quiet', () => {

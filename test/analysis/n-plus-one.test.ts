@@ -1,16 +1,8 @@
 /** Marker tests for n-plus-one: the loop forms, the clients, local helpers, and what is not an N+1. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import rule from '../../server/src/analysis/rules/n-plus-one';
 import { check } from '../support/fixture';
-
-const SCHEMA = readFileSync(join(__dirname, '..', 'corpus', 'n-plus-one', 'prisma', 'schema.prisma'), 'utf8');
-
-/** A fixture of the corpus schema and one code file. */
-function code(source: string, path = 'src/app.ts'): string {
-  return `//- prisma/schema.prisma\n${SCHEMA}\n//- ${path}\n${source.replace(/^\n/, '')}`;
-}
+import { corpusCode as code } from '../support/corpus-fixture';
 
 describe('n-plus-one: loop forms', () => {
   it('flags a relation load in for…of and names the element, the collection and the cost', () => {
