@@ -85,7 +85,7 @@ describe('real-world labels', () => {
   const corpus = JSON.parse(readFileSync(join(CORPUS, 'corpus.json'), 'utf8')) as { repositories: { repository: string; commit: string; paths: string[] }[] };
   const repositories = new Set(corpus.repositories.map((entry) => entry.repository));
   const sites = (JSON.parse(readFileSync(join(CORPUS, 'n-plus-one-sites.json'), 'utf8')) as { sites: SiteLabel[] }).sites;
-  const judgedFiles = ['judged-findings.json', 'judged-findings-2.json'].map(
+  const judgedFiles = ['judged-findings.json', 'judged-findings-2.json', 'judged-findings-3.json'].map(
     (name) => JSON.parse(readFileSync(join(CORPUS, name), 'utf8')) as { seed: number; perRule: number; findings: JudgedFinding[] },
   );
 
@@ -126,8 +126,11 @@ describe('real-world labels', () => {
   });
 
   it('draws a later sample only from findings no earlier verdict covers', () => {
-    const [first, second] = judgedFiles;
-    const keys = new Set(first!.findings.map((entry) => `${entry.repository} ${entry.rule} ${entry.path} ${entry.line}`));
-    for (const entry of second!.findings) assert.ok(!keys.has(`${entry.repository} ${entry.rule} ${entry.path} ${entry.line}`), `${entry.path}:${entry.line}`);
+    const keys = new Set<string>();
+    for (const judgedFile of judgedFiles) {
+      const own = judgedFile.findings.map((entry) => `${entry.repository} ${entry.rule} ${entry.path} ${entry.line}`);
+      for (const key of own) assert.ok(!keys.has(key), key);
+      for (const key of own) keys.add(key);
+    }
   });
 });
