@@ -47,14 +47,106 @@ export function loopRole(loop: Loop, use: RepeatedUse, inner: InnerLoops = []): 
   if (isChunkLoop(loop, use, inner)) return 'chunk';
   // `for await (const message of socket)`: one query per message that arrives, over time, is a consumer's design.
   if (loop.kind === 'for await…of' && loop.collection && isEventSource(loop.collection, loop.node)) return 'driver';
-  const iteratesElements = loop.form === 'callback' || loop.kind === 'for…of' || loop.kind === 'for await…of' || loop.kind === 'for…in';
-  if (iteratesElements) return 'per-element';
+  if (iteratesElements(loop)) return 'per-element';
   if (use.operations.some((operation) => operationKind(operation) === 'read') && use.inputs.some(isPaginated)) return 'pagination';
   if (loop.collection && !isReassignedIn(loop.collection, loop.body)) return 'per-element';
   if (isChainWalk(loop, use)) return 'per-element';
   if (isRetry(loop, use.node)) return 'retry';
+  if (isDrain(loop, use)) return 'driver';
   if (loop.kind === 'for' && loop.element && loop.condition) return 'per-element';
   return 'driver';
+}
+
+/** A callback over a collection, or a `for…of`/`for…in`: one turn per element, not a counter or a condition. */
+function iteratesElements(loop: Loop): boolean {
+  return loop.form === 'callback' || loop.kind === 'for…of' || loop.kind === 'for await…of' || loop.kind === 'for…in';
+}
+
+/**
+ * A loop that makes the same call each time round and stops when its result says the work is done:
+ * `for (let i = 0; i < MAX_ITERATIONS; i++) { const pairs = await findPairs(since, 1000); if (pairs.length === 0) break; … }`,
+ * `if (!result.hasMore) break`. Each call takes the next batch of what is left, since the turn
+ * processes what it read: the loop runs once per batch, capped by the counter, and so does whatever
+ * else the turn runs outside its inner loops. The drained call's arguments name neither the counter
+ * nor a value the turn derives from it (`items[i]`, `const item = items[i]`).
+ */
+function isDrain(loop: Loop, use: RepeatedUse): boolean {
+  if (loop.form !== 'statement' || !ts.isBlock(loop.body)) return false;
+  let known = drains.get(loop.node);
+  if (known === undefined) {
+    known = findsDrain(loop, loop.body);
+    drains.set(loop.node, known);
+  }
+  return known && !use.inputs.some((input) => mentionsAny(input, perTurnValues(loop, loop.body as ts.Block)));
+}
+
+const drains = new WeakMap<ts.Node, boolean>();
+
+function findsDrain(loop: Loop, body: ts.Block): boolean {
+  const varying = perTurnValues(loop, body);
+  for (const statement of body.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      const value = declaration.initializer && unwrap(declaration.initializer);
+      const call = value && ts.isAwaitExpression(value) ? unwrap(value.expression) : undefined;
+      if (!call || !ts.isCallExpression(call) || call.arguments.some((argument) => mentionsAny(argument, varying))) continue;
+      const results = new Set(boundNames(declaration.name));
+      if (body.statements.some((other) => ts.isIfStatement(other) && mentionsAny(other.expression, results) && exitsLoop(other.thenStatement, loop))) return true;
+    }
+  }
+  return false;
+}
+
+/** The counter and the locals of the turn computed from it (`const item = items[i]`). */
+function perTurnValues(loop: Loop, body: ts.Block): Set<string> {
+  const varying = new Set(boundNames(loop.element));
+  for (const statement of body.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (declaration.initializer && mentionsAny(declaration.initializer, varying)) for (const name of boundNames(declaration.name)) varying.add(name);
+    }
+  }
+  return varying;
+}
+
+function mentionsAny(node: ts.Node, names: ReadonlySet<string>): boolean {
+  if (names.size === 0) return false;
+  let found = false;
+  forEachIdentifier(node, (identifier) => {
+    if (names.has(identifier.text)) found = true;
+  });
+  return found;
+}
+
+/**
+ * Lists a turn of the loop starts empty and fills (`const updates: Update[] = []` … `updates.push(…)`),
+ * declared in a block of the loop's body around the use: each turn collects its own page of rows.
+ */
+function collectedLists(loop: Loop, use: RepeatedUse): string[] {
+  const found: string[] = [];
+  for (let current = use.node.parent; current && current !== loop.node; current = current.parent) {
+    if (!ts.isBlock(current)) continue;
+    for (const statement of current.statements) {
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const declaration of statement.declarationList.declarations) {
+        const value = declaration.initializer && unwrap(declaration.initializer);
+        if (ts.isIdentifier(declaration.name) && value && ts.isArrayLiteralExpression(value) && value.elements.length === 0 && isPushedIn(declaration.name.text, current)) found.push(declaration.name.text);
+      }
+    }
+    if (current === loop.body) break;
+  }
+  return found;
+}
+
+function isPushedIn(name: string, block: ts.Node): boolean {
+  let pushed = false;
+  const walk = (node: ts.Node): void => {
+    if (pushed) return;
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'push' && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === name) pushed = true;
+    else ts.forEachChild(node, walk);
+  };
+  walk(block);
+  return pushed;
 }
 
 /** Names of things that deliver messages or events as they come: sockets, streams, subscriptions, queues. */
@@ -122,6 +214,14 @@ function isChunkLoop(loop: Loop, use: RepeatedUse, inner: InnerLoops): boolean {
   for (const local of chunkLocals(loop.body, chunkLike)) {
     names.add(local);
     chunkLike.add(local);
+  }
+  // `for (let day = 0; day <= days; day++) { const updates = []; …updates.push(…)…; await bulkUpdate(updates) }`:
+  // a list the iteration collects and writes at once, a page of rows per turn.
+  if (!iteratesElements(loop)) {
+    for (const local of collectedLists(loop, use)) {
+      names.add(local);
+      chunkLike.add(local);
+    }
   }
   // `for (let i = 0; i < ids.length; i += 500)`: each turn takes the next chunk of the collection.
   if (isSteppedLoop(loop) && (bulk || use.inputs.some(hasSetFilter) || (slicesChunk(loop) && !indexesElement(loop, use)))) return true;
@@ -410,7 +510,7 @@ function isRetry(loop: Loop, node: ts.Node): boolean {
   return false;
 }
 
-function exitsLoop(block: ts.Block, loop: Loop): boolean {
+function exitsLoop(block: ts.Node, loop: Loop): boolean {
   let exits = false;
   const walk = (node: ts.Node): void => {
     if (exits || isFunctionLike(node)) return;
