@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import rule from '../../server/src/analysis/rules/n-plus-one';
 import { check } from '../support/fixture';
-import { corpusCode as code } from '../support/corpus-fixture';
+import { corpusCode as code, corpusWorkspace as workspace } from '../support/corpus-fixture';
 
 describe('n-plus-one: a loop whose outside call per element costs more than its query', () => {
   it('reports it as info, and keeps the warning where the loop only reads a file or calls no other service', () => {
@@ -158,6 +158,121 @@ export async function load(ids: number[], names: string[]) {
   await pMap(names, async (name) => prisma.tag.findUnique({ where: { name } }));
                                   //^^^^^^^^^^^^^^^^^^^^^ warning: runs once per "name" of "names" (pMap).
   await limit(() => prisma.auditLog.create({ data: { actorId: 1, action: 'load' } }));
+}
+`));
+  });
+});
+
+describe('n-plus-one: a query on a path that ends the turn before the outside call', () => {
+  it('keeps the warning when the turns that run the query skip the outside call, and not when the call is on the same path', () => {
+    check(rule, code(`
+export async function moderate(items: { id: number; clean: boolean }[]) {
+  for (const item of items) {
+    if (item.clean) {
+      await prisma.job.deleteMany({ where: { id: item.id } });
+          //^^^^^^^^^^^^^^^^^^^^^ warning: (for…of).
+      continue;
+    }
+    await fetch('https://moderation.example.com/report', { method: 'POST', body: String(item.id) });
+  }
+  for (const item of items) {
+    if (!item.clean) {
+      await fetch('https://moderation.example.com/report', { method: 'POST', body: String(item.id) });
+      await prisma.job.update({ where: { id: item.id }, data: { status: 'reported' } });
+          //^^^^^^^^^^^^^^^^^ info: each iteration also calls "fetch(…)" outside the database
+      continue;
+    }
+  }
+}
+`));
+  });
+});
+
+describe('n-plus-one: per-element work that costs about what the query costs', () => {
+  it('keeps the warning where each iteration only hands a message to a queue, publishes an event, reads a cache or takes a client', () => {
+    check(rule, code(`
+declare const emailQueue: { add(name: string, data: unknown): Promise<void> };
+declare const pubsub: { publish(topic: string, payload: unknown): Promise<void> };
+declare const userCache: { fetch(ids: number[]): Promise<unknown[]> };
+declare const WebhookQueue: { getInstance(): { add(name: string, data: unknown): Promise<void> } | undefined };
+declare function enqueue(job: string, data: unknown): Promise<void>;
+export async function fanOut(users: { id: number }[]) {
+  for (const user of users) {
+    await prisma.user.update({ where: { id: user.id }, data: { name: 'x' } });
+        //^^^^^^^^^^^^^^^^^^ warning: (for…of).
+    await emailQueue.add('welcome', { id: user.id });
+  }
+  for (const user of users) {
+    await prisma.post.findMany({ where: { authorId: user.id } });
+        //^^^^^^^^^^^^^^^^^^^^ warning: (for…of).
+    await pubsub.publish('user/updated', user);
+    await enqueue('sync', user);
+  }
+  for (const user of users) {
+    await prisma.post.count({ where: { authorId: user.id } });
+        //^^^^^^^^^^^^^^^^^ warning: (for…of).
+    await userCache.fetch([user.id]);
+    WebhookQueue.getInstance();
+  }
+}
+`));
+  });
+});
+
+describe("n-plus-one: a loop whose outside call per element is in another file's function", () => {
+  it('reports it as info when the function called on every turn calls outside the database on every call, itself or through its own helpers', () => {
+    check(rule, workspace(`
+//- src/files/file.service.ts
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../prisma.service';
+@Injectable()
+export class FileService {
+  constructor(private readonly prisma: PrismaService, private readonly s3: S3) {}
+  async duplicate(id: number) {
+    const post = await this.prisma.post.findUnique({ where: { id } });
+    await this.copyObject(String(id));
+    return post;
+  }
+  async notify(email: string) {
+    await this.s3.putObject({ Key: email, Body: '' });
+  }
+  async notifyMaybe(email: string, enabled: boolean) {
+    if (enabled) await this.s3.putObject({ Key: email, Body: '' });
+  }
+  private async copyObject(key: string) {
+    await this.s3.copyObject({ Key: key, CopySource: key });
+  }
+  async count() {
+    return this.prisma.post.count();
+  }
+}
+//- src/posts/post.service.ts
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../prisma.service';
+import { FileService } from '../files/file.service';
+@Injectable()
+export class PostService {
+  constructor(private readonly prisma: PrismaService, private readonly files: FileService) {}
+  async duplicateAll(ids: number[]) {
+    for (const id of ids) {
+      await this.files.duplicate(id);
+          //^^^^^^^^^^^^^^^^^^^^ info: "this.files.duplicate(id)" runs "this.prisma.post.findUnique" once per "id" of "ids" (for…of); each iteration also calls "this.s3.copyObject(…)" outside the database.
+    }
+  }
+  async publishAll(users: { id: number; email: string }[]) {
+    for (const user of users) {
+      await this.prisma.user.update({ where: { id: user.id }, data: { name: 'x' } });
+          //^^^^^^^^^^^^^^^^^^^^^^^ info: each iteration also calls "this.s3.putObject(…)" outside the database
+      await this.files.notify(user.email);
+    }
+  }
+  async publishSome(users: { id: number; email: string; enabled: boolean }[]) {
+    for (const user of users) {
+      await this.prisma.user.update({ where: { id: user.id }, data: { name: 'x' } });
+          //^^^^^^^^^^^^^^^^^^^^^^^ warning: (for…of).
+      await this.files.notifyMaybe(user.email, user.enabled);
+    }
+  }
 }
 `));
   });

@@ -117,6 +117,26 @@ describe('call summaries in the editor', () => {
     assert.equal(analyses.has('file:///w/src/users/user.service.ts'), true);
   });
 
+  it('takes a loop\'s query for idle (info) when the other file\'s function it calls on every turn calls outside the database, in the CLI and the editor', async () => {
+    const outside = {
+      'src/db.ts': 'export const prisma = new PrismaClient();\n',
+      // Queries elsewhere (so it is read and summarised), and `notify` posts to a webhook on every call.
+      'src/notify.ts': "import { prisma } from './db';\nexport async function notify(id: number) {\n  await fetch('https://hooks.example.com', { method: 'POST', body: String(id) });\n}\nexport function total() {\n  return prisma.post.count();\n}\n",
+      'src/run.ts': "import { prisma } from './db';\nimport { notify } from './notify';\nexport async function run(ids: number[]) {\n  for (const id of ids) {\n    await prisma.user.update({ where: { id }, data: {} });\n    await notify(id);\n  }\n}\n",
+    };
+    const files = Object.entries(outside).map(([file, text]) => ({ uri: `file:///w/${file}`, text, schema: SCHEMA.schema, rules }));
+    const analyses = await analyzeWorkspaceCode(files);
+    const found = analyses.get('file:///w/src/run.ts')!.findings.filter((finding) => finding.ruleId === 'n-plus-one');
+    assert.equal(found.length, 1);
+    assert.equal(found[0]!.idle, true);
+    assert.match(found[0]!.message, /each iteration also calls "fetch\(…\)" outside the database/);
+    const summaries = await summarizeWorkspace(files);
+    const inEditor = analyzeCode(files[2]!, SCHEMA.schema, { workspaceCalls: summaries!.calls }).findings.filter((finding) => finding.ruleId === 'n-plus-one');
+    assert.deepEqual(inEditor.map((finding) => [finding.message, finding.idle]), found.map((finding) => [finding.message, finding.idle]));
+    // Without the summaries the loop's query is a warning: the outside call is in another file.
+    assert.equal(analyzeCode(files[2]!, SCHEMA.schema).findings.find((finding) => finding.ruleId === 'n-plus-one')!.idle, undefined);
+  });
+
   it('parses a file only when it calls a Prisma operation as a method, not when it names one', () => {
     for (const text of ['prisma.user.findMany({})', 'db.user\n  .findFirst<User>({})', 'prisma.$queryRaw`SELECT 1`', 'tx.$executeRaw<number>`DELETE FROM x`', 'repo.count?.()', 'x.update ({})']) assert.equal(callsPrismaOperation(text), true, text);
     for (const text of ['const count = items.length;', "export const help = 'call findMany() with take';", 'function create() {}', 'items.count', 'import { update } from "./u";']) assert.equal(callsPrismaOperation(text), false, text);

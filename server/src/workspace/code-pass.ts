@@ -140,9 +140,12 @@ export class WorkspaceCodePass<F extends WorkspaceCodeFile> {
     }
     const calls = new WorkspaceCalls(summaries);
     for (const { file, rules, targets } of followed) {
-      if (!targets.some((target) => calls.chain(file.uri, target))) continue;
-      const again = analyzeCode(file, file.schema, { rules: nPlusOneOf(rules), workspaceCalls: calls });
       const before = analyses.get(file.uri)!;
+      // Again when a call in a loop queries in another file, or calls outside the database there
+      // (which makes a loop's own queries idle: only worth it when the file has such a finding).
+      const loopFindings = before.findings.some((finding) => finding.ruleId === 'n-plus-one' && !finding.idle);
+      if (!targets.some((target) => calls.chain(file.uri, target) || (loopFindings && calls.outsideCall(file.uri, target) !== undefined))) continue;
+      const again = analyzeCode(file, file.schema, { rules: nPlusOneOf(rules), workspaceCalls: calls });
       const findings = [...before.findings.filter((finding) => finding.ruleId !== 'n-plus-one'), ...again.findings];
       findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
       analyses.set(file.uri, { ...before, findings, errors: [...before.errors, ...again.errors] });

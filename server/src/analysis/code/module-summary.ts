@@ -1,12 +1,14 @@
 /**
  * A file's summary for the workspace: for each function other files can call (exported functions,
- * the default export, methods of classes and of exported objects), the queries every call runs and
- * the other files' functions every call calls, as plain data (`facts/workspace-calls.ts`).
+ * the default export, methods of classes and of exported objects), the queries every call runs,
+ * the other files' functions every call calls, and a call outside the database it makes on every
+ * path, as plain data (`facts/workspace-calls.ts`).
  */
 import ts = require('typescript');
 import type { FunctionSummary, ModuleSummary, Place } from '../facts/workspace-calls';
 import type { CodeRuleContext } from './context';
 import { moduleCalls } from './module-calls';
+import { outsideCallOnEveryCall } from './outside-calls';
 import { inCatchClause, perIterationAnalysis } from './per-iteration';
 import { compactText, shortText, unwrap } from './syntax';
 
@@ -31,7 +33,8 @@ export function summarizeModule(context: CodeRuleContext): ModuleSummary {
       .outgoingCalls(fn)
       .slice(0, MAX_CALLS)
       .map((call) => ({ text: callText(call, sourceFile), target: targets.get(call)!, at: placeOf(call.expression.getStart(sourceFile), call.expression.getEnd(), sourceFile) }));
-    if (queries.length || calls.length) functions[key] = { queries, calls };
+    const outside = outsideCallOnEveryCall(context, fn);
+    if (queries.length || calls.length || outside !== undefined) functions[key] = { queries, calls, ...(outside !== undefined ? { outside } : {}) };
     else quiet.add(key);
   }
   for (const key of Object.keys(functions)) quiet.delete(key);

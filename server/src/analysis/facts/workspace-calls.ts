@@ -34,13 +34,18 @@ export interface FunctionSummary {
   queries: SummaryQuery[];
   /** Calls of other files' functions every call makes. */
   calls: SummaryCall[];
+  /**
+   * A call outside the database (HTTP, object storage, a queue, mail) every call makes on every
+   * path, itself or through the file's own helpers, as written (`s3.putObject(…)`).
+   */
+  outside?: string;
 }
 
 export interface ModuleSummary {
   uri: string;
-  /** By key: an exported function's name, `default`, `Class.method`, `object.method`; only functions that query or call out. */
+  /** By key: an exported function's name, `default`, `Class.method`, `object.method`; only functions that query, call other files' functions, or call outside the database. */
   functions: Record<string, FunctionSummary>;
-  /** The keys of the other functions other files can call: they run no query, and a call that names one is no N+1. */
+  /** The keys of the other functions other files can call: they do none of that, and a call that names one is no N+1. */
   quiet: string[];
   /** Exported instances of classes imported from other files (`export const users = new UserService()`), by name. */
   instances?: Record<string, { type: string; from: string }>;
@@ -116,6 +121,16 @@ export class WorkspaceCalls {
     // As for chains, an answer cut short by a cycle is not kept.
     if (found || visiting.size === 0) this.querying.set(id, found);
     return found;
+  }
+
+  /**
+   * The call outside the database that a call of `target` in `fromUri` makes on every call, in that
+   * function or its own file's helpers (`"s3.putObject(…)"`), or undefined when it makes none or the
+   * call cannot be resolved. Calls it makes to a third file are not followed: that they run on every
+   * path is not recorded.
+   */
+  outsideCall(fromUri: string, target: CallTarget): string | undefined {
+    return this.resolve(fromUri, target)?.summary.outside;
   }
 
   private chainFrom(fromUri: string, target: CallTarget, depth: number, visiting: Set<string>): CallChain | undefined {

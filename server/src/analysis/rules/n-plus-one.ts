@@ -8,12 +8,11 @@ import { mapLookupFix } from '../code/fix-map-lookup';
 import type { Loop } from '../code/iteration';
 import { operationKind } from '../code/operations';
 import { concurrencyLimit } from '../code/concurrency-limit';
-import { resolveLocalCall } from '../code/local-functions';
-import { isOutsideCall } from '../code/outside-calls';
+import { outsideCallPerIteration, remoteOutsideCall, turnEndingBranch } from '../code/outside-calls';
 import { perIterationAnalysis, repeatedQueries, type RepeatedQuery, type RepeatedRemoteCall } from '../code/per-iteration';
 import type { QuerySite } from '../code/query-sites';
 import { relationLoad, singleCriterion, type RelationLoad } from '../code/relation-load';
-import { isWithin, shortText, unwrap } from '../code/syntax';
+import { shortText, unwrap } from '../code/syntax';
 import { defineRule, type CodeRule, type Fix, type RuleFinding } from './types';
 
 export default defineRule<CodeRule>({
@@ -24,7 +23,7 @@ export default defineRule<CodeRule>({
     summary: 'Prisma queries that run once per element of a loop (N+1).',
     why: [
       'Each Prisma query is at least one round trip to the database. A query inside a `for` loop, or in the callback of `map`, `forEach`, `reduce` or `pMap`, runs once per element: loading 200 users and then their posts one user at a time costs 201 round trips, and the page gets slower as the data grows. Writes in a loop hold a connection, and often a transaction, for just as long.',
-      'The rule follows queries through wrappers (`withRetry(() => …)`, `.then`), transactions (`tx` in `$transaction(async (tx) => …)`), clients behind wrappers (`this.prisma`, `ctx.db`, `this.prismaService.txClient()`, a repository\'s `.model.<delegate>`), local helper functions called in the loop, and functions of other files: imported helpers, methods of injected services (`this.userService.findById(id)`, the constructor parameter\'s type naming the class) and of exported instances (`export const monitors = new MonitorManager()`), a few calls deep. It reports such a call at the call in the loop, with the chain of calls down to the query as related information. The queries of one loop are one finding, at the first of them, with the others as related information: the fix is one change to the loop. A loop that also calls outside the database for each element (an HTTP request, object storage, a payment, mail or queue service), in its body or in a function of the same file it calls on every iteration (a few calls deep, on every branch of that function), is reported as info: that call costs more than the query. So is a loop that limits its concurrency on purpose (`pLimit`, `pMap(…, { concurrency })`, `mapLimit`, `PQueue`, `Bottleneck`): its author has weighed the work of each element, which is mostly more than the query.',
+      'The rule follows queries through wrappers (`withRetry(() => …)`, `.then`), transactions (`tx` in `$transaction(async (tx) => …)`), clients behind wrappers (`this.prisma`, `ctx.db`, `this.prismaService.txClient()`, a repository\'s `.model.<delegate>`), local helper functions called in the loop, and functions of other files: imported helpers, methods of injected services (`this.userService.findById(id)`, the constructor parameter\'s type naming the class) and of exported instances (`export const monitors = new MonitorManager()`), a few calls deep. It reports such a call at the call in the loop, with the chain of calls down to the query as related information. The queries of one loop are one finding, at the first of them, with the others as related information: the fix is one change to the loop. A loop that also calls outside the database for each element (an HTTP request, object storage, a payment, mail or queue service), in its body or in a function it calls on every iteration (of the same file, a few calls deep, or of another file the workspace summarises, with that file\'s own helpers; on every branch of that function), is reported as info: that call costs more than the query. So is a loop that limits its concurrency on purpose (`pLimit`, `pMap(…, { concurrency })`, `mapLimit`, `PQueue`, `Bottleneck`): its author has weighed the work of each element, which is mostly more than the query.',
       'It stays quiet where one query per iteration is the design: pagination loops (`take` with `skip`, `cursor` or a keyset `where`) and batch loops (a `while` that reads a page with `take` until none is left), with whatever loop runs them, drain loops (a capped `for` that makes the same call each turn and stops when its result says nothing is left: `if (pairs.length === 0) break`, `if (!result.hasMore) break`), a counted loop whose turn collects a list of its own and writes it whole (`updates.push(…)` then one bulk `UPDATE … FROM (VALUES …)`), retry and compare-and-swap loops, loops over chunks that query each chunk with `in` or a `*Many` operation, loops over the keys of a grouping that write each key\'s whole group at once (`in: ids`, `Prisma.join(ids)`, `= ANY(${ids})`), a bulk write per iteration of a whole other list (`createMany({ data: users.map(…) })`), loops over collections the code defines (literal lists, module-level or `as const` lists and copies of them, `SCREAMING_CASE` constants, `Object.values` of a constant object or an enum, a fixed count such as `Array.from({ length: 9 })`, definitions a class registers in its `define…`/`register…` methods), a query that runs for one iteration at most (behind `if (i === 0)`, `if (saved.length === 1)` on a list the loop appends to, or `if (org.id === ACME_ORG_ID)`), queries built without being run (pushed un-awaited onto a list or returned from a plain callback, for a later `$transaction([...])`), a query only in the `catch` of an iteration, consumer loops (`for await` over a socket, a stream or a subscription: one query per message as it arrives), and test hooks. It also stays quiet for `findUnique` calls that Prisma Client batches itself: calls issued in the same tick (such as `Promise.all(ids.map((id) => prisma.user.findUnique({ where: { id } })))`) whose `where` holds only equality criteria on scalar fields or a compound unique key, with the same selection. `findFirst`, and any query awaited one iteration after another, are never batched.',
     ].join('\n\n'),
     bad: [
@@ -45,14 +44,16 @@ export default defineRule<CodeRule>({
   },
   check(context) {
     const idle = new Map<ts.Node, IdleLoop | undefined>();
-    const inLoop = (finding: RuleFinding, loop: Loop): RuleFinding => {
-      if (!idle.has(loop.node)) idle.set(loop.node, idleLoop(context, loop));
-      return ofLoop(finding, loop, idle.get(loop.node));
+    const inLoop = (finding: RuleFinding, loop: Loop, use: ts.Node): RuleFinding => {
+      // A query on a path that ends the turn early has that path's outside calls only.
+      const path = turnEndingBranch(use, loop.body)?.branch ?? loop.node;
+      if (!idle.has(path)) idle.set(path, idleLoop(context, loop, use));
+      return ofLoop(finding, loop, idle.get(path));
     };
-    const findings = repeatedQueries(context).map((repeated) => inLoop(findingFor(context, repeated), repeated.loop));
+    const findings = repeatedQueries(context).map((repeated) => inLoop(findingFor(context, repeated), repeated.loop, repeated.helper?.call ?? repeated.site.node));
     const remote = perIterationAnalysis(context).remoteCalls();
     if (remote.length === 0) return findings;
-    return [...findings, ...remote.map((repeated) => inLoop(remoteFindingFor(context, repeated), repeated.loop))].sort((a, b) => a.span.start - b.span.start);
+    return [...findings, ...remote.map((repeated) => inLoop(remoteFindingFor(context, repeated), repeated.loop, repeated.call))].sort((a, b) => a.span.start - b.span.start);
   },
 });
 
@@ -76,81 +77,12 @@ interface IdleLoop {
   info: string;
 }
 
-function idleLoop(context: CodeRuleContext, loop: Loop): IdleLoop | undefined {
-  const outside = outsideCallIn(context, loop);
+function idleLoop(context: CodeRuleContext, loop: Loop, use: ts.Node): IdleLoop | undefined {
+  const outside = outsideCallPerIteration(context, loop.body, remoteOutsideCall(context), turnEndingBranch(use, loop.body));
   if (outside !== undefined) return { why: `each iteration also calls "${outside}" outside the database`, info: `the call to "${outside}" per element costs more than the query, so batching the query alone changes little` };
   const limit = concurrencyLimit(context, loop);
   if (limit !== undefined) return { why: `the loop limits its concurrency on purpose ("${limit}")`, info: 'a loop throttled on purpose does per-element work its author has weighed, mostly more than the query' };
   return undefined;
-}
-
-/** How many calls deep into this file's functions a loop's outside call is looked for. */
-const OUTSIDE_CALL_DEPTH = 3;
-
-/**
- * The first call outside the database that the loop makes once per iteration, as written
- * (`stripe.refunds.create(…)`): in the loop's body, or in this file's functions the body calls on
- * every iteration, a few calls deep (`scheduleAction(item)` that publishes a queue message after its
- * insert). A function is followed only from a call the body makes on every iteration (not behind an
- * `if`, a `?:`, `&&` or a `case`), and in it only a call on every branch counts: not one behind an
- * `if` without an `else` that calls out too, a `?:`, `&&` or a `case`, nor one in a `catch` (the
- * failure path). Guards that end an iteration or a call early (`if (!row) continue`, `return`) are
- * not taken for branches: real elements mostly pass them.
- */
-function outsideCallIn(context: CodeRuleContext, loop: Loop): string | undefined {
-  const followed = new Set<ts.Node>();
-  const follow = (call: ts.CallExpression, depth: number): string | undefined => {
-    if (depth >= OUTSIDE_CALL_DEPTH) return undefined;
-    for (const target of resolveLocalCall(context.index, call)?.targets ?? []) {
-      if (followed.has(target) || !target.body || isWithin(call, target)) continue;
-      followed.add(target);
-      const found = onEveryPath(target.body, depth + 1);
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  };
-  const outside = (call: ts.CallExpression): string | undefined => (isOutsideCall(context, call) ? `${shortText(call.expression, context.sourceFile)}(…)` : undefined);
-
-  /** An outside call on every path through `node`, in a called function: not in a branch (`isConditionalPart`) unless its twin branch calls out too. */
-  const onEveryPath = (node: ts.Node, depth: number): string | undefined => {
-    if (ts.isCatchClause(node)) return undefined;
-    if (ts.isCallExpression(node)) {
-      const found = outside(node) ?? ts.forEachChild(node, (child) => onEveryPath(child, depth));
-      return found ?? follow(node, depth);
-    }
-    const found = ts.forEachChild(node, (child) => (isConditionalPart(node, child) ? undefined : onEveryPath(child, depth)));
-    if (found !== undefined) return found;
-    // An `if` with an `else`, or a `?:`, calls out on every path when both its branches do.
-    const branches = ts.isIfStatement(node) ? (node.elseStatement ? [node.thenStatement, node.elseStatement] : []) : ts.isConditionalExpression(node) ? [node.whenTrue, node.whenFalse] : [];
-    const [yes, no] = branches.map((branch) => onEveryPath(branch, depth));
-    return yes !== undefined && no !== undefined ? yes : undefined;
-  };
-
-  // In the loop's body any outside call counts; a function is followed from a call on every path.
-  let found: string | undefined;
-  const walk = (node: ts.Node, conditional: boolean): void => {
-    if (found !== undefined || ts.isCatchClause(node)) return;
-    if (ts.isCallExpression(node)) {
-      found = outside(node) ?? (conditional ? undefined : follow(node, 0));
-      if (found !== undefined) return;
-    }
-    ts.forEachChild(node, (child) => walk(child, conditional || isConditionalPart(node, child)));
-  };
-  walk(loop.body, false);
-  return found;
-}
-
-/** Whether `child` of `parent` runs only on some paths: an `if`'s branches, a `?:`'s, the right of `&&`, `||`, `??`, a `case`. */
-function isConditionalPart(parent: ts.Node, child: ts.Node): boolean {
-  if (ts.isIfStatement(parent)) return child !== parent.expression;
-  if (ts.isConditionalExpression(parent)) return child !== parent.condition;
-  if (ts.isBinaryExpression(parent) && isShortCircuit(parent)) return child === parent.right;
-  return ts.isCaseClause(parent) || ts.isDefaultClause(parent);
-}
-
-function isShortCircuit(node: ts.BinaryExpression): boolean {
-  const operator = node.operatorToken.kind;
-  return operator === ts.SyntaxKind.AmpersandAmpersandToken || operator === ts.SyntaxKind.BarBarToken || operator === ts.SyntaxKind.QuestionQuestionToken;
 }
 
 /** A call in a loop of another file's function that queries: reported at the call, with the chain down to the query. */
