@@ -125,6 +125,18 @@ describe('real-world labels', () => {
     }
   });
 
+  it('judges each n-plus-one finding moved to info by a change, with the level and the verdict', () => {
+    const demotions = JSON.parse(readFileSync(join(CORPUS, 'judged-demotions.json'), 'utf8')) as { findings: (JudgedFinding & { demotion: string })[] };
+    assert.ok(demotions.findings.length > 0);
+    for (const entry of demotions.findings) {
+      assert.ok(repositories.has(entry.repository), entry.repository);
+      assert.ok(['right', 'wrong'].includes(entry.demotion), entry.path);
+      assert.ok(['TP-actionable', 'TP-low-value', 'FP'].includes(entry.verdict), entry.path);
+      assert.match(entry.lineHash, /^[0-9a-f]{12}$/);
+      assert.ok(entry.reason.length > 0);
+    }
+  });
+
   it('draws a later sample only from findings no earlier verdict covers', () => {
     const keys = new Set<string>();
     for (const judgedFile of judgedFiles) {
