@@ -169,6 +169,59 @@ export async function counts(orgId: string, logo?: string) {
   });
 });
 
+describe('n-plus-one: a short list of kinds a function builds, and a constant configuration\'s entry', () => {
+  it('stays quiet over a few rows built from the call\'s values and over the keys of an entry of a module\'s constant object', () => {
+    check(rule, code(`
+const queues = {
+  Comment: { fields: { content: true }, table: 'comment' },
+  Post: { fields: { title: true, content: true }, table: 'post' },
+};
+export async function createPrices(modelId: number, input: { inputPrice?: number; outputPrice?: number; totalPrice?: number }) {
+  const prices = [
+    { usageType: 'input', price: input.inputPrice },
+    { usageType: 'output', price: input.outputPrice },
+    { usageType: 'total', price: input.totalPrice },
+  ];
+  await Promise.all(
+    prices
+      .filter(({ price }) => price != null)
+      .map(({ usageType, price }) => prisma.invoice.create({ data: { orgId: modelId, amount: price!, status: usageType } })),
+                                   //~~~~~~~~~~~~~~~~~~~~~ ok: three kinds of price at most
+  );
+}
+export async function clean(type: keyof typeof queues, ids: number[]) {
+  const { fields } = queues[type];
+  for (const column of Object.keys(fields)) {
+    await prisma.job.deleteMany({ where: { id: { in: ids }, type: column } });
+        //~~~~~~~~~~~~~~~~~~~~~ ok: one per column the configuration names
+  }
+}
+`));
+  });
+
+  it('still reports a function\'s rows of literals, a long or spread list, and the keys of an object the call passes in', () => {
+    check(rule, code(`
+export async function seedTags(orgId: number, extra: { name: string }[], config: { fields: Record<string, true> }) {
+  const tags = [{ name: 'Books' }, { name: 'Games' }];
+  for (const tag of tags) {
+    await prisma.tag.create({ data: tag });
+        //^^^^^^^^^^^^^^^^^ warning: (for…of)
+  }
+  const rows = [{ name: 'a', orgId }, ...extra.map((row) => ({ ...row, orgId }))];
+  for (const row of rows) {
+    await prisma.tag.create({ data: { name: row.name } });
+        //^^^^^^^^^^^^^^^^^ warning: (for…of)
+  }
+  const { fields } = config;
+  for (const column of Object.keys(fields)) {
+    await prisma.job.deleteMany({ where: { type: column } });
+        //^^^^^^^^^^^^^^^^^^^^^ warning: (for…of)
+  }
+}
+`));
+  });
+});
+
 describe('n-plus-one: a list of statements', () => {
   it('stays quiet when each element is a whole SQL statement, and reports a statement per row', () => {
     check(rule, code(`

@@ -3,7 +3,7 @@
  * constants, the keys of constant objects and enums, fixed counts, and registries of definitions.
  */
 import ts = require('typescript');
-import { constInitializer, declarationOf } from '../facts/code-scope';
+import { constInitializer, declarationOf, destructuredFrom } from '../facts/code-scope';
 import { isFunctionLike, propertyName, unwrap } from './syntax';
 
 const CONSTANT_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z]{2,}[0-9]*$/;
@@ -28,8 +28,9 @@ export function isCodeDefined(collection: ts.Expression, from: ts.Node, depth = 
   if (ts.isArrayLiteralExpression(value)) return value.elements.every((element) => !ts.isSpreadElement(element) || isCodeDefined(element.expression, from, depth + 1));
   // `new Set([a, b])`: the distinct values of a list the code writes.
   if (ts.isNewExpression(value) && ts.isIdentifier(value.expression) && value.expression.text === 'Set' && value.arguments?.length === 1) return isCodeDefined(value.arguments[0]!, from, depth + 1);
-  // A constant by name, or a local holding a list the code writes; a list of object literals held in
-  // a local variable of a function is left alone (seed scripts create theirs row by row).
+  // A constant by name, or a local holding a list the code writes; a function's list of rows of
+  // literals is left alone (seed scripts create theirs row by row), its short list of rows built from
+  // the call's values is not.
   if (ts.isIdentifier(value)) {
     if (CONSTANT_NAME.test(value.text)) return true;
     const declaration = declarationOf(value.text, from);
@@ -39,7 +40,7 @@ export function isCodeDefined(collection: ts.Expression, from: ts.Node, depth = 
     if (ts.isArrayLiteralExpression(declared)) {
       if (isMutated(value.text, declaration)) return false;
       if (isModuleLevel(declaration)) return isListOfValues(declared, from, depth, true) || isListOfDefinitions(declared);
-      return isListOfValues(declared, from, depth, isConstAssertion(initializer!));
+      return isListOfValues(declared, from, depth, isConstAssertion(initializer!)) || isListOfKinds(declared);
     }
     // A local mapped from a constant list (`RULES.map((rule) => ({ …rule, payload: body[rule.type] }))`)
     // holds values built from data; a subset, a copy or a sorted copy is the list itself.
@@ -57,7 +58,7 @@ export function isCodeDefined(collection: ts.Expression, from: ts.Node, depth = 
       const object = unwrap(argument);
       if (ts.isObjectLiteralExpression(object)) return true;
       if (ts.isPropertyAccessExpression(object) && object.expression.kind === ts.SyntaxKind.ThisKeyword) return isRegistryField(object);
-      return ts.isIdentifier(object) && (CONSTANT_NAME.test(object.text) || /^[A-Z]/.test(object.text) || isConstObject(object.text, from));
+      return ts.isIdentifier(object) && (CONSTANT_NAME.test(object.text) || /^[A-Z]/.test(object.text) || isConstObject(object.text, from) || isPartOfModuleObject(object));
     }
   }
   return false;
@@ -202,6 +203,46 @@ function enclosingMethodName(node: ts.Node): string | undefined {
     if (ts.isClassLike(current)) return undefined;
   }
   return undefined;
+}
+
+/**
+ * A function's own short list of rows built from the call's values (`[{ usageType: 'input', price:
+ * input.inputPrice }, { usageType: 'output', price: input.outputPrice }]`): one row per kind the code
+ * names, a handful at most. A list of rows of literals only is what a seed script inserts row by row,
+ * and is left alone.
+ */
+const KINDS_MAX = 10;
+
+function isListOfKinds(list: ts.ArrayLiteralExpression): boolean {
+  if (list.elements.length === 0 || list.elements.length > KINDS_MAX) return false;
+  return list.elements.every((element) => {
+    const value = unwrap(element as ts.Expression);
+    return (
+      ts.isObjectLiteralExpression(value) &&
+      value.properties.every((property) => !ts.isSpreadAssignment(property)) &&
+      value.properties.some((property) => ts.isShorthandPropertyAssignment(property) || (ts.isPropertyAssignment(property) && !isLiteralValue(property.initializer)))
+    );
+  });
+}
+
+function isLiteralValue(expression: ts.Expression): boolean {
+  const value = unwrap(expression);
+  return ts.isLiteralExpression(value) || ts.isNoSubstitutionTemplateLiteral(value) || ts.isPrefixUnaryExpression(value) || value.kind === ts.SyntaxKind.TrueKeyword || value.kind === ts.SyntaxKind.FalseKeyword || value.kind === ts.SyntaxKind.NullKeyword;
+}
+
+/**
+ * A value destructured from an entry of a module's constant object (`const { fields } = queues[type]`,
+ * with `const queues = { Comment: { fields: { content: true } }, … }` at the top of the file): its
+ * keys are written in the code.
+ */
+function isPartOfModuleObject(identifier: ts.Identifier): boolean {
+  const source = destructuredFrom(identifier);
+  if (!source) return false;
+  let object = unwrap(source.object);
+  while (ts.isElementAccessExpression(object) || ts.isPropertyAccessExpression(object)) object = unwrap(object.expression);
+  if (!ts.isIdentifier(object)) return false;
+  const declaration = declarationOf(object.text, object);
+  return declaration !== undefined && isModuleLevel(declaration) && isConstObject(object.text, object);
 }
 
 /** A `const` holding an object literal with properties and no spread: its keys are written in the code. */
