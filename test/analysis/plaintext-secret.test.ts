@@ -137,9 +137,12 @@ export async function createKey(secretKey: string, input: { email: string; passw
 
   const CLIENTS = `//- prisma/schema.prisma
 model OAuthClient {
-  id           Int    @id
-  name         String
-  clientSecret String
+  id                      Int     @id
+  name                    String
+  clientSecret            String
+  apiKey                  String?
+  tokenEndpointAuthMethod String?
+  tokenUrl                String?
 }`;
 
   it('leaves alone a parameter that every caller in the file encrypts or hashes, or whose name says it is', () => {
@@ -204,9 +207,92 @@ export async function saveClient(name: string, secret: string) {
   return prisma.oAuthClient.create({ data: { name, clientSecret: secret } });
 //                                                 ^^^^^^^^^^^^ warning: "OAuthClient.clientSecret": "prisma.oAuthClient.create" stores "secret" there
 }
-//- src/service.ts
-import { saveClient } from './repository';
-export const register = (name: string, secret: string) => saveClient(name, encrypt(secret));
+`);
+  });
+
+  /** The head of a NestJS repository and of the service in front of it, each in a file of its own: their methods follow. */
+  const REPOSITORY = `//- src/oauth/oauth.repository.ts
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../prisma.service';
+@Injectable()
+export class OAuthRepository {
+  constructor(private readonly prisma: PrismaService) {}`;
+  const SERVICE = `//- src/oauth/oauth.service.ts
+import { Injectable } from '@nestjs/common';
+import { OAuthRepository } from './oauth.repository';
+@Injectable()
+export class OAuthService {
+  constructor(private readonly repository: OAuthRepository) {}`;
+
+  it('leaves alone a parameter every call from other files passes hashed or encrypted (a service in front of a repository)', () => {
+    check(rule, `
+${CLIENTS}
+${REPOSITORY}
+  createApp(data: { name: string; clientSecret?: string }) {
+    return this.prisma.oAuthClient.create({ data: { name: data.name, clientSecret: data.clientSecret } });
+  }
+  updateSecret(id: number, secret: string) {
+    return this.prisma.oAuthClient.update({ where: { id }, data: { clientSecret: secret } });
+  }
+}
+${SERVICE}
+  async register(name: string, clientSecret?: string) {
+    return this.repository.createApp({ name, clientSecret: clientSecret && AuthService.fixedEncryption(clientSecret) });
+  }
+  async rotate(id: number) {
+    const encrypted = encrypt(randomSecret());
+    await this.repository.updateSecret(id, encrypted);
+  }
+}
+`);
+  });
+
+  it('still flags a parameter one call from another file passes as received, or that no call records', () => {
+    check(rule, `
+${CLIENTS}
+${REPOSITORY}
+  createApp(data: { name: string; clientSecret?: string }) {
+    return this.prisma.oAuthClient.create({ data: { name: data.name, clientSecret: data.clientSecret } });
+//                                                                   ^^^^^^^^^^^^ warning: stores "data.clientSecret" there
+  }
+  createWithKey(data: { name: string; clientSecret: string; apiKey: string }) {
+    return this.prisma.oAuthClient.create({ data: { name: data.name, clientSecret: data.clientSecret, apiKey: data.apiKey } });
+//                                                                                                    ^^^^^^ warning: stores "data.apiKey" there
+  }
+  updateSecret(id: number, secret: string) {
+    return this.prisma.oAuthClient.update({ where: { id }, data: { clientSecret: secret } });
+//                                                                 ^^^^^^^^^^^^ warning: stores "secret" there
+  }
+  importSecret(id: number, secret: string) {
+    return this.prisma.oAuthClient.update({ where: { id }, data: { clientSecret: secret } });
+//                                                                 ^^^^^^^^^^^^ warning: stores "secret" there
+  }
+}
+${SERVICE}
+  async register(name: string, clientSecret: string) {
+    await this.repository.createApp({ name, clientSecret: encrypt(clientSecret) });
+  }
+  async registerRaw(name: string, body: { secret: string }) {
+    await this.repository.createApp({ name, clientSecret: body.secret });
+  }
+  async rotate(id: number, next: string) {
+    await this.repository.updateSecret(id, next);
+  }
+  async withKey(name: string, secret: string, body: { key: string }) {
+    await this.repository.createWithKey({ name, clientSecret: encrypt(secret), apiKey: body.key });
+  }
+}
+`);
+  });
+
+  it('leaves alone fields that say where or how a token is used, not the token', () => {
+    check(rule, `
+${CLIENTS}
+//- src/clients.ts
+export async function configure(id: number, body: { method: string; url: string }) {
+  await prisma.oAuthClient.update({ where: { id }, data: { tokenEndpointAuthMethod: body.method, tokenUrl: body.url } });
+//                                                        ~~~~~~~~~~~~~~~~~~~~~~~ ok: the name of an authentication method
+}
 `);
   });
 

@@ -137,6 +137,27 @@ describe('call summaries in the editor', () => {
     assert.equal(analyzeCode(files[2]!, SCHEMA.schema).findings.find((finding) => finding.ruleId === 'n-plus-one')!.idle, undefined);
   });
 
+  it('leaves a secret a repository writes to the services that encrypt it, in the CLI and the editor alike', async () => {
+    const schema = analyzeSchema([{ uri: 'file:///schema.prisma', text: 'model OAuthClient {\n  id           Int    @id\n  name         String\n  clientSecret String\n}\n', version: 1 }]).schema;
+    const layered = {
+      'src/db.ts': 'export const prisma = new PrismaClient();\n',
+      'src/clients.repository.ts': "import { prisma } from './db';\nexport function saveClient(name: string, secret: string) {\n  return prisma.oAuthClient.create({ data: { name, clientSecret: secret } });\n}\nexport function saveRaw(name: string, secret: string) {\n  return prisma.oAuthClient.create({ data: { name, clientSecret: secret } });\n}\n",
+      'src/clients.service.ts': "import { saveClient, saveRaw } from './clients.repository';\nexport function register(name: string, secret: string) {\n  return saveClient(name, encrypt(secret));\n}\nexport function registerRaw(name: string, secret: string) {\n  return saveRaw(name, secret);\n}\n",
+      'src/route.ts': "import { register, registerRaw } from './clients.service';\nexport async function POST(body: { name: string; secret: string }) {\n  await register(body.name, body.secret);\n  await registerRaw(body.name, body.secret);\n}\n",
+    };
+    const files = Object.entries(layered).map(([file, text]) => ({ uri: `file:///w/${file}`, text, schema, rules }));
+    const analyses = await analyzeWorkspaceCode(files);
+    const secrets = (uri: string, findings: readonly { ruleId: string; message: string }[]) => findings.filter((finding) => finding.ruleId === 'plaintext-secret').map((finding) => `${uri.slice('file:///w/'.length)} ${finding.message}`);
+    const inCli = [...analyses].flatMap(([uri, analysis]) => secrets(uri, analysis.findings));
+    assert.equal(inCli.length, 1);
+    assert.match(inCli[0]!, /^src\/clients\.repository\.ts .*stores "secret"/);
+    const summaries = await summarizeWorkspace(files);
+    const inEditor = files.flatMap((file) => secrets(file.uri, analyzeCode(file, schema, { workspaceCalls: summaries!.calls }).findings));
+    assert.deepEqual(inEditor, inCli);
+    // Without the summaries both writes are reported: the callers are out of sight.
+    assert.equal(secrets(files[1]!.uri, analyzeCode(files[1]!, schema).findings).length, 2);
+  });
+
   it('parses a file only when it calls a Prisma operation as a method, not when it names one', () => {
     for (const text of ['prisma.user.findMany({})', 'db.user\n  .findFirst<User>({})', 'prisma.$queryRaw`SELECT 1`', 'tx.$executeRaw<number>`DELETE FROM x`', 'repo.count?.()', 'x.update ({})']) assert.equal(callsPrismaOperation(text), true, text);
     for (const text of ['const count = items.length;', "export const help = 'call findMany() with take';", 'function create() {}', 'items.count', 'import { update } from "./u";']) assert.equal(callsPrismaOperation(text), false, text);

@@ -117,6 +117,8 @@ export class WorkspaceCodePass<F extends WorkspaceCodeFile> {
     const analyses = new Map<string, CodeAnalysis>();
     const summaries: ModuleSummary[] = [];
     const followed: { file: F; rules: readonly Rule[]; targets: CallTarget[] }[] = [];
+    /** Files with a plaintext-secret finding: checked again once other files' calls are known. */
+    const secrets: F[] = [];
     let pending: F[] = this.firstFiles;
     let rest: F[] = this.others;
     const used = new Set<string>();
@@ -130,6 +132,7 @@ export class WorkspaceCodePass<F extends WorkspaceCodeFile> {
         if (queries) this.options.queries?.(file, queries);
         analyses.set(file.uri, { findings, errors, querySites: [] });
         if (remoteTargets.length > 0 && nPlusOneOf(rules).length > 0) followed.push({ file, rules, targets: remoteTargets });
+        if (findings.some((finding) => finding.ruleId === 'plaintext-secret')) secrets.push(file);
         if (summary) summaries.push(summary);
       }
       const names = queryingNames(summaries, used);
@@ -147,6 +150,15 @@ export class WorkspaceCodePass<F extends WorkspaceCodeFile> {
       if (!targets.some((target) => calls.chain(file.uri, target) || (loopFindings && calls.outsideCall(file.uri, target) !== undefined))) continue;
       const again = analyzeCode(file, file.schema, { rules: nPlusOneOf(rules), workspaceCalls: calls });
       const findings = [...before.findings.filter((finding) => finding.ruleId !== 'n-plus-one'), ...again.findings];
+      findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+      analyses.set(file.uri, { ...before, findings, errors: [...before.errors, ...again.errors] });
+    }
+    // A value a function writes may be hashed by every other file that calls it (a service in front of a repository).
+    for (const file of secrets) {
+      const rules = file.rules.filter((rule) => rule.id === 'plaintext-secret');
+      const again = analyzeCode(file, file.schema, { rules, workspaceCalls: calls });
+      const before = analyses.get(file.uri)!;
+      const findings = [...before.findings.filter((finding) => finding.ruleId !== 'plaintext-secret'), ...again.findings];
       findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
       analyses.set(file.uri, { ...before, findings, errors: [...before.errors, ...again.errors] });
     }

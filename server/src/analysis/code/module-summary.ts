@@ -5,7 +5,8 @@
  * path, as plain data (`facts/workspace-calls.ts`).
  */
 import ts = require('typescript');
-import type { FunctionSummary, ModuleSummary, Place } from '../facts/workspace-calls';
+import type { FunctionSummary, ModuleSummary, PassedProtection, Place } from '../facts/workspace-calls';
+import { isProtected, protectedEarlier } from '../facts/protected-values';
 import type { CodeRuleContext } from './context';
 import { moduleCalls } from './module-calls';
 import { outsideCallOnEveryCall } from './outside-calls';
@@ -39,7 +40,37 @@ export function summarizeModule(context: CodeRuleContext): ModuleSummary {
   }
   for (const key of Object.keys(functions)) quiet.delete(key);
   const instances = importedClassInstances(sourceFile, moduleCalls(sourceFile, context.index.functions).imports);
-  return { uri: context.uri, functions, quiet: [...quiet], ...(Object.keys(instances).length ? { instances } : {}) };
+  const passes: PassedProtection[] = [];
+  for (const [call, target] of targets) if (call.arguments.length > 0) passes.push({ target, args: call.arguments.map((argument) => protectionOf(argument, call)) });
+  return { uri: context.uri, functions, quiet: [...quiet], ...(Object.keys(instances).length ? { instances } : {}), ...(passes.length ? { passes } : {}) };
+}
+
+/** What is known of an argument's protection: hashed or encrypted as a whole (1), the keys of an object literal whose values are, or nothing (0). */
+function protectionOf(argument: ts.Expression, call: ts.CallExpression): 0 | 1 | string[] {
+  if (ts.isSpreadElement(argument)) return 0;
+  const value = unwrap(argument);
+  // An object literal is known key by key: one encrypted property says nothing of the others.
+  if (!ts.isObjectLiteralExpression(value)) return isProtected(argument) || protectedEarlier(argument, call) ? 1 : 0;
+  const keys: string[] = [];
+  for (const property of value.properties) {
+    const written = ts.isPropertyAssignment(property) ? property.initializer : ts.isShorthandPropertyAssignment(property) ? property.name : undefined;
+    const key = property.name && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)) ? property.name.text : undefined;
+    if (written && key && (isProtected(written) || protectedEarlier(written, call))) keys.push(key);
+  }
+  return keys.length > 0 ? keys : 0;
+}
+
+const keysByFile = new WeakMap<ts.SourceFile, Map<ts.FunctionLikeDeclaration, string>>();
+
+/** The key other files' calls of `fn` are summarised under (`Class.method`, an exported name), when they can call it. */
+export function callableKey(sourceFile: ts.SourceFile, fn: ts.FunctionLikeDeclaration): string | undefined {
+  let keys = keysByFile.get(sourceFile);
+  if (!keys) {
+    keys = new Map();
+    for (const [key, callable] of callableFunctions(sourceFile)) if (!keys.has(callable)) keys.set(callable, key);
+    keysByFile.set(sourceFile, keys);
+  }
+  return keys.get(fn);
 }
 
 /**

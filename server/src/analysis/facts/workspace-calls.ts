@@ -41,6 +41,16 @@ export interface FunctionSummary {
   outside?: string;
 }
 
+/**
+ * What one call of another file's function passes, as far as hashing or encryption goes, per
+ * argument: 1 when the whole value is hashed or encrypted, the keys of an object literal whose
+ * values are, else 0 (nothing known).
+ */
+export interface PassedProtection {
+  target: CallTarget;
+  args: (0 | 1 | string[])[];
+}
+
 export interface ModuleSummary {
   uri: string;
   /** By key: an exported function's name, `default`, `Class.method`, `object.method`; only functions that query, call other files' functions, or call outside the database. */
@@ -49,6 +59,8 @@ export interface ModuleSummary {
   quiet: string[];
   /** Exported instances of classes imported from other files (`export const users = new UserService()`), by name. */
   instances?: Record<string, { type: string; from: string }>;
+  /** Every call of another file's function with arguments, anywhere in the file, with what is known of their protection. */
+  passes?: PassedProtection[];
 }
 
 /** One step of a chain from a call in a loop down to a query. */
@@ -77,6 +89,8 @@ export class WorkspaceCalls {
   private readonly instancesByName = new Map<string, string[]>();
   private readonly chains = new Map<string, CallChain | null>();
   private readonly querying = new Map<string, boolean>();
+  /** The calls the summaries record, by the name of the function they call. */
+  private readonly passesByName = new Map<string, { uri: string; pass: PassedProtection }[]>();
 
   constructor(modules: Iterable<ModuleSummary>) {
     for (const module of modules) {
@@ -87,6 +101,12 @@ export class WorkspaceCalls {
         else this.byKey.set(key, [module.uri]);
       }
       for (const name of Object.keys(module.instances ?? {})) this.instancesByName.set(name, [...(this.instancesByName.get(name) ?? []), module.uri]);
+      for (const pass of module.passes ?? []) {
+        const name = pass.target.kind === 'class' ? pass.target.method : (pass.target.member ?? pass.target.name);
+        const list = this.passesByName.get(name);
+        if (list) list.push({ uri: module.uri, pass });
+        else this.passesByName.set(name, [{ uri: module.uri, pass }]);
+      }
     }
   }
 
@@ -131,6 +151,24 @@ export class WorkspaceCalls {
    */
   outsideCall(fromUri: string, target: CallTarget): string | undefined {
     return this.resolve(fromUri, target)?.summary.outside;
+  }
+
+  /**
+   * For each call of the function `key` of `uri` that the summaries record (calls from other
+   * summarised files), whether the argument at `index` (or, with a one-key `path`, that property of
+   * an object literal passed there) is hashed or encrypted where it is passed; undefined when no
+   * such call is recorded.
+   */
+  argumentProtection(uri: string, key: string, index: number, path: readonly string[]): boolean[] | undefined {
+    const found: boolean[] = [];
+    for (const { uri: from, pass } of this.passesByName.get(key.replace(/^.*\./, '')) ?? []) {
+      if (from === uri) continue;
+      const resolved = this.resolve(from, pass.target);
+      if (!resolved || resolved.uri !== uri || resolved.key !== key) continue;
+      const argument = pass.args[index];
+      found.push(path.length === 0 ? argument === 1 : argument === 1 || (path.length === 1 && Array.isArray(argument) && argument.includes(path[0]!)));
+    }
+    return found.length > 0 ? found : undefined;
   }
 
   private chainFrom(fromUri: string, target: CallTarget, depth: number, visiting: Set<string>): CallChain | undefined {

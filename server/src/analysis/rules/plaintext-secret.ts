@@ -4,17 +4,19 @@ import type { CodeRuleContext } from '../code/context';
 import type { QuerySite } from '../code/query-sites';
 import { objectArgument, propertyName, shortText, spanOf, unwrap } from '../code/syntax';
 import type { Field, Model } from '../schema/model';
-import { constInitializer, declarationOf, enclosingFunction } from '../facts/code-scope';
-import { argumentsPassed, parameterSource } from '../facts/parameter-arguments';
+import { constInitializer } from '../facts/code-scope';
+import { argumentsPassed, parameterSource, type ParameterSource } from '../facts/parameter-arguments';
+import { callableKey } from '../code/module-summary';
+import { isProtected, PROTECTION, protectedEarlier } from '../facts/protected-values';
 import { nameWords } from '../facts/schema-text';
 import { defineRule, type CodeRule, type RuleFinding } from './types';
 
-/** Code that hashes or encrypts: `bcrypt.hash`, `argon2.hash`, `scrypt`, `createHash`, `encrypt(…)`, `hashedPassword`. */
-const PROTECTION = /hash|bcrypt|argon|scrypt|pbkdf|encrypt|cipher|digest|hmac|\bseal|kms|vault/i;
 /** Field-name words that say what is stored is already protected, or is not the secret itself. */
 const PROTECTED_WORDS = new Set([
   'hash', 'hashed', 'digest', 'encrypted', 'enc', 'cipher', 'ciphertext', 'salt', 'bcrypt', 'argon', 'hint', 'policy', 'expires', 'expiry', 'changed',
   'updated', 'last4', 'prefix', 'id', 'type', 'name', 'strength', 'version',
+  // Where and how a token is used, not the token: `tokenEndpointAuthMethod`, `tokenUrl`, `secretUri`.
+  'endpoint', 'url', 'uri', 'method',
   // A copy for display (`displaySecretKey`, `partialClientSecret`, `maskedApiKey`): a few characters and stars, not the secret.
   'display', 'masked', 'mask', 'partial', 'preview', 'redacted', 'obfuscated', 'truncated', 'suffix',
 ]);
@@ -50,7 +52,7 @@ export default defineRule<CodeRule>({
     why: [
       'A database is copied into backups, replicas, analytics exports and laptops, and is leaked more often than any one server is breached. Passwords stored as received expose every account (and, since people reuse them, their other accounts too); API keys, reset tokens and client secrets stored as received are credentials an attacker can use straight away.',
       'Hash what you only need to compare: passwords with a slow, salted hash (`argon2`, `bcrypt`, `scrypt`), random tokens and API keys with SHA-256 (they are long and random, so a fast hash is enough), and look them up by the hash. Encrypt what you must read back (a third-party secret, a TOTP seed) with a key kept outside the database.',
-      'The rule needs both the schema and the code: the schema says which fields are secrets (a `String` named like `password`, `secret`, `apiKey`, `resetToken`, and not like `passwordHash` or `encryptedSecret`), and the code shows what is written to them. It reports a `create`/`update`/`upsert` that writes such a field from a value with no sign of hashing or encryption (no `hash`, `bcrypt`, `argon2`, `scrypt`, `encrypt`, `cipher`… in the value, the `const` it comes from, or its name). OAuth and session tokens (`access_token`, `refreshToken`, `sessionToken`) must be sent back as they are and are left alone; so are tokens that identify rather than authenticate (push and device tokens, idempotency keys, page cursors, Apple\'s app account token), masked copies kept for display (`displaySecretKey`, `partialClientSecret`, a value with `****`), values that are not credentials though the column looks like one (a WebAuthn challenge or a nonce, the `jti` of a JWT written to a `token` column, a `qrToken` or `publicToken`; a `shareToken` is still reported, since it may open private data), values replaced by their hash earlier in the function (`input.password = await hash(input.password)`), a helper\'s parameter that every call in the same file passes hashed or encrypted (`saveClient({ clientSecret: encrypt(secret) })`), or whose name says so (`encryptedSecret`, `secretHash`), and files with a Prisma Client extension that hashes on write.',
+      'The rule needs both the schema and the code: the schema says which fields are secrets (a `String` named like `password`, `secret`, `apiKey`, `resetToken`, and not like `passwordHash` or `encryptedSecret`), and the code shows what is written to them. It reports a `create`/`update`/`upsert` that writes such a field from a value with no sign of hashing or encryption (no `hash`, `bcrypt`, `argon2`, `scrypt`, `encrypt`, `cipher`… in the value, the `const` it comes from, or its name). OAuth and session tokens (`access_token`, `refreshToken`, `sessionToken`) must be sent back as they are and are left alone; so are tokens that identify rather than authenticate (push and device tokens, idempotency keys, page cursors, Apple\'s app account token), masked copies kept for display (`displaySecretKey`, `partialClientSecret`, a value with `****`), values that are not credentials though the column looks like one (a WebAuthn challenge or a nonce, the `jti` of a JWT written to a `token` column, a `qrToken` or `publicToken`; a `shareToken` is still reported, since it may open private data), values replaced by their hash earlier in the function (`input.password = await hash(input.password)`), a helper\'s parameter that every call in the same file passes hashed or encrypted (`saveClient({ clientSecret: encrypt(secret) })`), or, for a function other files call (a repository\'s method, an exported helper), that every call the workspace\'s summaries record passes so (a call that passes it as it is keeps the finding), or whose name says so (`encryptedSecret`, `secretHash`), and files with a Prisma Client extension that hashes on write.',
     ].join('\n\n'),
     bad: ['await prisma.user.create({', '  data: { email, password: input.password },', '});'].join('\n'),
     good: ['await prisma.user.create({', '  data: { email, password: await argon2.hash(input.password) },', '});'].join('\n'),
@@ -131,9 +133,24 @@ function isSafe(context: CodeRuleContext, skip: (call: ts.CallExpression) => boo
   const source = parameterSource(value, suffix);
   if (!source) return false;
   const passed = argumentsPassed(context.index, source, skip);
-  // Callers out of sight (another file): only the parameter's own name can vouch for it (`encryptedSecret`, `{ secretHash: secret }`).
-  if (!passed) return PROTECTION.test([source.name ?? '', ...source.path].join(' '));
+  // Other files' calls the workspace's summaries record: each must pass it hashed or encrypted too.
+  const elsewhere = otherFilesPass(context, source);
+  if (elsewhere?.includes(false)) return false;
+  // No caller in the file: the parameter's own name can vouch for it (`encryptedSecret`, `{ secretHash: secret }`), or other files' calls that all protect it.
+  if (!passed) return PROTECTION.test([source.name ?? '', ...source.path].join(' ')) || elsewhere !== undefined;
   return passed.every(({ call, value: argument, rest }) => argument !== undefined && isSafe(context, skip, argument, call, rest, depth + 1));
+}
+
+/**
+ * What the calls of other files pass for the parameter (`oauthRepository.createApp({ clientSecret:
+ * encrypt(secret) })` in a service, for the repository's `data.clientSecret`), as the workspace's
+ * summaries record them: per call, whether it is hashed or encrypted there. Undefined when none is known.
+ */
+function otherFilesPass(context: CodeRuleContext, source: ParameterSource): boolean[] | undefined {
+  const workspace = context.workspaceCalls;
+  if (!workspace || source.index < 0 || source.path.length > 1) return undefined;
+  const key = callableKey(context.sourceFile, source.fn);
+  return key === undefined ? undefined : workspace.argumentProtection(context.uri, key, source.index, source.path);
 }
 
 /**
@@ -161,41 +178,6 @@ function valueNames(value: ts.Expression): string[][] {
     node = unwrap(initializer);
   }
   return names;
-}
-
-/** A sign of hashing or encryption in the value, in the `const` it comes from, or in its name. */
-function isProtected(value: ts.Expression, depth = 0): boolean {
-  const node = unwrap(value);
-  if (PROTECTION.test(node.getText())) return true;
-  if (ts.isIdentifier(node) && depth < 2) {
-    const initializer = constInitializer(node.text, node);
-    if (initializer) return isProtected(initializer, depth + 1);
-    const declaration = declarationOf(node.text, node);
-    // `let hashed; hashed = await bcrypt.hash(…)`: any protected assignment in the function counts.
-    if (declaration && ts.isVariableDeclaration(declaration)) return PROTECTION.test(declaration.parent.parent.parent.getText());
-  }
-  if (ts.isAwaitExpression(node)) return isProtected(node.expression, depth);
-  return false;
-}
-
-/**
- * Earlier in the function the same variable or property was replaced by its hash:
- * `input.password = await hash(input.password)` before `data: { password: input.password }`.
- */
-function protectedEarlier(value: ts.Expression, write: ts.Node): boolean {
-  const target = unwrap(value);
-  if (!ts.isIdentifier(target) && !ts.isPropertyAccessExpression(target)) return false;
-  const text = target.getText();
-  const fn = enclosingFunction(write);
-  if (!fn?.body) return false;
-  let found = false;
-  const walk = (node: ts.Node): void => {
-    if (found || node.getStart() >= write.getStart()) return;
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && unwrap(node.left).getText() === text && PROTECTION.test(node.right.getText())) found = true;
-    ts.forEachChild(node, walk);
-  };
-  walk(fn.body);
-  return found;
 }
 
 function isEmpty(value: ts.Expression): boolean {
