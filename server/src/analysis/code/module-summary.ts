@@ -6,7 +6,7 @@
  */
 import ts = require('typescript');
 import type { FunctionSummary, ModuleSummary, PassedProtection, Place } from '../facts/workspace-calls';
-import { isProtected, protectedEarlier } from '../facts/protected-values';
+import { isProtected, PROTECTION, protectedEarlier } from '../facts/protected-values';
 import type { CodeRuleContext } from './context';
 import { moduleCalls } from './module-calls';
 import { outsideCallOnEveryCall } from './outside-calls';
@@ -41,7 +41,9 @@ export function summarizeModule(context: CodeRuleContext): ModuleSummary {
   for (const key of Object.keys(functions)) quiet.delete(key);
   const instances = importedClassInstances(sourceFile, moduleCalls(sourceFile, context.index.functions).imports);
   const passes: PassedProtection[] = [];
-  for (const [call, target] of targets) if (call.arguments.length > 0) passes.push({ target, args: call.arguments.map((argument) => protectionOf(argument, call)) });
+  // A file that names no hashing or encryption anywhere passes nothing protected: its calls are recorded with nothing known.
+  const mayProtect = PROTECTION.test(sourceFile.text);
+  for (const [call, target] of targets) if (call.arguments.length > 0) passes.push({ target, args: mayProtect ? call.arguments.map((argument) => protectionOf(argument, call)) : [] });
   return { uri: context.uri, functions, quiet: [...quiet], ...(Object.keys(instances).length ? { instances } : {}), ...(passes.length ? { passes } : {}) };
 }
 

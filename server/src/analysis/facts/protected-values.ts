@@ -33,16 +33,28 @@ export function isProtected(value: ts.Expression, depth = 0): boolean {
 export function protectedEarlier(value: ts.Expression, write: ts.Node): boolean {
   const target = unwrap(value);
   if (!ts.isIdentifier(target) && !ts.isPropertyAccessExpression(target)) return false;
-  const text = target.getText();
   const fn = enclosingFunction(write);
   if (!fn?.body || !mentionsProtection(fn.body)) return false;
-  let found = false;
+  const at = protectingAssignments(fn.body).get(target.getText());
+  return at !== undefined && at < write.getStart();
+}
+
+const assignments = new WeakMap<ts.Node, Map<string, number>>();
+
+/** Per function body, what is set to a hash or a cipher (`input.password = await hash(…)`), by its text, at the first such assignment: read once per body. */
+function protectingAssignments(body: ts.Node): Map<string, number> {
+  let found = assignments.get(body);
+  if (found) return found;
+  const map = new Map<string, number>();
   const walk = (node: ts.Node): void => {
-    if (found || node.getStart() >= write.getStart()) return;
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && unwrap(node.left).getText() === text && PROTECTION.test(node.right.getText())) found = true;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && PROTECTION.test(node.right.getText())) {
+      const text = unwrap(node.left).getText();
+      if (!map.has(text)) map.set(text, node.getStart());
+    }
     ts.forEachChild(node, walk);
   };
-  walk(fn.body);
+  walk(body);
+  assignments.set(body, (found = map));
   return found;
 }
 

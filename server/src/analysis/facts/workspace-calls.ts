@@ -44,7 +44,7 @@ export interface FunctionSummary {
 /**
  * What one call of another file's function passes, as far as hashing or encryption goes, per
  * argument: 1 when the whole value is hashed or encrypted, the keys of an object literal whose
- * values are, else 0 (nothing known).
+ * values are, else 0 (nothing known); no entries when nothing is known of any.
  */
 export interface PassedProtection {
   target: CallTarget;
