@@ -37,7 +37,7 @@ const SECTION_START = '<!-- real-world:start (written by bench/real-world.ts) --
 const SECTION_END = '<!-- real-world:end -->';
 const PER_RULE = 20;
 /** The judged samples, oldest first. */
-const JUDGED_FILES = ['judged-findings.json', 'judged-findings-2.json', 'judged-findings-3.json'];
+const JUDGED_FILES = ['judged-findings.json', 'judged-findings-2.json', 'judged-findings-3.json', 'judged-findings-4.json'];
 
 interface Options {
   cli: string;

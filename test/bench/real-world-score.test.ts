@@ -85,7 +85,7 @@ describe('real-world labels', () => {
   const corpus = JSON.parse(readFileSync(join(CORPUS, 'corpus.json'), 'utf8')) as { repositories: { repository: string; commit: string; paths: string[] }[] };
   const repositories = new Set(corpus.repositories.map((entry) => entry.repository));
   const sites = (JSON.parse(readFileSync(join(CORPUS, 'n-plus-one-sites.json'), 'utf8')) as { sites: SiteLabel[] }).sites;
-  const judgedFiles = ['judged-findings.json', 'judged-findings-2.json', 'judged-findings-3.json'].map(
+  const judgedFiles = ['judged-findings.json', 'judged-findings-2.json', 'judged-findings-3.json', 'judged-findings-4.json'].map(
     (name) => JSON.parse(readFileSync(join(CORPUS, name), 'utf8')) as { seed: number; perRule: number; findings: JudgedFinding[] },
   );
 
