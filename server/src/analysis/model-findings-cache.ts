@@ -6,7 +6,7 @@
  */
 import { lineBreakOf, type Span } from './text';
 import { compareFindings, findingSeverity, type Finding, type Fix, type ModelRuleCheck, type Rule, type TextEdit } from './rules/types';
-import { relationTargetsOf, relationsOf } from './schema/build';
+import { relationGraphOf, relationsOf, type RelationGraph } from './schema/build';
 import type { Model, PrismaSchema } from './schema/model';
 
 /** A rule to run per model, with its place among the rules of the run. */
@@ -16,8 +16,11 @@ export interface PerModelRule {
 }
 
 interface Entry {
-  /** The file's line break and the related models' revisions when the findings were made. */
-  context: string;
+  /**
+   * When the findings were made: the file's line break (0 or 1), the revisions of the models the
+   * model's relations target, `-1`, and the revisions of the models whose relations target it.
+   */
+  context: number[];
   /** Per rule (by its slot's index): the findings as the rule made them (tagged with its id and severity), and `model.span.start` then. */
   made: (Finding[] | undefined)[];
   madeAt: number[];
@@ -74,6 +77,7 @@ export class ModelFindingsCache {
     this.lastReused = 0;
     const run = ++this.runs;
     const inputs = modelRunInputs(schema);
+    const models = schema.models;
     const slots = rules.map(({ rule, check }) => {
       const environment = `${rule.severity}\u0000${inputs.datasource}\u0000${check.readsNames ? this.namesVersion(schema) : ''}`;
       let slot = this.slots.get(rule.id);
@@ -89,12 +93,12 @@ export class ModelFindingsCache {
     const failed = new Set<string>();
     for (let index = 0; index < schema.models.length; index++) {
       if (index % 256 === 255 && isCancelled?.()) return;
-      const model = schema.models[index]!;
-      const context = inputs.contexts[index]!;
+      const model = models[index]!;
+      const eol = inputs.eols.get(model.uri)!;
       const start = model.span.start;
       let entry = this.entries.get(model.revision);
-      if (!entry || entry.context !== context || entry.seen === run) {
-        entry = { context, made: [], madeAt: [], generations: [], merged: undefined, mergedKey: '', start, seen: run };
+      if (!entry || entry.seen === run || !sameContext(entry.context, eol, models, inputs, index)) {
+        entry = { context: contextOf(eol, models, inputs, index), made: [], madeAt: [], generations: [], merged: undefined, mergedKey: '', start, seen: run };
         this.entries.set(model.revision, entry);
       }
       entry.seen = run;
@@ -148,7 +152,11 @@ export class ModelFindingsCache {
       entry.start = start;
     }
     // Models deleted or read again since the last run drop out.
-    if (this.entries.size > schema.models.length) for (const [revision, entry] of this.entries) if (entry.seen !== run) this.entries.delete(revision);
+    if (this.entries.size > models.length) {
+      this.entries.forEach((entry, revision) => {
+        if (entry.seen !== run) this.entries.delete(revision);
+      });
+    }
   }
 }
 
@@ -169,34 +177,62 @@ function sameNames(last: { models: string[]; enums: { name: string; values: stri
 }
 
 interface ModelRunInputs {
-  /** Per model (by position): its file's line break and its related models' revisions. */
-  contexts: string[];
+  /** Per file: its line break, 1 for `\r\n`. */
+  eols: Map<string, number>;
   texts: Map<string, string>;
   datasource: string;
+  /** The targets of each model's relations, and (the same, the other way) the models whose relations target each model. */
+  targets: RelationGraph;
+  holders: RelationGraph;
 }
 
 /** What every per-model rule of one run shares. Relations are resolved only for the models checked again. */
 function modelRunInputs(schema: PrismaSchema): ModelRunInputs {
-  const models = schema.models;
   const texts = new Map<string, string>();
-  const eols = new Map<string, string>();
+  const eols = new Map<string, number>();
   for (const file of schema.files) {
     texts.set(file.uri, file.text);
-    eols.set(file.uri, lineBreakOf(file.text) === '\r\n' ? 'r' : 'n');
+    eols.set(file.uri, lineBreakOf(file.text) === '\r\n' ? 1 : 0);
   }
-  // Per model, its file's line break, then the revisions of the models it is related to, either
-  // way: `,` before a target of its relations, `;` before a model whose relation targets it.
-  const contexts = models.map((model) => eols.get(model.uri)!);
-  const targets = relationTargetsOf(schema);
-  for (let holder = 0; holder < targets.length; holder++) {
-    for (const target of targets[holder]!) {
-      contexts[holder] += `,${models[target]!.revision}`;
-      contexts[target] += `;${models[holder]!.revision}`;
-    }
-  }
+  const targets = relationGraphOf(schema);
   const source = schema.datasource;
   const datasource = source ? `${source.name}\u0000${source.provider ?? ''}\u0000${source.relationMode}` : '';
-  return { contexts, texts, datasource };
+  return { eols, texts, datasource, targets, holders: reversed(targets, schema.models.length) };
+}
+
+/** The graph with its edges turned round: for each model, the models whose relations target it, in order. */
+function reversed(graph: RelationGraph, count: number): RelationGraph {
+  const start = new Int32Array(count + 1);
+  for (let edge = 0; edge < graph.targets.length; edge++) start[graph.targets[edge]! + 1]!++;
+  for (let index = 0; index < count; index++) start[index + 1]! += start[index]!;
+  const filled = start.slice(0, count);
+  const targets = new Int32Array(graph.targets.length);
+  for (let holder = 0; holder < count; holder++) {
+    for (let edge = graph.start[holder]!; edge < graph.start[holder + 1]!; edge++) targets[filled[graph.targets[edge]!]!++] = holder;
+  }
+  return { start, targets };
+}
+
+/** Whether a model's findings were made in the context it has now (`Entry.context`), compared number by number. */
+function sameContext(context: readonly number[], eol: number, models: readonly Model[], inputs: ModelRunInputs, index: number): boolean {
+  const { targets, holders } = inputs;
+  const outgoing = targets.start[index + 1]! - targets.start[index]!;
+  const incoming = holders.start[index + 1]! - holders.start[index]!;
+  if (context.length !== outgoing + incoming + 2 || context[0] !== eol) return false;
+  let at = 1;
+  for (let edge = targets.start[index]!; edge < targets.start[index + 1]!; edge++) if (context[at++] !== models[targets.targets[edge]!]!.revision) return false;
+  if (context[at++] !== -1) return false;
+  for (let edge = holders.start[index]!; edge < holders.start[index + 1]!; edge++) if (context[at++] !== models[holders.targets[edge]!]!.revision) return false;
+  return true;
+}
+
+function contextOf(eol: number, models: readonly Model[], inputs: ModelRunInputs, index: number): number[] {
+  const { targets, holders } = inputs;
+  const context = [eol];
+  for (let edge = targets.start[index]!; edge < targets.start[index + 1]!; edge++) context.push(models[targets.targets[edge]!]!.revision);
+  context.push(-1);
+  for (let edge = holders.start[index]!; edge < holders.start[index + 1]!; edge++) context.push(models[holders.targets[edge]!]!.revision);
+  return context;
 }
 
 function withinModel(finding: Finding, model: Model): boolean {

@@ -71,14 +71,45 @@ export function buildSchema(files: readonly SchemaFile[]): PrismaSchema {
     problems,
   };
   let indexOf: Map<Model, number> | undefined;
-  internals.set(schema, { indexOf: () => (indexOf ??= new Map(models.map((model, index) => [model, index]))), relationsAt, targetsAt: (index) => relationTargets(relationPlans, indexByName, index) });
+  let graph: RelationGraph | undefined;
+  internals.set(schema, {
+    indexOf: () => (indexOf ??= new Map(models.map((model, index) => [model, index]))),
+    relationsAt,
+    graph: () => (graph ??= graphOf(models.length, (index, push) => relationTargets(relationPlans, indexByName, index, push))),
+  });
   return schema;
 }
 
 interface BuildInternals {
   indexOf(): Map<Model, number>;
   relationsAt(index: number): Relation[];
-  targetsAt(index: number): number[];
+  graph(): RelationGraph;
+}
+
+/**
+ * For each model of a schema (by position), the positions of the targets of the relations it holds,
+ * as one flat list: model `i`'s are `targets[start[i]]` up to `targets[start[i + 1]]`. Two typed
+ * arrays for the whole schema, however many models: an edit's analysis reads it for every model.
+ */
+export interface RelationGraph {
+  start: Int32Array;
+  targets: Int32Array;
+}
+
+function graphOf(count: number, targetsOf: (index: number, push: (target: number) => void) => void): RelationGraph {
+  const start = new Int32Array(count + 1);
+  let found: number[] = [];
+  const push = (target: number): void => {
+    found.push(target);
+  };
+  for (let index = 0; index < count; index++) {
+    start[index] = found.length;
+    targetsOf(index, push);
+  }
+  start[count] = found.length;
+  const targets = Int32Array.from(found);
+  found = [];
+  return { start, targets };
 }
 
 /** What a build keeps to answer `relationsOf` and `relationTargetsOf` without resolving every relation. */
@@ -92,16 +123,14 @@ export function relationsOf(schema: PrismaSchema, model: Model): Relation[] {
   return built.relationsAt(index);
 }
 
-/** For each model of `schema`, the positions of the targets of the relations it holds, without reading any field. */
-export function relationTargetsOf(schema: PrismaSchema): number[][] {
+/** The positions of the targets of the relations each model of `schema` holds (`RelationGraph`), without reading any field. */
+export function relationGraphOf(schema: PrismaSchema): RelationGraph {
   const built = internals.get(schema);
-  if (!built) {
-    const positions = new Map(schema.models.map((model, index) => [model, index]));
-    const targets = schema.models.map((): number[] => []);
-    for (const relation of schema.relations) targets[positions.get(relation.model)!]!.push(positions.get(relation.target)!);
-    return targets;
-  }
-  return schema.models.map((_, index) => built.targetsAt(index));
+  if (built) return built.graph();
+  const positions = new Map(schema.models.map((model, index) => [model, index]));
+  const byHolder = schema.models.map((): number[] => []);
+  for (const relation of schema.relations) byHolder[positions.get(relation.model)!]!.push(positions.get(relation.target)!);
+  return graphOf(schema.models.length, (index, push) => byHolder[index]!.forEach(push));
 }
 
 function buildFile(file: SchemaFile): FileBuild {

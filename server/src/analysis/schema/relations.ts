@@ -72,12 +72,10 @@ export function resolveModelRelations(models: readonly Model[], plans: readonly 
   return relations;
 }
 
-/** The position of the target of each relation the model at `index` holds: `resolveModelRelations` without touching fields. */
-export function relationTargets(plans: readonly RelationPlan[], indexByName: ReadonlyMap<string, number>, index: number): number[] {
-  const targets: number[] = [];
+/** The position of the target of each relation the model at `index` holds, handed to `push`: `resolveModelRelations` without touching fields. */
+export function relationTargets(plans: readonly RelationPlan[], indexByName: ReadonlyMap<string, number>, index: number, push: (target: number) => void): void {
   for (const side of plans[index]!.sides) {
     const targetIndex = indexByName.get(side.type);
-    if (targetIndex !== undefined && side.fkFields) targets.push(targetIndex);
+    if (targetIndex !== undefined && side.fkFields) push(targetIndex);
   }
-  return targets;
 }
