@@ -333,4 +333,114 @@ export async function f(userId: number) {
 }
 `);
   });
+
+  it('leaves alone a table whose rows a to-one relation filter finds through indexes, and a boolean the schema indexes alone', () => {
+    check(rule, `
+//- prisma/schema.prisma
+model Program {
+  id          Int                 @id
+  workspaceId Int
+  partners    DiscoveredPartner[]
+
+  @@index([workspaceId])
+}
+model DiscoveredPartner {
+  id         Int       @id
+  programId  Int
+  program    Program   @relation(fields: [programId], references: [id])
+  partnerId  Int
+  invitedAt  DateTime?
+  messagedAt DateTime?
+
+  @@unique([programId, partnerId])
+}
+model Report {
+  id     Int          @id
+  reason String
+  status String
+  image  ImageReport?
+}
+model ImageReport {
+  reportId Int    @unique
+  report   Report @relation(fields: [reportId], references: [id])
+  imageId  Int
+
+  @@index([imageId])
+}
+model McpServer {
+  id        Int       @id
+  name      String
+  uid       String?
+  isGlobal  Boolean   @default(false)
+  deletedAt DateTime?
+
+  @@unique([uid, name])
+  @@index([isGlobal])
+}
+//- src/usage.ts
+export async function usage(workspaceId: number, since: Date, imageId: number, names: string[], uid: string) {
+  await prisma.discoveredPartner.aggregate({ _count: true, where: { program: { workspaceId }, OR: [{ invitedAt: { gt: since } }, { messagedAt: { gt: since } }] } });
+//      ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~ ok: the workspace's programs by index, then their partners by "programId"
+  await prisma.report.findFirst({ where: { reason: 'spam', image: { imageId }, status: 'open' } });
+//      ~~~~~~~~~~~~~~~~~~~~~~~~ ok: the image's report rows by index, then each report by its key
+  await prisma.mcpServer.findMany({ where: { name: { in: names }, OR: [{ uid }, { isGlobal: true }], deletedAt: null } });
+//      ~~~~~~~~~~~~~~~~~~~~~~~~~~ ok: "uid" leads a unique key, and the schema indexes "isGlobal" alone, whose default is false
+}
+`);
+  });
+
+  it('still reports a table the relation filter reaches by a key no index starts with, or whose related rows no index finds', () => {
+    check(rule, `
+//- prisma/schema.prisma
+model Program {
+  id          Int                 @id
+  workspaceId Int
+  name        String
+  partners    DiscoveredPartner[]
+
+  @@index([workspaceId])
+}
+model DiscoveredPartner {
+  id        Int       @id
+  programId Int
+  program   Program   @relation(fields: [programId], references: [id])
+  partnerId Int
+  invitedAt DateTime?
+
+  @@unique([partnerId, programId])
+}
+model Judge {
+  id        Int      @id
+  name      String
+  active    Boolean  @default(true)
+  createdAt DateTime
+
+  @@index([active])
+}
+model Url {
+  id          Int           @id
+  vanity      String?
+  destination String
+  createdAt   DateTime
+  invisible   InvisibleUrl?
+}
+model InvisibleUrl {
+  id     Int    @id
+  vanity String @unique
+  urlId  Int    @unique
+  url    Url    @relation(fields: [urlId], references: [id])
+}
+//- src/usage.ts
+export async function usage(workspaceId: number, since: Date, name: string, id: number, vanity: string) {
+  await prisma.judge.findMany({ where: { active: true, name } });
+//      ^^^^^^^^^^^^^^^^^^^^^ warning: the whole "Judge" table: "prisma.judge.findMany" filters it on "name"
+  await prisma.url.findFirst({ where: { OR: [{ id }, { vanity }, { invisible: { vanity } }] } });
+//      ^^^^^^^^^^^^^^^^^^^^ warning: the whole "Url" table: "prisma.url.findFirst" filters it on "vanity"
+  await prisma.discoveredPartner.count({ where: { program: { workspaceId }, invitedAt: { gt: since } } });
+//      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: the whole "DiscoveredPartner" table
+  await prisma.discoveredPartner.count({ where: { program: { name }, invitedAt: { gt: since } } });
+//      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: the whole "DiscoveredPartner" table
+}
+`);
+  });
 });

@@ -137,6 +137,18 @@ describe('real-world labels', () => {
     }
   });
 
+  it('judges each unindexed-query warning a change stopped reporting, right or wrong', () => {
+    const removals = JSON.parse(readFileSync(join(CORPUS, 'judged-removals.json'), 'utf8')) as { findings: (JudgedFinding & { removal: string })[] };
+    assert.ok(removals.findings.length > 0);
+    for (const entry of removals.findings) {
+      assert.ok(repositories.has(entry.repository), entry.repository);
+      assert.ok(['right', 'wrong'].includes(entry.removal), entry.path);
+      if (entry.removal === 'wrong') assert.ok(['TP-actionable', 'TP-low-value'].includes(entry.verdict), entry.path);
+      assert.match(entry.lineHash, /^[0-9a-f]{12}$/);
+      assert.ok(entry.reason.length > 0);
+    }
+  });
+
   it('draws a later sample only from findings no earlier verdict covers', () => {
     const keys = new Set<string>();
     for (const judgedFile of judgedFiles) {

@@ -18,6 +18,8 @@ export interface AccessPath {
   range: string[];
   /** Boolean columns compared with `=`: too few values to need an index, but worth leading a sorted one. */
   flags: string[];
+  /** The value each flag is compared with, when the code writes it (`isGlobal: true`). */
+  flagValues?: Record<string, boolean>;
   /** `orderBy` columns of a query that returns a limited number of rows (`take`, `findFirst`). */
   sort: string[];
   /** The `sort` columns the query orders descending. */
@@ -141,6 +143,7 @@ function readFilter(schema: PrismaSchema, model: Model, filter: ts.ObjectLiteral
             equality: [...current.equality, ...own[0]!.equality],
             range: [...current.range, ...own[0]!.range],
             flags: [...current.flags, ...own[0]!.flags],
+            ...(current.flagValues || own[0]!.flagValues ? { flagValues: { ...current.flagValues, ...own[0]!.flagValues } } : {}),
             open: current.open || own[0]!.open,
             ...(joins.length ? { joins } : {}),
           };
@@ -171,7 +174,11 @@ function readFilter(schema: PrismaSchema, model: Model, filter: ts.ObjectLiteral
       if (!field.isList && keys.length > 0 && paths.length > 0) current.joins = [...(current.joins ?? []), ...keys];
       continue;
     }
-    if (isFlagField(field) && comparison(value) === 'equality') current.flags.push(field.name);
+    if (isFlagField(field) && comparison(value) === 'equality') {
+      current.flags.push(field.name);
+      const literal = booleanLiteral(value);
+      if (literal !== undefined) current.flagValues = { ...current.flagValues, [field.name]: literal };
+    }
     if (!isIndexableField(field)) continue;
     const kind = comparison(value);
     if (kind === 'equality') current.equality.push(field.name);
@@ -233,6 +240,17 @@ function relationPaths(schema: PrismaSchema, model: Model, field: Field, target:
 }
 
 /** How a scalar filter value compares: `x` and `{ in: xs }` are equalities, `{ gte: d }` a range. */
+/** `true`, `false`, `{ equals: true }`: the boolean a flag is compared with, when written. */
+function booleanLiteral(value: ts.Expression): boolean | undefined {
+  let node = unwrap(value);
+  if (ts.isObjectLiteralExpression(node)) {
+    const equals = valueOf(node, 'equals');
+    if (!equals || node.properties.length !== 1) return undefined;
+    node = unwrap(equals);
+  }
+  return node.kind === ts.SyntaxKind.TrueKeyword ? true : node.kind === ts.SyntaxKind.FalseKeyword ? false : undefined;
+}
+
 function comparison(value: ts.Expression): 'equality' | 'range' | undefined {
   const node = unwrap(value);
   if (node.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(node) && node.text === 'undefined')) return undefined;

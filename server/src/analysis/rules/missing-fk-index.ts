@@ -17,7 +17,7 @@ export default defineModelRule({
       'PostgreSQL, SQLite, SQL Server and CockroachDB create an index for a primary key and a unique constraint, but never for a foreign key.',
       'Without one, every query that loads a parent\'s children (`include: { posts: true }`, `where: { authorId }`) and every delete or key update of a parent row (to apply `ON DELETE`/`ON UPDATE`) reads the whole child table.',
       'MySQL\'s InnoDB indexes foreign keys by itself, so the rule is silent there, unless `relationMode = "prisma"`: then there are no foreign keys in the database, Prisma emulates the referential actions with queries, and nothing indexes the column.',
-      'An index covers the foreign key when the key\'s fields are its leading columns, in any order: `@@index([authorId])`, `@@index([authorId, createdAt])`, `@@unique([authorId, slug])` or `@@id([authorId, tagId])` all do; `@@unique([slug, authorId])` does not, and neither do full-text, GIN, GiST or BRIN indexes.',
+      'An index covers the foreign key when the key\'s fields are its leading columns, in any order: `@@index([authorId])`, `@@index([authorId, createdAt])`, `@@unique([authorId, slug])` or `@@id([authorId, tagId])` all do; `@@unique([slug, authorId])` does not, and neither do full-text, GIN, GiST or BRIN indexes. A composite key that an index starts with one column of (`@@index([tenantId])` for `(tenantId, region)`) is found through that index, not by reading the whole table: info.',
       'Where the workspace\'s code is known (the CLI checking a project with its code, the editor once it has indexed the workspace), a key that no query needs yet is reported as info: no query filters the child by it (a relation filter such as `author: { email }` counts), none loads the relation (`include`, `select`, `_count`), and none deletes a parent row, itself or through an `onDelete: Cascade` from further up. What the analysis cannot see counts as a use, so the warning stays: raw SQL that names the child\'s table (a read, and a delete when it deletes), a filter or an `include` built elsewhere (on the child, its parent or a table related to the child), and a parent or child table that no query of the workspace is seen on (its code may use another client or live in another package).',
     ].join('\n\n'),
     bad: [
@@ -59,7 +59,8 @@ export default defineModelRule({
       const key = columns.length === 1 ? columns[0]! : [...columns].sort().join(',');
       if (reported.has(key)) continue;
       reported.add(key);
-      findings.push(findingFor(relation, schema.datasource, columns, text));
+      const partly = columns.length > 1 ? leadingColumn(model.indexes, columns) : undefined;
+      findings.push(partly === undefined ? findingFor(relation, schema.datasource, columns, text) : partlyCoveredFinding(relation, schema.datasource, columns, text, partly));
     }
     return findings;
   },
@@ -119,6 +120,32 @@ function findingFor(relation: Relation, datasource: Datasource | undefined, colu
     message: `Deleting from "${target.name}" or ${loading} scans ${table}: ${subject} has no index.`,
     help: `Add "${indexText}" to model "${model.name}". ${deleting}`,
     fixes: insertIndexFix(model, relation, indexText, text),
+  };
+}
+
+/** The column of a composite key that some index starts with (`@@index([tenantId])` for `(tenantId, region)`), if any. */
+function leadingColumn(indexes: readonly Index[], columns: readonly string[]): string | undefined {
+  for (const index of indexes) {
+    if (index.kind === 'fulltext' || !LOOKUP_INDEX_TYPES.has(index.type)) continue;
+    const first = index.fields[0]?.name;
+    if (first !== undefined && columns.includes(first)) return first;
+  }
+  return undefined;
+}
+
+/**
+ * A composite key an index leads with one column of: lookups by the key read the rows of that
+ * column's value through the index, not the whole table. True that no index covers the key, and
+ * worth an index of its own only when one value holds many rows: info.
+ */
+function partlyCoveredFinding(relation: Relation, datasource: Datasource | undefined, columns: string[], text: string, column: string): RuleFinding {
+  const finding = findingFor(relation, datasource, columns, text);
+  const { model, target } = relation;
+  return {
+    ...finding,
+    idle: true,
+    message: `Deleting from "${target.name}" reads every "${model.name}" row of its "${column}" through the index that starts with it: no index covers "${model.name}(${columns.join(', ')})".`,
+    help: `Reported as info: an index starts with "${column}", so the rows are found by it; add the whole key only if one "${column}" holds many rows. ${finding.help}`,
   };
 }
 

@@ -1,11 +1,11 @@
 /** Flags queries whose filter (or sort with a limit) no index can serve, with a fix that adds the index. */
 import type { CodeRuleContext } from '../code/context';
 import type { QuerySite } from '../code/query-sites';
-import type { Index, PrismaSchema } from '../schema/model';
+import type { Index, Model, PrismaSchema } from '../schema/model';
 import { proposeIndex, type ProposedIndex } from '../facts/index-proposal';
 import { accessPaths, FILTERING_OPERATIONS, type AccessPath } from '../facts/query-shape';
 import { addIndexEdit } from '../facts/schema-edits';
-import { fileTextOf } from '../facts/schema-text';
+import { fieldLine, fileTextOf } from '../facts/schema-text';
 import { isLookupTable } from '../facts/table-growth';
 import { defineRule, type CodeRule, type Fix, type RuleFinding } from './types';
 
@@ -55,7 +55,8 @@ export default defineRule<CodeRule>({
     const findings: RuleFinding[] = [];
     for (const site of context.querySites) {
       if (site.kind !== 'model' || !site.model || !FILTERING_OPERATIONS.has(site.operation)) continue;
-      const unserved = accessPaths(site, schema).filter((path) => needsIndex(schema, path) && !isServed(path) && !joinedByKey(path));
+      const paths = accessPaths(site, schema);
+      const unserved = paths.filter((path) => needsIndex(schema, path) && !isServed(path) && !joinedByKey(path) && !reachedThroughRelation(schema, path, paths) && !rareFlagIndexed(schema, path));
       if (unserved.length === 0) continue;
       findings.push(findingFor(context, schema, site, unserved));
     }
@@ -157,6 +158,51 @@ function joinedByKey(path: AccessPath, seen: Set<AccessPath> = new Set()): boole
   if (rows.length === 0) return false;
   // The outer path's own joins are left out: they are known only after this related read.
   return rows.every((outer) => isServed(outer, false) || joinedByKey(outer, seen));
+}
+
+/**
+ * An index of a boolean alone (`@@index([isGlobal])`) the path compares with the value its default is
+ * not (`isGlobal: true` with `@default(false)`): the team made it for the few rows of that value. A
+ * flag compared with its default's value (most rows), or with no default, counts for nothing.
+ */
+function rareFlagIndexed(schema: PrismaSchema, path: AccessPath): boolean {
+  const values = path.flagValues;
+  if (!values) return false;
+  return path.model.indexes.some((index) => {
+    const name = index.fields.length === 1 ? index.fields[0]!.name : undefined;
+    return name !== undefined && values[name] !== undefined && ORDERED_TYPES.has(index.type) && defaultOf(schema, path.model, name) === !values[name];
+  });
+}
+
+/** A boolean field's `@default(true)` or `@default(false)`, read from its line of the schema. */
+function defaultOf(schema: PrismaSchema, model: Model, name: string): boolean | undefined {
+  const field = model.fields.find((candidate) => candidate.name === name);
+  if (!field || !field.attributes.includes('default')) return undefined;
+  const match = /@default\(\s*(true|false)\s*\)/.exec(fieldLine(fileTextOf(schema, model.uri), field));
+  return match ? match[1] === 'true' : undefined;
+}
+
+/**
+ * A path whose rows a to-one relation filter in it finds through an index: the related rows the
+ * filter selects are read by an index (`program: { workspaceId }` with `Program.workspaceId`
+ * indexed), and each joins this table's rows by an indexed key: a foreign key of this table an
+ * index starts with (`DiscoveredPartner.programId`), or this table's primary key when the relation's
+ * key is on the other side (`image: { imageId }` through `ImageReport.reportId`). PostgreSQL starts
+ * from the related table then, and reads no whole table, whatever else the filter compares.
+ */
+function reachedThroughRelation(schema: PrismaSchema, path: AccessPath, paths: readonly AccessPath[]): boolean {
+  return paths.some((related) => {
+    if (!related.toOne || !related.via || !related.outer?.includes(path) || related.open || !isServed(related, false)) return false;
+    const holding = schema.relations.find((relation) => relation.model === path.model && relation.field.name === related.via);
+    if (holding) {
+      // The path joins by the key only when the relation filter is one of its own conditions (not another "OR" branch's).
+      const key = holding.fkFields[0]?.name;
+      return key !== undefined && (path.joins ?? []).includes(key) && path.model.indexes.some((index) => index.kind !== 'fulltext' && ORDERED_TYPES.has(index.type) && index.fields[0]?.name === key);
+    }
+    // The key is on the related side, pointing at this table's primary or unique key; with "OR" branches
+    // the relation filter may be another branch's, so only a filter without them counts.
+    return related.outer.length === 1 && schema.relations.some((relation) => relation.target === path.model && relation.opposite?.name === related.via);
+  });
 }
 
 function findingFor(context: CodeRuleContext, schema: PrismaSchema, site: QuerySite, paths: AccessPath[]): RuleFinding {
