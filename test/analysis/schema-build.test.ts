@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { buildSchema } from '../../server/src/analysis/schema/build';
+import { buildSchema, relationGraphOf } from '../../server/src/analysis/schema/build';
 import { splitBlocks, splitEditedBlocks } from '../../server/src/analysis/schema/blocks';
 import { LineIndex, rememberTextChange, textChange } from '../../server/src/analysis/text';
 
@@ -63,11 +63,17 @@ let freshBuilds = 0;
 /** A build with no earlier build of the file, with the file's URI in place of the fresh one. */
 function freshBuild(uri: string, text: string): string {
   const freshUri = `file:///fresh/${freshBuilds++}.prisma`;
-  return JSON.stringify({ ...buildSchema([{ uri: freshUri, text }]), files: [] }, withoutRevisions).split(freshUri).join(uri);
+  return describeBuild(buildSchema([{ uri: freshUri, text }])).split(freshUri).join(uri);
 }
 
 function incrementalBuild(uri: string, text: string): string {
-  return JSON.stringify({ ...buildSchema([{ uri, text }]), files: [] }, withoutRevisions);
+  return describeBuild(buildSchema([{ uri, text }]));
+}
+
+/** A build as text, its relation graph (patched from the last build's after an edit) included. */
+function describeBuild(schema: ReturnType<typeof buildSchema>): string {
+  const graph = relationGraphOf(schema);
+  return JSON.stringify({ ...schema, files: [], graph: { start: [...graph.start], targets: [...graph.targets] } }, withoutRevisions);
 }
 
 /** Revisions tell reads apart (a fresh build has new ones): everything else must be equal. */

@@ -75,7 +75,7 @@ export function buildSchema(files: readonly SchemaFile[]): PrismaSchema {
   internals.set(schema, {
     indexOf: () => (indexOf ??= new Map(models.map((model, index) => [model, index]))),
     relationsAt,
-    graph: () => (graph ??= graphOf(models.length, (index, push) => relationTargets(relationPlans, indexByName, index, push))),
+    graph: () => (graph ??= graphFor(files.map((file) => file.uri).join('\n'), models, relationPlans, indexByName)),
   });
   return schema;
 }
@@ -94,6 +94,44 @@ interface BuildInternals {
 export interface RelationGraph {
   start: Int32Array;
   targets: Int32Array;
+}
+
+/** The last relation graph built for each schema (by its files), with the plans and model names it was built from. */
+const lastGraphs = new Map<string, { plans: readonly RelationPlan[]; names: readonly string[]; graph: RelationGraph }>();
+const MAX_LAST_GRAPHS = 16;
+
+/**
+ * The relation graph of a build. After an edit most blocks keep their plan (the same object) and the
+ * models their names and places: the last graph is copied and only the edited models' targets are
+ * found again, unless one of them now holds another number of relations.
+ */
+function graphFor(schemaKey: string, models: readonly Model[], plans: readonly RelationPlan[], indexByName: ReadonlyMap<string, number>): RelationGraph {
+  const names = models.map((model) => model.name);
+  const last = lastGraphs.get(schemaKey);
+  const graph = (last && patchedGraph(last, names, plans, indexByName)) ?? graphOf(models.length, (index, push) => relationTargets(plans, indexByName, index, push));
+  lastGraphs.delete(schemaKey);
+  if (lastGraphs.size >= MAX_LAST_GRAPHS) lastGraphs.delete(lastGraphs.keys().next().value!);
+  lastGraphs.set(schemaKey, { plans, names, graph });
+  return graph;
+}
+
+function patchedGraph(last: { plans: readonly RelationPlan[]; names: readonly string[]; graph: RelationGraph }, names: readonly string[], plans: readonly RelationPlan[], indexByName: ReadonlyMap<string, number>): RelationGraph | undefined {
+  if (last.names.length !== names.length) return undefined;
+  for (let index = 0; index < names.length; index++) if (last.names[index] !== names[index]) return undefined;
+  const targets = last.graph.targets.slice();
+  for (let index = 0; index < plans.length; index++) {
+    if (plans[index] === last.plans[index]) continue;
+    let at = last.graph.start[index]!;
+    const end = last.graph.start[index + 1]!;
+    let fits = true;
+    relationTargets(plans, indexByName, index, (target) => {
+      if (at < end) targets[at] = target;
+      else fits = false;
+      at++;
+    });
+    if (!fits || at !== end) return undefined;
+  }
+  return { start: last.graph.start, targets };
 }
 
 function graphOf(count: number, targetsOf: (index: number, push: (target: number) => void) => void): RelationGraph {
