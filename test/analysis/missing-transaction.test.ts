@@ -226,6 +226,25 @@ export async function earlyReturn(method: string, name: string) {
 `);
   });
 
+  it('leaves alone a write that reads another variable of the same name as an earlier write\'s result', () => {
+    check(rule, `
+//- src/schedules.ts
+export async function sync(existing: { id: number; name: string }[], names: string[]) {
+  const created: { id: number }[] = [];
+  for (const name of names) {
+    if (!existing.some((tag) => tag.name === name)) {
+      const instance = await prisma.tag.create({ data: { name } });
+      created.push(instance);
+    }
+  }
+  for (const instance of existing.filter((tag) => !names.includes(tag.name))) {
+    await prisma.tag.delete({ where: { id: instance.id } });
+//        ~~~~~~~~~~~~~~~~ ok: the loop's own "instance", not the created one
+  }
+}
+`);
+  });
+
   it('still flags writes of one branch, of a case that falls through, or after a branch that does not leave', () => {
     check(rule, `
 //- src/tags.ts
@@ -246,14 +265,13 @@ export async function route(action: string, name: string) {
       break;
   }
 }
-export async function noReturn(method: string, name: string) {
+export async function noReturn(method: string, id: number, amount: number) {
   if (method === 'POST') {
-    const tag = await prisma.tag.create({ data: { name } });
-    console.log(tag);
+    await prisma.account.update({ where: { id }, data: { balance: { decrement: amount } } });
+    console.log(id);
   }
-  const tag = await prisma.tag.findUniqueOrThrow({ where: { name } });
-  await prisma.postTag.deleteMany({ where: { tagId: tag.id } });
-//      ^^^^^^^^^^^^^^^^^^^^^^^^^ warning: it uses "tag"
+  await prisma.account.update({ where: { id: id + 1 }, data: { balance: { increment: amount } } });
+//      ^^^^^^^^^^^^^^^^^^^^^ warning: moves "balance" together with
 }
 `);
   });

@@ -6,7 +6,7 @@ import type { QuerySite } from '../code/query-sites';
 import { operationKind } from '../code/operations';
 import { isDatabaseCall, isOutsideCall } from '../code/outside-calls';
 import { calleeName, isWithin, objectArgument, propertyName, unwrap, valueParent } from '../code/syntax';
-import { constInitializer, enclosingFunction, enclosingTransaction, isTransactionClient, namesRead } from '../facts/code-scope';
+import { constInitializer, declarationOf, enclosingFunction, enclosingTransaction, isTransactionClient, namesRead } from '../facts/code-scope';
 import { defineRule, type CodeRule, type RuleFinding } from './types';
 
 /** Append-only side records (`AuditLog`, `UserEvent`): a missing one is a gap in a log, not half-changed data. */
@@ -110,7 +110,7 @@ function workBetween(context: CodeRuleContext, first: QuerySite, second: QuerySi
     const inside = node.getStart(sourceFile) >= start && node.getEnd() <= end;
     if (inside && ts.isCallExpression(node) && isOutsideCall(context, node)) {
       between.outside ??= `${node.expression.getText(sourceFile)}(…)`;
-      if (result && namesRead(node).has(result)) between.outsideUsesResult = true;
+      if (result && readsResult(node, first)) between.outsideUsesResult = true;
     }
     if (inside && ts.isAwaitExpression(node) && awaitsOtherWork(context, node)) between.awaited = true;
     ts.forEachChild(node, walk);
@@ -181,7 +181,7 @@ function dataFields(site: QuerySite): Set<string> {
 /** How `second` depends on `first`: it reads the first's result, or the two move an amount between rows. */
 function dependency(first: QuerySite, second: QuerySite): string | undefined {
   const result = resultName(first);
-  if (result && second.args && namesRead(second.args).has(result)) return `uses "${result}", the result of`;
+  if (result && second.args && readsResult(second.args, first)) return `uses "${result}", the result of`;
   const moved = movedFields(first);
   const other = movedFields(second);
   for (const [field, direction] of moved) {
@@ -192,9 +192,44 @@ function dependency(first: QuerySite, second: QuerySite): string | undefined {
 }
 
 function resultName(site: QuerySite): string | undefined {
+  const declaration = resultDeclaration(site);
+  return declaration && ts.isIdentifier(declaration.name) ? declaration.name.text : undefined;
+}
+
+/** The `const created = await prisma.x.create(…)` that holds a write's result. */
+function resultDeclaration(site: QuerySite): ts.VariableDeclaration | undefined {
   let { parent } = valueParent(site.node);
   if (ts.isAwaitExpression(parent)) parent = valueParent(parent).parent;
-  return ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) ? parent.name.text : undefined;
+  return ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) ? parent : undefined;
+}
+
+/**
+ * Whether `node` reads the variable that holds `first`'s result, that very one: not another of the
+ * same name in another block (`for (const instance of existing)` beside a created `instance` of an
+ * `else` branch).
+ */
+function readsResult(node: ts.Node, first: QuerySite): boolean {
+  const declaration = resultDeclaration(first);
+  const name = resultName(first);
+  if (!declaration || !name || !namesRead(node).has(name)) return false;
+  // A declaration that scope lookup does not find (in a `for` header): the name is all there is to go by.
+  const statement = declaration.parent.parent;
+  const block = statement?.parent;
+  // So is one in a `case` (its scope is the whole `switch`, which a fall-through shares).
+  if (!ts.isVariableStatement(statement) || !block || !(ts.isBlock(block) || ts.isSourceFile(block) || ts.isModuleBlock(block))) return true;
+  let reads = false;
+  const walk = (current: ts.Node): void => {
+    if (reads) return;
+    if (ts.isIdentifier(current) && current.text === name) {
+      const parent = current.parent;
+      const isName = parent && ((ts.isPropertyAccessExpression(parent) && parent.name === current) || (ts.isPropertyAssignment(parent) && parent.name === current));
+      if (!isName && declarationOf(name, current) === declaration) reads = true;
+      return;
+    }
+    ts.forEachChild(current, walk);
+  };
+  walk(node);
+  return reads;
 }
 
 /** `data: { balance: { decrement: x } }` → balance: down. */
