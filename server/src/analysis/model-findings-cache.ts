@@ -213,25 +213,30 @@ function reversed(graph: RelationGraph, count: number): RelationGraph {
   return { start, targets };
 }
 
-/** Whether a model's findings were made in the context it has now (`Entry.context`), compared number by number. */
-function sameContext(context: readonly number[], eol: number, models: readonly Model[], inputs: ModelRunInputs, index: number): boolean {
+/**
+ * Hands `visit` a model's context value by value, in `Entry.context`'s order, and stops where it
+ * returns false; true when it never did.
+ */
+function everyContextValue(eol: number, models: readonly Model[], inputs: ModelRunInputs, index: number, visit: (value: number) => boolean): boolean {
   const { targets, holders } = inputs;
-  const outgoing = targets.start[index + 1]! - targets.start[index]!;
-  const incoming = holders.start[index + 1]! - holders.start[index]!;
-  if (context.length !== outgoing + incoming + 2 || context[0] !== eol) return false;
-  let at = 1;
-  for (let edge = targets.start[index]!; edge < targets.start[index + 1]!; edge++) if (context[at++] !== models[targets.targets[edge]!]!.revision) return false;
-  if (context[at++] !== -1) return false;
-  for (let edge = holders.start[index]!; edge < holders.start[index + 1]!; edge++) if (context[at++] !== models[holders.targets[edge]!]!.revision) return false;
+  if (!visit(eol)) return false;
+  for (let edge = targets.start[index]!; edge < targets.start[index + 1]!; edge++) if (!visit(models[targets.targets[edge]!]!.revision)) return false;
+  if (!visit(-1)) return false;
+  for (let edge = holders.start[index]!; edge < holders.start[index + 1]!; edge++) if (!visit(models[holders.targets[edge]!]!.revision)) return false;
   return true;
 }
 
-function contextOf(eol: number, models: readonly Model[], inputs: ModelRunInputs, index: number): number[] {
+/** Whether a model's findings were made in the context it has now (`Entry.context`), compared number by number. */
+function sameContext(context: readonly number[], eol: number, models: readonly Model[], inputs: ModelRunInputs, index: number): boolean {
   const { targets, holders } = inputs;
-  const context = [eol];
-  for (let edge = targets.start[index]!; edge < targets.start[index + 1]!; edge++) context.push(models[targets.targets[edge]!]!.revision);
-  context.push(-1);
-  for (let edge = holders.start[index]!; edge < holders.start[index + 1]!; edge++) context.push(models[holders.targets[edge]!]!.revision);
+  if (context.length !== targets.start[index + 1]! - targets.start[index]! + holders.start[index + 1]! - holders.start[index]! + 2) return false;
+  let at = 0;
+  return everyContextValue(eol, models, inputs, index, (value) => context[at++] === value);
+}
+
+function contextOf(eol: number, models: readonly Model[], inputs: ModelRunInputs, index: number): number[] {
+  const context: number[] = [];
+  everyContextValue(eol, models, inputs, index, (value) => context.push(value) > 0);
   return context;
 }
 

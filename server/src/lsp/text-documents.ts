@@ -14,9 +14,10 @@ export const editorTextDocuments: TextDocumentsConfiguration<TextDocument> = {
     const before = document.getText();
     // Offsets in the text before the change, from the document's line index.
     const ranged = change && TextDocumentContentChangeEvent.isIncremental(change) ? change : undefined;
-    const range = ranged ? { start: document.offsetAt(ranged.range.start), oldEnd: document.offsetAt(ranged.range.end), length: ranged.text.length } : undefined;
+    const start = ranged ? document.offsetAt(ranged.range.start) : 0;
+    const range = ranged ? { start, oldEnd: document.offsetAt(ranged.range.end), newEnd: start + ranged.text.length } : undefined;
     const updated = TextDocument.update(document, changes, version);
-    if (range) rememberTextChange(before, updated.getText(), { start: range.start, oldEnd: range.oldEnd, newEnd: range.start + range.length });
+    if (range) rememberTextChange(before, updated.getText(), range);
     return updated;
   },
 };

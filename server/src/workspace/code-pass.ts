@@ -142,25 +142,23 @@ export class WorkspaceCodePass<F extends WorkspaceCodeFile> {
       pending = pending.filter((file) => this.isImported(file) || nPlusOneOf(file.rules).length > 0);
     }
     const calls = new WorkspaceCalls(summaries);
+    // The rules each file runs again, now that other files' summaries are known.
+    const again = new Map<F, Rule[]>();
     for (const { file, rules, targets } of followed) {
-      const before = analyses.get(file.uri)!;
       // Again when a call in a loop queries in another file, or calls outside the database there
       // (which makes a loop's own queries idle: only worth it when the file has such a finding).
-      const loopFindings = before.findings.some((finding) => finding.ruleId === 'n-plus-one' && !finding.idle);
-      if (!targets.some((target) => calls.chain(file.uri, target) || (loopFindings && calls.outsideCall(file.uri, target) !== undefined))) continue;
-      const again = analyzeCode(file, file.schema, { rules: nPlusOneOf(rules), workspaceCalls: calls });
-      const findings = [...before.findings.filter((finding) => finding.ruleId !== 'n-plus-one'), ...again.findings];
-      findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-      analyses.set(file.uri, { ...before, findings, errors: [...before.errors, ...again.errors] });
+      const loopFindings = analyses.get(file.uri)!.findings.some((finding) => finding.ruleId === 'n-plus-one' && !finding.idle);
+      if (targets.some((target) => calls.chain(file.uri, target) || (loopFindings && calls.outsideCall(file.uri, target) !== undefined))) again.set(file, [...nPlusOneOf(rules)]);
     }
     // A value a function writes may be hashed by every other file that calls it (a service in front of a repository).
-    for (const file of secrets) {
-      const rules = file.rules.filter((rule) => rule.id === 'plaintext-secret');
-      const again = analyzeCode(file, file.schema, { rules, workspaceCalls: calls });
+    for (const file of secrets) again.set(file, [...(again.get(file) ?? []), ...file.rules.filter((rule) => rule.id === 'plaintext-secret')]);
+    for (const [file, rules] of again) {
+      const ids = new Set(rules.map((rule) => rule.id));
+      const analysis = analyzeCode(file, file.schema, { rules, workspaceCalls: calls });
       const before = analyses.get(file.uri)!;
-      const findings = [...before.findings.filter((finding) => finding.ruleId !== 'plaintext-secret'), ...again.findings];
+      const findings = [...before.findings.filter((finding) => !ids.has(finding.ruleId)), ...analysis.findings];
       findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-      analyses.set(file.uri, { ...before, findings, errors: [...before.errors, ...again.errors] });
+      analyses.set(file.uri, { ...before, findings, errors: [...before.errors, ...analysis.errors] });
     }
     return analyses;
   }

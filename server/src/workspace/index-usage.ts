@@ -58,7 +58,7 @@ export class IndexUsageFacts {
   factsSoon(files: Iterable<IndexedFile>, schema: PrismaSchema, onReady: () => void): Partial<WorkspaceFacts> {
     const plan = this.plan(files, schema);
     if (!plan) return { queries: [] };
-    const unread = plan.calling.filter((file) => this.byFile.get(file.uri)?.key !== readKey(file, plan));
+    const unread = plan.calling.filter((file) => !this.isRead(file, plan));
     // A few files (the one an edit changed) are read at once; more wait for the background.
     if (unread.length <= AT_ONCE) {
       // A reading in the background (of another schema's files, or against an older shape) goes on.
@@ -125,10 +125,14 @@ export class IndexUsageFacts {
 
   /** Reads a file's calls against the plan's schema unless they were already; true when it read them. */
   private read(file: IndexedFile, plan: FactsPlan): boolean {
-    const key = readKey(file, plan);
-    if (this.byFile.get(file.uri)?.key === key) return false;
-    this.byFile.set(file.uri, { key, queries: queriesOfFile(file, plan.schema, plan.models) });
+    if (this.isRead(file, plan)) return false;
+    this.byFile.set(file.uri, { key: readKey(file, plan), queries: queriesOfFile(file, plan.schema, plan.models) });
     return true;
+  }
+
+  /** Whether a file's calls were read against the plan's shape of the schema, as it is now. */
+  private isRead(file: IndexedFile, plan: FactsPlan): boolean {
+    return this.byFile.get(file.uri)?.key === readKey(file, plan);
   }
 
   /** Every file's queries, as read for the plan (its calling files all are), and the raw SQL of every file. */

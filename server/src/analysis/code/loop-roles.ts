@@ -72,18 +72,19 @@ function iteratesElements(loop: Loop): boolean {
  */
 function isDrain(loop: Loop, use: RepeatedUse): boolean {
   if (loop.form !== 'statement' || !ts.isBlock(loop.body)) return false;
-  let known = drains.get(loop.node);
-  if (known === undefined) {
-    known = findsDrain(loop, loop.body);
-    drains.set(loop.node, known);
+  let varying = drains.get(loop.node);
+  if (varying === undefined) {
+    const values = perTurnValues(loop, loop.body);
+    varying = findsDrain(loop, loop.body, values) ? values : null;
+    drains.set(loop.node, varying);
   }
-  return known && !use.inputs.some((input) => mentionsAny(input, perTurnValues(loop, loop.body as ts.Block)));
+  return varying !== null && !use.inputs.some((input) => mentionsAny(input, varying));
 }
 
-const drains = new WeakMap<ts.Node, boolean>();
+/** Per loop: the values its turn derives from the counter when it drains, null when it does not. */
+const drains = new WeakMap<ts.Node, ReadonlySet<string> | null>();
 
-function findsDrain(loop: Loop, body: ts.Block): boolean {
-  const varying = perTurnValues(loop, body);
+function findsDrain(loop: Loop, body: ts.Block, varying: ReadonlySet<string>): boolean {
   for (const statement of body.statements) {
     if (!ts.isVariableStatement(statement)) continue;
     for (const declaration of statement.declarationList.declarations) {

@@ -58,7 +58,6 @@ function protectingAssignments(body: ts.Node): Map<string, number> {
   return found;
 }
 
-
 const mentioning = new WeakMap<ts.Node, boolean>();
 
 /** Whether a function's body names hashing or encryption anywhere, read once per body: most do not, and need no walk. */

@@ -239,7 +239,6 @@ function relationPaths(schema: PrismaSchema, model: Model, field: Field, target:
   return readFilter(schema, target, object, base).map((path) => ({ ...path, via: path.via ?? field.name }));
 }
 
-/** How a scalar filter value compares: `x` and `{ in: xs }` are equalities, `{ gte: d }` a range. */
 /** `true`, `false`, `{ equals: true }`: the boolean a flag is compared with, when written. */
 function booleanLiteral(value: ts.Expression): boolean | undefined {
   let node = unwrap(value);
@@ -251,6 +250,7 @@ function booleanLiteral(value: ts.Expression): boolean | undefined {
   return node.kind === ts.SyntaxKind.TrueKeyword ? true : node.kind === ts.SyntaxKind.FalseKeyword ? false : undefined;
 }
 
+/** How a scalar filter value compares: `x` and `{ in: xs }` are equalities, `{ gte: d }` a range. */
 function comparison(value: ts.Expression): 'equality' | 'range' | undefined {
   const node = unwrap(value);
   if (node.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(node) && node.text === 'undefined')) return undefined;

@@ -102,7 +102,7 @@ export class WorkspaceCalls {
       }
       for (const name of Object.keys(module.instances ?? {})) this.instancesByName.set(name, [...(this.instancesByName.get(name) ?? []), module.uri]);
       for (const pass of module.passes ?? []) {
-        const name = pass.target.kind === 'class' ? pass.target.method : (pass.target.member ?? pass.target.name);
+        const name = lastPart(targetKey(pass.target));
         const list = this.passesByName.get(name);
         if (list) list.push({ uri: module.uri, pass });
         else this.passesByName.set(name, [{ uri: module.uri, pass }]);
@@ -161,7 +161,7 @@ export class WorkspaceCalls {
    */
   argumentProtection(uri: string, key: string, index: number, path: readonly string[]): boolean[] | undefined {
     const found: boolean[] = [];
-    for (const { uri: from, pass } of this.passesByName.get(key.replace(/^.*\./, '')) ?? []) {
+    for (const { uri: from, pass } of this.passesByName.get(lastPart(key)) ?? []) {
       if (from === uri) continue;
       const resolved = this.resolve(from, pass.target);
       if (!resolved || resolved.uri !== uri || resolved.key !== key) continue;
@@ -179,7 +179,7 @@ export class WorkspaceCalls {
     if (known !== undefined) return known ?? undefined;
     if (visiting.has(id) || depth >= MAX_DEPTH) return undefined;
     visiting.add(id);
-    const name = resolved.key.replace(/^.*\./, '');
+    const name = lastPart(resolved.key);
     let found: CallChain | undefined;
     const query = resolved.summary.queries[0];
     if (query) {
@@ -200,7 +200,7 @@ export class WorkspaceCalls {
 
   /** The function a call names: by the import's path when it leads to a summarised file, else by the name the workspace exports. */
   private resolve(fromUri: string, target: CallTarget): { uri: string; key: string; summary: FunctionSummary } | undefined {
-    const key = target.kind === 'class' ? `${target.type}.${target.method}` : target.member ? `${target.name}.${target.member}` : target.name;
+    const key = targetKey(target);
     const from = target.from ?? '';
     // Node.js's own modules are never a workspace file (`resolve` from node:path is not some file's `export const resolve`).
     if (isNodeBuiltin(from)) return undefined;
@@ -225,6 +225,16 @@ export class WorkspaceCalls {
     const instance = uri ? this.modules.get(uri)?.instances?.[name] : undefined;
     return instance && this.resolve(uri!, { kind: 'class', type: instance.type, from: instance.from, method });
   }
+}
+
+/** The key a call's target is summarised under: `Class.method`, `object.member`, or a function's name. */
+function targetKey(target: CallTarget): string {
+  return target.kind === 'class' ? `${target.type}.${target.method}` : target.member ? `${target.name}.${target.member}` : target.name;
+}
+
+/** The function's own name in a key: `findById` of `UserService.findById`. */
+function lastPart(key: string): string {
+  return key.replace(/^.*\./, '');
 }
 
 /** `node:path`, `fs`, `fs/promises`, `child_process`, …: modules of Node.js itself. */

@@ -93,8 +93,7 @@ function foreignKeysNeedIndexes(datasource: Datasource | undefined): boolean {
 /** True when some index's leading columns are exactly the foreign-key fields, in any order. */
 export function isCovered(indexes: readonly Index[], columns: readonly string[]): boolean {
   return indexes.some((index) => {
-    if (index.kind === 'fulltext' || !LOOKUP_INDEX_TYPES.has(index.type)) return false;
-    if (index.fields.length < columns.length) return false;
+    if (!isLookupIndex(index) || index.fields.length < columns.length) return false;
     // Most foreign keys have one column: compare it without building a set.
     if (columns.length === 1) return index.fields[0]!.name === columns[0];
     const leading = new Set(index.fields.slice(0, columns.length).map((field) => field.name));
@@ -123,10 +122,15 @@ function findingFor(relation: Relation, datasource: Datasource | undefined, colu
   };
 }
 
+/** An index whose B-tree or hash structure answers `key = $1`: not a full-text, GIN, GiST or BRIN one. */
+function isLookupIndex(index: Index): boolean {
+  return index.kind !== 'fulltext' && LOOKUP_INDEX_TYPES.has(index.type);
+}
+
 /** The column of a composite key that some index starts with (`@@index([tenantId])` for `(tenantId, region)`), if any. */
 function leadingColumn(indexes: readonly Index[], columns: readonly string[]): string | undefined {
   for (const index of indexes) {
-    if (index.kind === 'fulltext' || !LOOKUP_INDEX_TYPES.has(index.type)) continue;
+    if (!isLookupIndex(index)) continue;
     const first = index.fields[0]?.name;
     if (first !== undefined && columns.includes(first)) return first;
   }

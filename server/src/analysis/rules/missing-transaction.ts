@@ -210,8 +210,9 @@ function resultDeclaration(site: QuerySite): ts.VariableDeclaration | undefined 
  */
 function readsResult(node: ts.Node, first: QuerySite): boolean {
   const declaration = resultDeclaration(first);
-  const name = resultName(first);
-  if (!declaration || !name || !namesRead(node).has(name)) return false;
+  if (!declaration) return false;
+  const name = (declaration.name as ts.Identifier).text;
+  if (!namesRead(node).has(name)) return false;
   // A declaration that scope lookup does not find (in a `for` header): the name is all there is to go by.
   const statement = declaration.parent.parent;
   const block = statement?.parent;

@@ -8,7 +8,7 @@ import { mapLookupFix } from '../code/fix-map-lookup';
 import type { Loop } from '../code/iteration';
 import { operationKind } from '../code/operations';
 import { concurrencyLimit } from '../code/concurrency-limit';
-import { outsideCallPerIteration, remoteOutsideCall, turnEndingBranch } from '../code/outside-calls';
+import { outsideCallPerIteration, remoteOutsideCall, turnEndingBranch, type TurnEndingBranch } from '../code/outside-calls';
 import { perIterationAnalysis, repeatedQueries, type RepeatedQuery, type RepeatedRemoteCall } from '../code/per-iteration';
 import type { QuerySite } from '../code/query-sites';
 import { relationLoad, singleCriterion, type RelationLoad } from '../code/relation-load';
@@ -46,8 +46,9 @@ export default defineRule<CodeRule>({
     const idle = new Map<ts.Node, IdleLoop | undefined>();
     const inLoop = (finding: RuleFinding, loop: Loop, use: ts.Node): RuleFinding => {
       // A query on a path that ends the turn early has that path's outside calls only.
-      const path = turnEndingBranch(use, loop.body)?.branch ?? loop.node;
-      if (!idle.has(path)) idle.set(path, idleLoop(context, loop, use));
+      const ending = turnEndingBranch(use, loop.body);
+      const path = ending?.branch ?? loop.node;
+      if (!idle.has(path)) idle.set(path, idleLoop(context, loop, ending));
       return ofLoop(finding, loop, idle.get(path));
     };
     const findings = repeatedQueries(context).map((repeated) => inLoop(findingFor(context, repeated), repeated.loop, repeated.helper?.call ?? repeated.site.node));
@@ -77,8 +78,9 @@ interface IdleLoop {
   info: string;
 }
 
-function idleLoop(context: CodeRuleContext, loop: Loop, use: ts.Node): IdleLoop | undefined {
-  const outside = outsideCallPerIteration(context, loop.body, remoteOutsideCall(context), turnEndingBranch(use, loop.body));
+/** `ending`: the branch the loop's query is on when that branch ends the turn: only its path's outside calls count. */
+function idleLoop(context: CodeRuleContext, loop: Loop, ending: TurnEndingBranch | undefined): IdleLoop | undefined {
+  const outside = outsideCallPerIteration(context, loop.body, remoteOutsideCall(context), ending);
   if (outside !== undefined) return { why: `each iteration also calls "${outside}" outside the database`, info: `the call to "${outside}" per element costs more than the query, so batching the query alone changes little` };
   const limit = concurrencyLimit(context, loop);
   if (limit !== undefined) return { why: `the loop limits its concurrency on purpose ("${limit}")`, info: 'a loop throttled on purpose does per-element work its author has weighed, mostly more than the query' };

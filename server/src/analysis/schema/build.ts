@@ -96,8 +96,15 @@ export interface RelationGraph {
   targets: Int32Array;
 }
 
-/** The last relation graph built for each schema (by its files), with the plans and model names it was built from. */
-const lastGraphs = new Map<string, { plans: readonly RelationPlan[]; names: readonly string[]; graph: RelationGraph }>();
+/** A relation graph with the plans and model names it was built from. */
+interface BuiltGraph {
+  plans: readonly RelationPlan[];
+  names: readonly string[];
+  graph: RelationGraph;
+}
+
+/** The last relation graph built for each schema (by its files). */
+const lastGraphs = new Map<string, BuiltGraph>();
 const MAX_LAST_GRAPHS = 16;
 
 /**
@@ -115,7 +122,7 @@ function graphFor(schemaKey: string, models: readonly Model[], plans: readonly R
   return graph;
 }
 
-function patchedGraph(last: { plans: readonly RelationPlan[]; names: readonly string[]; graph: RelationGraph }, names: readonly string[], plans: readonly RelationPlan[], indexByName: ReadonlyMap<string, number>): RelationGraph | undefined {
+function patchedGraph(last: BuiltGraph, names: readonly string[], plans: readonly RelationPlan[], indexByName: ReadonlyMap<string, number>): RelationGraph | undefined {
   if (last.names.length !== names.length) return undefined;
   for (let index = 0; index < names.length; index++) if (last.names[index] !== names[index]) return undefined;
   const targets = last.graph.targets.slice();
@@ -136,7 +143,7 @@ function patchedGraph(last: { plans: readonly RelationPlan[]; names: readonly st
 
 function graphOf(count: number, targetsOf: (index: number, push: (target: number) => void) => void): RelationGraph {
   const start = new Int32Array(count + 1);
-  let found: number[] = [];
+  const found: number[] = [];
   const push = (target: number): void => {
     found.push(target);
   };
@@ -145,12 +152,10 @@ function graphOf(count: number, targetsOf: (index: number, push: (target: number
     targetsOf(index, push);
   }
   start[count] = found.length;
-  const targets = Int32Array.from(found);
-  found = [];
-  return { start, targets };
+  return { start, targets: Int32Array.from(found) };
 }
 
-/** What a build keeps to answer `relationsOf` and `relationTargetsOf` without resolving every relation. */
+/** What a build keeps to answer `relationsOf` and `relationGraphOf` without resolving every relation. */
 const internals = new WeakMap<PrismaSchema, BuildInternals>();
 
 /** The relations whose foreign key `model` holds: those of `schema.relations`, resolved for this model only. */
